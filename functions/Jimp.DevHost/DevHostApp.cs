@@ -1,0 +1,138 @@
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Http;
+using Microsoft.Extensions.FileProviders;
+
+namespace Jimp.DevHost;
+
+/// <summary>
+/// The local host: the same function classes and the same <c>AddJimp</c> registration as the deployed app,
+/// served by Kestrel on http://127.0.0.1:7071 (or <c>JIMP_PORT</c>), with timers, the in-process durable
+/// engine, Azurite and the built web app. For local use and tests only; nothing of it is deployed.
+/// </summary>
+public static class DevHostApp
+{
+    public const int DefaultPort = 7071;
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var port = Environment.GetEnvironmentVariable("JIMP_PORT") is { Length: > 0 } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : DefaultPort;
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddOptions<DevHostOptions>().BindConfiguration(DevHostOptions.Section);
+
+        builder.Services.AddJimp(builder.Configuration);
+        builder.Services.AddDurableFunctions(FunctionCatalog.Jimp);
+        builder.Services.AddSingleton<TimerFunctions>();
+        builder.Services.AddHostedService<TimerScheduler>();
+        // Azurite must be up before anything else starts.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, AzuriteService>());
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var errorLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jimp.DevHost");
+        // The same answer as the Functions worker middleware gives: every exception becomes problem+json.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex)
+            {
+                await Problems.WriteAsync(context, ex, errorLogger);
+            }
+        });
+        app.MapHttpFunctions(FunctionCatalog.Jimp);
+        app.MapAdmin();
+        app.MapWebApp();
+        return app;
+    }
+
+    private static void MapAdmin(this WebApplication app)
+    {
+        var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
+        {
+            var key = context.HttpContext.RequestServices.GetRequiredService<IOptions<DevHostOptions>>().Value.FunctionKey;
+            return context.HttpContext.Request.Headers["x-functions-key"] == key
+                ? await next(context)
+                : throw new ProblemException(401, "Function key required.", "The admin endpoints need the key in the x-functions-key header.");
+        });
+        admin.MapGet("/functions", () => FunctionCatalog.Jimp.Select(f => new
+        {
+            name = f.Name,
+            trigger = f.Kind.ToString().ToLowerInvariant(),
+            route = f.Kind == TriggerKind.Http ? "/api/" + f.Route : null,
+            methods = f.Kind == TriggerKind.Http ? f.HttpMethods : null,
+        }));
+        // Like the Functions host's admin endpoint: runs a non-HTTP function now. The DevHost waits for the
+        // run to finish before answering 202, so scripts and tests can chain on it.
+        admin.MapPost("/functions/{name}", async (string name, TimerFunctions timers, CancellationToken ct) =>
+        {
+            var timer = FunctionCatalog.Jimp.FirstOrDefault(f => f.Kind == TriggerKind.Timer && string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ProblemException(404, "Not found.", "No timer function has that name.");
+            await timers.RunAsync(timer, isPastDue: false, ct);
+            return TypedResults.Accepted((string?)null);
+        });
+    }
+
+    private static void MapWebApp(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<DevHostOptions>>().Value;
+        var root = options.WebRoot ?? TryWebDist(app.Environment.ContentRootPath);
+        app.Use(async (context, next) =>
+        {
+            SecurityHeaders.Apply(context.Response.Headers);
+            await next();
+        });
+        if (root is not null && Directory.Exists(root))
+        {
+            var files = new PhysicalFileProvider(root);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = files });
+        }
+        else
+        {
+            app.MapGet("/", () => TypedResults.Content(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>JIMP DevHost</title></head>" +
+                "<body><h1>JIMP DevHost</h1><p>The web app is not built yet (npm run build in web/). " +
+                "The API answers at <a href=\"/api/health\">/api/health</a>.</p></body></html>", "text/html; charset=utf-8"));
+        }
+    }
+
+    private static string? TryWebDist(string contentRoot)
+    {
+        try
+        {
+            return Path.Combine(Azurite.FindRepositoryRoot(contentRoot), "web", "dist");
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The headers on everything the DevHost serves (the Static Web Apps config carries the same).</summary>
+public static class SecurityHeaders
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    public static void Apply(IHeaderDictionary headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+    }
+}

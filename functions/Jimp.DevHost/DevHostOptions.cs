@@ -1,0 +1,19 @@
+namespace Jimp.DevHost;
+
+/// <summary>Settings of the local host only (section <c>DevHost</c>); nothing here is deployed.</summary>
+public sealed class DevHostOptions
+{
+    public const string Section = "DevHost";
+
+    /// <summary>The key operator functions (AuthorizationLevel.Function) and /admin/ need locally. Not a secret: local only.</summary>
+    public string FunctionKey { get; set; } = "dev-function-key";
+
+    /// <summary>Start Azurite from node_modules when nothing answers on the storage ports.</summary>
+    public bool StartAzurite { get; set; } = true;
+
+    /// <summary>Run timers on their schedules (tests turn this off and run them on demand).</summary>
+    public bool RunTimers { get; set; } = true;
+
+    /// <summary>The built web app; defaults to web/dist under the repository root.</summary>
+    public string? WebRoot { get; set; }
+}

@@ -1,0 +1,4 @@
+using Jimp.DevHost;
+
+var app = DevHostApp.Build(args);
+await app.RunAsync();

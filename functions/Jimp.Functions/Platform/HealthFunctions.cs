@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Jimp.Functions.Platform;
+
+public sealed class HealthFunctions(HealthService health)
+{
+    [Function(nameof(Health))]
+    [PublicEndpoint("Liveness for operators and uptime checks; it says nothing about any user.")]
+    public async Task<IResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var report = await health.CheckAsync(cancellationToken);
+        return TypedResults.Json(report, statusCode: report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,30 @@
+using Jimp.Functions.Coaching;
+using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Trends;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Jimp.Functions.Platform;
+
+public static class JimpServiceCollectionExtensions
+{
+    /// <summary>Everything JIMP needs, registered once: used by the Functions host and by the DevHost alike.</summary>
+    public static IServiceCollection AddJimp(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+
+        services.AddJimpStorage();
+        services.AddJimpTelemetry(configuration);
+        services.AddSingleton<HealthService>();
+
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.IsValid(out _), "Model settings are incomplete: Model:Endpoint is required for azure-openai and openai-compatible, and Model:Deployment for azure-openai.")
+            .ValidateOnStart();
+        services.AddOptions<TrendsOptions>().BindConfiguration(TrendsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+}
