@@ -13,8 +13,12 @@ public static class DevHostApp
 {
     public const int DefaultPort = 7071;
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="args">Command-line arguments (configuration overrides).</param>
+    /// <param name="configure">Changes before the app is built (tests: settings, fake clock).</param>
+    /// <param name="functions">The functions to host; JIMP's own by default (tests add probes of their own).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<FunctionDescriptor>? functions = null)
     {
+        functions ??= FunctionCatalog.Jimp;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
@@ -25,7 +29,8 @@ public static class DevHostApp
         builder.Services.AddOptions<DevHostOptions>().BindConfiguration(DevHostOptions.Section);
 
         builder.Services.AddJimp(builder.Configuration);
-        builder.Services.AddDurableFunctions(FunctionCatalog.Jimp);
+        builder.Services.AddSingleton(new HostedFunctions(functions));
+        builder.Services.AddDurableFunctions(functions);
         builder.Services.AddSingleton<TimerFunctions>();
         builder.Services.AddHostedService<TimerScheduler>();
         // Azurite must be up before anything else starts.
@@ -47,13 +52,13 @@ public static class DevHostApp
                 await Problems.WriteAsync(context, ex, errorLogger);
             }
         });
-        app.MapHttpFunctions(FunctionCatalog.Jimp);
-        app.MapAdmin();
+        app.MapHttpFunctions(functions);
+        app.MapAdmin(functions);
         app.MapWebApp();
         return app;
     }
 
-    private static void MapAdmin(this WebApplication app)
+    private static void MapAdmin(this WebApplication app, IReadOnlyList<FunctionDescriptor> functions)
     {
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
         {
@@ -62,7 +67,7 @@ public static class DevHostApp
                 ? await next(context)
                 : throw new ProblemException(401, "Function key required.", "The admin endpoints need the key in the x-functions-key header.");
         });
-        admin.MapGet("/functions", () => FunctionCatalog.Jimp.Select(f => new
+        admin.MapGet("/functions", () => functions.Select(f => new
         {
             name = f.Name,
             trigger = f.Kind.ToString().ToLowerInvariant(),
@@ -73,7 +78,7 @@ public static class DevHostApp
         // run to finish before answering 202, so scripts and tests can chain on it.
         admin.MapPost("/functions/{name}", async (string name, TimerFunctions timers, CancellationToken ct) =>
         {
-            var timer = FunctionCatalog.Jimp.FirstOrDefault(f => f.Kind == TriggerKind.Timer && string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+            var timer = functions.FirstOrDefault(f => f.Kind == TriggerKind.Timer && string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ProblemException(404, "Not found.", "No timer function has that name.");
             await timers.RunAsync(timer, isPastDue: false, ct);
             return TypedResults.Accepted((string?)null);
@@ -117,6 +122,9 @@ public static class DevHostApp
         }
     }
 }
+
+/// <summary>The functions this DevHost serves.</summary>
+public sealed record HostedFunctions(IReadOnlyList<FunctionDescriptor> All);
 
 /// <summary>The headers on everything the DevHost serves (the Static Web Apps config carries the same).</summary>
 public static class SecurityHeaders

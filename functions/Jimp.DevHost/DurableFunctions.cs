@@ -17,6 +17,10 @@ internal static class DurableFunctions
         {
             foreach (var orchestrator in list.Where(f => f.Kind == TriggerKind.Orchestration))
             {
+                if (!orchestrator.Method.IsStatic)
+                {
+                    throw new InvalidOperationException($"Orchestrator {orchestrator.Name} must be static: orchestrators are deterministic and take no services.");
+                }
                 registry.AddOrchestrator(orchestrator.Name, () => new ReflectedOrchestrator(orchestrator));
             }
             foreach (var activity in list.Where(f => f.Kind == TriggerKind.Activity))

@@ -48,7 +48,7 @@ internal sealed partial class TimerFunctions(IServiceProvider services, IConfigu
 }
 
 /// <summary>The background loop that fires every timer at its next occurrence.</summary>
-internal sealed partial class TimerScheduler(TimerFunctions timers, IOptions<DevHostOptions> options, ILogger<TimerScheduler> logger) : BackgroundService
+internal sealed partial class TimerScheduler(TimerFunctions timers, HostedFunctions functions, IOptions<DevHostOptions> options, ILogger<TimerScheduler> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,7 +56,7 @@ internal sealed partial class TimerScheduler(TimerFunctions timers, IOptions<Dev
         {
             return Task.CompletedTask;
         }
-        var loops = FunctionCatalog.Jimp.Where(f => f.Kind == TriggerKind.Timer).Select(t => LoopAsync(t, stoppingToken));
+        var loops = functions.All.Where(f => f.Kind == TriggerKind.Timer).Select(t => LoopAsync(t, stoppingToken));
         return Task.WhenAll(loops);
     }
 

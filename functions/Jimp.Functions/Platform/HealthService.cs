@@ -42,9 +42,9 @@ public sealed class HealthService(
             }
             return "ok";
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            // Refused, timed out, unauthorised, misconfigured: for the caller, storage does not answer.
             return "unreachable";
         }
     }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# JIMP's test command: restores, starts what the tests need, runs every test project and check,
+# prints "N passed, M failed, K skipped", and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+source scripts/lib.sh
+ensure_npm_packages
+started_azurite=$(ensure_azurite_for_tests)
+cleanup() {
+  if [ -n "$started_azurite" ]; then kill "$started_azurite" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+echo "== build"
+dotnet restore JIMP.sln --nologo -v q
+dotnet build JIMP.sln --no-restore --nologo -v q -clp:NoSummary
+
+if [ -x scripts/bicep-check.sh ] || [ -f scripts/bicep-check.sh ]; then
+  echo "== infrastructure (bicep build + lint)"
+  BICEP_JSON=$(bash scripts/bicep-check.sh | tail -n 1)
+  export BICEP_JSON
+fi
+
+echo "== tests"
+results="$root/artifacts/test-results"
+rm -rf "$results"
+set +e
+dotnet test JIMP.sln --no-build --nologo -v q \
+  --logger "trx;LogFileName=jimp.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+set -e
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(get total); executed=$(get executed); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  echo "no test results found" >&2
+  status=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

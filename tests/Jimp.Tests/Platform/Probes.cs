@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using Jimp.DevHost;
+using Jimp.Functions.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Jimp.Tests.Platform;
+
+/// <summary>Functions that exist only in tests, hosted by the DevHost beside JIMP's own to probe its plumbing.</summary>
+public sealed class ProbeFunctions(ProbeState state)
+{
+    public static IReadOnlyList<FunctionDescriptor> All { get; } = FunctionCatalog.Discover(typeof(ProbeFunctions).Assembly);
+
+    public sealed record EchoRequest([property: Required, StringLength(10)] string Name, [property: Range(1, 5)] int Stars);
+
+    [Function(nameof(ProbeEcho))]
+    public async Task<IResult> ProbeEcho([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "probe/echo/{id:int}")] HttpRequest request, int id, CancellationToken cancellationToken)
+    {
+        var body = await request.ReadJsonAsync<EchoRequest>(cancellationToken);
+        return TypedResults.Ok(new { id, body.Name, body.Stars });
+    }
+
+    [Function(nameof(ProbeBoom))]
+    public IResult ProbeBoom([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "probe/boom")] HttpRequest request) =>
+        throw new InvalidOperationException("secret internal detail at ProbeBoom");
+
+    [Function(nameof(ProbeOperator))]
+    public IResult ProbeOperator([HttpTrigger(AuthorizationLevel.Function, "get", Route = "probe/operator")] HttpRequest request) =>
+        TypedResults.Ok(new { ok = true });
+
+    [Function(nameof(ProbeStart))]
+    public async Task<IResult> ProbeStart(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "probe/orchestrations")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProbeOrchestration), new ProbeInput(3));
+        var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
+        return TypedResults.Ok(new { status = done.RuntimeStatus.ToString(), output = done.ReadOutputAs<int>() });
+    }
+
+    public sealed record ProbeInput(int Steps);
+
+    [Function(nameof(ProbeOrchestration))]
+    public static async Task<int> ProbeOrchestration([OrchestrationTrigger] TaskOrchestrationContext context, ProbeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        Interlocked.Increment(ref ProbeState.OrchestratorRuns);
+        var sum = 0;
+        for (var i = 0; i < input.Steps; i++)
+        {
+            sum += await context.CallActivityAsync<int>(nameof(ProbeActivity), i);
+        }
+        return sum;
+    }
+
+    [Function(nameof(ProbeActivity))]
+    public int ProbeActivity([ActivityTrigger] int step) => state.Hit() + step * 0;
+
+    [Function(nameof(ProbeTimer))]
+    public void ProbeTimer([TimerTrigger("%Probe:Schedule%")] TimerInfo timer)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        state.Hit();
+    }
+}
+
+/// <summary>A DI singleton the probes touch, so tests see that functions got their services from DI.</summary>
+public sealed class ProbeState
+{
+    public static int OrchestratorRuns;
+    private int hits;
+
+    public int Hits => hits;
+
+    public int Hit()
+    {
+        Interlocked.Increment(ref hits);
+        return 1;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net.Http.Json;
+using Jimp.DevHost;
+using Jimp.Functions.Platform.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Jimp.Tests.Support;
+
+public sealed class JimpTestHostOptions
+{
+    /// <summary>Configuration on top of the test defaults (":"-separated keys).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Extra functions (probes) hosted beside JIMP's own.</summary>
+    public List<FunctionDescriptor> ExtraFunctions { get; } = [];
+
+    public Action<IServiceCollection>? Services { get; set; }
+}
+
+/// <summary>
+/// A real DevHost on a random loopback port with its own storage prefix (so tests run in parallel), Azurite,
+/// a fake clock, and the logs it writes.
+/// </summary>
+public sealed class JimpTestHost : IAsyncDisposable
+{
+    public const string PublicBaseUrl = "http://127.0.0.1:7071";
+    public const string FunctionKey = "test-function-key";
+
+    private JimpTestHost(WebApplication app, Uri address, string prefix, FakeTimeProvider clock, CapturedLogs logs)
+    {
+        App = app;
+        Address = address;
+        Prefix = prefix;
+        Clock = clock;
+        Logs = logs;
+        Client = NewClient();
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    public string Prefix { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public StorageRequestCounter Counter => Services.GetRequiredService<StorageRequestCounter>();
+
+    public JimpStorage Storage => Services.GetRequiredService<JimpStorage>();
+
+    public static async Task<JimpTestHost> StartAsync(Action<JimpTestHostOptions>? configure = null)
+    {
+        await TestAzurite.EnsureAsync();
+        var options = new JimpTestHostOptions();
+        configure?.Invoke(options);
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..11];
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+        var logs = new CapturedLogs();
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Storage:Prefix"] = prefix,
+            ["App:PublicBaseUrl"] = PublicBaseUrl,
+            ["DevHost:StartAzurite"] = "false",
+            ["DevHost:RunTimers"] = "false",
+            ["DevHost:FunctionKey"] = FunctionKey,
+            ["DevHost:WebRoot"] = Path.Combine(TestAzurite.RepositoryRoot, "web", "dist"),
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:Grpc"] = "Warning",
+            ["Logging:LogLevel:Azure"] = "Warning",
+        };
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+        var functions = FunctionCatalog.Jimp.Concat(options.ExtraFunctions).ToList();
+        var app = DevHostApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
+            builder.Services.RemoveAll<TimeProvider>();
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Services.AddSingleton(clock);
+            options.Services?.Invoke(builder.Services);
+        }, functions);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new JimpTestHost(app, new Uri(address), prefix, clock, logs);
+    }
+
+    /// <summary>A new client with its own cookies (another browser).</summary>
+    public HttpClient NewClient()
+    {
+        var handler = new HttpClientHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false };
+        return new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>Runs a timer now, like <c>POST /admin/functions/{name}</c> on the Functions host.</summary>
+    public async Task RunTimerAsync(string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/functions/{name}") { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("x-functions-key", FunctionKey);
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
