@@ -1,0 +1,202 @@
+// JIMP infrastructure, deployed by `azd up` into one resource group.
+// Everything stays in EU regions; every connection uses the app's user-assigned identity.
+targetScope = 'resourceGroup'
+
+@description('Name of the azd environment; part of every resource name.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@description('Region of the app, storage, monitoring and Key Vault. EU member-state regions only (GDPR: data stays in the EU).')
+@allowed([
+  'francecentral'
+  'germanywestcentral'
+  'westeurope'
+  'northeurope'
+  'swedencentral'
+  'italynorth'
+  'polandcentral'
+  'spaincentral'
+])
+param location string = 'francecentral'
+
+@description('Region of Azure OpenAI. EU only; the deployment is Data Zone Standard, so processing stays in the EU data zone.')
+@allowed([
+  'swedencentral'
+  'francecentral'
+  'germanywestcentral'
+  'westeurope'
+  'northeurope'
+  'italynorth'
+  'polandcentral'
+  'spaincentral'
+])
+param openAiLocation string = 'swedencentral'
+
+@description('Region of the static web app. Static Web Apps has one EU region.')
+@allowed([
+  'westeurope'
+])
+param staticWebAppLocation string = 'westeurope'
+
+@description('Chat model deployed in Azure OpenAI.')
+param chatModelName string = 'gpt-4o-mini'
+
+@description('Version of the chat model.')
+param chatModelVersion string = '2024-07-18'
+
+@description('Chat deployment capacity, in thousands of tokens per minute.')
+@minValue(1)
+param chatModelCapacity int = 30
+
+@description('Days logs are kept in Log Analytics / Application Insights (at most 365: logs live 12 months at most).')
+@minValue(30)
+@maxValue(365)
+param logRetentionInDays int = 30
+
+@description('SMTP host of the e-mail provider.')
+param smtpHost string = ''
+
+@description('SMTP port (STARTTLS).')
+@minValue(1)
+@maxValue(65535)
+param smtpPort int = 587
+
+@description('SMTP user name.')
+param smtpUser string = ''
+
+@description('Sender address of outgoing e-mail.')
+param smtpSender string = ''
+
+@description('SMTP password: stored in Key Vault as smtp-password, never in an app setting.')
+@secure()
+param smtpPassword string = ''
+
+@description('Base URL of the TikTok Creative Center trends source (empty: trends refresh is off).')
+param trendsBaseUrl string = ''
+
+var token = uniqueString(resourceGroup().id, environmentName)
+var tags = {
+  'azd-env-name': environmentName
+  app: 'jimp'
+}
+var deploymentContainerName = 'deployment'
+var smtpPasswordSecretName = 'smtp-password'
+var staticWebAppName = 'swa-jimp-${token}'
+
+// The app's identity: every data-plane permission below is granted to it, and only to it.
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: 'id-jimp-${token}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: tags
+    workspaceName: 'log-jimp-${token}'
+    appInsightsName: 'appi-jimp-${token}'
+    retentionInDays: logRetentionInDays
+    appIdentityName: appIdentity.name
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: tags
+    name: 'stjimp${token}'
+    appIdentityName: appIdentity.name
+    workspaceId: monitoring.outputs.workspaceId
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module openAi 'modules/openai.bicep' = {
+  name: 'openai'
+  params: {
+    location: openAiLocation
+    tags: tags
+    name: 'oai-jimp-${token}'
+    deploymentName: chatModelName
+    modelName: chatModelName
+    modelVersion: chatModelVersion
+    capacity: chatModelCapacity
+    appIdentityName: appIdentity.name
+    workspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    tags: tags
+    name: 'kv-jimp-${token}'
+    smtpPassword: smtpPassword
+    smtpPasswordSecretName: smtpPasswordSecretName
+    appIdentityName: appIdentity.name
+    workspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+module web 'modules/staticwebapp.bicep' = {
+  name: 'web'
+  params: {
+    location: staticWebAppLocation
+    tags: tags
+    name: staticWebAppName
+  }
+}
+
+var webOrigin = 'https://${web.outputs.defaultHostname}'
+
+module api 'modules/functionapp.bicep' = {
+  name: 'api'
+  params: {
+    location: location
+    tags: tags
+    name: 'func-jimp-${token}'
+    planName: 'plan-jimp-${token}'
+    identityId: appIdentity.id
+    identityClientId: appIdentity.properties.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageTableServiceUri: storage.outputs.tableServiceUri
+    storageBlobServiceUri: storage.outputs.blobServiceUri
+    deploymentContainerName: deploymentContainerName
+    openAiEndpoint: openAi.outputs.endpoint
+    openAiDeploymentName: openAi.outputs.deploymentName
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    webOrigin: webOrigin
+    smtpHost: smtpHost
+    smtpPort: smtpPort
+    smtpUser: smtpUser
+    smtpSender: smtpSender
+    keyVaultUri: keyVault.outputs.uri
+    smtpPasswordSecretName: smtpPasswordSecretName
+    trendsBaseUrl: trendsBaseUrl
+  }
+}
+
+module webBackend 'modules/staticwebapp-backend.bicep' = {
+  name: 'web-backend'
+  params: {
+    staticWebAppName: staticWebAppName
+    functionAppId: api.outputs.id
+    functionAppLocation: location
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output API_BASE_URL string = 'https://${api.outputs.defaultHostName}'
+output WEB_BASE_URL string = webOrigin
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
+output AZURE_OPENAI_DEPLOYMENT string = openAi.outputs.deploymentName
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsightsConnectionString

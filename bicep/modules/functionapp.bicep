@@ -1,0 +1,250 @@
+// Flex Consumption plan + .NET 10 isolated function app. Every connection is identity-based
+// (the user-assigned identity), and the one secret is a Key Vault reference.
+
+@description('Azure region (EU only, validated by main.bicep).')
+param location string
+
+@description('Tags for every resource; azd-service-name is added to the app.')
+param tags object
+
+@description('Function app name.')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Resource id of the app\'s user-assigned identity.')
+param identityId string
+
+@description('Client id of the app\'s user-assigned identity.')
+param identityClientId string
+
+@description('Storage account name (AzureWebJobsStorage, tables, blobs).')
+param storageAccountName string
+
+@description('Blob endpoint of the storage account, ending with a slash.')
+param storageBlobEndpoint string
+
+@description('Table service URI of the storage account.')
+param storageTableServiceUri string
+
+@description('Blob service URI of the storage account.')
+param storageBlobServiceUri string
+
+@description('Blob container holding the deployment package.')
+param deploymentContainerName string
+
+@description('Azure OpenAI endpoint.')
+param openAiEndpoint string
+
+@description('Azure OpenAI chat deployment name.')
+param openAiDeploymentName string
+
+@description('Application Insights connection string (not a secret: it only identifies the component).')
+param appInsightsConnectionString string
+
+@description('Origin of the static web app, e.g. https://<name>.azurestaticapps.net.')
+param webOrigin string
+
+@description('SMTP host.')
+param smtpHost string
+
+@description('SMTP port.')
+param smtpPort int
+
+@description('SMTP user name.')
+param smtpUser string
+
+@description('Sender address of outgoing e-mail.')
+param smtpSender string
+
+@description('URI of the Key Vault holding the SMTP password, ending with a slash.')
+param keyVaultUri string
+
+@description('Name of the Key Vault secret holding the SMTP password.')
+param smtpPasswordSecretName string
+
+@description('Base URL of the Creative Center trends source (empty: trends refresh is off).')
+param trendsBaseUrl string
+
+@description('Maximum number of instances the plan scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory per instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientCertEnabled: false
+    keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      cors: {
+        allowedOrigins: [
+          webOrigin
+        ]
+        supportCredentials: true
+      }
+      appSettings: [
+        // Functions host storage (triggers, Durable Functions task hub): identity, no key.
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        // DefaultAzureCredential in the app picks the user-assigned identity.
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identityClientId
+        }
+        {
+          name: 'Storage__TableServiceUri'
+          value: storageTableServiceUri
+        }
+        {
+          name: 'Storage__BlobServiceUri'
+          value: storageBlobServiceUri
+        }
+        {
+          name: 'Model__Provider'
+          value: 'azure-openai'
+        }
+        {
+          name: 'Model__Endpoint'
+          value: openAiEndpoint
+        }
+        {
+          name: 'Model__Deployment'
+          value: openAiDeploymentName
+        }
+        {
+          name: 'Email__Host'
+          value: smtpHost
+        }
+        {
+          name: 'Email__Port'
+          value: string(smtpPort)
+        }
+        {
+          name: 'Email__User'
+          value: smtpUser
+        }
+        {
+          name: 'Email__Sender'
+          value: smtpSender
+        }
+        {
+          name: 'Email__TlsMode'
+          value: 'StartTls'
+        }
+        // Resolved by the platform with keyVaultReferenceIdentity; the value never sits here.
+        // Versionless secret URI: a rotated password is picked up without a redeployment.
+        {
+          name: 'Email__Password'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${smtpPasswordSecretName})'
+        }
+        {
+          name: 'App__PublicBaseUrl'
+          value: webOrigin
+        }
+        {
+          name: 'Trends__BaseUrl'
+          value: trendsBaseUrl
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsightsConnectionString
+        }
+        // Application Insights has local auth off: telemetry is sent with the identity.
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'Authorization=AAD;ClientId=${identityClientId}'
+        }
+      ]
+    }
+  }
+}
+
+// No FTP or SCM basic-auth publishing: azd deploys with Entra ID.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output id string = functionApp.id
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName

@@ -1,0 +1,742 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace Jimp.Tests.Infrastructure;
+
+/// <summary>
+/// Compiles bicep/main.bicep to an ARM template (once per run) and checks the security and
+/// privacy properties the deployment promises. ARM values are either literals or expressions
+/// ("[parameters('x')]"); <see cref="CompiledTemplate"/> follows parameters through the nested
+/// module deployments so the tests can assert what a value really is.
+/// </summary>
+public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixture<CompiledTemplate>
+{
+    // Azure regions located in EU member states (GDPR: personal data stays in the EU).
+    private static readonly HashSet<string> EuRegions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "francecentral", "francesouth", "germanywestcentral", "germanynorth", "westeurope",
+        "northeurope", "swedencentral", "swedensouth", "italynorth", "polandcentral",
+        "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast",
+    };
+
+    private const string FunctionApp = "Microsoft.Web/sites";
+    private const string StorageAccount = "Microsoft.Storage/storageAccounts";
+
+    [Fact]
+    public void Bicep_template_compiles_without_errors_or_warnings()
+    {
+        Assert.Equal(0, template.ExitCode);
+        Assert.Equal("", template.Diagnostics.Trim());
+    }
+
+    [Fact]
+    public void Function_app_accepts_https_only()
+    {
+        var site = template.Resource(FunctionApp);
+
+        Assert.True(site.Path("properties", "httpsOnly").GetBoolean());
+    }
+
+    [Fact]
+    public void Function_app_requires_tls_1_2()
+    {
+        var siteConfig = template.Resource(FunctionApp).Path("properties", "siteConfig");
+
+        Assert.Equal("1.2", siteConfig.GetProperty("minTlsVersion").GetString());
+        Assert.Equal("1.2", siteConfig.GetProperty("scmMinTlsVersion").GetString());
+    }
+
+    [Fact]
+    public void Storage_account_requires_tls_1_2_and_https()
+    {
+        var properties = template.Resource(StorageAccount).Path("properties");
+
+        Assert.Equal("TLS1_2", properties.GetProperty("minimumTlsVersion").GetString());
+        Assert.True(properties.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+    }
+
+    [Fact]
+    public void Function_app_has_ftp_disabled()
+    {
+        var siteConfig = template.Resource(FunctionApp).Path("properties", "siteConfig");
+
+        Assert.Equal("Disabled", siteConfig.GetProperty("ftpsState").GetString());
+    }
+
+    [Fact]
+    public void Function_app_refuses_basic_auth_publishing()
+    {
+        var policies = template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
+
+        var names = policies.Select(CompiledTemplate.ShortNameOf).Order().ToList();
+        string[] expected = ["ftp", "scm"];
+        Assert.Equal(expected, names);
+        Assert.All(policies, p => Assert.False(p.Path("properties", "allow").GetBoolean()));
+    }
+
+    [Fact]
+    public void Storage_account_refuses_shared_key_access()
+    {
+        var properties = template.Resource(StorageAccount).Path("properties");
+
+        Assert.False(properties.GetProperty("allowSharedKeyAccess").GetBoolean());
+    }
+
+    [Fact]
+    public void Storage_account_refuses_public_blob_access()
+    {
+        var properties = template.Resource(StorageAccount).Path("properties");
+        var containers = template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+
+        Assert.False(properties.GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.NotEmpty(containers);
+        Assert.All(containers, c => Assert.Equal("None", c.Path("properties", "publicAccess").GetString()));
+    }
+
+    [Fact]
+    public void Deleted_blobs_and_containers_are_recoverable_for_7_days()
+    {
+        var blobService = template.Resource("Microsoft.Storage/storageAccounts/blobServices");
+
+        foreach (var policy in new[] { "deleteRetentionPolicy", "containerDeleteRetentionPolicy" })
+        {
+            var retention = blobService.Path("properties", policy);
+            Assert.True(retention.GetProperty("enabled").GetBoolean(), policy);
+            Assert.Equal(7, CompiledTemplate.ResolveLiteral(retention.GetProperty("days"), blobService.Scope).GetInt32());
+        }
+    }
+
+    [Fact]
+    public void Export_blobs_are_deleted_7_days_after_creation()
+    {
+        var policy = template.Resource("Microsoft.Storage/storageAccounts/managementPolicies");
+
+        var rule = Assert.Single(policy.Path("properties", "policy", "rules").EnumerateArray(),
+            r => r.GetProperty("definition").GetProperty("filters").GetProperty("prefixMatch")
+                .EnumerateArray().Any(p => p.GetString() == "exports/"));
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        var delete = rule.GetProperty("definition").GetProperty("actions").GetProperty("baseBlob").GetProperty("delete");
+        Assert.Equal(7, CompiledTemplate.ResolveLiteral(delete.GetProperty("daysAfterCreationGreaterThan"), policy.Scope).GetInt32());
+        Assert.Contains("exports", template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(CompiledTemplate.ShortNameOf));
+    }
+
+    [Fact]
+    public void Log_retention_is_at_most_365_days()
+    {
+        var workspace = template.Resource("Microsoft.OperationalInsights/workspaces");
+        var appInsights = template.Resource("Microsoft.Insights/components");
+
+        foreach (var (resource, retention) in new[]
+                 {
+                     (workspace, workspace.Path("properties", "retentionInDays")),
+                     (appInsights, appInsights.Path("properties", "RetentionInDays")),
+                 })
+        {
+            var parameter = template.RootParameterOf(retention, resource.Scope);
+            Assert.True(parameter.GetProperty("maxValue").GetInt32() <= 365, $"{resource.Type}: maxValue above 365");
+            Assert.True(parameter.GetProperty("defaultValue").GetInt32() <= 365, $"{resource.Type}: default above 365");
+        }
+    }
+
+    [Fact]
+    public void Application_insights_masks_client_ip_addresses()
+    {
+        var properties = template.Resource("Microsoft.Insights/components").Path("properties");
+
+        Assert.False(properties.GetProperty("DisableIpMasking").GetBoolean());
+    }
+
+    [Fact]
+    public void Application_insights_accepts_only_entra_id_telemetry()
+    {
+        var properties = template.Resource("Microsoft.Insights/components").Path("properties");
+        var settings = AppSettings();
+
+        Assert.True(properties.GetProperty("DisableLocalAuth").GetBoolean());
+        var authentication = settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+        Assert.Matches(@"^format\('Authorization=AAD;ClientId=\{0\}', (.+)\)$", authentication);
+        AssertIsAppIdentityClientId(Regex.Match(authentication, @"^format\('[^']*', (.+)\)$").Groups[1].Value);
+    }
+
+    [Fact]
+    public void Location_parameter_allows_only_eu_regions_and_defaults_to_france_central()
+    {
+        var location = template.Root.GetProperty("parameters").GetProperty("location");
+
+        AssertOnlyEuRegionsAllowed(location);
+        Assert.Equal("francecentral", location.GetProperty("defaultValue").GetString());
+    }
+
+    [Fact]
+    public void Openai_location_parameter_allows_only_eu_regions()
+    {
+        var location = template.Root.GetProperty("parameters").GetProperty("openAiLocation");
+
+        AssertOnlyEuRegionsAllowed(location);
+        Assert.Contains(location.GetProperty("defaultValue").GetString()!, EuRegions);
+    }
+
+    [Fact]
+    public void Every_resource_is_deployed_in_an_eu_region()
+    {
+        var located = template.Resources
+            .Select(r => (Resource: r, Location: r.Json.TryGetProperty("location", out var l) ? l
+                : r.Type == "Microsoft.Web/staticSites/linkedBackends" ? r.Path("properties", "region") : default))
+            .Where(x => x.Location.ValueKind != JsonValueKind.Undefined)
+            .ToList();
+
+        Assert.True(located.Count >= 8, $"only {located.Count} resources with a location found");
+        foreach (var (resource, location) in located)
+        {
+            var expression = CompiledTemplate.Expand(location.GetString()!, resource.Scope);
+            var parameter = Regex.Match(expression, @"^parameters\('(\w+)'\)$");
+            if (parameter.Success)
+            {
+                AssertOnlyEuRegionsAllowed(template.Root.GetProperty("parameters").GetProperty(parameter.Groups[1].Value));
+            }
+            else
+            {
+                Assert.True(EuRegions.Contains(expression.Trim('\'')), $"{resource.Type} is located at {expression}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Azure_openai_refuses_key_authentication()
+    {
+        var account = template.Resource("Microsoft.CognitiveServices/accounts");
+
+        Assert.Equal("OpenAI", account.Json.GetProperty("kind").GetString());
+        Assert.True(account.Path("properties", "disableLocalAuth").GetBoolean());
+    }
+
+    [Fact]
+    public void Chat_model_is_deployed_in_the_eu_data_zone()
+    {
+        var deployment = template.Resource("Microsoft.CognitiveServices/accounts/deployments");
+        var account = template.Resource("Microsoft.CognitiveServices/accounts");
+
+        Assert.Equal("DataZoneStandard", deployment.Path("sku", "name").GetString());
+        // The data zone is the one of the account's region, which must be an EU-only parameter.
+        var location = CompiledTemplate.Expand(account.Json.GetProperty("location").GetString()!, account.Scope);
+        Assert.Equal("parameters('openAiLocation')", location);
+        AssertOnlyEuRegionsAllowed(template.Root.GetProperty("parameters").GetProperty("openAiLocation"));
+    }
+
+    [Theory]
+    [InlineData("Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", StorageAccount)]
+    [InlineData("Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", StorageAccount)]
+    [InlineData("Storage Queue Data Contributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", StorageAccount)]
+    [InlineData("Cognitive Services OpenAI User", "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd", "Microsoft.CognitiveServices/accounts")]
+    [InlineData("Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6", "Microsoft.KeyVault/vaults")]
+    [InlineData("Monitoring Metrics Publisher", "3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components")]
+    public void App_identity_holds_role_on_its_resource(string role, string roleId, string scopeType)
+    {
+        var assignment = Assert.Single(template.OfType("Microsoft.Authorization/roleAssignments"),
+            a => a.Path("properties", "roleDefinitionId").GetString()!.Contains(roleId, StringComparison.Ordinal));
+
+        Assert.Contains($"resourceId('{scopeType}',", assignment.Json.GetProperty("scope").GetString()!, StringComparison.Ordinal);
+        Assert.Equal("ServicePrincipal", assignment.Path("properties", "principalType").GetString());
+        var principal = CompiledTemplate.Expand(assignment.Path("properties", "principalId").GetString()!, assignment.Scope);
+        Assert.True(principal.Contains(
+            $"resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', {AppIdentityNameExpression()})",
+            StringComparison.Ordinal), $"{role} is granted to {principal}");
+        Assert.EndsWith(".principalId", principal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void App_settings_contain_no_secret()
+    {
+        var settings = AppSettings();
+        string[] forbidden = ["AccountKey=", "SharedAccessSignature", "sig=", "listKeys", "listAccountSas", "listServiceSas", "parameters('smtpPassword')"];
+
+        Assert.NotEmpty(settings);
+        foreach (var (name, value) in settings)
+        {
+            foreach (var fragment in forbidden)
+            {
+                Assert.False(value.Contains(fragment, StringComparison.OrdinalIgnoreCase), $"{name} contains {fragment}");
+            }
+            if (name.Contains("Password", StringComparison.OrdinalIgnoreCase) || name.Contains("Secret", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Contains("@Microsoft.KeyVault(", value, StringComparison.Ordinal);
+            }
+        }
+        Assert.DoesNotContain(settings.Keys, k => k is "AzureWebJobsStorage" or "AZURE_OPENAI_API_KEY");
+    }
+
+    [Fact]
+    public void Smtp_password_is_a_key_vault_reference()
+    {
+        var password = AppSettings()["Email__Password"];
+        var site = template.Resource(FunctionApp);
+
+        Assert.StartsWith("format('@Microsoft.KeyVault(SecretUri=", password, StringComparison.Ordinal);
+        Assert.Contains($"resourceId('Microsoft.Resources/deployments', '{template.DeploymentNameHolding("Microsoft.KeyVault/vaults")}')", password, StringComparison.Ordinal);
+        var referenceIdentity = CompiledTemplate.Expand(site.Path("properties", "keyVaultReferenceIdentity").GetString()!, site.Scope);
+        Assert.Equal($"resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', {AppIdentityNameExpression()})", referenceIdentity);
+    }
+
+    [Fact]
+    public void Smtp_password_parameter_is_secure_and_only_reaches_key_vault()
+    {
+        var parameter = template.Root.GetProperty("parameters").GetProperty("smtpPassword");
+
+        Assert.Equal("securestring", parameter.GetProperty("type").GetString(), StringComparer.OrdinalIgnoreCase);
+        var users = template.Resources
+            .Where(r => CompiledTemplate.ExpandedStrings(r.Json, r.Scope).Any(s => s.Contains("parameters('smtpPassword')", StringComparison.Ordinal)))
+            .Select(r => r.Type)
+            .ToList();
+        string[] onlyKeyVault = ["Microsoft.KeyVault/vaults/secrets"];
+        Assert.Equal(onlyKeyVault, users);
+        Assert.DoesNotContain("smtpPassword", template.Root.GetProperty("outputs").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Function_app_cors_allows_only_the_static_web_app_origin()
+    {
+        var site = template.Resource(FunctionApp);
+
+        var origin = Assert.Single(site.Path("properties", "siteConfig", "cors", "allowedOrigins").EnumerateArray());
+        var expression = CompiledTemplate.Expand(origin.GetString()!, site.Scope);
+        var webDeployment = template.DeploymentNameHolding("Microsoft.Web/staticSites");
+        Assert.Matches(
+            $@"^format\('https://\{{0\}}', reference\(resourceId\('Microsoft.Resources/deployments', '{Regex.Escape(webDeployment)}'\), '[^']+'\)\.outputs\.defaultHostname\.value\)$",
+            expression);
+        var swa = template.Resource("Microsoft.Web/staticSites");
+        var hostname = swa.Scope.Template.GetProperty("outputs").GetProperty("defaultHostname").GetProperty("value").GetString()!;
+        Assert.Matches(@"^\[reference\(resourceId\('Microsoft.Web/staticSites', parameters\('name'\)\), '[^']+'\)\.defaultHostname\]$", hostname);
+        Assert.Equal("[parameters('name')]", swa.Name);
+        Assert.Equal(expression, AppSettings()["App__PublicBaseUrl"]);
+    }
+
+    [Fact]
+    public void Static_web_app_sends_security_headers()
+    {
+        var headers = StaticWebAppConfig().GetProperty("globalHeaders");
+        string Header(string name) => headers.GetProperty(name).GetString()!;
+
+        var csp = Header("Content-Security-Policy").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var directive in new[] { "default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'" })
+        {
+            Assert.Contains(directive, csp);
+        }
+        Assert.DoesNotContain(csp, d => d.Contains("unsafe-inline", StringComparison.Ordinal) || d.Contains("unsafe-eval", StringComparison.Ordinal));
+        Assert.Equal("no-referrer", Header("Referrer-Policy"));
+        Assert.Equal("nosniff", Header("X-Content-Type-Options"));
+        foreach (var feature in new[] { "camera=()", "microphone=()", "geolocation=()" })
+        {
+            Assert.Contains(feature, Header("Permissions-Policy"), StringComparison.Ordinal);
+        }
+        var maxAge = Regex.Match(Header("Strict-Transport-Security"), @"max-age=(\d+)");
+        Assert.True(maxAge.Success && long.Parse(maxAge.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 31_536_000,
+            "HSTS max-age must be at least one year");
+    }
+
+    [Fact]
+    public void Static_web_app_falls_back_to_index_except_for_the_api()
+    {
+        var config = StaticWebAppConfig();
+        var fallback = config.GetProperty("navigationFallback");
+
+        Assert.Equal("/index.html", fallback.GetProperty("rewrite").GetString());
+        Assert.Contains("/api/*", fallback.GetProperty("exclude").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("/api/*", config.GetProperty("routes").EnumerateArray().Select(r => r.GetProperty("route").GetString()));
+    }
+
+    [Fact]
+    public void Static_web_app_uses_the_function_app_as_its_backend()
+    {
+        var swa = template.Resource("Microsoft.Web/staticSites");
+        var backend = template.Resource("Microsoft.Web/staticSites/linkedBackends");
+
+        Assert.Equal("Standard", swa.Path("sku", "name").GetString());
+        var backendId = CompiledTemplate.Expand(backend.Path("properties", "backendResourceId").GetString()!, backend.Scope);
+        Assert.Contains($"'{template.DeploymentNameHolding(FunctionApp)}'", backendId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_vault_uses_rbac_with_soft_delete_and_purge_protection()
+    {
+        var properties = template.Resource("Microsoft.KeyVault/vaults").Path("properties");
+
+        Assert.True(properties.GetProperty("enableRbacAuthorization").GetBoolean());
+        Assert.True(properties.GetProperty("enableSoftDelete").GetBoolean());
+        Assert.True(properties.GetProperty("enablePurgeProtection").GetBoolean());
+        Assert.False(properties.TryGetProperty("accessPolicies", out _));
+    }
+
+    [Fact]
+    public void Function_app_connects_to_storage_with_its_identity()
+    {
+        var settings = AppSettings();
+
+        Assert.Equal("'managedidentity'", settings["AzureWebJobsStorage__credential"]);
+        AssertIsAppIdentityClientId(settings["AzureWebJobsStorage__clientId"]);
+        AssertIsAppIdentityClientId(settings["AZURE_CLIENT_ID"]);
+        Assert.Contains(".outputs.name.value", settings["AzureWebJobsStorage__accountName"], StringComparison.Ordinal);
+        Assert.Contains(".outputs.tableServiceUri.value", settings["Storage__TableServiceUri"], StringComparison.Ordinal);
+        Assert.Contains(".outputs.blobServiceUri.value", settings["Storage__BlobServiceUri"], StringComparison.Ordinal);
+        var deployment = template.Resource(FunctionApp).Path("properties", "functionAppConfig", "deployment", "storage", "authentication");
+        Assert.Equal("UserAssignedIdentity", deployment.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void Function_app_runs_dotnet_10_isolated_on_flex_consumption()
+    {
+        var site = template.Resource(FunctionApp);
+        var plan = template.Resource("Microsoft.Web/serverfarms");
+
+        Assert.Equal("functionapp,linux", site.Json.GetProperty("kind").GetString());
+        Assert.Equal("FC1", plan.Path("sku", "name").GetString());
+        Assert.Equal("FlexConsumption", plan.Path("sku", "tier").GetString());
+        var runtime = site.Path("properties", "functionAppConfig", "runtime");
+        Assert.Equal("dotnet-isolated", runtime.GetProperty("name").GetString());
+        Assert.Equal("10.0", runtime.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public void Model_settings_point_at_the_azure_openai_deployment()
+    {
+        var settings = AppSettings();
+        var openAi = template.DeploymentNameHolding("Microsoft.CognitiveServices/accounts");
+
+        Assert.Equal("'azure-openai'", settings["Model__Provider"]);
+        Assert.Contains($"resourceId('Microsoft.Resources/deployments', '{openAi}')", settings["Model__Endpoint"], StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.endpoint.value", settings["Model__Endpoint"], StringComparison.Ordinal);
+        Assert.Contains($"resourceId('Microsoft.Resources/deployments', '{openAi}')", settings["Model__Deployment"], StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.deploymentName.value", settings["Model__Deployment"], StringComparison.Ordinal);
+        Assert.Equal("'StartTls'", settings["Email__TlsMode"]);
+    }
+
+    [Fact]
+    public void Storage_account_has_every_table_and_container_the_app_uses()
+    {
+        var tables = template.Resource("Microsoft.Storage/storageAccounts/tableServices/tables");
+        var names = tables.Scope.Template.GetProperty("variables").GetProperty("tableNames").EnumerateArray().Select(t => t.GetString()).ToList();
+
+        string[] expected = ["users", "emailindex", "signintokens", "sessions", "profiles", "conversations", "messages",
+            "consents", "requests", "exports", "tombstones", "trends", "insights", "ratelimits"];
+        Assert.Equal(expected.Order(), names.Order());
+        Assert.Contains("deployment", template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(CompiledTemplate.ShortNameOf));
+    }
+
+    [Fact]
+    public void Azd_finds_both_services_and_every_output()
+    {
+        var outputs = template.Root.GetProperty("outputs");
+        var site = template.Resource(FunctionApp);
+        var swa = template.Resource("Microsoft.Web/staticSites");
+
+        Assert.Contains("createObject('azd-service-name', 'api')", site.Json.GetProperty("tags").GetString(), StringComparison.Ordinal);
+        Assert.Contains("createObject('azd-service-name', 'web')", swa.Json.GetProperty("tags").GetString(), StringComparison.Ordinal);
+        foreach (var name in new[] { "AZURE_LOCATION", "AZURE_FUNCTION_APP_NAME", "API_BASE_URL", "WEB_BASE_URL", "AZURE_STORAGE_ACCOUNT_NAME",
+                     "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT", "AZURE_KEY_VAULT_NAME", "APPLICATIONINSIGHTS_CONNECTION_STRING" })
+        {
+            Assert.True(outputs.TryGetProperty(name, out _), $"missing output {name}");
+        }
+    }
+
+    private static void AssertOnlyEuRegionsAllowed(JsonElement parameter)
+    {
+        var allowed = parameter.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()!).ToList();
+        Assert.NotEmpty(allowed);
+        Assert.All(allowed, region => Assert.Contains(region, EuRegions));
+    }
+
+    /// <summary>App settings of the function app, each value expanded to a root-level ARM expression.</summary>
+    private Dictionary<string, string> AppSettings()
+    {
+        var site = template.Resource(FunctionApp);
+        return site.Path("properties", "siteConfig", "appSettings").EnumerateArray().ToDictionary(
+            s => s.GetProperty("name").GetString()!,
+            s => CompiledTemplate.Expand(s.GetProperty("value").GetString()!, site.Scope));
+    }
+
+    private string AppIdentityNameExpression() =>
+        CompiledTemplate.Expand(template.Resource("Microsoft.ManagedIdentity/userAssignedIdentities").Name, template.RootScope);
+
+    private void AssertIsAppIdentityClientId(string expression)
+    {
+        Assert.StartsWith($"reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', {AppIdentityNameExpression()}), ", expression, StringComparison.Ordinal);
+        Assert.EndsWith(").clientId", expression, StringComparison.Ordinal);
+    }
+
+    private JsonElement StaticWebAppConfig()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(template.RepoRoot, "web", "staticwebapp.config.json")));
+        return document.RootElement.Clone();
+    }
+}
+
+/// <summary>One resource of the compiled template, with the (nested) template it is declared in.</summary>
+internal sealed record TemplateResource(JsonElement Json, TemplateScope Scope)
+{
+    public string Type => Json.GetProperty("type").GetString()!;
+
+    public string Name => Json.GetProperty("name").GetString()!;
+
+    public JsonElement Path(params string[] names) =>
+        names.Aggregate(Json, (element, name) => element.GetProperty(name));
+}
+
+/// <summary>A template (root or nested module) and how its parameters were given.</summary>
+internal sealed record TemplateScope(JsonElement Template, JsonElement? DeploymentParameters, TemplateScope? Parent, string? DeploymentName);
+
+/// <summary>Compiles bicep/main.bicep with the Bicep CLI from NuGet, once for the whole test class.</summary>
+public sealed class CompiledTemplate : IAsyncLifetime
+{
+    private const string BicepVersion = "0.49.2";
+    private JsonDocument? document;
+    private List<TemplateResource> resources = [];
+
+    internal string RepoRoot { get; } = FindRepoRoot();
+
+    internal int ExitCode { get; private set; }
+
+    internal string Diagnostics { get; private set; } = "";
+
+    internal JsonElement Root => (document ?? throw new InvalidOperationException("The template was not compiled.")).RootElement;
+
+    internal TemplateScope RootScope { get; private set; } = new(default, null, null, null);
+
+    internal IReadOnlyList<TemplateResource> Resources => resources;
+
+    public async Task InitializeAsync()
+    {
+        var bicep = await LocateBicepAsync();
+        var outputDirectory = Directory.CreateTempSubdirectory("jimp-bicep-");
+        try
+        {
+            var outFile = Path.Combine(outputDirectory.FullName, "main.json");
+            var (exitCode, _, stderr) = await RunAsync(bicep, ["build", Path.Combine(RepoRoot, "bicep", "main.bicep"), "--outfile", outFile]);
+            ExitCode = exitCode;
+            Diagnostics = stderr;
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"bicep build failed ({exitCode}):\n{stderr}");
+            }
+            document = JsonDocument.Parse(await File.ReadAllTextAsync(outFile));
+        }
+        finally
+        {
+            outputDirectory.Delete(recursive: true);
+        }
+        RootScope = new TemplateScope(Root, null, null, null);
+        resources = Flatten(RootScope).ToList();
+    }
+
+    public Task DisposeAsync()
+    {
+        document?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    internal IEnumerable<TemplateResource> OfType(string type) =>
+        resources.Where(r => string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase));
+
+    internal TemplateResource Resource(string type)
+    {
+        var matches = OfType(type).ToList();
+        return matches.Count == 1 ? matches[0] : throw new InvalidOperationException($"Expected one {type}, found {matches.Count}.");
+    }
+
+    /// <summary>Name of the root-level module deployment that declares the one resource of this type.</summary>
+    internal string DeploymentNameHolding(string type)
+    {
+        var scope = Resource(type).Scope;
+        while (scope.Parent is { Parent: not null })
+        {
+            scope = scope.Parent;
+        }
+        return scope.DeploymentName ?? throw new InvalidOperationException($"{type} is declared in main.bicep itself.");
+    }
+
+    /// <summary>Last segment of a child resource's name, expanded: 'exports' for "[format('{0}/{1}/{2}', parameters('name'), 'default', 'exports')]".</summary>
+    internal static string ShortNameOf(TemplateResource resource)
+    {
+        var match = Regex.Match(resource.Name, @",\s*([^,]+?)\)\]$");
+        var expression = match.Success ? $"[{match.Groups[1].Value}]" : resource.Name;
+        return Expand(expression, resource.Scope).Trim('\'');
+    }
+
+    /// <summary>
+    /// Rewrites an ARM value as a root-level expression: every parameters('x') of a module is
+    /// replaced by what the parent deployment passed (or the module's default), recursively.
+    /// A literal string comes back quoted ('text').
+    /// </summary>
+    internal static string Expand(string value, TemplateScope scope)
+    {
+        if (!value.StartsWith('[') || value.StartsWith("[[", StringComparison.Ordinal) || !value.EndsWith(']'))
+        {
+            var literal = value.StartsWith("[[", StringComparison.Ordinal) ? value[1..] : value;
+            return $"'{literal.Replace("'", "''", StringComparison.Ordinal)}'";
+        }
+        var expression = value[1..^1];
+        return Regex.Replace(expression, @"(parameters|variables)\('(\w+)'\)", match =>
+        {
+            var name = match.Groups[2].Value;
+            if (match.Groups[1].Value == "variables")
+            {
+                // String variables are inlined; objects and arrays stay as variables('x').
+                return scope.Template.TryGetProperty("variables", out var variables)
+                       && variables.TryGetProperty(name, out var variable) && variable.ValueKind == JsonValueKind.String
+                    ? Expand(variable.GetString()!, scope)
+                    : match.Value;
+            }
+            var (argument, argumentScope) = ParameterValue(name, scope);
+            if (argumentScope is null)
+            {
+                return match.Value; // a root parameter: as far as the template goes
+            }
+            return argument.ValueKind == JsonValueKind.String
+                ? Expand(argument.GetString()!, argumentScope)
+                : argument.GetRawText();
+        });
+    }
+
+    /// <summary>Follows a chain of plain parameters('x') references to the literal value it ends with.</summary>
+    internal static JsonElement ResolveLiteral(JsonElement value, TemplateScope scope)
+    {
+        while (value.ValueKind == JsonValueKind.String && Regex.Match(value.GetString()!, @"^\[parameters\('(\w+)'\)\]$") is { Success: true } match)
+        {
+            var (argument, argumentScope) = ParameterValue(match.Groups[1].Value, scope);
+            if (argumentScope is null)
+            {
+                throw new InvalidOperationException($"{value} is the root parameter {match.Groups[1].Value}, not a literal.");
+            }
+            (value, scope) = (argument, argumentScope);
+        }
+        return value;
+    }
+
+    /// <summary>The root parameter definition a value comes from (through module parameters).</summary>
+    internal JsonElement RootParameterOf(JsonElement value, TemplateScope scope)
+    {
+        var expression = Expand(value.GetString()!, scope);
+        var match = Regex.Match(expression, @"^parameters\('(\w+)'\)$");
+        Assert.True(match.Success, $"{value} is {expression}, not a root parameter");
+        return Root.GetProperty("parameters").GetProperty(match.Groups[1].Value);
+    }
+
+    /// <summary>Every string inside a resource, expanded to root-level expressions.</summary>
+    internal static IEnumerable<string> ExpandedStrings(JsonElement element, TemplateScope scope) => element.ValueKind switch
+    {
+        JsonValueKind.String => [Expand(element.GetString()!, scope)],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => ExpandedStrings(p.Value, scope).Append(Expand(p.Name, scope))),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(e => ExpandedStrings(e, scope)),
+        _ => [],
+    };
+
+    /// <returns>The value given to a parameter and the scope that value is written in; a null scope for root parameters.</returns>
+    private static (JsonElement Value, TemplateScope? Scope) ParameterValue(string name, TemplateScope scope)
+    {
+        if (scope.Parent is null)
+        {
+            return (default, null);
+        }
+        if (scope.DeploymentParameters is { } given && given.TryGetProperty(name, out var passed))
+        {
+            return (passed.GetProperty("value"), scope.Parent);
+        }
+        var definition = scope.Template.GetProperty("parameters").GetProperty(name);
+        return definition.TryGetProperty("defaultValue", out var defaultValue)
+            ? (defaultValue, scope)
+            : throw new InvalidOperationException($"Module parameter {name} has neither a value nor a default.");
+    }
+
+    /// <summary>All resources, including those of nested module deployments (which are left out themselves).</summary>
+    private static IEnumerable<TemplateResource> Flatten(TemplateScope scope)
+    {
+        var declared = scope.Template.GetProperty("resources");
+        var list = declared.ValueKind == JsonValueKind.Object
+            ? declared.EnumerateObject().Select(p => p.Value)
+            : declared.EnumerateArray();
+        foreach (var resource in list)
+        {
+            if (resource.TryGetProperty("existing", out var existing) && existing.GetBoolean())
+            {
+                continue;
+            }
+            if (resource.GetProperty("type").GetString() == "Microsoft.Resources/deployments"
+                && resource.GetProperty("properties").TryGetProperty("template", out var nested))
+            {
+                var parameters = resource.GetProperty("properties").TryGetProperty("parameters", out var p) ? p : (JsonElement?)null;
+                var name = resource.GetProperty("name").GetString();
+                foreach (var inner in Flatten(new TemplateScope(nested, parameters, scope, name)))
+                {
+                    yield return inner;
+                }
+                continue;
+            }
+            yield return new TemplateResource(resource, scope);
+        }
+    }
+
+    private async Task<string> LocateBicepAsync()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("BICEP_PATH");
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var bicep = Path.Combine(packages, "azure.bicep.commandline.linux-x64", BicepVersion, "tools", "bicep");
+        if (!File.Exists(bicep))
+        {
+            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+            var project = Path.Combine(RepoRoot, "tools", "bicep", "Bicep.CommandLine.proj");
+            var (exitCode, stdout, stderr) = await RunAsync(dotnet, ["restore", project]);
+            if (exitCode != 0 || !File.Exists(bicep))
+            {
+                throw new InvalidOperationException($"Could not restore the Bicep CLI ({project}):\n{stdout}\n{stderr}");
+            }
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(bicep, File.GetUnixFileMode(bicep) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
+        }
+        return bicep;
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fileName, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string FindRepoRoot()
+    {
+        // JIMP_REPO_ROOT lets a test build that lives outside the repository point at it.
+        if (Environment.GetEnvironmentVariable("JIMP_REPO_ROOT") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "JIMP.sln")) || Directory.Exists(Path.Combine(directory.FullName, ".git")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No JIMP.sln or .git above {AppContext.BaseDirectory}.");
+    }
+}
