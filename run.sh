@@ -7,6 +7,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 source scripts/lib.sh
 ensure_npm_packages
+dotnet tool restore >/dev/null
+started_smtp=$(ensure_smtp4dev)
+trap '[ -n "$started_smtp" ] && kill "$started_smtp" 2>/dev/null || true' EXIT
 
 if [ -f web/package.json ] && { [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html -newer web/dist/index.html 2>/dev/null | head -n 1)" ]; }; then
   echo "== building the web app"
@@ -17,4 +20,4 @@ echo "== building the DevHost"
 dotnet build functions/Jimp.DevHost --nologo -v q -clp:NoSummary
 
 echo "== JIMP on http://127.0.0.1:${JIMP_PORT:-7071} (Ctrl+C to stop)"
-exec dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile
+dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile

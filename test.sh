@@ -8,9 +8,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 source scripts/lib.sh
 ensure_npm_packages
+dotnet tool restore >/dev/null
 started_azurite=$(ensure_azurite_for_tests)
+started_smtp=$(ensure_smtp4dev)
 cleanup() {
-  if [ -n "$started_azurite" ]; then kill "$started_azurite" 2>/dev/null || true; fi
+  for pid in $started_azurite $started_smtp; do kill "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 

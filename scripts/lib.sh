@@ -24,3 +24,21 @@ ensure_azurite_for_tests() {
   echo "Azurite did not start" >&2
   return 1
 }
+
+# The SMTP dev server (smtp4dev, a dotnet tool pinned in .config/dotnet-tools.json): SMTP on 127.0.0.1:2525,
+# its API on 127.0.0.1:5080. Prints its pid when this call started it.
+ensure_smtp4dev() {
+  if port_open 2525 && port_open 5080; then return 0; fi
+  dotnet tool restore >/dev/null
+  mkdir -p .smtp4dev
+  dotnet tool run smtp4dev -- --urls=http://127.0.0.1:5080 --smtpport=2525 --bindaddress=127.0.0.1 \
+    --imapport=0 --pop3port=0 --db= --messagestokeep=100000 --hostname=localhost \
+    >.smtp4dev/smtp4dev.log 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 150); do
+    if port_open 2525 && port_open 5080; then echo "$pid"; return 0; fi
+    sleep 0.2
+  done
+  echo "smtp4dev did not start (see .smtp4dev/smtp4dev.log)" >&2
+  return 1
+}

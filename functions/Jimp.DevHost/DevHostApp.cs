@@ -32,6 +32,7 @@ public static class DevHostApp
         builder.Services.AddSingleton(new HostedFunctions(functions));
         builder.Services.AddDurableFunctions(functions);
         builder.Services.AddSingleton<TimerFunctions>();
+        builder.Services.AddHttpClient<DevMailbox>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<DevHostOptions>>().Value.MailboxUrl);
         builder.Services.AddHostedService<TimerScheduler>();
         // Azurite must be up before anything else starts.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, AzuriteService>());
@@ -54,6 +55,7 @@ public static class DevHostApp
         });
         app.MapHttpFunctions(functions);
         app.MapAdmin(functions);
+        app.MapGet("/dev/mailbox", async (string? to, DevMailbox mailbox, CancellationToken ct) => TypedResults.Ok(await mailbox.ReadAsync(to, ct)));
         app.MapWebApp();
         return app;
     }

@@ -14,6 +14,9 @@ public sealed class DevHostOptions
     /// <summary>Run timers on their schedules (tests turn this off and run them on demand).</summary>
     public bool RunTimers { get; set; } = true;
 
+    /// <summary>The SMTP dev server's web API, read by <c>GET /dev/mailbox</c>.</summary>
+    public Uri MailboxUrl { get; set; } = new("http://127.0.0.1:5080/");
+
     /// <summary>The built web app; defaults to web/dist under the repository root.</summary>
     public string? WebRoot { get; set; }
 }

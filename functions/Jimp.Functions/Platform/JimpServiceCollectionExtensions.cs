@@ -1,3 +1,4 @@
+using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Trends;
@@ -20,6 +21,7 @@ public static class JimpServiceCollectionExtensions
         services.AddJimpStorage();
         services.AddJimpTelemetry(configuration);
         services.AddSingleton<HealthService>();
+        services.AddAccounts();
 
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IsValid(out _), "Model settings are incomplete: Model:Endpoint is required for azure-openai and openai-compatible, and Model:Deployment for azure-openai.")

@@ -26,7 +26,16 @@ public static class Telemetry
             .WithMetrics(m => m.AddMeter(SourceName));
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            otel.UseAzureMonitorExporter(o => o.ConnectionString = connectionString);
+            // Application Insights has local auth off in Azure: the exporter signs in with the managed identity.
+            var useEntraId = !string.IsNullOrWhiteSpace(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+            otel.UseAzureMonitorExporter(o =>
+            {
+                o.ConnectionString = connectionString;
+                if (useEntraId)
+                {
+                    o.Credential = new Azure.Identity.DefaultAzureCredential();
+                }
+            });
         }
         return services;
     }

@@ -1,0 +1,231 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net.Mail;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Email;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Privacy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Jimp.Functions.Accounts;
+
+public sealed record LinkRequest(
+    [property: Required(ErrorMessage = "Enter your e-mail address.")] string? Email,
+    [property: RegularExpression("^(fr|en)$", ErrorMessage = "locale must be fr or en.")] string? Locale,
+    bool AgeConfirmed,
+    string? AcceptedPolicyVersion);
+
+public sealed record VerifyRequest([property: Required, StringLength(64, MinimumLength = 20)] string? Token);
+
+public sealed record EmailChangeRequest([property: Required(ErrorMessage = "Enter the new e-mail address.")] string? NewEmail);
+
+/// <summary>What <c>/api/me</c> and a successful sign-in return.</summary>
+public sealed record UserSummary(
+    string UserId,
+    string Email,
+    string Locale,
+    DateTimeOffset CreatedAt,
+    string AcceptedPolicyVersion,
+    string CurrentPolicyVersion,
+    bool NewerPolicyAwaits,
+    UpcomingPolicy? UpcomingPolicy,
+    bool Restricted,
+    bool ObjectsToInsights);
+
+public sealed record UpcomingPolicy(string Version, DateOnly Effective, bool Material);
+
+public enum VerifyOutcome
+{
+    SignedIn,
+    EmailChanged,
+}
+
+/// <summary>Sign-up and sign-in by e-mailed link, sessions, and the change of address.</summary>
+public sealed class AccountService(
+    AccountStore accounts,
+    SignInTokens tokens,
+    SessionStore sessions,
+    SessionAuth auth,
+    SecurityLog securityLog,
+    RateLimits rateLimits,
+    IEmailSender email,
+    PolicyDocuments policies,
+    IOptions<AccountsOptions> options,
+    IOptions<AppOptions> app,
+    TimeProvider clock)
+{
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>
+    /// Sends a sign-in link. Every request must confirm the minimum age and accept the current policy, whether
+    /// or not the address has an account, so the answer never tells whether it has one.
+    /// </summary>
+    public async Task RequestLinkAsync(LinkRequest body, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var address = ValidateEmail(body.Email, "email");
+        var locale = body.Locale ?? "fr";
+        var current = policies.Current(Today).Version;
+        var errors = new Dictionary<string, string[]>();
+        if (!body.AgeConfirmed)
+        {
+            errors["ageConfirmed"] = [$"JIMP is for people aged {options.Value.MinimumAge} or older: confirm your age to continue."];
+        }
+        if (body.AcceptedPolicyVersion != current)
+        {
+            errors["acceptedPolicyVersion"] = [$"Read and accept the privacy policy, version {current}."];
+        }
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        auth.RequireSameOrigin(request);
+        var client = ClientInfo.From(request);
+        await rateLimits.HitAsync("link-ip:" + client.IpPrefix + ":" + ClientInfo.ClientIp(request), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync("link-email:" + AccountStore.NormaliseEmail(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
+
+        var userId = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
+        var expiresAt = clock.GetUtcNow() + options.Value.SignInLinkLifetime;
+        var token = await tokens.CreateAsync(TokenPurpose.SignIn, address, userId, locale, current, expiresAt, cancellationToken);
+        await email.SendAsync(AccountEmails.SignInLink(address, locale, Link("verify", token), options.Value.SignInLinkLifetime), cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.LinkRequested, userId, client, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Uses a link's token: signs in (creating the account on first use) or confirms a new address.</summary>
+    public async Task<(VerifyOutcome Outcome, UserSummary User)> VerifyAsync(string token, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        auth.RequireSameOrigin(request);
+        var client = ClientInfo.From(request);
+        await rateLimits.HitAsync("verify-ip:" + ClientInfo.ClientIp(request), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
+        var now = clock.GetUtcNow();
+        var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken);
+        if (check != TokenCheck.Valid)
+        {
+            await securityLog.WriteAsync(SecurityEvents.SignInFailed, link?.UserId, client, check.ToString().ToLowerInvariant(), cancellationToken);
+            throw check switch
+            {
+                TokenCheck.Expired => ProblemException.BadRequest("This link has expired (links work for 15 minutes). Ask for a new one.", "token-expired"),
+                TokenCheck.Used => ProblemException.BadRequest("This link has already been used. Ask for a new one.", "token-used"),
+                _ => ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid"),
+            };
+        }
+        if (link!.Purpose == TokenPurpose.EmailChange)
+        {
+            return (VerifyOutcome.EmailChanged, await CompleteEmailChangeAsync(link, client, cancellationToken));
+        }
+
+        var userId = link.UserId ?? await accounts.FindUserIdByEmailAsync(link.Email, cancellationToken);
+        Account account;
+        if (userId is null)
+        {
+            account = new Account(Secrets.NewId(), link.Email, link.Locale, now, now, link.PolicyVersion, now, now, false, false, false);
+            userId = await accounts.CreateAsync(account, cancellationToken);
+        }
+        account = await accounts.GetAsync(userId, cancellationToken) ?? throw ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid");
+        // Signing in with a newer accepted version records that explicit acceptance; nothing is accepted by use alone.
+        account = account with
+        {
+            LastSignInAt = now,
+            AcceptedPolicyVersion = IsNewer(link.PolicyVersion, account.AcceptedPolicyVersion) ? link.PolicyVersion : account.AcceptedPolicyVersion,
+            AcceptedPolicyAt = IsNewer(link.PolicyVersion, account.AcceptedPolicyVersion) ? now : account.AcceptedPolicyAt,
+        };
+        await accounts.UpdateAsync(account, cancellationToken);
+        var expiresAt = now + options.Value.SessionLifetime;
+        var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, cancellationToken);
+        auth.SetCookie(request.HttpContext.Response, cookie, expiresAt);
+        await securityLog.WriteAsync(SecurityEvents.SignInSucceeded, account.UserId, client, cancellationToken: cancellationToken);
+        return (VerifyOutcome.SignedIn, Summarise(account));
+    }
+
+    public async Task<UserSummary> GetSummaryAsync(SignedInUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        return Summarise(account);
+    }
+
+    public async Task LogoutAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(request);
+        await sessions.RevokeAsync(user.UserId, user.SessionKey, cancellationToken);
+        SessionAuth.ClearCookie(request.HttpContext.Response);
+        await securityLog.WriteAsync(SecurityEvents.SessionRevoked, user.UserId, request, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Signs out everywhere: every session of the user, this one included.</summary>
+    public async Task<int> LogoutAllAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(request);
+        var count = await sessions.RevokeAllAsync(user.UserId, cancellationToken);
+        SessionAuth.ClearCookie(request.HttpContext.Response);
+        await securityLog.WriteAsync(SecurityEvents.AllSessionsRevoked, user.UserId, request, count.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        return count;
+    }
+
+    /// <summary>Sends a confirmation link to the new address; the change happens only when it is followed.</summary>
+    public async Task RequestEmailChangeAsync(SignedInUser user, EmailChangeRequest body, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(body);
+        var address = ValidateEmail(body.NewEmail, "newEmail");
+        var client = ClientInfo.From(request);
+        await rateLimits.HitAsync("link-email:" + AccountStore.NormaliseEmail(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
+        var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        if (AccountStore.NormaliseEmail(address) == account.Email)
+        {
+            throw RequestValidationException.For("newEmail", "This is already your address.");
+        }
+        await securityLog.WriteAsync(SecurityEvents.EmailChangeRequested, user.UserId, client, cancellationToken: cancellationToken);
+        // An address that already has an account gets no link; the answer is the same either way.
+        if (await accounts.FindUserIdByEmailAsync(address, cancellationToken) is not null) return;
+        var lifetime = options.Value.SignInLinkLifetime;
+        var token = await tokens.CreateAsync(TokenPurpose.EmailChange, address, user.UserId, account.Locale, account.AcceptedPolicyVersion, clock.GetUtcNow() + lifetime, cancellationToken);
+        await email.SendAsync(AccountEmails.EmailChangeLink(address, account.Locale, Link("verify", token), lifetime), cancellationToken);
+    }
+
+    private async Task<UserSummary> CompleteEmailChangeAsync(SignInToken link, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var account = await accounts.GetAsync(link.UserId!, cancellationToken) ?? throw ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid");
+        var oldAddress = account.Email;
+        if (!await accounts.ChangeEmailAsync(account, link.Email, cancellationToken))
+        {
+            throw new ProblemException(409, "Address already in use.", "This address already belongs to another JIMP account.") { Code = "email-taken" };
+        }
+        await securityLog.WriteAsync(SecurityEvents.EmailChanged, account.UserId, client, cancellationToken: cancellationToken);
+        await email.SendAsync(account.Locale == "en"
+            ? AccountEmails.Notice(oldAddress, "Your JIMP e-mail address was changed", "Hello,", "Your JIMP account now uses another e-mail address. If it was not you, write to the contact address in the privacy policy.")
+            : AccountEmails.Notice(oldAddress, "L'adresse e-mail de votre compte JIMP a changé", "Bonjour,", "Votre compte JIMP utilise désormais une autre adresse e-mail. Si ce n'était pas vous, écrivez à l'adresse de contact indiquée dans la politique de confidentialité."),
+            cancellationToken);
+        return Summarise(account with { Email = AccountStore.NormaliseEmail(link.Email) });
+    }
+
+    public UserSummary Summarise(Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var current = policies.Current(Today);
+        var upcoming = policies.Upcoming(Today);
+        return new UserSummary(
+            account.UserId, account.Email, account.Locale, account.CreatedAt, account.AcceptedPolicyVersion, current.Version,
+            IsNewer(current.Version, account.AcceptedPolicyVersion),
+            upcoming is null ? null : new UpcomingPolicy(upcoming.Version, upcoming.Effective, upcoming.Material),
+            account.Restricted, account.ObjectsToInsights);
+    }
+
+    private Uri Link(string page, string token) => new($"{app.Value.PublicBaseUrl.TrimEnd('/')}/#/{page}?token={token}");
+
+    private static bool IsNewer(string candidate, string than) =>
+        Version.TryParse(candidate, out var a) && (!Version.TryParse(than, out var b) || a > b);
+
+    private static string ValidateEmail(string? value, string field)
+    {
+        var address = value?.Trim() ?? "";
+        if (address.Length is 0 or > 254 || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || !address.Contains('.', StringComparison.Ordinal))
+        {
+            throw RequestValidationException.For(field, "Enter a valid e-mail address.");
+        }
+        return address;
+    }
+}

@@ -1,0 +1,26 @@
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Email;
+using Jimp.Functions.Privacy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Jimp.Functions.Accounts;
+
+public static class AccountsRegistration
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IEmailSender, SmtpEmailSender>();
+        services.TryAddSingleton(PolicyDocuments.Embedded);
+        services.AddSingleton<SecurityLog>();
+        services.AddSingleton<RateLimits>();
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<SignInTokens>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionAuth>();
+        services.AddSingleton<AccountService>();
+        return services;
+    }
+}

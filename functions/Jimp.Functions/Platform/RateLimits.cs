@@ -1,0 +1,55 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Platform.Storage;
+
+namespace Jimp.Functions.Platform;
+
+/// <summary>
+/// Fixed-window rate limits kept in Table Storage, so they hold across every instance of the app. Keys are
+/// hashed: the table never holds an address or an IP. Used where requests are rare and abuse is costly
+/// (sign-in links, token checks); a limit costs one read and one write.
+/// </summary>
+public sealed class RateLimits(JimpStorage storage, TimeProvider clock)
+{
+    public const string Table = "ratelimits";
+
+    /// <summary>Counts one hit on <paramref name="key"/>; throws a 429 problem with Retry-After past <paramref name="limit"/>.</summary>
+    public async Task HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var now = clock.GetUtcNow();
+        var windowStart = now.UtcTicks - now.UtcTicks % window.Ticks;
+        var rowKey = windowStart.ToString("D19", CultureInfo.InvariantCulture);
+        var partition = Secrets.Hash(key);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+            var count = existing.HasValue ? existing.Value!.GetInt32("Count") ?? 0 : 0;
+            if (count >= limit)
+            {
+                var retryAfter = (int)Math.Ceiling((new DateTimeOffset(windowStart, TimeSpan.Zero) + window - now).TotalSeconds);
+                throw ProblemException.TooManyRequests(Math.Max(1, retryAfter));
+            }
+            var entity = new TableEntity(partition, rowKey)
+            {
+                ["Count"] = count + 1,
+                ["ExpiresAt"] = new DateTimeOffset(windowStart, TimeSpan.Zero) + window,
+            };
+            try
+            {
+                if (existing.HasValue)
+                    await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                else
+                    await table.AddEntityAsync(entity, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another request counted at the same time: read again.
+            }
+        }
+        throw ProblemException.TooManyRequests(1);
+    }
+}

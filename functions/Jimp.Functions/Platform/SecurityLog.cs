@@ -1,0 +1,84 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Jimp.Functions.Platform.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Jimp.Functions.Platform;
+
+/// <summary>The events the security log records.</summary>
+public static class SecurityEvents
+{
+    public const string LinkRequested = "link-requested";
+    public const string SignInSucceeded = "sign-in-succeeded";
+    public const string SignInFailed = "sign-in-failed";
+    public const string SessionRevoked = "session-revoked";
+    public const string AllSessionsRevoked = "all-sessions-revoked";
+    public const string EmailChangeRequested = "email-change-requested";
+    public const string EmailChanged = "email-changed";
+    public const string ExportDownloaded = "export-downloaded";
+    public const string OperatorAction = "operator-action";
+}
+
+/// <summary>One line of the security log as the user sees it in the privacy center.</summary>
+public sealed record SecurityEvent(DateTimeOffset At, string Event, string IpPrefix, string UserAgentFamily, string? Detail);
+
+/// <summary>
+/// The security log: month-sharded tables <c>securitylog{yyyyMM}</c>, one partition per pseudonymous user id
+/// (or <c>anonymous</c>), newest first. Fields: UTC time, event, user id, IP truncated, user-agent family.
+/// Never an e-mail address, a token or a full IP.
+/// </summary>
+public sealed class SecurityLog(JimpStorage storage, TimeProvider clock)
+{
+    public const string Family = "security";
+    public const string Anonymous = "anonymous";
+
+    public Task WriteAsync(string eventName, string? userId, HttpRequest request, string? detail = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(eventName, userId, ClientInfo.From(request), detail, cancellationToken);
+
+    public async Task WriteAsync(string eventName, string? userId, ClientInfo client, string? detail = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var now = clock.GetUtcNow();
+        var table = await storage.TableAsync(TableFor(now), cancellationToken);
+        var entity = new TableEntity(userId ?? Anonymous, NewestFirstKey(now))
+        {
+            ["At"] = now,
+            ["Event"] = eventName,
+            ["IpPrefix"] = client.IpPrefix,
+            ["UserAgentFamily"] = client.UserAgentFamily,
+            ["Detail"] = detail,
+        };
+        await table.AddEntityAsync(entity, cancellationToken);
+    }
+
+    /// <summary>The user's own events of this month and the previous ones, newest first.</summary>
+    public async Task<IReadOnlyList<SecurityEvent>> RecentAsync(string userId, int max, int months, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var events = new List<SecurityEvent>();
+        for (var i = 0; i < months && events.Count < max; i++)
+        {
+            var table = storage.Table(TableFor(now.AddMonths(-i)));
+            try
+            {
+                await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, maxPerPage: max, cancellationToken: cancellationToken))
+                {
+                    events.Add(new SecurityEvent(e.GetDateTimeOffset("At") ?? e.Timestamp ?? now, e.GetString("Event"), e.GetString("IpPrefix"), e.GetString("UserAgentFamily"), e.GetString("Detail")));
+                    if (events.Count >= max) break;
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // No log table for that month: nothing happened then.
+            }
+        }
+        return events;
+    }
+
+    /// <summary><c>securitylog202611</c> for November 2026 (the storage prefix is added by JimpStorage).</summary>
+    public static string TableFor(DateTimeOffset month) => Family + "log" + month.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
+
+    private static string NewestFirstKey(DateTimeOffset at) =>
+        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + Secrets.NewId()[..8];
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace Jimp.Functions.Privacy;
+
+/// <summary>One published version of the privacy policy in one language, read from docs/privacy (one source).</summary>
+public sealed record PolicyDocument(string Version, DateOnly Date, DateOnly Effective, bool Material, string Language, string Markdown);
+
+/// <summary>A version in every language it exists in.</summary>
+public sealed record PolicyVersion(string Version, DateOnly Date, DateOnly Effective, bool Material, IReadOnlyDictionary<string, PolicyDocument> ByLanguage);
+
+/// <summary>
+/// The privacy policy's versions, embedded from <c>docs/privacy/policy.{lang}.md</c> (the current text) and
+/// <c>docs/privacy/versions/{version}.{lang}.md</c> (every earlier one). Nothing is accepted by continued use:
+/// a material version is announced at least 30 days before it takes effect.
+/// </summary>
+public sealed partial class PolicyDocuments
+{
+    public static PolicyDocuments Embedded { get; } = Load(typeof(PolicyDocuments).Assembly);
+
+    public PolicyDocuments(IEnumerable<PolicyDocument> documents)
+    {
+        Versions = documents
+            .GroupBy(d => d.Version, StringComparer.Ordinal)
+            .Select(g => new PolicyVersion(g.Key, g.First().Date, g.First().Effective, g.First().Material, g.ToDictionary(d => d.Language, StringComparer.Ordinal)))
+            .OrderBy(v => v.Effective).ThenBy(v => Version.Parse(v.Version))
+            .ToList();
+    }
+
+    /// <summary>Every version, oldest first.</summary>
+    public IReadOnlyList<PolicyVersion> Versions { get; }
+
+    /// <summary>The version in force on <paramref name="today"/>.</summary>
+    public PolicyVersion Current(DateOnly today) =>
+        Versions.LastOrDefault(v => v.Effective <= today) ?? Versions.First();
+
+    /// <summary>A version published but not yet in force, if any.</summary>
+    public PolicyVersion? Upcoming(DateOnly today) => Versions.FirstOrDefault(v => v.Effective > today);
+
+    public static PolicyDocuments Load(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var documents = assembly.GetManifestResourceNames()
+            .Where(n => n.Contains(".PrivacyPolicy.", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                return Parse(reader.ReadToEnd());
+            })
+            .ToList();
+        if (documents.Count == 0)
+        {
+            throw new InvalidOperationException("No privacy policy is embedded in the app.");
+        }
+        return new PolicyDocuments(documents);
+    }
+
+    public static PolicyDocument Parse(string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        var match = FrontMatter().Match(markdown);
+        if (!match.Success) throw new FormatException("A policy document must start with a front matter block.");
+        var fields = match.Groups["body"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(':', 2, StringSplitOptions.TrimEntries))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+        return new PolicyDocument(
+            fields["version"],
+            DateOnly.Parse(fields["date"], CultureInfo.InvariantCulture),
+            DateOnly.Parse(fields["effective"], CultureInfo.InvariantCulture),
+            bool.Parse(fields["material"]),
+            fields["language"],
+            markdown[match.Length..].TrimStart());
+    }
+
+    [GeneratedRegex(@"\A---\r?\n(?<body>.*?)\r?\n---\r?\n", RegexOptions.Singleline)]
+    private static partial Regex FrontMatter();
+}
