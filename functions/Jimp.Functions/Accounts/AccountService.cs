@@ -50,6 +50,7 @@ public sealed class AccountService(
     RateLimits rateLimits,
     IEmailSender email,
     PolicyDocuments policies,
+    Coaching.ProfileStore profiles,
     IOptions<AccountsOptions> options,
     IOptions<AppOptions> app,
     TimeProvider clock)
@@ -132,7 +133,8 @@ public sealed class AccountService(
         };
         await accounts.UpdateAsync(account, cancellationToken);
         var expiresAt = now + options.Value.SessionLifetime;
-        var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, cancellationToken);
+        var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken));
+        var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
         auth.SetCookie(request.HttpContext.Response, cookie, expiresAt);
         await securityLog.WriteAsync(SecurityEvents.SignInSucceeded, account.UserId, client, cancellationToken: cancellationToken);
         return (VerifyOutcome.SignedIn, Summarise(account));

@@ -9,8 +9,18 @@ using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Accounts;
 
-/// <summary>The signed-in user of a request.</summary>
-public sealed record SignedInUser(string UserId, string Locale, string SessionKey);
+/// <summary>
+/// The signed-in user of a request, with what a chat turn needs of their account: whether processing is
+/// restricted (Art. 18) and their coaching profile. Both are copied onto each session when they change, so
+/// checking a request stays one point read and a chat turn needs no extra read.
+/// </summary>
+public sealed record SignedInUser(string UserId, string Locale, string SessionKey)
+{
+    public bool Restricted { get; init; }
+
+    /// <summary>The coaching profile as stored (JSON), or null before onboarding.</summary>
+    public string? ProfileJson { get; init; }
+}
 
 /// <summary>
 /// Sessions: one cookie <c>jimp_session</c> = <c>{userId}.{256-bit secret}</c>; the <c>sessions</c> table keeps
@@ -21,8 +31,9 @@ public sealed class SessionStore(JimpStorage storage)
 {
     public const string Table = "sessions";
 
-    public async Task<string> CreateAsync(string userId, string locale, string userAgentFamily, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async Task<string> CreateAsync(string userId, string locale, string userAgentFamily, DateTimeOffset now, DateTimeOffset expiresAt, SessionContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var secret = Secrets.NewToken();
         var table = await storage.TableAsync(Table, cancellationToken);
         await table.AddEntityAsync(new TableEntity(userId, Secrets.Hash(secret))
@@ -32,8 +43,27 @@ public sealed class SessionStore(JimpStorage storage)
             ["LastSeenAt"] = now,
             ["ExpiresAt"] = expiresAt,
             ["UserAgentFamily"] = userAgentFamily,
+            ["Restricted"] = context.Restricted,
+            ["Profile"] = context.ProfileJson,
         }, cancellationToken);
         return userId + "." + secret;
+    }
+
+    /// <summary>Copies the account's restriction flag and profile onto every session of the user (batches of 100).</summary>
+    public async Task UpdateContextAsync(string userId, SessionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var updates = new List<TableTransactionAction>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            var patch = new TableEntity(e.PartitionKey, e.RowKey) { ["Restricted"] = context.Restricted, ["Profile"] = context.ProfileJson };
+            updates.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, patch, ETag.All));
+        }
+        foreach (var chunk in updates.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk, cancellationToken);
+        }
     }
 
     public async Task<TableEntity?> FindAsync(string userId, string secretHash, CancellationToken cancellationToken)
@@ -72,6 +102,9 @@ public sealed class SessionStore(JimpStorage storage)
     }
 }
 
+/// <summary>What each session carries of the account (see <see cref="SignedInUser"/>).</summary>
+public sealed record SessionContext(bool Restricted, string? ProfileJson);
+
 /// <summary>Who is calling: reads the session cookie, checks the session, and guards against cross-site requests.</summary>
 public sealed class SessionAuth(SessionStore sessions, IOptions<AccountsOptions> options, IOptions<AppOptions> app, TimeProvider clock)
 {
@@ -97,7 +130,11 @@ public sealed class SessionAuth(SessionStore sessions, IOptions<AccountsOptions>
         {
             await sessions.TouchAsync(session, now, cancellationToken);
         }
-        return new SignedInUser(userId, session.GetString("Locale") ?? "fr", key);
+        return new SignedInUser(userId, session.GetString("Locale") ?? "fr", key)
+        {
+            Restricted = session.GetBoolean("Restricted") ?? false,
+            ProfileJson = session.GetString("Profile"),
+        };
     }
 
     /// <summary>A request that changes state must come from the web app itself (Origin), or carry the app's header.</summary>

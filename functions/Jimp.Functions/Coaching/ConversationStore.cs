@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Platform.Storage;
+
+namespace Jimp.Functions.Coaching;
+
+public sealed record ConversationView(string Id, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount);
+
+public sealed record MessageView(string Id, string Role, string Text, DateTimeOffset CreatedAt, string Status, string? Mode, bool AiGenerated);
+
+/// <summary>A message as stored, with what an export and the coach need.</summary>
+public sealed record StoredMessage(string Id, string Role, string Text, DateTimeOffset CreatedAt, string Status, string? Mode, int PromptTokens, int CompletionTokens)
+{
+    public bool AiGenerated => Role == ChatTurn.Assistant;
+
+    public MessageView ToView() => new(Id, Role, Text, CreatedAt, Status, Mode, AiGenerated);
+}
+
+/// <summary>A conversation's state for the next turn: its newest messages, the trends pinned for the day, its counts.</summary>
+public sealed record ConversationState(string Id, IReadOnlyList<StoredMessage> RecentNewestFirst, TrendSnapshot? Trends, int MessageCount, bool Titled);
+
+public static class MessageStatus
+{
+    public const string Ok = "ok";
+    public const string Failed = "failed";
+    public const string ContentFiltered = "content-filtered";
+}
+
+/// <summary>
+/// The <c>conversations</c> table, one partition per user holding everything of their conversations:
+/// <list type="bullet">
+/// <item><c>c-{id}</c>: the list entry (title, dates, message count) — listing is one range query;</item>
+/// <item><c>{id}</c>: the conversation's state (the trends pinned for the day);</item>
+/// <item><c>{id}-{newest-first time}</c>: its messages, right after the state row, so "the state and the last N
+/// messages" is one query.</item>
+/// </list>
+/// Conversation ids sort newest first. A turn costs one query, one insert (the user's message) and one batch
+/// (the answer, the state and the list entry: one partition).
+/// </summary>
+public sealed class ConversationStore(JimpStorage storage)
+{
+    public const string Table = "conversations";
+    private const string ListPrefix = "c-";
+
+    public static string NewestFirst(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    public static bool IsValidId(string id) => id.Length == 25 && id.All(char.IsAsciiHexDigitLower);
+
+    public async Task<ConversationView> CreateAsync(string userId, string title, bool titled, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = NewestFirst(now) + Secrets.NewId()[..6];
+        var table = await storage.TableAsync(Table, cancellationToken);
+        TableTransactionAction[] actions =
+        [
+            new(TableTransactionActionType.Add, new TableEntity(userId, ListPrefix + id) { ["Title"] = title, ["CreatedAt"] = now, ["UpdatedAt"] = now, ["MessageCount"] = 0 }),
+            new(TableTransactionActionType.Add, new TableEntity(userId, id) { ["CreatedAt"] = now, ["MessageCount"] = 0, ["Titled"] = titled }),
+        ];
+        await table.SubmitTransactionAsync(actions, cancellationToken);
+        return new ConversationView(id, title, now, now, 0);
+    }
+
+    public async Task<(IReadOnlyList<ConversationView> Items, string? Next)> ListAsync(string userId, string? cursor, int pageSize, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var from = cursor is { Length: > 0 } && IsValidId(cursor) ? ListPrefix + cursor : ListPrefix;
+        var items = new List<ConversationView>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {from} and RowKey lt {"c."}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken))
+        {
+            items.Add(ToConversation(e));
+            if (items.Count > pageSize) break;
+        }
+        var next = items.Count > pageSize ? items[pageSize - 1].Id : null;
+        return (items.Take(pageSize).ToList(), next);
+    }
+
+    public async Task<ConversationView?> FindAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(id)) return null;
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, ListPrefix + id, cancellationToken: cancellationToken);
+        return found.HasValue ? ToConversation(found.Value!) : null;
+    }
+
+    /// <summary>The conversation's state and its newest messages (newest first) in one query; null when it does not exist.</summary>
+    public async Task<(TableEntity State, List<StoredMessage> NewestFirst)?> ReadAsync(string userId, string id, string? olderThanMessageId, int max, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(id)) return null;
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var from = olderThanMessageId is null ? id : id + "-" + olderThanMessageId;
+        var filter = olderThanMessageId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {from} and RowKey lt {id + "."}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {from} and RowKey lt {id + "."}");
+        TableEntity? state = null;
+        var messages = new List<StoredMessage>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: max + 1, cancellationToken: cancellationToken))
+        {
+            if (e.RowKey == id) state = e;
+            else messages.Add(ToMessage(e, id));
+            if (messages.Count >= max) break;
+        }
+        if (olderThanMessageId is null && state is null) return null;
+        return (state ?? new TableEntity(userId, id), messages);
+    }
+
+    public async Task<ConversationState?> ReadStateAsync(string userId, string id, int maxMessages, CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(userId, id, null, maxMessages, cancellationToken);
+        if (read is null) return null;
+        var (state, messages) = read.Value;
+        var trendsJson = state.GetString("Trends");
+        var trends = trendsJson is null ? null : JsonSerializer.Deserialize<TrendSnapshot>(trendsJson, RequestJson.Options);
+        return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false);
+    }
+
+    public async Task<StoredMessage> AddUserMessageAsync(string userId, string conversationId, string text, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var messageId = NewestFirst(now);
+        await table.AddEntityAsync(new TableEntity(userId, conversationId + "-" + messageId)
+        {
+            ["Role"] = ChatTurn.User,
+            ["Text"] = text,
+            ["CreatedAt"] = now,
+            ["Status"] = MessageStatus.Ok,
+        }, cancellationToken);
+        return new StoredMessage(messageId, ChatTurn.User, text, now, MessageStatus.Ok, null, 0, 0);
+    }
+
+    public async Task SetStatusAsync(string userId, string conversationId, string messageId, string status, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await table.UpdateEntityAsync(new TableEntity(userId, conversationId + "-" + messageId) { ["Status"] = status }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task<StoredMessage?> FindMessageAsync(string userId, string conversationId, string messageId, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(conversationId) || messageId.Length != 19 || !messageId.All(char.IsAsciiDigit)) return null;
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, conversationId + "-" + messageId, cancellationToken: cancellationToken);
+        return found.HasValue ? ToMessage(found.Value!, conversationId) : null;
+    }
+
+    /// <summary>Stores the answer, the day's trends and the list entry's new state in one batch (one partition).</summary>
+    public async Task<StoredMessage> CompleteTurnAsync(
+        string userId, string conversationId, StoredMessage answer, TrendSnapshot trends, string? autoTitle, int messageCount, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var messageId = NewestFirst(answer.CreatedAt);
+        var state = new TableEntity(userId, conversationId) { ["Trends"] = JsonSerializer.Serialize(trends, RequestJson.Options), ["MessageCount"] = messageCount };
+        var list = new TableEntity(userId, ListPrefix + conversationId) { ["UpdatedAt"] = now, ["MessageCount"] = messageCount };
+        if (autoTitle is not null)
+        {
+            state["Titled"] = true;
+            list["Title"] = autoTitle;
+        }
+        TableTransactionAction[] actions =
+        [
+            new(TableTransactionActionType.Add, new TableEntity(userId, conversationId + "-" + messageId)
+            {
+                ["Role"] = ChatTurn.Assistant,
+                ["Text"] = answer.Text,
+                ["CreatedAt"] = answer.CreatedAt,
+                ["Status"] = answer.Status,
+                ["Mode"] = answer.Mode,
+                ["PromptTokens"] = answer.PromptTokens,
+                ["CompletionTokens"] = answer.CompletionTokens,
+                ["AiGenerated"] = true,
+            }),
+            new(TableTransactionActionType.UpdateMerge, state, ETag.All),
+            new(TableTransactionActionType.UpdateMerge, list, ETag.All),
+        ];
+        await table.SubmitTransactionAsync(actions, cancellationToken);
+        return answer with { Id = messageId };
+    }
+
+    public async Task RenameAsync(string userId, string id, string title, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        TableTransactionAction[] actions =
+        [
+            new(TableTransactionActionType.UpdateMerge, new TableEntity(userId, ListPrefix + id) { ["Title"] = title, ["UpdatedAt"] = now }, ETag.All),
+            new(TableTransactionActionType.UpdateMerge, new TableEntity(userId, id) { ["Titled"] = true }, ETag.All),
+        ];
+        await table.SubmitTransactionAsync(actions, cancellationToken);
+    }
+
+    /// <summary>Deletes the conversation with all its messages, in batches of at most 100.</summary>
+    public async Task<int> DeleteAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var keys = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, new TableEntity(userId, ListPrefix + id), ETag.All) };
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {id} and RowKey lt {id + "."}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All));
+        }
+        foreach (var chunk in keys.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+        return keys.Count;
+    }
+
+    private static ConversationView ToConversation(TableEntity e) => new(
+        e.RowKey[ListPrefix.Length..],
+        e.GetString("Title") ?? "",
+        e.GetDateTimeOffset("CreatedAt") ?? default,
+        e.GetDateTimeOffset("UpdatedAt") ?? default,
+        e.GetInt32("MessageCount") ?? 0);
+
+    private static StoredMessage ToMessage(TableEntity e, string conversationId) => new(
+        e.RowKey[(conversationId.Length + 1)..],
+        e.GetString("Role"),
+        e.GetString("Text") ?? "",
+        e.GetDateTimeOffset("CreatedAt") ?? default,
+        e.GetString("Status") ?? MessageStatus.Ok,
+        e.GetString("Mode"),
+        e.GetInt32("PromptTokens") ?? 0,
+        e.GetInt32("CompletionTokens") ?? 0);
+}
