@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Jimp.Functions.Coaching;
+
+/// <summary>Prompt size and model-call limits of the coach (section <c>Chat</c>).</summary>
+public sealed class CoachChatOptions
+{
+    public const string Section = "Chat";
+
+    /// <summary>Prompt tokens per turn never exceed this (o200k tokens, message overhead included).</summary>
+    [Range(2000, 200_000)]
+    public int PromptTokenBudget { get; set; } = 6000;
+
+    /// <summary>At most this many earlier messages (user or assistant) are sent verbatim; older ones are summarised.</summary>
+    [Range(0, 500)]
+    public int RecentTurns { get; set; } = 20;
+
+    [Range(16, 32_000)]
+    public int MaxOutputTokens { get; set; } = 1024;
+
+    /// <summary>Tokens reserved for the rolling summary of older turns.</summary>
+    [Range(0, 20_000)]
+    public int SummaryTokenBudget { get; set; } = 600;
+
+    /// <summary>A message (the new one or an earlier one) longer than this is cut (4,000 characters are ~1,000 tokens).</summary>
+    [Range(100, 20_000)]
+    public int MaxMessageTokens { get; set; } = 1200;
+
+    /// <summary>How many trends the prompt lists (the offline coach names at most 3 of them).</summary>
+    [Range(0, 50)]
+    public int TrendsInPrompt { get; set; } = 10;
+
+    /// <summary>Calls per turn when the model answers 429 (the first one included).</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>All attempts of a turn, waits included, fit in this many seconds; then the offline coach answers.</summary>
+    [Range(0, 300)]
+    public double RetryBudgetSeconds { get; set; } = 20;
+
+    /// <summary>No first token within this many seconds: the offline coach answers.</summary>
+    [Range(0.05, 600)]
+    public double FirstTokenTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>No next chunk within this many seconds: the stream is treated as dropped.</summary>
+    [Range(0.05, 600)]
+    public double StreamIdleTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The fixed reserves leave room for the system prompt, profile and trends (about 1,000 tokens).</summary>
+    public bool IsValid(out string? problem)
+    {
+        var reserved = SummaryTokenBudget + MaxMessageTokens + 1500;
+        problem = PromptTokenBudget < reserved
+            ? $"Chat:PromptTokenBudget must be at least SummaryTokenBudget + MaxMessageTokens + 1500 ({reserved})."
+            : null;
+        return problem is null;
+    }
+}

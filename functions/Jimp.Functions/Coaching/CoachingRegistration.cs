@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Jimp.Functions.Coaching;
+
+public static class CoachingRegistration
+{
+    /// <summary>
+    /// The coaching engine: knowledge base, offline coach, tokenizer, prompt builder, the model chosen by
+    /// <c>Model:Provider</c> (options bound in <c>AddJimp</c>), <see cref="CoachService"/>, and a
+    /// <see cref="NoTrends"/> reader unless the Trends feature registers its own <see cref="ITrendReader"/>.
+    /// </summary>
+    public static IServiceCollection AddCoaching(this IServiceCollection services)
+    {
+        services.AddOptions<CoachChatOptions>().BindConfiguration(CoachChatOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.IsValid(out _), "Chat:PromptTokenBudget must be at least SummaryTokenBudget + MaxMessageTokens + 1500.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => KnowledgeBase.LoadEmbedded());
+        services.TryAddSingleton<OfflineCoach>();
+        services.TryAddSingleton<TokenCounter>();
+        services.TryAddSingleton<PromptBuilder>();
+        services.TryAddSingleton<ITrendReader, NoTrends>();
+        // No resilience handler: the coach's own 429 loop is the only retry, and its timeouts are per chunk.
+        services.AddHttpClient(ModelClients.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(sp => ModelClients.Create(
+            sp.GetRequiredService<IOptions<ModelOptions>>().Value,
+            sp.GetRequiredService<IOptions<CoachChatOptions>>().Value,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelClients.HttpClientName)));
+        services.TryAddSingleton<CoachService>();
+        return services;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Jimp.Functions.Coaching;
+
+/// <summary>An offline answer and the playbook entries it was built from.</summary>
+public sealed record OfflineAnswer(string Text, IReadOnlyList<PlaybookEntry> Sources);
+
+/// <summary>
+/// The built-in coach: no model, no network. It finds the playbooks that match the question and composes a
+/// deterministic Markdown answer in the user's language, shaped by their learning style and level, naming the
+/// entries it used and only the trends it was given. It is the default and the fallback when the model fails.
+/// </summary>
+public sealed class OfflineCoach(KnowledgeBase knowledge)
+{
+    public const int MaxTrendsShown = 3;
+    private const double RelatedThreshold = 0.6;
+    private const int ChunkLength = 48;
+
+    public KnowledgeBase Knowledge { get; } = knowledge;
+
+    public OfflineAnswer Answer(CoachProfile profile, string question, IReadOnlyList<TrendItem> trends)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(trends);
+        var fr = profile.IsFrench;
+        var lang = fr ? "fr" : "en";
+        var hits = Knowledge.Search(question, lang, profile.Niches, profile.Experience, max: 2);
+        var text = new StringBuilder();
+        text.Append(fr
+            ? "*Coach hors ligne* — je réponds sans modèle d'IA, à partir des fiches conseils de JIMP."
+            : "*Offline coach* — I am answering without an AI model, from JIMP's playbooks.");
+        text.Append("\n\n");
+
+        var sources = new List<PlaybookEntry>();
+        if (hits.Count == 0)
+        {
+            text.Append(fr
+                ? "Je n'ai pas trouvé de fiche qui réponde précisément à ta question. Je peux t'aider sur : le choix des produits, les hooks, les scripts, le tournage, le rythme de publication, les lives, les règles de TikTok Shop, les commissions, la mention « Publicité » et les statistiques. Reformule ta question avec l'un de ces sujets."
+                : "I could not find a playbook that answers your question precisely. I can help with: choosing products, hooks, scripts, filming, posting rhythm, lives, TikTok Shop rules, commissions, ad disclosure and analytics. Try rephrasing your question around one of these topics.");
+            text.Append("\n\n");
+        }
+        else
+        {
+            var main = hits[0].Entry;
+            sources.Add(main);
+            AppendMain(text, main.In(lang), profile, fr);
+            if (hits.Count > 1 && hits[1].Score >= RelatedThreshold * hits[0].Score)
+            {
+                var related = hits[1].Entry;
+                sources.Add(related);
+                var content = related.In(lang);
+                text.Append(CultureInfo.InvariantCulture, $"**{(fr ? "À voir aussi" : "See also")} — {content.Title}** : {FirstSentence(content.Summary)}\n\n");
+            }
+        }
+
+        AppendTrends(text, trends, fr);
+        if (sources.Count > 0)
+        {
+            var titles = string.Join(fr ? " ; " : "; ", sources.Select(s => fr ? $"« {s.In(lang).Title} »" : $"“{s.In(lang).Title}”"));
+            text.Append(CultureInfo.InvariantCulture, $"\n\n*{(fr ? "Sources : fiches JIMP" : "Sources: JIMP playbooks")} {titles}.*");
+        }
+        return new OfflineAnswer(text.ToString(), sources);
+    }
+
+    /// <summary>The answer in chunks, the way a model streams it.</summary>
+    public IAsyncEnumerable<string> StreamAsync(CoachProfile profile, string question, IReadOnlyList<TrendItem> trends, CancellationToken cancellationToken = default) =>
+        Chunk(Answer(profile, question, trends).Text, cancellationToken);
+
+    /// <summary>Splits a text into short chunks at spaces (the concatenation is the text, byte for byte).</summary>
+    public static async IAsyncEnumerable<string> Chunk(string text, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var start = 0;
+        while (start < text.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var end = Math.Min(text.Length, start + ChunkLength);
+            if (end < text.Length)
+            {
+                var space = text.IndexOf(' ', end);
+                end = space < 0 ? text.Length : space + 1;
+            }
+            yield return text[start..end];
+            start = end;
+            await Task.Yield();
+        }
+    }
+
+    private static void AppendMain(StringBuilder text, PlaybookContent content, CoachProfile profile, bool fr)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"### {content.Title}\n\n");
+        if (profile.Experience == ProfileOptions.Beginner)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"> {content.Beginner}\n\n");
+        }
+        text.Append(content.Summary).Append("\n\n");
+        switch (profile.LearningStyle)
+        {
+            case ProfileOptions.Examples:
+                text.Append(fr ? "**Exemples**\n" : "**Examples**\n");
+                AppendBullets(text, content.Examples);
+                break;
+            case ProfileOptions.QuickTips:
+                text.Append(fr ? "**Astuces rapides**\n" : "**Quick tips**\n");
+                AppendBullets(text, content.Tips);
+                break;
+            case ProfileOptions.Scripts:
+                text.Append(fr ? "**Script à filmer**\n" : "**Script to film**\n");
+                foreach (var line in content.Script.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    text.Append("> ").Append(line).Append("  \n");
+                }
+                text.Append('\n');
+                break;
+            default:
+                text.Append(fr ? "**Étapes**\n" : "**Steps**\n");
+                for (var i = 0; i < content.Steps.Count; i++)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{i + 1}. {content.Steps[i]}\n");
+                }
+                text.Append('\n');
+                break;
+        }
+        if (profile.Experience == ProfileOptions.Advanced)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"**{(fr ? "Pour aller plus loin" : "Going further")}** : {content.Advanced}\n\n");
+        }
+    }
+
+    private static void AppendBullets(StringBuilder text, IReadOnlyList<string> items)
+    {
+        foreach (var item in items)
+        {
+            text.Append("- ").Append(item).Append('\n');
+        }
+        text.Append('\n');
+    }
+
+    private static void AppendTrends(StringBuilder text, IReadOnlyList<TrendItem> trends, bool fr)
+    {
+        var shown = trends.Take(MaxTrendsShown).ToList();
+        if (shown.Count == 0)
+        {
+            text.Append(fr
+                ? "*Je n'ai pas de données de tendances pour ta niche et ton pays en ce moment : je n'en cite donc aucune.*"
+                : "*I have no trend data for your niche and country right now, so I am not naming any trends.*");
+            return;
+        }
+        var groups = shown.GroupBy(t => (t.Date, t.Source, t.Country)).Select(g =>
+            string.Create(CultureInfo.InvariantCulture,
+                $"**{(fr ? "Tendances du" : "Trends of")} {g.Key.Date:yyyy-MM-dd} ({g.Key.Source}, {g.Key.Country})**{(fr ? " :" : ":")} {string.Join(", ", g.Select(t => TrendLabel(t, fr)))}"));
+        text.Append(string.Join("\n", groups));
+    }
+
+    /// <summary>How a trend is named to the user: <c>#hashtag</c>, <c>« song » (son)</c>…</summary>
+    public static string TrendLabel(TrendItem trend, bool fr)
+    {
+        ArgumentNullException.ThrowIfNull(trend);
+        var name = Clean(trend.Name);
+        return trend.Kind switch
+        {
+            TrendKinds.Hashtag => name.StartsWith('#') ? name : "#" + name,
+            TrendKinds.Song => fr ? $"« {name} » (son)" : $"“{name}” (sound)",
+            TrendKinds.Product => fr ? $"{name} (produit)" : $"{name} (product)",
+            _ => fr ? $"« {name} » (mot-clé)" : $"“{name}” (keyword)",
+        };
+    }
+
+    /// <summary>Third-party text on one line, without Markdown control characters, at most 80 characters.</summary>
+    internal static string Clean(string value)
+    {
+        var builder = new StringBuilder(Math.Min(value.Length, 80));
+        foreach (var c in value)
+        {
+            if (builder.Length >= 80) break;
+            builder.Append(char.IsControl(c) || c is '*' or '_' or '`' or '[' or ']' or '<' or '>' or '|' ? ' ' : c);
+        }
+        return builder.ToString().Trim();
+    }
+
+    private static string FirstSentence(string text)
+    {
+        var end = text.IndexOfAny(['.', '!', '?']);
+        return end < 0 ? text : text[..(end + 1)];
+    }
+}

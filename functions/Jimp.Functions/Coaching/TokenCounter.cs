@@ -1,0 +1,27 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Jimp.Functions.Coaching;
+
+/// <summary>Counts and cuts text in o200k tokens (GPT-4o's tokenizer; the vocabulary ships in a package, no download).</summary>
+public sealed class TokenCounter
+{
+    /// <summary>What each chat message costs on top of its text, and what the reply priming costs.</summary>
+    public const int PerMessageOverhead = 4;
+    public const int ReplyPriming = 3;
+
+    private readonly Tokenizer tokenizer = TiktokenTokenizer.CreateForModel("gpt-4o");
+
+    public int Count(string text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
+
+    /// <summary>The text itself when it fits in <paramref name="maxTokens"/>, else its beginning followed by "…".</summary>
+    public string Truncate(string text, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Count(text) <= maxTokens)
+        {
+            return text;
+        }
+        var index = tokenizer.GetIndexByTokenCount(text, Math.Max(0, maxTokens - 2), out _, out _);
+        return text[..index] + "…";
+    }
+}
