@@ -29,6 +29,9 @@ public static class CoachingRegistration
             sp.GetRequiredService<IOptions<CoachChatOptions>>().Value,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelClients.HttpClientName)));
         services.TryAddSingleton<CoachService>();
+        services.TryAddSingleton<ProfileStore>();
+        services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<ChatService>();
         return services;
     }
 }

@@ -117,19 +117,40 @@ public sealed class ConversationStore(JimpStorage storage)
         return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false);
     }
 
-    public async Task<StoredMessage> AddUserMessageAsync(string userId, string conversationId, string text, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="newestId">The newest message already in the conversation, if any: the new one must sort before it.</param>
+    public async Task<StoredMessage> AddUserMessageAsync(string userId, string conversationId, string text, string? newestId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
-        var messageId = NewestFirst(now);
-        await table.AddEntityAsync(new TableEntity(userId, conversationId + "-" + messageId)
+        // Newest-first time; the answer takes the key just before it (see AnswerIdFor), so keys step by two.
+        var key = long.Parse(NewestFirst(now), CultureInfo.InvariantCulture);
+        if (newestId is not null)
         {
-            ["Role"] = ChatTurn.User,
-            ["Text"] = text,
-            ["CreatedAt"] = now,
-            ["Status"] = MessageStatus.Ok,
-        }, cancellationToken);
-        return new StoredMessage(messageId, ChatTurn.User, text, now, MessageStatus.Ok, null, 0, 0);
+            key = Math.Min(key, long.Parse(newestId, CultureInfo.InvariantCulture) - 2);
+        }
+        for (var attempt = 0; ; attempt++, key -= 2)
+        {
+            var messageId = key.ToString("D19", CultureInfo.InvariantCulture);
+            try
+            {
+                await table.AddEntityAsync(new TableEntity(userId, conversationId + "-" + messageId)
+                {
+                    ["Role"] = ChatTurn.User,
+                    ["Text"] = text,
+                    ["CreatedAt"] = now,
+                    ["Status"] = MessageStatus.Ok,
+                }, cancellationToken);
+                return new StoredMessage(messageId, ChatTurn.User, text, now, MessageStatus.Ok, null, 0, 0);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 && attempt < 10)
+            {
+                // Another turn of the same conversation took this key at the same moment: take the next one.
+            }
+        }
     }
+
+    /// <summary>The answer's id: right before its question in newest-first order, so it always sorts just after it.</summary>
+    public static string AnswerIdFor(string userMessageId) =>
+        (long.Parse(userMessageId, CultureInfo.InvariantCulture) - 1).ToString("D19", CultureInfo.InvariantCulture);
 
     public async Task SetStatusAsync(string userId, string conversationId, string messageId, string status, CancellationToken cancellationToken)
     {
@@ -151,7 +172,7 @@ public sealed class ConversationStore(JimpStorage storage)
     {
         ArgumentNullException.ThrowIfNull(answer);
         var table = await storage.TableAsync(Table, cancellationToken);
-        var messageId = NewestFirst(answer.CreatedAt);
+        var messageId = answer.Id;
         var state = new TableEntity(userId, conversationId) { ["Trends"] = JsonSerializer.Serialize(trends, RequestJson.Options), ["MessageCount"] = messageCount };
         var list = new TableEntity(userId, ListPrefix + conversationId) { ["UpdatedAt"] = now, ["MessageCount"] = messageCount };
         if (autoTitle is not null)

@@ -25,7 +25,7 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
     {
         var owner = await Users.SignUpAsync(Host);
         var other = await Users.SignUpAsync(Host);
-        return (owner, other, await AuthorizationMatrix.CreateOwnerResourcesAsync(owner));
+        return (owner, other, await AuthorizationMatrix.CreateOwnerResourcesAsync(Host, owner));
     }
 
     [Theory]

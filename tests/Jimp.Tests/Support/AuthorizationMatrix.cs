@@ -22,17 +22,34 @@ public static class AuthorizationMatrix
         ["ChangeEmail"] = new("POST", "/api/me/email", new { newEmail = "matrix-new@example.test" }, 202),
         ["Logout"] = new("POST", "/api/auth/logout", OwnerStatus: 204),
         ["LogoutEverywhere"] = new("POST", "/api/auth/logout-all"),
+        // Coaching
+        ["GetMyProfile"] = new("GET", "/api/me/profile"),
+        ["PutMyProfile"] = new("PUT", "/api/me/profile", new { niches = new[] { "home" }, goals = new[] { "first-sale" }, experience = "beginner", learningStyle = "examples", country = "FR", language = "fr" }),
+        ["CreateConversation"] = new("POST", "/api/conversations", new { title = "Matrix" }, 201),
+        ["ListConversations"] = new("GET", "/api/conversations"),
+        ["GetConversation"] = new("GET", "/api/conversations/{conversationId}"),
+        ["RenameConversation"] = new("PATCH", "/api/conversations/{conversationId}", new { title = "Renamed" }),
+        ["DeleteConversation"] = new("DELETE", "/api/conversations/{conversationId}", OwnerStatus: 204),
+        ["SendMessage"] = new("POST", "/api/conversations/{conversationId}/messages", new { text = "Un conseil pour mon premier live ?" }),
+        ["RetryMessage"] = new("POST", "/api/conversations/{conversationId}/messages/{failedMessageId}/retry"),
     };
 
     /// <summary>Operator functions (function key): without the key → 401; with it → <see cref="MatrixCase.OwnerStatus"/>.</summary>
     public static IReadOnlyDictionary<string, MatrixCase> OperatorCases { get; } = new Dictionary<string, MatrixCase>(StringComparer.Ordinal);
 
     /// <summary>Creates the owner's resources that rows refer to; features add what their rows need.</summary>
-    public static Task<IReadOnlyDictionary<string, string>> CreateOwnerResourcesAsync(UserClient owner)
+    public static async Task<IReadOnlyDictionary<string, string>> CreateOwnerResourcesAsync(JimpTestHost host, UserClient owner)
     {
+        ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(owner);
-        IReadOnlyDictionary<string, string> ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        return Task.FromResult(ids);
+        using (var profile = await owner.SendAsync(HttpMethod.Put, "/api/me/profile", Cases["PutMyProfile"].Body)) profile.EnsureSuccessStatusCode();
+        using var created = await owner.SendAsync(HttpMethod.Post, "/api/conversations", new { title = "Owner's" });
+        var conversationId = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(created.Content)).GetProperty("id").GetString()!;
+        // A user message whose answer failed, for the retry row.
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Jimp.Functions.Coaching.ConversationStore>(host.Services);
+        var failed = await store.AddUserMessageAsync(owner.UserId, conversationId, "Une question restée sans réponse", null, host.Clock.GetUtcNow(), default);
+        await store.SetStatusAsync(owner.UserId, conversationId, failed.Id, Jimp.Functions.Coaching.MessageStatus.Failed, default);
+        return new Dictionary<string, string>(StringComparer.Ordinal) { ["conversationId"] = conversationId, ["failedMessageId"] = failed.Id };
     }
 
     public static string Fill(string path, IReadOnlyDictionary<string, string> ids)

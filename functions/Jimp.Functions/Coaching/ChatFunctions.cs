@@ -1,0 +1,30 @@
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Jimp.Functions.Coaching;
+
+public sealed class ChatFunctions(SessionAuth auth, ChatService chat)
+{
+    /// <summary>Answers <c>text/event-stream</c>: start, delta…, done (or error). Problems before the stream are problem+json.</summary>
+    [Function(nameof(SendMessage))]
+    public async Task<IResult> SendMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var body = await request.ReadJsonAsync<ChatMessageRequest>(cancellationToken);
+        await chat.TurnAsync(user, id, body.Text!, request.HttpContext.Response, cancellationToken);
+        return TypedResults.Empty;
+    }
+
+    [Function(nameof(RetryMessage))]
+    public async Task<IResult> RetryMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages/{messageId}/retry")] HttpRequest request,
+        string id, string messageId, CancellationToken cancellationToken)
+    {
+        var user = await auth.RequireUserAsync(request, cancellationToken);
+        await chat.RetryAsync(user, id, messageId, request.HttpContext.Response, cancellationToken);
+        return TypedResults.Empty;
+    }
+}

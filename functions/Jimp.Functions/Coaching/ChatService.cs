@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Jimp.Functions.Coaching;
+
+public sealed record ChatMessageRequest(
+    [property: Required(ErrorMessage = "Write a message."), StringLength(ChatService.MaxTextLength, MinimumLength = 1, ErrorMessage = "A message has 1 to 4,000 characters.")]
+    string? Text);
+
+/// <summary>
+/// One chat turn, streamed as server-sent events: the user's message is stored first, the coach's answer is
+/// streamed as it comes and stored when complete, even if the client went away. Storage cost: one query (the
+/// conversation's state and newest messages), one insert (the user's message), one batch (the answer, the
+/// state, the list entry); plus the session check's point read.
+/// </summary>
+public sealed partial class ChatService(
+    ConversationStore conversations,
+    CoachService coach,
+    TimeProvider clock,
+    ILogger<ChatService> logger)
+{
+    public const int MaxTextLength = 4000;
+    public const int TurnsPerMinute = 20;
+
+    /// <summary>Messages handed to the coach: its prompt builder keeps the newest within the token budget and summarises the rest.</summary>
+    public const int HistoryMessages = 200;
+
+    private static readonly TimeSpan MaxTurnDuration = TimeSpan.FromMinutes(3);
+
+    // Per instance: a chat turn must not cost a storage round trip for its rate limit (the turn's budget is 4 requests).
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(userId =>
+        RateLimitPartition.GetSlidingWindowLimiter(userId, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = TurnsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            SegmentsPerWindow = 6,
+            QueueLimit = 0,
+        }));
+
+    public async Task TurnAsync(SignedInUser user, string conversationId, string text, HttpResponse response, CancellationToken requestAborted) =>
+        await RunAsync(user, conversationId, text, retryOf: null, response, requestAborted);
+
+    public async Task RetryAsync(SignedInUser user, string conversationId, string messageId, HttpResponse response, CancellationToken requestAborted)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var message = await conversations.FindMessageAsync(user.UserId, conversationId, messageId, requestAborted);
+        if (message is null || message.Role != ChatTurn.User) throw ProblemException.NotFound("message");
+        if (message.Status != MessageStatus.Failed)
+        {
+            throw new ProblemException(409, "Nothing to retry.", "This message already has an answer.") { Code = "not-failed" };
+        }
+        await RunAsync(user, conversationId, message.Text, retryOf: message, response, requestAborted);
+    }
+
+    private async Task RunAsync(SignedInUser user, string conversationId, string text, StoredMessage? retryOf, HttpResponse response, CancellationToken requestAborted)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(response);
+        if (user.Restricted)
+        {
+            throw ProblemException.Forbidden(
+                "You asked JIMP to restrict the processing of your data: the coach is paused until you lift the restriction in the privacy center.", "restricted");
+        }
+        using var lease = limiter.AttemptAcquire(user.UserId);
+        if (!lease.IsAcquired)
+        {
+            throw ProblemException.TooManyRequests(lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 10);
+        }
+        var state = await conversations.ReadStateAsync(user.UserId, conversationId, HistoryMessages, requestAborted)
+            ?? throw ProblemException.NotFound("conversation");
+        var profile = ProfileStore.Deserialize(user.ProfileJson)
+            ?? throw new ProblemException(409, "No profile yet.", "Tell JIMP about your niche and goals before chatting.") { Code = "no-profile" };
+
+        var recent = state.RecentNewestFirst.ToList();
+        StoredMessage userMessage;
+        if (retryOf is null)
+        {
+            userMessage = await conversations.AddUserMessageAsync(user.UserId, conversationId, text, recent.FirstOrDefault()?.Id, clock.GetUtcNow(), requestAborted);
+        }
+        else
+        {
+            userMessage = retryOf;
+            // The history is what came before the failed message.
+            recent = recent.Where(m => string.CompareOrdinal(m.Id, retryOf.Id) > 0).ToList();
+            await conversations.SetStatusAsync(user.UserId, conversationId, retryOf.Id, MessageStatus.Ok, requestAborted);
+        }
+        var history = recent.Where(m => m.Status == MessageStatus.Ok || m.Role == ChatTurn.Assistant)
+            .Reverse()
+            .Select(m => new ChatTurn(m.Role, m.Text, m.CreatedAt))
+            .ToList();
+
+        var stream = new EventStream(response);
+        await stream.StartAsync(requestAborted);
+        await stream.SendAsync("start", new { userMessageId = userMessage.Id, mode = coach.Mode });
+
+        // The answer is produced and stored even when the client goes away: not the request's token.
+        using var turnTimeout = new CancellationTokenSource(MaxTurnDuration);
+        try
+        {
+            CoachFinal? final = null;
+            var request = new CoachRequest(user.UserId, profile, history, text) { Trends = state.Trends };
+            await foreach (var update in coach.StreamReplyAsync(request, turnTimeout.Token))
+            {
+                switch (update)
+                {
+                    case CoachTextDelta delta:
+                        await stream.SendAsync("delta", new { text = delta.Text });
+                        break;
+                    case CoachReset:
+                        await stream.SendAsync("reset", new { });
+                        break;
+                    case CoachFinal f:
+                        final = f;
+                        break;
+                }
+            }
+            if (final is null) throw new InvalidOperationException("The coach ended without a final update.");
+            var now = clock.GetUtcNow();
+            var answer = new StoredMessage(ConversationStore.AnswerIdFor(userMessage.Id), ChatTurn.Assistant, final.Text, now,
+                final.Outcome == CoachOutcomes.ContentFiltered ? MessageStatus.ContentFiltered : MessageStatus.Ok,
+                final.Mode, final.PromptTokens, final.CompletionTokens);
+            var autoTitle = state.Titled || state.MessageCount > 0 ? null : TitleFrom(text);
+            var stored = await conversations.CompleteTurnAsync(user.UserId, conversationId, answer, final.Trends, autoTitle,
+                state.MessageCount + (retryOf is null ? 2 : 1), now, CancellationToken.None);
+            await stream.SendAsync("done", new
+            {
+                userMessageId = userMessage.Id,
+                assistantMessageId = stored.Id,
+                mode = final.Mode,
+                outcome = final.Outcome,
+                usage = new { promptTokens = final.PromptTokens, completionTokens = final.CompletionTokens },
+                title = autoTitle,
+            });
+            LogTurn(logger, user.UserId, conversationId, final.Mode, final.Outcome, final.PromptTokens, final.CompletionTokens);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !requestAborted.IsCancellationRequested || turnTimeout.IsCancellationRequested)
+        {
+            LogTurnFailed(logger, user.UserId, conversationId, ex.GetType().Name);
+            await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
+            await stream.SendAsync("error", new
+            {
+                status = 503,
+                title = "The coach could not answer.",
+                detail = "Your message is saved. Try again in a moment.",
+                code = "turn-failed",
+                userMessageId = userMessage.Id,
+            });
+        }
+    }
+
+    private static string TitleFrom(string text)
+    {
+        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? text.Trim();
+        return line.Length <= 60 ? line : line[..57].TrimEnd() + "…";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn of user {UserId} in {ConversationId}: {Mode}, {Outcome}, {PromptTokens} prompt and {CompletionTokens} completion tokens")]
+    private static partial void LogTurn(ILogger logger, string userId, string conversationId, string mode, string outcome, int promptTokens, int completionTokens);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat turn of user {UserId} in {ConversationId} failed with {ExceptionType}")]
+    private static partial void LogTurnFailed(ILogger logger, string userId, string conversationId, string exceptionType);
+}
+
+/// <summary>Writes server-sent events; once the client is gone, writes are dropped and the turn goes on.</summary>
+internal sealed class EventStream(HttpResponse response)
+{
+    private bool clientGone;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache, no-transform";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.Body.FlushAsync(cancellationToken);
+    }
+
+    public async Task SendAsync(string name, object data)
+    {
+        if (clientGone) return;
+        try
+        {
+            await response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, RequestJson.Options)}\n\n", CancellationToken.None);
+            await response.Body.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            clientGone = true;
+        }
+    }
+}
