@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using Jimp.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Jimp.Tests.Coaching;
+
+/// <summary>Storage cost and server overhead of a chat turn on the DevHost with Azurite. Prints its figures.</summary>
+public sealed class ChatTurnBenchmarks(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_chat_turn_costs_at_most_4_storage_requests_session_check_included()
+    {
+        await using var host = await JimpTestHost.StartAsync();
+        using var user = await CoachingApiTests.OnboardedAsync(host);
+        var id = await CoachingApiTests.NewConversationAsync(user);
+        using (var warm = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "Premier message pour chauffer" })) await Sse.ReadAllAsync(warm);
+
+        const int turns = 15;
+        var perTurn = new List<long>();
+        for (var i = 0; i < turns; i++)
+        {
+            var before = host.Counter.Snapshot();
+            using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = $"Question {i} : comment écrire un hook pour une crème ?" });
+            var events = await Sse.ReadAllAsync(response);
+            Assert.Contains(events, e => e.Name == "done");
+            var spent = host.Counter.Snapshot().Since(before);
+            perTurn.Add(spent.Total);
+            if (i == 0) output.WriteLine($"one turn: {spent}");
+        }
+        output.WriteLine($"storage requests per chat turn over {turns} turns: min {perTurn.Min()}, max {perTurn.Max()}, mean {perTurn.Average():0.00}");
+        Assert.All(perTurn, n => Assert.True(n <= 4, $"a turn cost {n} storage requests"));
+    }
+
+    [Fact]
+    public async Task Server_overhead_at_20_concurrent_streams_is_printed()
+    {
+        await using var model = await FakeOpenAIServer.StartAsync();
+        var firstToken = TimeSpan.FromMilliseconds(300);
+        model.Default = FakeReply.Answer("Voici ", "trois ", "idées ", "de ", "hooks.") with { FirstChunkDelay = firstToken, ChunkDelay = TimeSpan.FromMilliseconds(20) };
+        await using var host = await JimpTestHost.StartAsync(o =>
+        {
+            foreach (var (k, v) in CoachHarness.OpenAICompatible(model)) o.Settings[k] = v;
+        });
+        const int streams = 20;
+        var users = new List<(UserClient User, string Conversation)>();
+        for (var i = 0; i < streams; i++)
+        {
+            var u = await CoachingApiTests.OnboardedAsync(host);
+            users.Add((u, await CoachingApiTests.NewConversationAsync(u)));
+        }
+        // Warm up the path once.
+        using (var warm = await users[0].User.SendAsync(HttpMethod.Post, $"/api/conversations/{users[0].Conversation}/messages", new { text = "échauffement" })) await Sse.ReadAllAsync(warm);
+
+        var overheads = new double[streams];
+        await Task.WhenAll(users.Select(async (pair, index) =>
+        {
+            using var http = host.NewClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{pair.Conversation}/messages") { Content = JsonContent.Create(new { text = "Donne-moi des hooks" }) };
+            request.Headers.Add("Cookie", $"jimp_session={pair.User.Cookie}");
+            request.Headers.Add("Origin", JimpTestHost.PublicBaseUrl);
+            var watch = Stopwatch.StartNew();
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[4096];
+            var seen = new StringBuilder();
+            while (!seen.ToString().Contains("event: delta", StringComparison.Ordinal))
+            {
+                var read = await body.ReadAsync(buffer);
+                if (read == 0) break;
+                seen.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+            overheads[index] = watch.Elapsed.TotalMilliseconds - firstToken.TotalMilliseconds;
+            while (await body.ReadAsync(buffer) > 0) { }
+        }));
+        Array.Sort(overheads);
+        output.WriteLine($"server overhead (first delta at the client minus the model's first-token delay of {firstToken.TotalMilliseconds} ms), {streams} concurrent streams: p50 {overheads[streams / 2]:0} ms, p95 {overheads[(int)(streams * 0.95) - 1]:0} ms, max {overheads[^1]:0} ms");
+        Assert.All(overheads, o => Assert.True(o > -50, "the first delta cannot come before the model's first token"));
+        foreach (var (u, _) in users) u.Dispose();
+    }
+}
