@@ -21,6 +21,7 @@ public static class AccountsRegistration
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionAuth>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<RequestTracker>();
         return services;
     }
 }

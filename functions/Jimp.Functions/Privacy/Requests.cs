@@ -1,0 +1,175 @@
+using Azure;
+using Azure.Data.Tables;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Storage;
+
+namespace Jimp.Functions.Privacy;
+
+/// <summary>The data-subject requests JIMP tracks (GDPR Art. 15–21).</summary>
+public static class RequestTypes
+{
+    public const string Export = "export";
+    public const string Erasure = "erasure";
+    public const string Rectification = "rectification";
+    public const string Restriction = "restriction";
+    public const string RestrictionLifted = "restriction-lifted";
+    public const string Objection = "objection";
+    public const string ConsentWithdrawal = "consent-withdrawal";
+}
+
+public static class RequestStatuses
+{
+    public const string Open = "open";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+/// <summary>One request with its legal deadline.</summary>
+public sealed record PrivacyRequest(
+    string UserId,
+    string Id,
+    string Type,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset DueAt,
+    string Status,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? ExtendedUntil,
+    string? ExtensionReason)
+{
+    /// <summary>The date the answer is owed by: the extension's, when there is one.</summary>
+    public DateTimeOffset EffectiveDueAt => ExtendedUntil ?? DueAt;
+
+    public bool IsOverdue(DateTimeOffset now) => Status == RequestStatuses.Open && now > EffectiveDueAt;
+}
+
+/// <summary>The legal deadlines of a request.</summary>
+public static class Deadlines
+{
+    /// <summary>The policy's promise.</summary>
+    public static readonly TimeSpan PolicyPromise = TimeSpan.FromDays(30);
+
+    /// <summary>At most two more months (GDPR Art. 12(3)).</summary>
+    public const int MaxExtensionMonths = 2;
+
+    /// <summary>
+    /// The earlier of received + 30 days (the policy) and received + one calendar month (Art. 12(3)); a month
+    /// from 31 January ends on the last day of February.
+    /// </summary>
+    public static DateTimeOffset DueAt(DateTimeOffset receivedAt)
+    {
+        var oneMonth = receivedAt.AddMonths(1); // .NET clamps 31 January + 1 month to 28/29 February
+        var thirtyDays = receivedAt + PolicyPromise;
+        return oneMonth < thirtyDays ? oneMonth : thirtyDays;
+    }
+
+    /// <summary>The latest an extension may reach: two months after the original due date.</summary>
+    public static DateTimeOffset MaxExtendedDueAt(DateTimeOffset dueAt) => dueAt.AddMonths(MaxExtensionMonths);
+}
+
+/// <summary>
+/// The <c>requests</c> table: every request of a user (partition = user id, newest first) with its type,
+/// receipt, due date, status, completion and at most one extension.
+/// </summary>
+public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
+{
+    public const string Table = "requests";
+
+    public async Task<PrivacyRequest> OpenAsync(string userId, string type, CancellationToken cancellationToken) =>
+        await RecordAsync(userId, type, RequestStatuses.Open, cancellationToken);
+
+    /// <summary>A request answered at once (e.g. a consent withdrawn in one click): recorded as completed.</summary>
+    public async Task<PrivacyRequest> RecordCompletedAsync(string userId, string type, CancellationToken cancellationToken) =>
+        await RecordAsync(userId, type, RequestStatuses.Completed, cancellationToken);
+
+    private async Task<PrivacyRequest> RecordAsync(string userId, string type, string status, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var request = new PrivacyRequest(userId, ConversationIdLike(now), type, now, Deadlines.DueAt(now), status,
+            status == RequestStatuses.Completed ? now : null, null, null);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await table.AddEntityAsync(ToEntity(request), cancellationToken);
+        return request;
+    }
+
+    public async Task<PrivacyRequest?> FindAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, id, cancellationToken: cancellationToken);
+        return found.HasValue ? ToRequest(found.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<PrivacyRequest>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var list = new List<PrivacyRequest>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, cancellationToken: cancellationToken))
+        {
+            list.Add(ToRequest(e));
+        }
+        return list;
+    }
+
+    /// <summary>Every open request of every user, by due date (the owner's view).</summary>
+    public async Task<IReadOnlyList<PrivacyRequest>> ListOpenAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var list = new List<PrivacyRequest>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.GetString("Status") == RequestStatuses.Open, cancellationToken: cancellationToken))
+        {
+            list.Add(ToRequest(e));
+        }
+        return list.OrderBy(r => r.EffectiveDueAt).ToList();
+    }
+
+    public async Task CompleteAsync(string userId, string id, string status, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await table.UpdateEntityAsync(new TableEntity(userId, id) { ["Status"] = status, ["CompletedAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>
+    /// Extends a request once, before its due date, by up to two months, with a reason; throws when the rules
+    /// do not allow it.
+    /// </summary>
+    public async Task<PrivacyRequest> ExtendAsync(PrivacyRequest request, DateTimeOffset until, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = clock.GetUtcNow();
+        var problem = request switch
+        {
+            { Status: not RequestStatuses.Open } => "Only an open request can be extended.",
+            { ExtendedUntil: not null } => "A request can be extended only once.",
+            _ when now > request.DueAt => "An extension must be decided before the due date.",
+            _ when until <= request.DueAt => "The extension must end after the current due date.",
+            _ when until > Deadlines.MaxExtendedDueAt(request.DueAt) => "An extension is at most two months.",
+            _ when string.IsNullOrWhiteSpace(reason) => "An extension needs a reason the user will read.",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw Platform.Http.ProblemException.BadRequest(problem, "extension-refused");
+        }
+        var extended = request with { ExtendedUntil = until, ExtensionReason = reason.Trim() };
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await table.UpdateEntityAsync(new TableEntity(request.UserId, request.Id) { ["ExtendedUntil"] = until, ["ExtensionReason"] = extended.ExtensionReason }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return extended;
+    }
+
+    /// <summary>Newest-first, sortable, unique: the time inverted and a random tail.</summary>
+    private static string ConversationIdLike(DateTimeOffset now) => Coaching.ConversationStore.NewestFirst(now) + Secrets.NewId()[..6];
+
+    private static TableEntity ToEntity(PrivacyRequest r) => new(r.UserId, r.Id)
+    {
+        ["Type"] = r.Type,
+        ["ReceivedAt"] = r.ReceivedAt,
+        ["DueAt"] = r.DueAt,
+        ["Status"] = r.Status,
+        ["CompletedAt"] = r.CompletedAt,
+        ["ExtendedUntil"] = r.ExtendedUntil,
+        ["ExtensionReason"] = r.ExtensionReason,
+    };
+
+    private static PrivacyRequest ToRequest(TableEntity e) => new(
+        e.PartitionKey, e.RowKey, e.GetString("Type"), e.GetDateTimeOffset("ReceivedAt") ?? default, e.GetDateTimeOffset("DueAt") ?? default,
+        e.GetString("Status"), e.GetDateTimeOffset("CompletedAt"), e.GetDateTimeOffset("ExtendedUntil"), e.GetString("ExtensionReason"));
+}
