@@ -17,7 +17,15 @@ public sealed partial class Azurite : IAsyncDisposable
 
     private Azurite(Process process) => this.process = process;
 
-    public static bool IsRunning() => PortOpen(BlobPort) && PortOpen(TablePort);
+    public static bool IsRunning()
+    {
+        // A busy machine can be slow to accept: look twice before concluding nothing listens.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (PortOpen(BlobPort) && PortOpen(TablePort)) return true;
+        }
+        return false;
+    }
 
     /// <summary>Starts Azurite unless it already runs; returns null when it was already there.</summary>
     public static async Task<Azurite?> EnsureRunningAsync(string repositoryRoot, string? dataFolder, TimeSpan timeout)
@@ -75,7 +83,7 @@ public sealed partial class Azurite : IAsyncDisposable
         try
         {
             using var client = new TcpClient();
-            return client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromMilliseconds(300)) && client.Connected;
+            return client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromSeconds(2)) && client.Connected;
         }
         catch (AggregateException)
         {

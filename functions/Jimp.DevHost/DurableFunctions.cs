@@ -13,6 +13,8 @@ internal static class DurableFunctions
     public static IServiceCollection AddDurableFunctions(this IServiceCollection services, IEnumerable<FunctionDescriptor> functions)
     {
         var list = functions.ToList();
+        // The engine's own default picks a random port in 30000-40000 without checking it is free, which
+        // collides with ephemeral ports on a busy machine: ask the OS for a free one instead.
         services.AddInMemoryDurableTask(registry =>
         {
             foreach (var orchestrator in list.Where(f => f.Kind == TriggerKind.Orchestration))
@@ -27,8 +29,15 @@ internal static class DurableFunctions
             {
                 registry.AddActivity(activity.Name, sp => new ReflectedActivity(activity, sp));
             }
-        });
+        }, new InMemoryDurableTaskOptions { Port = FreePort() });
         return services;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The input parameter: the activity trigger, or an orchestrator's first parameter without binding attributes.</summary>

@@ -35,6 +35,7 @@ internal sealed partial class TimerFunctions(IServiceProvider services, IConfigu
             if (p.ParameterType == typeof(TimerInfo)) value = info;
             else if (p.ParameterType == typeof(CancellationToken)) value = cancellationToken;
             else if (p.ParameterType == typeof(FunctionContext)) value = new DevFunctionContext(timer, scope.ServiceProvider, cancellationToken);
+            else if (p.GetCustomAttribute<DurableClientAttribute>() is not null) value = scope.ServiceProvider.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
             else return false;
             return true;
         });

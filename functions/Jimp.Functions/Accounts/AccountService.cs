@@ -83,7 +83,7 @@ public sealed class AccountService(
         auth.RequireSameOrigin(request);
         var client = ClientInfo.From(request);
         await rateLimits.HitAsync("link-ip:" + client.IpPrefix + ":" + ClientInfo.ClientIp(request), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
-        await rateLimits.HitAsync("link-email:" + AccountStore.NormaliseEmail(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
 
         var userId = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
         var expiresAt = clock.GetUtcNow() + options.Value.SignInLinkLifetime;
@@ -174,7 +174,7 @@ public sealed class AccountService(
         ArgumentNullException.ThrowIfNull(body);
         var address = ValidateEmail(body.NewEmail, "newEmail");
         var client = ClientInfo.From(request);
-        await rateLimits.HitAsync("link-email:" + AccountStore.NormaliseEmail(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
         if (AccountStore.NormaliseEmail(address) == account.Email)
         {

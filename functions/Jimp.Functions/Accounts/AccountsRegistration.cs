@@ -22,6 +22,10 @@ public static class AccountsRegistration
         services.AddSingleton<SessionAuth>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<RequestTracker>();
+        services.AddSingleton<ExportRecords>();
+        services.TryAddSingleton<IActivityFaults, NoFaults>();
+        services.AddPersonalDataRegistry();
+        services.AddSingleton<Retention.Housekeeping>();
         return services;
     }
 }

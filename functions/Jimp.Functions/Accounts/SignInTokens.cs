@@ -92,7 +92,8 @@ public sealed class SignInTokens(JimpStorage storage)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
         var deleted = 0;
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.GetDateTimeOffset("ExpiresAt") < before, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        var filter = $"ExpiresAt lt datetime'{before.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'";
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
             await table.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
             deleted++;

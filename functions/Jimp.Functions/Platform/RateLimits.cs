@@ -15,6 +15,9 @@ public sealed class RateLimits(JimpStorage storage, TimeProvider clock)
 {
     public const string Table = "ratelimits";
 
+    /// <summary>The key of the per-address limit (hashed before storage; erasure finds it from the address).</summary>
+    public static string EmailKey(string email) => "link-email:" + email.Trim().ToLowerInvariant();
+
     /// <summary>Counts one hit on <paramref name="key"/>; throws a 429 problem with Retry-After past <paramref name="limit"/>.</summary>
     public async Task HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {

@@ -1,5 +1,14 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform.Email;
+using Jimp.Functions.Platform.Storage;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Jimp.Functions.Privacy;
 
@@ -16,24 +25,140 @@ public static class ErasureReasons
 /// <param name="Reason">One of <see cref="ErasureReasons"/>.</param>
 public sealed record ErasureInput(string UserId, string RequestId, string Reason);
 
-/// <summary>Erases an account: every store of the registry, then its own history (work in progress).</summary>
-public static class ErasureOrchestration
-{
-    /// <summary>The instance id of an account's erasure: one per account, so starting twice does not erase twice.</summary>
-    public static string InstanceIdFor(string userId) => "erasure-" + userId;
+public sealed record EraseStoreInput(string UserId, string TombstoneId, string Store);
 
-    /// <summary>Starts the erasure of an account (idempotent: an erasure already under way is left alone).</summary>
+public sealed record FinishErasureInput(string RequestId, Dictionary<string, int> Counts);
+
+/// <summary>
+/// The right to erasure (Art. 17): a tombstone first (request id, dates, nothing personal), the confirmation
+/// e-mail while the address is still known, then every store of the registry (the account last, since the
+/// other activities find the address through it), then the tombstone's counts. Security-log entries move
+/// under a one-way tombstone id. The orchestration histories of the user's requests are queued for purging.
+/// Every activity is idempotent; the orchestration resumes after a crash where it stopped.
+/// </summary>
+public sealed partial class ErasureOrchestration(
+    PersonalDataRegistry registry,
+    JimpStorage storage,
+    AccountStore accounts,
+    ExportRecords exports,
+    IEmailSender email,
+    IActivityFaults faults,
+    TimeProvider clock)
+{
+    public const string TombstoneTable = "tombstones";
+    public const string PurgeQueueTable = "purgequeue";
+    private const string TombstonePartition = "erasure";
+
+    public static string InstanceIdFor(string requestId) => "erasure-" + requestId;
+
+    [Function(nameof(EraseAccount))]
+    public static async Task<int> EraseAccount([OrchestrationTrigger] TaskOrchestrationContext context, ErasureInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var logger = context.CreateReplaySafeLogger(nameof(EraseAccount));
+        // Deterministic on replay, random across accounts, and never derived from the user id: one-way.
+        var tombstoneId = "x" + context.NewGuid().ToString("N");
+        var stores = await context.CallActivityAsync<string[]>(nameof(BeginErasure), input, ExportOrchestration.Retry);
+        await context.CallActivityAsync(nameof(SendErasureConfirmation), input, ExportOrchestration.Retry);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var store in stores)
+        {
+            counts[store] = await context.CallActivityAsync<int>(nameof(EraseStore), new EraseStoreInput(input.UserId, tombstoneId, store), ExportOrchestration.Retry);
+        }
+        await context.CallActivityAsync(nameof(FinishErasure), new FinishErasureInput(input.RequestId, counts), ExportOrchestration.Retry);
+        LogErased(logger, input.RequestId, counts.Values.Sum());
+        return counts.Values.Sum();
+    }
+
+    /// <summary>Writes the tombstone, queues the user's orchestration histories for purging, and lists the stores (account last).</summary>
+    [Function(nameof(BeginErasure))]
+    public async Task<string[]> BeginErasure([ActivityTrigger] ErasureInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        faults.BeforeRun(nameof(BeginErasure), input.RequestId);
+        var tombstones = await storage.TableAsync(TombstoneTable);
+        var existing = await tombstones.GetEntityIfExistsAsync<TableEntity>(TombstonePartition, input.RequestId);
+        if (!existing.HasValue)
+        {
+            await tombstones.UpsertEntityAsync(new TableEntity(TombstonePartition, input.RequestId)
+            {
+                ["Reason"] = input.Reason,
+                ["StartedAt"] = clock.GetUtcNow(),
+                ["Status"] = "started",
+            }, TableUpdateMode.Replace);
+        }
+        var queue = await storage.TableAsync(PurgeQueueTable);
+        var instances = new List<string> { InstanceIdFor(input.RequestId) };
+        foreach (var export in await exports.ListAsync(input.UserId, clock.GetUtcNow(), CancellationToken.None))
+        {
+            instances.Add(ExportOrchestration.InstanceIdFor(export.Id));
+        }
+        foreach (var instance in instances)
+        {
+            await queue.UpsertEntityAsync(new TableEntity("instances", instance) { ["QueuedAt"] = clock.GetUtcNow() }, TableUpdateMode.Replace);
+        }
+        return registry.Stores.Select(s => s.Name).OrderBy(n => n == AccountStore.UsersTable ? 1 : 0).ToArray();
+    }
+
+    /// <summary>Tells the user their account is being erased, before the address is forgotten; sent once.</summary>
+    [Function(nameof(SendErasureConfirmation))]
+    public async Task SendErasureConfirmation([ActivityTrigger] ErasureInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var tombstones = await storage.TableAsync(TombstoneTable);
+        var tombstone = await tombstones.GetEntityAsync<TableEntity>(TombstonePartition, input.RequestId);
+        if (tombstone.Value.GetDateTimeOffset("ConfirmationSentAt") is not null) return;
+        faults.BeforeRun(nameof(SendErasureConfirmation), input.RequestId);
+        var account = await accounts.GetAsync(input.UserId, CancellationToken.None);
+        if (account is not null)
+        {
+            await email.SendAsync(account.Locale == "en"
+                ? AccountEmails.Notice(account.Email, "Your JIMP account is being deleted", "Hello,",
+                    "As you asked, we are deleting your JIMP account and all its data: profile, conversations, consents, exports and sessions. This is the last e-mail you will get from us; this address is then forgotten.")
+                : AccountEmails.Notice(account.Email, "Votre compte JIMP est en cours de suppression", "Bonjour,",
+                    "Comme vous l'avez demandé, nous supprimons votre compte JIMP et toutes ses données : profil, conversations, consentements, exports et sessions. C'est le dernier e-mail que vous recevrez de notre part ; cette adresse est ensuite oubliée."),
+                CancellationToken.None);
+        }
+        await tombstones.UpdateEntityAsync(new TableEntity(TombstonePartition, input.RequestId) { ["ConfirmationSentAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge);
+    }
+
+    /// <summary>Erases one store; finds the address through the account while it still exists.</summary>
+    [Function(nameof(EraseStore))]
+    public async Task<int> EraseStore([ActivityTrigger] EraseStoreInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        faults.BeforeRun(nameof(EraseStore), input.Store);
+        var account = await accounts.GetAsync(input.UserId, CancellationToken.None);
+        return await registry[input.Store].EraseAsync(new ErasureSubject(input.UserId, account?.Email, input.TombstoneId), CancellationToken.None);
+    }
+
+    /// <summary>Completes the tombstone: the proof that the erasure was done, with counts per store and nothing personal.</summary>
+    [Function(nameof(FinishErasure))]
+    public async Task FinishErasure([ActivityTrigger] FinishErasureInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var tombstones = await storage.TableAsync(TombstoneTable);
+        await tombstones.UpdateEntityAsync(new TableEntity(TombstonePartition, input.RequestId)
+        {
+            ["Status"] = "completed",
+            ["CompletedAt"] = clock.GetUtcNow(),
+            ["Counts"] = JsonSerializer.Serialize(input.Counts),
+        }, ETag.All, TableUpdateMode.Merge);
+    }
+
+    /// <summary>Starts the erasure of an account.</summary>
     public static async Task<string> ScheduleAsync(DurableTaskClient client, ErasureInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(input);
-        var instanceId = InstanceIdFor(input.UserId);
-        var existing = await client.GetInstanceAsync(instanceId, cancellationToken);
-        if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending })
-        {
-            return instanceId;
-        }
-        await client.ScheduleNewOrchestrationInstanceAsync("EraseAccount", input, new StartOrchestrationOptions(instanceId), cancellationToken);
+        var instanceId = InstanceIdFor(input.RequestId);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(EraseAccount), input, new StartOrchestrationOptions(instanceId), cancellationToken);
         return instanceId;
     }
+
+    public static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erasure {RequestId} completed: {Records} records erased or pseudonymised")]
+    private static partial void LogErased(ILogger logger, string requestId, int records);
 }

@@ -114,7 +114,7 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
         var list = new List<PrivacyRequest>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.GetString("Status") == RequestStatuses.Open, cancellationToken: cancellationToken))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {RequestStatuses.Open}"), cancellationToken: cancellationToken))
         {
             list.Add(ToRequest(e));
         }

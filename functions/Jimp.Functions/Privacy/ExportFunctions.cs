@@ -1,0 +1,47 @@
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Platform.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Jimp.Functions.Privacy;
+
+public sealed class ExportFunctions(SessionAuth auth, RequestTracker requests, ExportRecords exports, JimpStorage storage, SecurityLog securityLog, TimeProvider clock)
+{
+    [Function(nameof(RequestExport))]
+    public async Task<IResult> RequestExport(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/exports")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var started = await ExportOrchestration.StartAsync(client, requests, exports, user, clock.GetUtcNow(), cancellationToken);
+        return TypedResults.Accepted($"/api/me/exports/{started.Id}", new { requestId = started.Id, exportId = started.Id, status = ExportStatuses.Pending, dueAt = started.DueAt });
+    }
+
+    [Function(nameof(ListExports))]
+    public async Task<IResult> ListExports(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/exports")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var user = await auth.RequireUserAsync(request, cancellationToken);
+        return TypedResults.Ok(new { items = await exports.ListAsync(user.UserId, clock.GetUtcNow(), cancellationToken) });
+    }
+
+    /// <summary>The ZIP, to the same signed-in user only, until 7 days after creation; each download is logged.</summary>
+    [Function(nameof(DownloadExport))]
+    public async Task<IResult> DownloadExport(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/exports/{id}/download")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var record = await exports.FindAsync(user.UserId, id, cancellationToken) ?? throw ProblemException.NotFound("export");
+        var view = ExportRecords.ToView(record, clock.GetUtcNow());
+        if (view.Status == ExportStatuses.Pending) throw new ProblemException(409, "Not ready yet.", "Your export is being prepared; you will get an e-mail.") { Code = "export-pending" };
+        if (view.Status != ExportStatuses.Ready) throw new ProblemException(404, "Not found.", "This export has expired (exports are kept 7 days). Ask for a new one.") { Code = "export-expired" };
+        var blob = storage.Container(ExportArchiveStore.Container).GetBlobClient(ExportRecords.BlobName(user.UserId, id));
+        var content = await blob.OpenReadAsync(cancellationToken: cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.ExportDownloaded, user.UserId, request, id, cancellationToken);
+        return TypedResults.Stream(content, "application/zip", $"jimp-export-{view.CreatedAt.UtcDateTime:yyyy-MM-dd}.zip");
+    }
+}

@@ -1,0 +1,113 @@
+using Azure;
+using Azure.Data.Tables;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Privacy;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Jimp.Functions.Retention;
+
+public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances);
+
+/// <summary>
+/// Deletes what has outlived its purpose: used or expired sign-in links (after a day), expired sessions,
+/// rate-limit windows, exports older than 7 days (blob deleted, record marked expired), and orchestration
+/// histories — of erased users at once, of everything else 7 days after completion. Safe to run twice.
+/// </summary>
+public sealed partial class Housekeeping(JimpStorage storage, SignInTokens tokens, TimeProvider clock, ILogger<Housekeeping> logger)
+{
+    public static readonly TimeSpan OrchestrationHistoryKept = TimeSpan.FromDays(7);
+
+    [Function(nameof(RunHousekeeping))]
+    public async Task RunHousekeeping([TimerTrigger("%Retention:HousekeepingSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var report = await RunAsync(client, cancellationToken);
+        LogReport(logger, report.Tokens, report.Sessions, report.RateLimits, report.Exports, report.PurgedInstances);
+    }
+
+    public async Task<HousekeepingReport> RunAsync(DurableTaskClient? client, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var tokenCount = await tokens.DeleteExpiredAsync(now - TimeSpan.FromDays(1), cancellationToken);
+        var sessionCount = await DeleteWhereAsync(SessionStore.Table, "ExpiresAt", now, cancellationToken);
+        var rateCount = await DeleteWhereAsync(RateLimits.Table, "ExpiresAt", now, cancellationToken);
+        var exportCount = await ExpireExportsAsync(now, cancellationToken);
+        var purged = client is null ? 0 : await PurgeAsync(client, now, cancellationToken);
+        return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged);
+    }
+
+    private async Task<int> DeleteWhereAsync(string tableName, string property, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(tableName, cancellationToken);
+        var deleted = 0;
+        var filter = $"{property} lt datetime'{before.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'";
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await table.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
+            deleted++;
+        }
+        return deleted;
+    }
+
+    private async Task<int> ExpireExportsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(ExportRecords.Table, cancellationToken);
+        var container = await storage.ContainerAsync(ExportArchiveStore.Container, cancellationToken);
+        var expired = 0;
+        var filter = $"ExpiresAt le datetime'{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}' and Status ne '{ExportStatuses.Expired}'";
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await container.DeleteBlobIfExistsAsync(ExportRecords.BlobName(e.PartitionKey, e.RowKey), cancellationToken: cancellationToken);
+            await table.UpdateEntityAsync(new TableEntity(e.PartitionKey, e.RowKey) { ["Status"] = ExportStatuses.Expired }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            expired++;
+        }
+        return expired;
+    }
+
+    private async Task<int> PurgeAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        var queue = await storage.TableAsync(ErasureOrchestration.PurgeQueueTable, cancellationToken);
+        await foreach (var e in queue.QueryAsync<TableEntity>(x => x.PartitionKey == "instances", cancellationToken: cancellationToken))
+        {
+            var instance = await client.GetInstanceAsync(e.RowKey, cancellationToken);
+            if (instance is null || instance.IsCompleted)
+            {
+                if (instance is not null)
+                {
+                    purged += await TryAsync(() => client.PurgeInstanceAsync(e.RowKey, cancellationToken), "purge one instance");
+                }
+                await queue.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
+            }
+        }
+        OrchestrationRuntimeStatus[] finished = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+        purged += await TryAsync(() => client.PurgeAllInstancesAsync(new PurgeInstancesFilter(now.AddYears(-5), now - OrchestrationHistoryKept, finished), cancellationToken), "purge finished instances older than 7 days");
+        return purged;
+    }
+
+    /// <summary>
+    /// Azure's Durable Functions backend purges; the DevHost's in-process engine has no purge (its history
+    /// lives in memory and is gone when the DevHost stops). There the step is skipped and said so.
+    /// </summary>
+    private async Task<int> TryAsync(Func<Task<PurgeResult>> purge, string what)
+    {
+        try
+        {
+            return (await purge()).PurgedInstanceCount;
+        }
+        catch (NotSupportedException)
+        {
+            LogPurgeUnsupported(logger, what);
+            return 0;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This durable backend cannot {What}; skipped")]
+    private static partial void LogPurgeUnsupported(ILogger logger, string what);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Housekeeping: {Tokens} links, {Sessions} sessions, {RateLimits} rate-limit windows, {Exports} exports expired, {Purged} orchestration histories purged")]
+    private static partial void LogReport(ILogger logger, int tokens, int sessions, int rateLimits, int exports, int purged);
+}
