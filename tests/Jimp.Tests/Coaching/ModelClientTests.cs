@@ -17,7 +17,7 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         new("user-1", CoachHarness.Profile(language), [], text);
 
     [Fact]
-    public async Task Azure_stream_is_assembled_in_order_and_usage_is_reported()
+    public async Task Azure_stream_is_assembled_in_order_and_tokens_are_reported()
     {
         server.Enqueue(FakeReply.Answer("Choisis ", "un produit ", "qui se montre ", "en 3 secondes.") with { ChunkDelay = TimeSpan.FromMilliseconds(20) });
         using var harness = new CoachHarness(CoachHarness.Azure(server));
@@ -52,6 +52,22 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal("system", messages[0]!["role"]!.GetValue<string>());
         Assert.Equal("user", messages[^1]!["role"]!.GetValue<string>());
         Assert.Equal("Comment trouver un bon produit ?", messages[^1]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Fake_server_also_answers_non_streaming_requests_in_the_wire_format()
+    {
+        server.Enqueue(FakeReply.Answer("Une ", "réponse ", "entière."));
+        using var harness = new CoachHarness(CoachHarness.Azure(server));
+        var model = harness.Get<CoachModel>();
+        var response = await model.Client!.GetResponseAsync([new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "Bonjour")], model.RequestOptions.Clone());
+
+        Assert.Equal("Une réponse entière.", response.Text);
+        Assert.Equal(Microsoft.Extensions.AI.ChatFinishReason.Stop, response.FinishReason);
+        Assert.True(response.Usage?.OutputTokenCount > 0);
+        var body = Assert.Single(server.Requests).Json;
+        Assert.Null(body["stream"]);
+        Assert.False(body["store"]!.GetValue<bool>());
     }
 
     [Fact]
