@@ -9,7 +9,10 @@ public sealed class TokenCounter
     public const int PerMessageOverhead = 4;
     public const int ReplyPriming = 3;
 
-    private readonly Tokenizer tokenizer = TiktokenTokenizer.CreateForModel("gpt-4o");
+    // The vocabulary is immutable and large (~200k entries): load it once per process.
+    private static readonly Lazy<Tokenizer> O200k = new(() => TiktokenTokenizer.CreateForModel("gpt-4o"));
+
+    private readonly Tokenizer tokenizer = O200k.Value;
 
     public int Count(string text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
 

@@ -103,16 +103,18 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task Rate_limit_twice_then_success_takes_three_attempts_honouring_retry_after_ms()
     {
-        server.Enqueue(FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 1), FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 1), FakeReply.Answer("Enfin", " !"));
+        server.Enqueue(FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 5), FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 5), FakeReply.Answer("Enfin", " !"));
         using var harness = new CoachHarness(CoachHarness.Azure(server));
+        var coach = harness.Coach;
         var started = Stopwatch.GetTimestamp();
-        var (text, final, _) = await CoachHarness.RunAsync(harness.Coach, Request());
+        var (text, final, _) = await CoachHarness.RunAsync(coach, Request());
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         Assert.Equal("Enfin !", text);
         Assert.Equal(CoachOutcomes.Completed, final.Outcome);
         Assert.Equal(3, server.Requests.Count);
-        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(390), TimeSpan.FromSeconds(1.9)); // retry-after-ms wins over retry-after
+        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(390), TimeSpan.FromSeconds(9)); // not 2 × 5 s: retry-after-ms wins over retry-after
+        Assert.Equal(2, harness.Logs.Lines.Count(l => l.Contains("retrying in 200 ms", StringComparison.Ordinal)));
     }
 
     [Fact]
