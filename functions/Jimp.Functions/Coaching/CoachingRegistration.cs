@@ -23,7 +23,9 @@ public static class CoachingRegistration
         services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<ITrendReader, NoTrends>();
         // No resilience handler: the coach's own 429 loop is the only retry, and its timeouts are per chunk.
-        services.AddHttpClient(ModelClients.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // The model client holds its HttpClient for the app's lifetime, so connections are recycled for DNS changes.
+        services.AddHttpClient(ModelClients.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddSingleton(sp => ModelClients.Create(
             sp.GetRequiredService<IOptions<ModelOptions>>().Value,
             sp.GetRequiredService<IOptions<CoachChatOptions>>().Value,

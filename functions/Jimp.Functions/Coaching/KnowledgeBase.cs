@@ -40,6 +40,7 @@ public sealed class KnowledgeBase
     private const double LevelBoost = 1.05;
     private const double OtherLevelPenalty = 0.85;
     private const double OtherLanguageWeight = 0.25;
+    private const double NicheWordsWeight = 0.5;
 
     private static readonly (Func<PlaybookContent, IEnumerable<string>> Text, double Weight)[] Fields =
     [
@@ -87,16 +88,23 @@ public sealed class KnowledgeBase
         var other = primary == "fr" ? "en" : "fr";
         var scores = indexes[primary].Score(TextAnalyzer.Terms(query, primary));
         var secondary = indexes[other].Score(TextAnalyzer.Terms(query, other));
+        // Personalisation: the user's niche names act as extra, lighter query words.
+        var nicheWords = string.Join(" ", (niches ?? []).Select(Niches.Find).OfType<Niche>().Select(n => primary == "fr" ? n.LabelFr : n.LabelEn));
+        var nicheScores = indexes[primary].Score(TextAnalyzer.Terms(nicheWords, primary));
+        var anyMatch = scores.Any(s => s > 0) || secondary.Any(s => s > 0);
         var hits = new List<KnowledgeHit>();
         for (var i = 0; i < Entries.Count; i++)
         {
+            var entry = Entries[i];
+            var forUsersNiche = niches is { Count: > 0 } && entry.Niches.Any(n => niches.Contains(n, StringComparer.Ordinal));
             var score = scores[i] + OtherLanguageWeight * secondary[i];
-            if (score <= 0)
+            // An entry must match the question, except the user's own niche entries once the question matches anything.
+            if (score <= 0 && !(anyMatch && forUsersNiche))
             {
                 continue;
             }
-            var entry = Entries[i];
-            if (niches is { Count: > 0 } && entry.Niches.Any(n => niches.Contains(n, StringComparer.Ordinal)))
+            score += NicheWordsWeight * nicheScores[i];
+            if (forUsersNiche)
             {
                 score *= NicheBoost;
             }

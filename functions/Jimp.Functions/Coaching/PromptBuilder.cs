@@ -71,8 +71,8 @@ public sealed class PromptBuilder(TokenCounter tokens, IOptions<CoachChatOptions
         while (start > 0 && turns.Count - start < o.RecentTurns)
         {
             var turn = turns[start - 1];
-            var message = new ChatMessage(turn.Role == ChatTurn.User ? ChatRole.User : ChatRole.Assistant, Tokens.Truncate(turn.Text, o.MaxMessageTokens));
-            var cost = Cost(message);
+            var message = new ChatMessage(turn.Role == ChatTurn.User ? ChatRole.User : ChatRole.Assistant, Tokens.Truncate(turn.Text, o.MaxMessageTokens, out var count));
+            var cost = count + TokenCounter.PerMessageOverhead;
             if (used + cost > recentBudget)
             {
                 break;
@@ -82,14 +82,17 @@ public sealed class PromptBuilder(TokenCounter tokens, IOptions<CoachChatOptions
             start--;
         }
 
+        var total = prefixTokens + used + TokenCounter.ReplyPriming;
         var summary = Summary(turns.Take(start), earlierSummary, fr, o.SummaryTokenBudget - TokenCounter.PerMessageOverhead);
         if (summary is not null)
         {
-            messages.Add(new ChatMessage(ChatRole.User, summary));
+            var message = new ChatMessage(ChatRole.User, summary);
+            messages.Add(message);
+            total += Cost(message);
         }
         messages.AddRange(recent);
-        messages.Add(new ChatMessage(ChatRole.User, Tokens.Truncate(userText.Trim(), o.MaxMessageTokens)));
-        var total = messages.Sum(Cost) + TokenCounter.ReplyPriming;
+        messages.Add(new ChatMessage(ChatRole.User, Tokens.Truncate(userText.Trim(), o.MaxMessageTokens, out var userTokens)));
+        total += userTokens + TokenCounter.PerMessageOverhead;
         return new BuiltPrompt(messages, prefixCount, total, start, recent.Count);
     }
 
@@ -137,33 +140,40 @@ public sealed class PromptBuilder(TokenCounter tokens, IOptions<CoachChatOptions
         return text.ToString().TrimEnd();
     }
 
+    /// <summary>
+    /// The caller's summary of even older turns (kept, cut to a third of the budget), then the first sentence of
+    /// each older user message; when they do not fit, the oldest extracts give way to a count.
+    /// </summary>
     private string? Summary(IEnumerable<ChatTurn> older, string? earlierSummary, bool fr, int budget)
     {
-        var lines = new List<string>();
-        if (!string.IsNullOrWhiteSpace(earlierSummary))
-        {
-            lines.AddRange(earlierSummary.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(l => l.StartsWith("- ", StringComparison.Ordinal) ? l : "- " + OneLine(l, SummaryLineLength)));
-        }
-        lines.AddRange(older.Where(t => t.Role == ChatTurn.User).Select(t => "- " + OneLine(FirstSentence(t.Text), SummaryLineLength)));
-        if (lines.Count == 0 || budget <= 0)
+        var extracts = older.Where(t => t.Role == ChatTurn.User).Select(t => "- " + OneLine(FirstSentence(t.Text), SummaryLineLength)).ToList();
+        var kept = string.IsNullOrWhiteSpace(earlierSummary) ? "" : "\n" + Tokens.Truncate(earlierSummary.Trim(), budget / 3);
+        if ((extracts.Count == 0 && kept.Length == 0) || budget <= 0)
         {
             return null;
         }
-        var header = fr
+        var header = (fr
             ? "Résumé automatique de mes questions précédentes (extraits, des plus anciennes aux plus récentes) :"
-            : "Automatic summary of my earlier questions (excerpts, oldest first):";
-        var omitted = 0;
-        while (true)
+            : "Automatic summary of my earlier questions (excerpts, oldest first):") + kept;
+        // Token counts add up line by line (each line starts with a newline), so the cut is found in one pass;
+        // the final Truncate is a guard, not the rule.
+        var noteReserve = 16;
+        var available = budget - Tokens.Count(header) - noteReserve;
+        var omitted = extracts.Count;
+        var used = 0;
+        while (omitted > 0)
         {
-            var note = omitted == 0 ? "" : fr ? $"\n- (+{omitted} questions plus anciennes)" : $"\n- (+{omitted} earlier questions)";
-            var text = header + note + "\n" + string.Join("\n", lines.Skip(omitted));
-            if (Tokens.Count(text) <= budget || omitted >= lines.Count)
+            var cost = Tokens.Count("\n" + extracts[omitted - 1]);
+            if (used + cost > available)
             {
-                return omitted >= lines.Count ? Tokens.Truncate(header + note, budget) : text;
+                break;
             }
-            omitted++;
+            used += cost;
+            omitted--;
         }
+        var note = omitted == 0 ? "" : fr ? $"\n- (+{omitted} questions plus anciennes)" : $"\n- (+{omitted} earlier questions)";
+        var text = header + note + (omitted < extracts.Count ? "\n" + string.Join("\n", extracts.Skip(omitted)) : "");
+        return Tokens.Truncate(text, budget);
     }
 
     private int Cost(ChatMessage message) => Tokens.Count(message.Text) + TokenCounter.PerMessageOverhead;

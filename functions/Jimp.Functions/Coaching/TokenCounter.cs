@@ -9,19 +9,28 @@ public sealed class TokenCounter
     public const int PerMessageOverhead = 4;
     public const int ReplyPriming = 3;
 
-    private readonly Tokenizer tokenizer = TiktokenTokenizer.CreateForModel("gpt-4o");
+    // The vocabulary is immutable and large (~200k entries): load it once per process.
+    private static readonly Lazy<Tokenizer> O200k = new(() => TiktokenTokenizer.CreateForModel("gpt-4o"));
+
+    private readonly Tokenizer tokenizer = O200k.Value;
 
     public int Count(string text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
 
     /// <summary>The text itself when it fits in <paramref name="maxTokens"/>, else its beginning followed by "…".</summary>
-    public string Truncate(string text, int maxTokens)
+    public string Truncate(string text, int maxTokens) => Truncate(text, maxTokens, out _);
+
+    /// <summary>Like <see cref="Truncate(string, int)"/>, also giving the result's token count.</summary>
+    public string Truncate(string text, int maxTokens, out int count)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (Count(text) <= maxTokens)
+        count = Count(text);
+        if (count <= maxTokens)
         {
             return text;
         }
         var index = tokenizer.GetIndexByTokenCount(text, Math.Max(0, maxTokens - 2), out _, out _);
-        return text[..index] + "…";
+        var cut = text[..index] + "…";
+        count = Count(cut);
+        return cut;
     }
 }

@@ -17,7 +17,7 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         new("user-1", CoachHarness.Profile(language), [], text);
 
     [Fact]
-    public async Task Azure_stream_is_assembled_in_order_and_usage_is_reported()
+    public async Task Azure_stream_is_assembled_in_order_and_tokens_are_reported()
     {
         server.Enqueue(FakeReply.Answer("Choisis ", "un produit ", "qui se montre ", "en 3 secondes.") with { ChunkDelay = TimeSpan.FromMilliseconds(20) });
         using var harness = new CoachHarness(CoachHarness.Azure(server));
@@ -55,6 +55,22 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Fake_server_also_answers_non_streaming_requests_in_the_wire_format()
+    {
+        server.Enqueue(FakeReply.Answer("Une ", "réponse ", "entière."));
+        using var harness = new CoachHarness(CoachHarness.Azure(server));
+        var model = harness.Get<CoachModel>();
+        var response = await model.Client!.GetResponseAsync([new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "Bonjour")], model.RequestOptions.Clone());
+
+        Assert.Equal("Une réponse entière.", response.Text);
+        Assert.Equal(Microsoft.Extensions.AI.ChatFinishReason.Stop, response.FinishReason);
+        Assert.True(response.Usage?.OutputTokenCount > 0);
+        var body = Assert.Single(server.Requests).Json;
+        Assert.Null(body["stream"]);
+        Assert.False(body["store"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Openai_compatible_provider_is_chosen_by_configuration()
     {
         server.Enqueue(FakeReply.Answer("Hello", " there."));
@@ -87,16 +103,18 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task Rate_limit_twice_then_success_takes_three_attempts_honouring_retry_after_ms()
     {
-        server.Enqueue(FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 1), FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 1), FakeReply.Answer("Enfin", " !"));
+        server.Enqueue(FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 5), FakeReply.RateLimited(retryAfterMs: 200, retryAfterSeconds: 5), FakeReply.Answer("Enfin", " !"));
         using var harness = new CoachHarness(CoachHarness.Azure(server));
+        var coach = harness.Coach;
         var started = Stopwatch.GetTimestamp();
-        var (text, final, _) = await CoachHarness.RunAsync(harness.Coach, Request());
+        var (text, final, _) = await CoachHarness.RunAsync(coach, Request());
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         Assert.Equal("Enfin !", text);
         Assert.Equal(CoachOutcomes.Completed, final.Outcome);
         Assert.Equal(3, server.Requests.Count);
-        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(390), TimeSpan.FromSeconds(1.9)); // retry-after-ms wins over retry-after
+        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(390), TimeSpan.FromSeconds(9)); // not 2 × 5 s: retry-after-ms wins over retry-after
+        Assert.Equal(2, harness.Logs.Lines.Count(l => l.Contains("retrying in 200 ms", StringComparison.Ordinal)));
     }
 
     [Fact]

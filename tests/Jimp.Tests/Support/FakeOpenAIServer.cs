@@ -248,7 +248,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
+        using var quickly = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)); // don't wait for abandoned slow streams
+        await app.StopAsync(quickly.Token);
         await app.DisposeAsync();
     }
 }
