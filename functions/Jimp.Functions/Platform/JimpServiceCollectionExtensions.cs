@@ -1,5 +1,6 @@
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Retention;
 using Jimp.Functions.Trends;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,8 @@ public static class JimpServiceCollectionExtensions
             .Validate(o => o.IsValid(out _), "Model settings are incomplete: Model:Endpoint is required for azure-openai and openai-compatible, and Model:Deployment for azure-openai.")
             .ValidateOnStart();
         services.AddOptions<TrendsOptions>().BindConfiguration(TrendsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTrends();
+        services.AddRetention();
         return services;
     }
 }

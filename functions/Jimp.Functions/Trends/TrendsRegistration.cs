@@ -1,0 +1,66 @@
+using System.Net;
+using Jimp.Functions.Accounts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+
+namespace Jimp.Functions.Trends;
+
+public static class TrendsRegistration
+{
+    /// <summary>The trend refresh, its Creative Center client, the store, the import and the API's service.</summary>
+    public static IServiceCollection AddTrends(this IServiceCollection services)
+    {
+        // AddJimp binds and validates TrendsOptions; the lists get their defaults here, before validation.
+        services.PostConfigure<TrendsOptions>(o => o.ApplyDefaults());
+        services.TryAddSingleton<TrendStore>();
+        services.TryAddSingleton<TrendService>();
+        services.TryAddSingleton<TrendImporter>();
+        // The accounts feature registers the real SessionAuth; this keeps GET /api/trends resolvable without it.
+        services.TryAddScoped<SessionAuth>();
+
+        services.AddTransient<CreativeCenterAllowlist>();
+        services.AddHttpClient<CreativeCenterClient>(CreativeCenterClient.HttpClientName, (sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<TrendsOptions>>().Value;
+                if (options.BaseUrl is { } baseUrl)
+                {
+                    // A trailing slash, so relative paths land under the base path.
+                    http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+                }
+                foreach (var (name, value) in options.Headers)
+                {
+                    http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+                }
+                http.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+                // The resilience handler's total timeout governs; this is only a backstop.
+                http.Timeout = options.TotalTimeout + TimeSpan.FromSeconds(5);
+            })
+            .AddStandardResilienceHandler()
+            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
+            {
+                var options = sp.GetRequiredService<IOptions<TrendsOptions>>().Value;
+                resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
+                resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2));
+                resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetries, 1);
+                resilience.Retry.Delay = options.RetryDelay;
+                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome));
+                resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome));
+            });
+        // Innermost: sees every attempt exactly as it goes on the wire.
+        services.AddHttpClient(CreativeCenterClient.HttpClientName).AddHttpMessageHandler<CreativeCenterAllowlist>();
+        return services;
+    }
+
+    /// <summary>Retry only what may pass: 429, 5xx, 408 and timeouts. Never a 4xx, an HTML page or an API error code.</summary>
+    private static bool IsRetryable(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: TimeoutRejectedException } => true,
+        { Result: { } response } => response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500,
+        _ => false,
+    };
+}
