@@ -39,17 +39,32 @@ public static class TrendsRegistration
                 // The resilience handler's total timeout governs; this is only a backstop.
                 http.Timeout = options.TotalTimeout + TimeSpan.FromSeconds(5);
             })
-            .AddStandardResilienceHandler()
-            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
+            // The standard resilience handler's strategies, in its order (total timeout, retry, circuit breaker,
+            // attempt timeout), with its HTTP defaults, composed here for one reason: Polly takes its clock from
+            // DI, and network timeouts and retry delays must follow the wall clock even where the app's clock is
+            // fake (tests) or shifted. Retries only for 429, 5xx, 408 and timeouts.
+            .AddResilienceHandler("creative-center", (builder, context) =>
             {
-                var options = sp.GetRequiredService<IOptions<TrendsOptions>>().Value;
-                resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
-                resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
-                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2));
-                resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetries, 1);
-                resilience.Retry.Delay = options.RetryDelay;
-                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome));
-                resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome));
+                var options = context.ServiceProvider.GetRequiredService<IOptions<TrendsOptions>>().Value;
+                builder.TimeProvider = TimeProvider.System;
+                builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout });
+                if (options.MaxRetries > 0)
+                {
+                    builder.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.MaxRetries,
+                        Delay = options.RetryDelay,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+                    });
+                }
+                builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2)),
+                    ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+                });
+                builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt-timeout", Timeout = options.AttemptTimeout });
             });
         // Innermost: sees every attempt exactly as it goes on the wire.
         services.AddHttpClient(CreativeCenterClient.HttpClientName).AddHttpMessageHandler<CreativeCenterAllowlist>();

@@ -12,7 +12,10 @@ public sealed record MatrixIds(string ConversationId, string ExportId, string Re
 public static class AuthorizationMatrix
 {
     /// <summary>Functions for signed-in users. Later features add their rows here.</summary>
-    public static IReadOnlyDictionary<string, MatrixCase> Cases { get; } = new Dictionary<string, MatrixCase>(StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, MatrixCase> Cases { get; } = new Dictionary<string, MatrixCase>(StringComparer.Ordinal)
+    {
+        ["GetTrends"] = new("GET", _ => "/api/trends?country=FR"),
+    };
 
     /// <summary>Operator functions (function key): without the key → 401; with it → success.</summary>
     public static IReadOnlyDictionary<string, MatrixCase> OperatorCases { get; } = new Dictionary<string, MatrixCase>(StringComparer.Ordinal);
