@@ -12,11 +12,13 @@ namespace Jimp.TrendImport;
 /// <summary>
 /// <c>scripts/import-trends.sh FILE.json|FILE.csv [--kind K] [--country C] [--period P] [--date yyyy-MM-dd]</c>:
 /// imports a trend snapshot file into JIMP's storage through <see cref="TrendImporter"/>, with the app's own
-/// registration (<c>AddJimp</c>) and configuration (this folder's appsettings.json, then environment variables
+/// registration (<c>AddJimp</c>) and configuration (this folder's trendimport.settings.json, then environment variables
 /// such as <c>Storage__ConnectionString</c> or <c>Storage__TableServiceUri</c> with a signed-in Azure identity).
 /// </summary>
 public static class ImportCommand
 {
+    public const string SettingsFile = "trendimport.settings.json";
+
     public const string Usage =
         "usage: import-trends FILE.json|FILE.csv [--kind hashtags|songs|products|keywords] [--country FR] [--period 7] [--date yyyy-MM-dd]\n" +
         "  CSV header: " + TrendImporter.CsvHeader + "\n" +
@@ -40,13 +42,15 @@ public static class ImportCommand
             return 1;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
+        // No host defaults: the settings are this tool's file, then the environment (Storage__...), then the caller's.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, SettingsFile), optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(settings ?? []);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddJimp(builder.Configuration);
         using var host = builder.Build();
         try
