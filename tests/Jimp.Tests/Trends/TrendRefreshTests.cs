@@ -18,8 +18,8 @@ public sealed class TrendRefreshTests : IAsyncLifetime
     {
         o.Settings["Trends:BaseUrl"] = fake.BaseUrl.AbsoluteUri;
         o.Settings["Trends:Headers:user-sign"] = "test-session-sign";
-        o.Settings["Trends:AttemptTimeout"] = "00:00:01";
-        o.Settings["Trends:TotalTimeout"] = "00:00:05";
+        o.Settings["Trends:AttemptTimeout"] = "00:00:03"; // short for the timeout case, with room for a loaded CI machine
+        o.Settings["Trends:TotalTimeout"] = "00:00:10";
         o.Settings["Trends:RetryDelay"] = "00:00:00.010";
         o.Settings["Trends:MaxRetries"] = "1";
         o.Settings["Trends:MaxItemsPerIndustry"] = perIndustry.ToString(System.Globalization.CultureInfo.InvariantCulture);
