@@ -1,6 +1,7 @@
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Retention;
 using Jimp.Functions.Trends;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,8 @@ public static class JimpServiceCollectionExtensions
             .ValidateOnStart();
         services.AddCoaching();
         services.AddOptions<TrendsOptions>().BindConfiguration(TrendsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTrends();
+        services.AddRetention();
         return services;
     }
 }

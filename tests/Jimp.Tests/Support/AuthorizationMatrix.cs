@@ -32,6 +32,8 @@ public static class AuthorizationMatrix
         ["DeleteConversation"] = new("DELETE", "/api/conversations/{conversationId}", OwnerStatus: 204),
         ["SendMessage"] = new("POST", "/api/conversations/{conversationId}/messages", new { text = "Un conseil pour mon premier live ?" }),
         ["RetryMessage"] = new("POST", "/api/conversations/{conversationId}/messages/{failedMessageId}/retry"),
+        // Trends
+        ["GetTrends"] = new("GET", "/api/trends?country=FR"),
     };
 
     /// <summary>Operator functions (function key): without the key → 401; with it → <see cref="MatrixCase.OwnerStatus"/>.</summary>

@@ -24,7 +24,7 @@ public static partial class Problems
         var problem = ToProblem(error, context);
         if (problem.Status >= 500)
         {
-            LogUnhandled(logger, error.GetType().Name, problem.Extensions["traceId"]);
+            LogUnhandled(logger, error.GetType().Name, problem.Extensions["traceId"]?.ToString());
         }
         if (context.Response.HasStarted)
         {
@@ -74,5 +74,5 @@ public static partial class Problems
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled {ExceptionType}; answered 500 with trace id {TraceId}")]
-    private static partial void LogUnhandled(ILogger logger, string exceptionType, object? traceId);
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string? traceId);
 }

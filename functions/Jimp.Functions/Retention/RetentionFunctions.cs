@@ -1,0 +1,10 @@
+using Microsoft.Azure.Functions.Worker;
+
+namespace Jimp.Functions.Retention;
+
+public sealed class RetentionFunctions(LogExpiryService expiry)
+{
+    [Function(nameof(ExpireLogs))]
+    public Task ExpireLogs([TimerTrigger("%Retention:LogExpirySchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        expiry.RunAsync(cancellationToken);
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Jimp.Functions.Retention;
+
+/// <summary>How long logs are kept (section <c>Retention</c>).</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Retention";
+
+    /// <summary>Six-field NCRONTAB schedule of <c>ExpireLogs</c>; the key also lives in the DevHost's appsettings.</summary>
+    [Required]
+    public string LogExpirySchedule { get; set; } = "0 30 3 * * *";
+
+    /// <summary>Full months of logs kept before the current one (see <see cref="LogExpiryService.CutoffFor"/>).</summary>
+    [Range(1, 120)]
+    public int LogMonths { get; set; } = 12;
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Jimp.Functions.Retention;
+
+public static class RetentionRegistration
+{
+    /// <summary>Month-sharded log tables and their expiry.</summary>
+    public static IServiceCollection AddRetention(this IServiceCollection services)
+    {
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<MonthlyLogTables>();
+        services.TryAddSingleton<LogExpiryService>();
+        return services;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text;
+using Azure.Data.Tables;
+using Jimp.Functions.Platform.Storage;
+
+namespace Jimp.Tests.Support;
+
+/// <summary>Everything stored under a test's prefix, as text: every entity of every table, every blob of every container.</summary>
+public static class StorageScan
+{
+    public static async Task<IReadOnlyList<string>> TableNamesAsync(JimpStorage storage)
+    {
+        var names = new List<string>();
+        await foreach (var table in storage.TableService.QueryAsync(t => t.Name.CompareTo(storage.Prefix) >= 0 && t.Name.CompareTo(storage.Prefix + "~") < 0))
+        {
+            if (table.Name.StartsWith(storage.Prefix, StringComparison.Ordinal)) names.Add(table.Name);
+        }
+        return names;
+    }
+
+    public static async Task<IReadOnlyList<string>> EverythingAsync(JimpStorage storage)
+    {
+        var texts = new List<string>();
+        foreach (var name in await TableNamesAsync(storage))
+        {
+            await foreach (var entity in storage.TableService.GetTableClient(name).QueryAsync<TableEntity>())
+            {
+                texts.Add(name + ": " + string.Join("; ", entity.Select(kv => $"{kv.Key}={kv.Value}")));
+            }
+        }
+        await foreach (var container in storage.BlobService.GetBlobContainersAsync(prefix: storage.Prefix))
+        {
+            var client = storage.BlobService.GetBlobContainerClient(container.Name);
+            await foreach (var blob in client.GetBlobsAsync())
+            {
+                var content = await client.GetBlobClient(blob.Name).DownloadContentAsync();
+                texts.Add(container.Name + "/" + blob.Name + ": " + Encoding.UTF8.GetString(content.Value.Content.ToArray()));
+            }
+        }
+        return texts;
+    }
+}
