@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Azure.Data.Tables;
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Platform;
@@ -51,7 +52,8 @@ public sealed record ConsentState(ConsentPurpose Purpose, bool Granted, DateTime
 public sealed record ConsentRecord(string Purpose, bool Granted, string PolicyVersion, DateTimeOffset At, string Channel);
 
 /// <summary>
-/// The <c>consents</c> table: an append-only ledger (partition = user id, row = newest-first time + random) of
+/// The <c>consents</c> table: an append-only ledger (partition = user id, row = newest-first time + random, strictly
+/// decreasing within a partition) of
 /// every grant and withdrawal with the purpose, the state, the policy version in force, the time and the
 /// channel. The current state of a purpose is its newest row; reading every state is one partition query.
 /// </summary>
@@ -64,7 +66,17 @@ public sealed class ConsentLedger(JimpStorage storage, PolicyDocuments policies,
         var now = clock.GetUtcNow();
         var record = new ConsentRecord(purpose, granted, policies.Current(DateOnly.FromDateTime(now.UtcDateTime)).Version, now, channel);
         var table = await storage.TableAsync(Table, cancellationToken);
-        await table.AddEntityAsync(new TableEntity(userId, Coaching.ConversationStore.NewestFirst(now) + Secrets.NewId()[..8])
+        // Newest first even when two changes share an instant: the new row always sorts before the newest one.
+        var inverted = DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks;
+        await foreach (var newest in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (long.TryParse(newest.RowKey.AsSpan(0, 19), NumberStyles.None, CultureInfo.InvariantCulture, out var newestInverted))
+            {
+                inverted = Math.Min(inverted, newestInverted - 1);
+            }
+            break;
+        }
+        await table.AddEntityAsync(new TableEntity(userId, inverted.ToString("D19", CultureInfo.InvariantCulture) + Secrets.NewId()[..8])
         {
             ["Purpose"] = record.Purpose,
             ["Granted"] = record.Granted,

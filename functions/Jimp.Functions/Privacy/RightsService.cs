@@ -102,9 +102,10 @@ public sealed partial class RightsService(
     {
         ArgumentNullException.ThrowIfNull(user);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        // The sessions first (they are what a chat turn checks), on every call: a retry after a failure completes the copy.
+        await sessions.UpdateContextAsync(user.UserId, new SessionContext(true, await profiles.GetJsonAsync(user.UserId, cancellationToken)), cancellationToken);
         if (account.Restricted) return true;
         await accounts.UpdateAsync(account with { Restricted = true }, cancellationToken);
-        await sessions.UpdateContextAsync(user.UserId, new SessionContext(true, await profiles.GetJsonAsync(user.UserId, cancellationToken)), cancellationToken);
         await requests.RecordCompletedAsync(user.UserId, RequestTypes.Restriction, cancellationToken);
         await securityLog.WriteAsync(RightsEvents.RestrictionSet, user.UserId, request, cancellationToken: cancellationToken);
         return true;

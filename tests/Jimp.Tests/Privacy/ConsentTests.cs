@@ -111,6 +111,22 @@ public sealed class ConsentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changes_made_in_the_same_instant_keep_their_order()
+    {
+        using var user = await Users.SignUpAsync(host);
+        foreach (var granted in new[] { true, false, true, false })
+        {
+            using var put = await user.SendAsync(HttpMethod.Put, "/api/me/consents/product-research", new { granted });
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var ledger = host.Services.GetRequiredService<ConsentLedger>();
+        Assert.Equal([false, true, false, true], (await ledger.HistoryAsync(user.UserId, default)).Select(r => r.Granted));
+        Assert.False(await ledger.IsGrantedAsync(user.UserId, ConsentPurposes.ProductResearch));
+        Assert.False((await user.GetJsonAsync("/api/me/consents")).GetProperty("items")[1].GetProperty("granted").GetBoolean());
+    }
+
+    [Fact]
     public async Task Setting_the_same_state_again_records_nothing_new()
     {
         using var user = await Users.SignUpAsync(host);
