@@ -23,7 +23,11 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
     private static PolicyDocument Doc(string version, string date, string effective, string language) =>
         PolicyDocuments.Parse($"---\nversion: {version}\ndate: {date}\neffective: {effective}\nmaterial: true\nlanguage: {language}\n---\nPolicy {version}");
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton(Policies()));
+    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o => o.Services = s =>
+    {
+        s.AddSingleton(Policies());
+        ProbeEmailSender.Register(s);
+    });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
@@ -60,6 +64,28 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.Equal(1, await PrivacyMail.CountAsync(host, alice.Email, "La politique de confidentialité de JIMP change"));
         Assert.Equal(1, await PrivacyMail.CountAsync(host, bob.Email, "JIMP's privacy policy changes"));
+    }
+
+    [Fact]
+    public async Task An_interrupted_announcement_resumes_after_its_last_finished_page_without_mailing_anyone_twice()
+    {
+        var users = new List<UserClient>();
+        for (var i = 0; i < 3; i++) users.Add(await Users.SignUpAsync(host));
+        users.Sort((a, b) => string.CompareOrdinal(a.UserId, b.UserId)); // the users table is read in key order
+        var mail = host.Services.GetRequiredService<ProbeEmailSender>();
+        mail.FailFor.Add(users[1].Email);
+
+        await Assert.ThrowsAsync<IOException>(() => Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 1));
+        mail.FailFor.Clear();
+        var resumed = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 1);
+
+        Assert.Equal(2, resumed.Sent);
+        await PrivacyMail.WaitForAsync(host, users[2].Email, "La politique de confidentialité de JIMP change");
+        foreach (var user in users)
+        {
+            Assert.Equal(1, await PrivacyMail.CountAsync(host, user.Email, "La politique de confidentialité de JIMP change"));
+            user.Dispose();
+        }
     }
 
     [Fact]
