@@ -100,6 +100,7 @@ public sealed class RestrictionTests : IAsyncLifetime
         var (user, conversation) = await OnboardedAsync(locale: "en");
         using var _ = user;
         using (await user.SendAsync(HttpMethod.Put, "/api/me/restriction")) { }
+        host.Clock.Advance(TimeSpan.FromDays(3));
         var accounts = host.Services.GetRequiredService<AccountStore>();
         bool? restrictedWhenMailed = null;
         Mail.BeforeSend = async m =>
