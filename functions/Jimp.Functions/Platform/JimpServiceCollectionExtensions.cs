@@ -2,6 +2,7 @@ using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Retention;
+using Jimp.Functions.Privacy;
 using Jimp.Functions.Trends;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ public static class JimpServiceCollectionExtensions
         services.AddJimpTelemetry(configuration);
         services.AddSingleton<HealthService>();
         services.AddAccounts();
+        services.AddPrivacyRights();
 
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IsValid(out _), "Model settings are incomplete: Model:Endpoint is required for azure-openai and openai-compatible, and Model:Deployment for azure-openai.")

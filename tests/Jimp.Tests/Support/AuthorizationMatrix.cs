@@ -34,10 +34,28 @@ public static class AuthorizationMatrix
         ["RetryMessage"] = new("POST", "/api/conversations/{conversationId}/messages/{failedMessageId}/retry"),
         // Trends
         ["GetTrends"] = new("GET", "/api/trends?country=FR"),
+        // Privacy: rights
+        ["GetMyConsents"] = new("GET", "/api/me/consents"),
+        ["PutMyConsent"] = new("PUT", "/api/me/consents/marketing-emails", new { granted = true }),
+        ["RestrictMyProcessing"] = new("PUT", "/api/me/restriction"),
+        ["LiftMyRestriction"] = new("DELETE", "/api/me/restriction"),
+        ["PutMyObjection"] = new("PUT", "/api/me/objection", new { insights = true }),
+        ["GetMyRequests"] = new("GET", "/api/me/requests"),
     };
 
     /// <summary>Operator functions (function key): without the key → 401; with it → <see cref="MatrixCase.OwnerStatus"/>.</summary>
-    public static IReadOnlyDictionary<string, MatrixCase> OperatorCases { get; } = new Dictionary<string, MatrixCase>(StringComparer.Ordinal);
+    /// <remarks>Rows that name a user or a version point at one that does not exist: the key lets them through to a 404.</remarks>
+    public static IReadOnlyDictionary<string, MatrixCase> OperatorCases { get; } = new Dictionary<string, MatrixCase>(StringComparer.Ordinal)
+    {
+        // Privacy: the owner's side
+        ["ListOpenRequests"] = new("GET", "/api/operator/requests"),
+        ["ExtendRequest"] = new("POST", $"/api/operator/requests/{UnknownUserId}/0000000000000000000unknown/extend", new { until = "2027-01-20T00:00:00Z", reason = "Matrix" }, 404),
+        ["FlagMinor"] = new("POST", $"/api/operator/accounts/{UnknownUserId}/minor", OwnerStatus: 404),
+        ["AnnouncePolicy"] = new("POST", "/api/operator/policy/9.9.9/announce", OwnerStatus: 404),
+    };
+
+    /// <summary>A well-formed user id that belongs to nobody.</summary>
+    public const string UnknownUserId = "0123456789abcdef0123456789abcdef";
 
     /// <summary>Creates the owner's resources that rows refer to; features add what their rows need.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> CreateOwnerResourcesAsync(JimpTestHost host, UserClient owner)

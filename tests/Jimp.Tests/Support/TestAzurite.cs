@@ -5,7 +5,8 @@ namespace Jimp.Tests.Support;
 /// <summary>Makes sure Azurite runs for the test run: ./test.sh starts it; a bare `dotnet test` starts one in memory.</summary>
 public static class TestAzurite
 {
-    private static readonly Lazy<Task> Started = new(StartAsync);
+    // Off the xunit synchronization context: the port probe blocks, and with every runner thread waiting here it timed out.
+    private static readonly Lazy<Task> Started = new(() => Task.Run(StartAsync));
 
     public static Task EnsureAsync() => Started.Value;
 

@@ -6,7 +6,8 @@ namespace Jimp.Tests.Support;
 /// <summary>Makes sure the SMTP dev server runs: ./test.sh starts it; a bare `dotnet test` starts one here.</summary>
 public static class TestSmtp
 {
-    private static readonly Lazy<Task> Started = new(StartAsync);
+    // Off the xunit synchronization context: the port probe blocks, and with every runner thread waiting here it timed out.
+    private static readonly Lazy<Task> Started = new(() => Task.Run(StartAsync));
 
     public static Task EnsureAsync() => Started.Value;
 

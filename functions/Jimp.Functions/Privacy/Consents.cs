@@ -1,0 +1,154 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Azure.Data.Tables;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Email;
+using Jimp.Functions.Platform.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Jimp.Functions.Privacy;
+
+/// <summary>An optional purpose the user may consent to (GDPR Art. 7), with the policy version that introduced it.</summary>
+public sealed record ConsentPurpose(string Id, string LabelFr, string LabelEn, string DescriptionFr, string DescriptionEn, string IntroducedIn);
+
+/// <summary>
+/// Every consent purpose, declared here and nowhere else. All start off: a purpose with no ledger row is not
+/// granted, so a purpose added later starts off for everyone.
+/// </summary>
+public static class ConsentPurposes
+{
+    public const string MarketingEmails = "marketing-emails";
+    public const string ProductResearch = "product-research";
+
+    public static IReadOnlyList<ConsentPurpose> All { get; } =
+    [
+        new(MarketingEmails,
+            "E-mails de conseils et nouveautés", "Tips and news e-mails",
+            "Recevoir de temps en temps par e-mail des conseils pour vendre en affiliation TikTok Shop et les nouveautés de JIMP. Vous pouvez retirer ce consentement à tout moment, en un clic.",
+            "Receive occasional e-mails with TikTok Shop affiliate tips and JIMP news. You can withdraw this consent at any time, in one click.",
+            "2.0.0"),
+        new(ProductResearch,
+            "Participer aux études pour améliorer JIMP", "Take part in studies to improve JIMP",
+            "Être invité·e à des entretiens ou questionnaires pour améliorer JIMP. Sans ce consentement, personne ne vous contacte pour cela.",
+            "Be invited to interviews or surveys to improve JIMP. Without this consent, nobody contacts you for this.",
+            "2.0.0"),
+    ];
+
+    public static ConsentPurpose? Find(string? id) => All.FirstOrDefault(p => p.Id == id);
+}
+
+/// <summary>How a consent was given or withdrawn.</summary>
+public static class ConsentChannels
+{
+    public const string Web = "web";
+    public const string EmailLink = "email-link";
+}
+
+/// <summary>The state of one purpose for one user: off until the user grants it.</summary>
+public sealed record ConsentState(ConsentPurpose Purpose, bool Granted, DateTimeOffset? ChangedAt, string? PolicyVersion, string? Channel);
+
+/// <summary>One line of the ledger.</summary>
+public sealed record ConsentRecord(string Purpose, bool Granted, string PolicyVersion, DateTimeOffset At, string Channel);
+
+/// <summary>
+/// The <c>consents</c> table: an append-only ledger (partition = user id, row = newest-first time + random, strictly
+/// decreasing within a partition) of
+/// every grant and withdrawal with the purpose, the state, the policy version in force, the time and the
+/// channel. The current state of a purpose is its newest row; reading every state is one partition query.
+/// </summary>
+public sealed class ConsentLedger(JimpStorage storage, PolicyDocuments policies, TimeProvider clock)
+{
+    public const string Table = "consents";
+
+    public async Task<ConsentRecord> AppendAsync(string userId, string purpose, bool granted, string channel, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var record = new ConsentRecord(purpose, granted, policies.Current(DateOnly.FromDateTime(now.UtcDateTime)).Version, now, channel);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        // Newest first even when two changes share an instant: the new row always sorts before the newest one.
+        var inverted = DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks;
+        await foreach (var newest in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (long.TryParse(newest.RowKey.AsSpan(0, 19), NumberStyles.None, CultureInfo.InvariantCulture, out var newestInverted))
+            {
+                inverted = Math.Min(inverted, newestInverted - 1);
+            }
+            break;
+        }
+        await table.AddEntityAsync(new TableEntity(userId, inverted.ToString("D19", CultureInfo.InvariantCulture) + Secrets.NewId()[..8])
+        {
+            ["Purpose"] = record.Purpose,
+            ["Granted"] = record.Granted,
+            ["PolicyVersion"] = record.PolicyVersion,
+            ["At"] = record.At,
+            ["Channel"] = record.Channel,
+        }, cancellationToken);
+        return record;
+    }
+
+    /// <summary>Every ledger row of the user, newest first.</summary>
+    public async Task<IReadOnlyList<ConsentRecord>> HistoryAsync(string userId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var list = new List<ConsentRecord>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, cancellationToken: cancellationToken))
+        {
+            list.Add(new ConsentRecord(e.GetString("Purpose"), e.GetBoolean("Granted") ?? false, e.GetString("PolicyVersion") ?? "",
+                e.GetDateTimeOffset("At") ?? default, e.GetString("Channel") ?? ""));
+        }
+        return list;
+    }
+
+    /// <summary>The state of each purpose (default: every declared one): its newest row, or off when it has none.</summary>
+    public async Task<IReadOnlyList<ConsentState>> CurrentAsync(string userId, CancellationToken cancellationToken, IEnumerable<ConsentPurpose>? purposes = null)
+    {
+        var history = await HistoryAsync(userId, cancellationToken);
+        return (purposes ?? ConsentPurposes.All).Select(p => history.FirstOrDefault(r => r.Purpose == p.Id) is { } latest
+                ? new ConsentState(p, latest.Granted, latest.At, latest.PolicyVersion, latest.Channel)
+                : new ConsentState(p, false, null, null, null))
+            .ToList();
+    }
+
+    /// <summary>Whether the user grants <paramref name="purpose"/> now (read from the ledger every time, never cached).</summary>
+    public async Task<bool> IsGrantedAsync(string userId, string purpose, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId && x.GetString("Purpose") == purpose,
+                           maxPerPage: 1, select: ["Granted"], cancellationToken: cancellationToken))
+        {
+            return e.GetBoolean("Granted") ?? false;
+        }
+        return false;
+    }
+}
+
+/// <summary>The body of <c>PUT /api/me/consents/{purpose}</c>.</summary>
+public sealed record ConsentChange([property: Required(ErrorMessage = "Say whether you grant this consent (true or false).")] bool? Granted);
+
+/// <summary>A marketing e-mail in both languages; the account's language picks one.</summary>
+public sealed record MarketingMessage(string SubjectFr, string TextFr, string SubjectEn, string TextEn);
+
+/// <summary>
+/// Sends marketing e-mail only to those who consent: the ledger is read at send time, so a withdrawal takes
+/// effect for the very next e-mail. Restricted or minor-flagged accounts get nothing either.
+/// </summary>
+public sealed class MarketingMailer(ConsentLedger ledger, AccountStore accounts, IEmailSender email, IOptions<AppOptions> app)
+{
+    /// <returns>Whether an e-mail was sent.</returns>
+    public async Task<bool> SendAsync(string userId, MarketingMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!await ledger.IsGrantedAsync(userId, ConsentPurposes.MarketingEmails, cancellationToken)) return false;
+        var account = await accounts.GetAsync(userId, cancellationToken);
+        if (account is null || account.Restricted || account.IsMinorFlagged) return false;
+        var privacy = new Uri($"{app.Value.PublicBaseUrl.TrimEnd('/')}/#/privacy");
+        var mail = account.Locale == "en"
+            ? AccountEmails.WithLink(account.Email, message.SubjectEn, "Hello,", message.TextEn, privacy, "Stop these e-mails",
+                "You receive this e-mail because you agreed to tips and news e-mails. Withdraw in one click in the privacy center.")
+            : AccountEmails.WithLink(account.Email, message.SubjectFr, "Bonjour,", message.TextFr, privacy, "Ne plus recevoir ces e-mails",
+                "Vous recevez cet e-mail parce que vous avez accepté les e-mails de conseils et nouveautés. Retirez ce consentement en un clic dans l'espace confidentialité.");
+        await email.SendAsync(mail, cancellationToken);
+        return true;
+    }
+}

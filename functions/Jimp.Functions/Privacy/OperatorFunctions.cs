@@ -1,0 +1,145 @@
+using System.ComponentModel.DataAnnotations;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Email;
+using Jimp.Functions.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Jimp.Functions.Privacy;
+
+/// <summary>The body of the extension of a request.</summary>
+public sealed record ExtendRequestBody(
+    [property: Required(ErrorMessage = "Give the new due date (ISO 8601).")] DateTimeOffset? Until,
+    [property: Required(ErrorMessage = "Give the reason the user will read."), StringLength(500, ErrorMessage = "The reason is at most 500 characters.")] string? Reason);
+
+/// <summary>The owner's side of the requests, in a service so the functions stay thin.</summary>
+public sealed partial class OperatorService(
+    RequestTracker requests,
+    AccountStore accounts,
+    SessionStore sessions,
+    IEmailSender email,
+    PolicyDocuments policies,
+    PolicyAnnouncements announcements,
+    TimeProvider clock,
+    ILogger<OperatorService> logger)
+{
+    public async Task<object> OpenRequestsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var open = await requests.ListOpenAsync(cancellationToken);
+        return new
+        {
+            items = open.Select(r => new
+            {
+                r.UserId,
+                r.Id,
+                r.Type,
+                r.ReceivedAt,
+                r.DueAt,
+                dueBy = r.EffectiveDueAt,
+                extension = r.ExtendedUntil is { } until ? new ExtensionView(until, r.ExtensionReason ?? "") : null,
+                overdue = r.IsOverdue(now),
+            }),
+        };
+    }
+
+    /// <summary>Extends a request (once, before due, at most two months, with a reason) and tells the user why and until when.</summary>
+    public async Task<object> ExtendAsync(string userId, string requestId, ExtendRequestBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var found = await requests.FindAsync(userId, requestId, cancellationToken) ?? throw ProblemException.NotFound("request");
+        var account = await accounts.GetAsync(userId, cancellationToken) ?? throw ProblemException.NotFound("account");
+        var extended = await requests.ExtendAsync(found, body.Until!.Value, body.Reason!, cancellationToken);
+        var notified = true;
+        try
+        {
+            await email.SendAsync(RightsEmails.RequestExtended(account.Email, account.Locale, extended.Type, extended.EffectiveDueAt, extended.ExtensionReason!), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The extension stands; the owner sees notified: false and must tell the user another way.
+            notified = false;
+            LogNoticeFailed(logger, userId, requestId, ex.GetType().Name);
+        }
+        return new { request = RequestView.From(extended), notified };
+    }
+
+    /// <summary>
+    /// A minor's account: flagged at once (no more processing), signed out everywhere, an erasure request opened
+    /// and the erasure started.
+    /// </summary>
+    public async Task<(string RequestId, string InstanceId)> FlagMinorAsync(DurableTaskClient client, string userId, CancellationToken cancellationToken)
+    {
+        var account = await accounts.GetAsync(userId, cancellationToken) ?? throw ProblemException.NotFound("account");
+        if (!account.IsMinorFlagged)
+        {
+            await accounts.UpdateAsync(account with { IsMinorFlagged = true }, cancellationToken);
+        }
+        await sessions.RevokeAllAsync(userId, cancellationToken);
+        var open = (await requests.ListAsync(userId, cancellationToken)).FirstOrDefault(r => r.Type == RequestTypes.Erasure && r.Status == RequestStatuses.Open)
+            ?? await requests.OpenAsync(userId, RequestTypes.Erasure, cancellationToken);
+        var instanceId = await ErasureOrchestration.ScheduleAsync(client, new ErasureInput(userId, open.Id, ErasureReasons.Minor), cancellationToken);
+        return (open.Id, instanceId);
+    }
+
+    public async Task<AnnouncementResult> AnnounceAsync(string version, CancellationToken cancellationToken)
+    {
+        var found = policies.Versions.FirstOrDefault(v => v.Version == version) ?? throw ProblemException.NotFound("policy version");
+        return await announcements.AnnounceAsync(found, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} of user {UserId} extended, but the notice e-mail failed ({ExceptionType})")]
+    private static partial void LogNoticeFailed(ILogger logger, string userId, string requestId, string exceptionType);
+}
+
+/// <summary>The owner's functions (function key). Each use is written to the security log as an operator action.</summary>
+public sealed class OperatorFunctions(OperatorService operations, SecurityLog securityLog)
+{
+    [Function(nameof(ListOpenRequests))]
+    public async Task<IResult> ListOpenRequests(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "operator/requests")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "list-open-requests", cancellationToken);
+        return TypedResults.Ok(await operations.OpenRequestsAsync(cancellationToken));
+    }
+
+    [Function(nameof(ExtendRequest))]
+    public async Task<IResult> ExtendRequest(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/requests/{userId}/{requestId}/extend")] HttpRequest request,
+        string userId, string requestId, CancellationToken cancellationToken)
+    {
+        RequireUserId(userId);
+        var body = await request.ReadJsonAsync<ExtendRequestBody>(cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.OperatorAction, userId, request, "extend-request", cancellationToken);
+        return TypedResults.Ok(await operations.ExtendAsync(userId, requestId, body, cancellationToken));
+    }
+
+    [Function(nameof(FlagMinor))]
+    public async Task<IResult> FlagMinor(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/accounts/{userId}/minor")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, string userId, CancellationToken cancellationToken)
+    {
+        RequireUserId(userId);
+        await securityLog.WriteAsync(SecurityEvents.OperatorAction, userId, request, "flag-minor", cancellationToken);
+        var (requestId, instanceId) = await operations.FlagMinorAsync(client, userId, cancellationToken);
+        return TypedResults.Accepted((string?)null, new { requestId, instanceId });
+    }
+
+    [Function(nameof(AnnouncePolicy))]
+    public async Task<IResult> AnnouncePolicy(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/policy/{version}/announce")] HttpRequest request,
+        string version, CancellationToken cancellationToken)
+    {
+        await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "announce-policy:" + version, cancellationToken);
+        return TypedResults.Ok(await operations.AnnounceAsync(version, cancellationToken));
+    }
+
+    /// <summary>A user id is 32 lowercase hex characters; anything else names no account (and is never logged).</summary>
+    private static void RequireUserId(string userId)
+    {
+        if (userId.Length != 32 || !userId.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')) throw ProblemException.NotFound("account");
+    }
+}

@@ -1,0 +1,205 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Coaching;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Email;
+using Jimp.Functions.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Jimp.Functions.Privacy;
+
+/// <summary>The security-log events of the user's rights (beside <see cref="SecurityEvents"/>).</summary>
+public static class RightsEvents
+{
+    public const string RestrictionSet = "restriction-set";
+    public const string RestrictionLifted = "restriction-lifted";
+    public const string ObjectionChanged = "objection-changed";
+    public const string ConsentChanged = "consent-changed";
+}
+
+/// <summary>The body of <c>PUT /api/me/objection</c>.</summary>
+public sealed record ObjectionChange([property: Required(ErrorMessage = "Say whether you object to aggregate insights (true or false).")] bool? Insights);
+
+/// <summary>One consent as <c>/api/me/consents</c> shows it.</summary>
+public sealed record ConsentView(string Purpose, string Fr, string En, string DescriptionFr, string DescriptionEn, bool Granted, DateTimeOffset? ChangedAt, string? PolicyVersion)
+{
+    public static ConsentView From(ConsentState s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Purpose.Id, s.Purpose.LabelFr, s.Purpose.LabelEn, s.Purpose.DescriptionFr, s.Purpose.DescriptionEn, s.Granted, s.ChangedAt,
+            s.PolicyVersion ?? s.Purpose.IntroducedIn);
+    }
+}
+
+/// <summary>One request as <c>/api/me/requests</c> shows it.</summary>
+public sealed record RequestView(string Id, string Type, DateTimeOffset ReceivedAt, DateTimeOffset DueAt, string Status, DateTimeOffset? CompletedAt, ExtensionView? Extension)
+{
+    public static RequestView From(PrivacyRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.Id, r.Type, r.ReceivedAt, r.DueAt, r.Status, r.CompletedAt,
+            r.ExtendedUntil is { } until ? new ExtensionView(until, r.ExtensionReason ?? "") : null);
+    }
+}
+
+public sealed record ExtensionView(DateTimeOffset Until, string Reason);
+
+/// <summary>
+/// The user's rights that need no orchestration: consent (Art. 7), restriction (Art. 18), objection (Art. 21)
+/// and the list of their requests. Each change is recorded in the request tracker.
+/// </summary>
+public sealed partial class RightsService(
+    AccountStore accounts,
+    SessionStore sessions,
+    ProfileStore profiles,
+    RequestTracker requests,
+    ConsentLedger consents,
+    SecurityLog securityLog,
+    IEmailSender email,
+    ILogger<RightsService> logger)
+{
+    /// <summary>Who the aggregate insights must leave out: objectors, restricted accounts and accounts being erased as a minor's.</summary>
+    public static bool ExcludedFromInsights(Account a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return a.ObjectsToInsights || a.Restricted || a.IsMinorFlagged;
+    }
+
+    public async Task<IReadOnlyList<ConsentView>> ConsentsAsync(SignedInUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return (await consents.CurrentAsync(user.UserId, cancellationToken)).Select(ConsentView.From).ToList();
+    }
+
+    /// <summary>Grants or withdraws one purpose; a change appends to the ledger, a withdrawal is also a completed request.</summary>
+    public async Task<ConsentView> SetConsentAsync(SignedInUser user, string purposeId, bool granted, string channel, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var purpose = ConsentPurposes.Find(purposeId) ?? throw ProblemException.NotFound("consent purpose");
+        var current = (await consents.CurrentAsync(user.UserId, cancellationToken, [purpose]))[0];
+        if (current.Granted == granted && current.ChangedAt is not null)
+        {
+            return ConsentView.From(current); // nothing changes: nothing to record
+        }
+        if (current.ChangedAt is null && !granted)
+        {
+            return ConsentView.From(current); // off by default: refusing again changes nothing
+        }
+        var record = await consents.AppendAsync(user.UserId, purpose.Id, granted, channel, cancellationToken);
+        if (!granted)
+        {
+            await requests.RecordCompletedAsync(user.UserId, RequestTypes.ConsentWithdrawal, cancellationToken);
+        }
+        await securityLog.WriteAsync(RightsEvents.ConsentChanged, user.UserId, request, $"{purpose.Id}:{(granted ? "granted" : "withdrawn")}", cancellationToken);
+        return ConsentView.From(new ConsentState(purpose, record.Granted, record.At, record.PolicyVersion, record.Channel));
+    }
+
+    /// <summary>Restricts processing (Art. 18): the flag goes on the account and on every session, so the next chat turn is refused.</summary>
+    public async Task<bool> RestrictAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        // The sessions first (they are what a chat turn checks), on every call: a retry after a failure completes the copy.
+        await sessions.UpdateContextAsync(user.UserId, new SessionContext(true, await profiles.GetJsonAsync(user.UserId, cancellationToken)), cancellationToken);
+        if (account.Restricted) return true;
+        await accounts.UpdateAsync(account with { Restricted = true }, cancellationToken);
+        await requests.RecordCompletedAsync(user.UserId, RequestTypes.Restriction, cancellationToken);
+        await securityLog.WriteAsync(RightsEvents.RestrictionSet, user.UserId, request, cancellationToken: cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Lifts the restriction. The user is told BEFORE processing resumes (Art. 18(3)): if the notice cannot be
+    /// sent, the restriction stays and the answer is 503.
+    /// </summary>
+    public async Task<bool> LiftRestrictionAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        if (!account.Restricted) return false;
+        try
+        {
+            await email.SendAsync(RightsEmails.RestrictionLifting(account.Email, account.Locale), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNoticeFailed(logger, user.UserId, ex.GetType().Name);
+            throw new ProblemException(503, "The restriction stays for now.",
+                "We must tell you by e-mail before processing resumes, and the e-mail could not be sent. Your data is still restricted; try again later.")
+            { Code = "notice-failed", RetryAfterSeconds = 60 };
+        }
+        await accounts.UpdateAsync(account with { Restricted = false }, cancellationToken);
+        await sessions.UpdateContextAsync(user.UserId, new SessionContext(false, await profiles.GetJsonAsync(user.UserId, cancellationToken)), cancellationToken);
+        await requests.RecordCompletedAsync(user.UserId, RequestTypes.RestrictionLifted, cancellationToken);
+        await securityLog.WriteAsync(RightsEvents.RestrictionLifted, user.UserId, request, cancellationToken: cancellationToken);
+        return false;
+    }
+
+    /// <summary>Objects (or stops objecting) to aggregate insights and service-improvement processing (Art. 21).</summary>
+    public async Task<bool> SetObjectionAsync(SignedInUser user, bool objects, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        if (account.ObjectsToInsights == objects) return objects;
+        await accounts.UpdateAsync(account with { ObjectsToInsights = objects }, cancellationToken);
+        if (objects)
+        {
+            await requests.RecordCompletedAsync(user.UserId, RequestTypes.Objection, cancellationToken);
+        }
+        await securityLog.WriteAsync(RightsEvents.ObjectionChanged, user.UserId, request, objects ? "objects" : "withdrawn", cancellationToken);
+        return objects;
+    }
+
+    public async Task<IReadOnlyList<RequestView>> RequestsAsync(SignedInUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return (await requests.ListAsync(user.UserId, cancellationToken))
+            .OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
+            .Select(RequestView.From).ToList();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Restriction of user {UserId} not lifted: the notice e-mail failed ({ExceptionType})")]
+    private static partial void LogNoticeFailed(ILogger logger, string userId, string exceptionType);
+}
+
+/// <summary>The e-mails of the user's rights, in French or English. Plain words, no tracking.</summary>
+public static class RightsEmails
+{
+    private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+
+    public static string Date(DateTimeOffset at, string locale) =>
+        at.UtcDateTime.ToString("d MMMM yyyy", locale == "en" ? English : French);
+
+    public static string Date(DateOnly day, string locale) =>
+        day.ToString("d MMMM yyyy", locale == "en" ? English : French);
+
+    public static EmailMessage RestrictionLifting(string to, string locale) => locale == "en"
+        ? AccountEmails.Notice(to, "JIMP will process your data again",
+            "Hello,",
+            "You asked to lift the restriction of the processing of your data. From now on, JIMP processes your data again: the coach, personalisation and the other features resume. If you did not ask for this, restrict processing again in the privacy center and write to the contact address in the privacy policy.")
+        : AccountEmails.Notice(to, "JIMP va de nouveau traiter vos données",
+            "Bonjour,",
+            "Vous avez demandé la levée de la limitation du traitement de vos données. À partir de maintenant, JIMP traite de nouveau vos données : le coach, la personnalisation et les autres fonctions reprennent. Si vous ne l'avez pas demandé, limitez de nouveau le traitement dans l'espace confidentialité et écrivez à l'adresse de contact indiquée dans la politique de confidentialité.");
+
+    public static EmailMessage RequestExtended(string to, string locale, string requestType, DateTimeOffset until, string reason) => locale == "en"
+        ? AccountEmails.Notice(to, "Your JIMP request needs more time",
+            "Hello,",
+            $"We need more time to answer your request ({requestType}). We will answer by {Date(until, locale)} at the latest. The reason: {reason}. You may complain to the CNIL (www.cnil.fr) if you disagree.")
+        : AccountEmails.Notice(to, "Votre demande à JIMP nécessite plus de temps",
+            "Bonjour,",
+            $"Nous avons besoin de plus de temps pour répondre à votre demande ({TypeFr(requestType)}). Nous vous répondrons au plus tard le {Date(until, locale)}. La raison : {reason}. Vous pouvez introduire une réclamation auprès de la CNIL (www.cnil.fr) si vous n'êtes pas d'accord.");
+
+    private static string TypeFr(string type) => type switch
+    {
+        RequestTypes.Export => "accès et portabilité",
+        RequestTypes.Erasure => "effacement",
+        RequestTypes.Rectification => "rectification",
+        RequestTypes.Restriction => "limitation",
+        RequestTypes.Objection => "opposition",
+        _ => type,
+    };
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Privacy;
+using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jimp.Tests.Privacy;
+
+public sealed class PolicyAnnouncementTests : IAsyncLifetime
+{
+    private JimpTestHost host = null!;
+
+    // The test clock starts on 28 November 2026: 3.0.0 is 48 days away, 2.1.0 only 22.
+    private static PolicyDocuments Policies() => new(
+    [
+        Doc("2.0.0", "2026-11-01", "2026-11-28", "fr"), Doc("2.0.0", "2026-11-01", "2026-11-28", "en"),
+        Doc("2.1.0", "2026-11-28", "2026-12-20", "fr"), Doc("2.1.0", "2026-11-28", "2026-12-20", "en"),
+        Doc("3.0.0", "2026-11-28", "2027-01-15", "fr"), Doc("3.0.0", "2026-11-28", "2027-01-15", "en"),
+    ]);
+
+    private static PolicyDocument Doc(string version, string date, string effective, string language) =>
+        PolicyDocuments.Parse($"---\nversion: {version}\ndate: {date}\neffective: {effective}\nmaterial: true\nlanguage: {language}\n---\nPolicy {version}");
+
+    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o => o.Services = s =>
+    {
+        s.AddSingleton(Policies());
+        ProbeEmailSender.Register(s);
+    });
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    private PolicyAnnouncements Announcements => host.Services.GetRequiredService<PolicyAnnouncements>();
+
+    private PolicyVersion Version(string v) => host.Services.GetRequiredService<PolicyDocuments>().Versions.Single(x => x.Version == v);
+
+    [Fact]
+    public async Task A_material_change_is_emailed_once_to_every_account_in_its_language_page_by_page()
+    {
+        using var alice = await Users.SignUpAsync(host, locale: "fr");
+        using var bob = await Users.SignUpAsync(host, locale: "en");
+        using var chloe = await Users.SignUpAsync(host, locale: "fr");
+
+        var result = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 2);
+
+        Assert.Equal(3, result.Sent);
+        foreach (var fr in new[] { alice, chloe })
+        {
+            var mail = Assert.Single(await PrivacyMail.WaitForAsync(host, fr.Email, "La politique de confidentialité de JIMP change le 15 janvier 2027"));
+            Assert.Contains("Rien n'est accepté du simple fait de continuer", mail.GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.Contains("version=3.0.0", mail.GetProperty("text").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Single(await PrivacyMail.WaitForAsync(host, bob.Email, "JIMP's privacy policy changes on 15 January 2027"));
+
+        var again = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 2);
+        Assert.True(again.AlreadyAnnounced);
+        Assert.Equal(0, again.Sent);
+        using (var viaOperator = await OperatorAsync("/api/operator/policy/3.0.0/announce"))
+        {
+            Assert.Equal(HttpStatusCode.OK, viaOperator.StatusCode);
+            Assert.True((await viaOperator.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadyAnnounced").GetBoolean());
+        }
+        await Task.Delay(300);
+        Assert.Equal(1, await PrivacyMail.CountAsync(host, alice.Email, "La politique de confidentialité de JIMP change"));
+        Assert.Equal(1, await PrivacyMail.CountAsync(host, bob.Email, "JIMP's privacy policy changes"));
+    }
+
+    [Fact]
+    public async Task An_interrupted_announcement_resumes_after_its_last_finished_page_without_mailing_anyone_twice()
+    {
+        var users = new List<UserClient>();
+        for (var i = 0; i < 3; i++) users.Add(await Users.SignUpAsync(host));
+        users.Sort((a, b) => string.CompareOrdinal(a.UserId, b.UserId)); // the users table is read in key order
+        var mail = host.Services.GetRequiredService<ProbeEmailSender>();
+        mail.FailFor.Add(users[1].Email);
+
+        await Assert.ThrowsAsync<IOException>(() => Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 1));
+        mail.FailFor.Clear();
+        var resumed = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 1);
+
+        Assert.Equal(2, resumed.Sent);
+        await PrivacyMail.WaitForAsync(host, users[2].Email, "La politique de confidentialité de JIMP change");
+        foreach (var user in users)
+        {
+            Assert.Equal(1, await PrivacyMail.CountAsync(host, user.Email, "La politique de confidentialité de JIMP change"));
+            user.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_change_less_than_30_days_away_is_refused_and_nobody_is_mailed()
+    {
+        using var user = await Users.SignUpAsync(host);
+
+        var refused = await Assert.ThrowsAsync<ProblemException>(() => Announcements.AnnounceAsync(Version("2.1.0"), default));
+        Assert.Equal("notice-period", refused.Code);
+        using (var viaOperator = await OperatorAsync("/api/operator/policy/2.1.0/announce"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, viaOperator.StatusCode);
+        }
+        await Task.Delay(300);
+        Assert.Equal(0, await PrivacyMail.CountAsync(host, user.Email, "politique de confidentialité"));
+    }
+
+    [Fact]
+    public async Task Exactly_30_days_ahead_is_allowed_and_me_shows_the_upcoming_version()
+    {
+        using var user = await Users.SignUpAsync(host);
+        Assert.Equal("2.1.0", (await user.GetJsonAsync("/api/me")).GetProperty("upcomingPolicy").GetProperty("version").GetString());
+        host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 16, 9, 0, 0, TimeSpan.Zero)); // 3.0.0 takes effect 30 days later
+
+        var result = await Announcements.AnnounceAsync(Version("3.0.0"), default);
+
+        Assert.Equal(1, result.Sent);
+    }
+
+    [Fact]
+    public async Task Announcing_an_unknown_version_is_404()
+    {
+        using var response = await OperatorAsync("/api/operator/policy/9.9.9/announce");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> OperatorAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Add("x-functions-key", JimpTestHost.FunctionKey);
+        return await host.Client.SendAsync(request);
+    }
+}
