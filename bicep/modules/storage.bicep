@@ -37,6 +37,7 @@ var tableNames = [
   'exportrecords'
   'tombstones'
   'purgequeue'
+  'policyannouncements'
   'trends'
   'insights'
   'ratelimits'

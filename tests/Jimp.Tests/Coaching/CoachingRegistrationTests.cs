@@ -12,7 +12,8 @@ public sealed class CoachingRegistrationTests
         await using var host = await JimpTestHost.StartAsync();
         var coach = host.Services.GetRequiredService<CoachService>();
         Assert.Equal(ModelOptions.Offline, coach.Mode);
-        Assert.IsType<NoTrends>(host.Services.GetRequiredService<ITrendReader>());
+        // The coach reads the stored trends (the Trends feature's reader); this host has none stored.
+        Assert.IsType<Jimp.Functions.Trends.TrendReader>(host.Services.GetRequiredService<ITrendReader>());
 
         var (text, final, _) = await CoachHarness.RunAsync(coach, new CoachRequest("user-1", CoachHarness.Profile(), [], "c'est quoi un bon hook"));
         Assert.StartsWith("*Coach hors ligne* —", text, StringComparison.Ordinal);

@@ -417,9 +417,21 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         var tables = template.Resource("Microsoft.Storage/storageAccounts/tableServices/tables");
         var names = tables.Scope.Template.GetProperty("variables").GetProperty("tableNames").EnumerateArray().Select(t => t.GetString()).ToList();
 
-        string[] expected = ["users", "emailindex", "signintokens", "sessions", "profiles", "conversations", "messages",
-            "consents", "requests", "exports", "tombstones", "trends", "insights", "ratelimits"];
-        Assert.Equal(expected.Order(), names.Order());
+        // Every fixed table the app declares: the personal-data stores that are tables, and the non-personal ones.
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder(),
+            new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" }).Build();
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(services, configuration);
+        Jimp.Functions.Platform.JimpServiceCollectionExtensions.AddJimp(services, configuration);
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var stores = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Jimp.Functions.Privacy.IPersonalDataStore>(provider);
+        var expected = stores.Select(s => s.Name)
+            .Where(n => n != Jimp.Functions.Privacy.ExportArchiveStore.Container && !n.Contains('{', StringComparison.Ordinal))
+            .Concat(Jimp.Functions.Privacy.PersonalDataRegistry.NonPersonal.Keys)
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, names.Select(n => n!).Order(StringComparer.Ordinal).ToList());
+        Assert.Contains(Jimp.Functions.Privacy.ExportArchiveStore.Container, template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(CompiledTemplate.ShortNameOf));
         Assert.Contains("deployment", template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(CompiledTemplate.ShortNameOf));
     }
 

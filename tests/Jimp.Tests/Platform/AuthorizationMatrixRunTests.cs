@@ -38,7 +38,7 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
         using (other)
         {
             using var request = new HttpRequestMessage(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids));
-            if (row.Body is not null) request.Content = System.Net.Http.Json.JsonContent.Create(row.Body);
+            if (row.BodyFor(owner) is { } body) request.Content = System.Net.Http.Json.JsonContent.Create(body);
             request.Headers.Add("Origin", JimpTestHost.PublicBaseUrl);
             using var response = await Host.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -55,7 +55,7 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
         using (owner)
         using (other)
         {
-            using var response = await other.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.Body);
+            using var response = await other.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.BodyFor(owner));
             var body = await response.Content.ReadAsStringAsync();
             if (row.UsesOwnerIds)
             {
@@ -75,7 +75,7 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
         using (owner)
         using (other)
         {
-            using var response = await owner.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.Body);
+            using var response = await owner.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.BodyFor(owner));
             Assert.True(row.OwnerStatus == (int)response.StatusCode, $"{function} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
     }

@@ -115,7 +115,7 @@ public sealed class OperatorTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, flag.StatusCode);
             var body = await flag.Content.ReadFromJsonAsync<JsonElement>();
             var requestId = body.GetProperty("requestId").GetString()!;
-            Assert.Equal(ErasureOrchestration.InstanceIdFor(user.UserId), body.GetProperty("instanceId").GetString());
+            Assert.Equal(ErasureOrchestration.InstanceIdFor(requestId), body.GetProperty("instanceId").GetString());
             var request = (await Tracker.FindAsync(user.UserId, requestId, default))!;
             Assert.Equal(RequestTypes.Erasure, request.Type);
         }

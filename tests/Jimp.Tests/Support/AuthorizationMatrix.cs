@@ -8,6 +8,9 @@ namespace Jimp.Tests.Support;
 /// </summary>
 public sealed record MatrixCase(string Method, string Path, object? Body = null, int OwnerStatus = 200)
 {
+    /// <summary>The body to send: a fixed one, or one made from the owner (e.g. their address to confirm an erasure).</summary>
+    public object? BodyFor(UserClient owner) => Body is Func<UserClient, object> make ? make(owner) : Body;
+
     public bool UsesOwnerIds => Path.Contains('{', StringComparison.Ordinal);
 }
 
@@ -32,6 +35,11 @@ public static class AuthorizationMatrix
         ["DeleteConversation"] = new("DELETE", "/api/conversations/{conversationId}", OwnerStatus: 204),
         ["SendMessage"] = new("POST", "/api/conversations/{conversationId}/messages", new { text = "Un conseil pour mon premier live ?" }),
         ["RetryMessage"] = new("POST", "/api/conversations/{conversationId}/messages/{failedMessageId}/retry"),
+        // Privacy: export and erasure
+        ["RequestExport"] = new("POST", "/api/me/exports", OwnerStatus: 202),
+        ["ListExports"] = new("GET", "/api/me/exports"),
+        ["DownloadExport"] = new("GET", "/api/me/exports/{exportId}/download"),
+        ["RequestErasure"] = new("POST", "/api/me/erasure", (Func<UserClient, object>)(owner => new { confirm = owner.Email }), 202),
         // Trends
         ["GetTrends"] = new("GET", "/api/trends?country=FR"),
         // Privacy: rights
@@ -69,7 +77,8 @@ public static class AuthorizationMatrix
         var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Jimp.Functions.Coaching.ConversationStore>(host.Services);
         var failed = await store.AddUserMessageAsync(owner.UserId, conversationId, "Une question restée sans réponse", null, host.Clock.GetUtcNow(), default);
         await store.SetStatusAsync(owner.UserId, conversationId, failed.Id, Jimp.Functions.Coaching.MessageStatus.Failed, default);
-        return new Dictionary<string, string>(StringComparer.Ordinal) { ["conversationId"] = conversationId, ["failedMessageId"] = failed.Id };
+        var exportId = await Jimp.Tests.Privacy.PrivacyFixture.ExportAndWaitAsync(host, owner);
+        return new Dictionary<string, string>(StringComparer.Ordinal) { ["conversationId"] = conversationId, ["failedMessageId"] = failed.Id, ["exportId"] = exportId };
     }
 
     public static string Fill(string path, IReadOnlyDictionary<string, string> ids)
