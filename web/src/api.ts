@@ -41,7 +41,7 @@ export class ApiError extends Error {
 
   /** The endpoint does not exist yet on this server (features still being deployed). */
   get isMissingEndpoint(): boolean {
-    return this.status === 501 || this.status === 405 || (this.status === 404 && !this.code && !this.problem.type?.includes('not-found'));
+    return this.status === 501 || this.status === 405 || this.code === 'no-route' || (this.status === 404 && !this.code && !this.problem.type?.includes('not-found'));
   }
 }
 

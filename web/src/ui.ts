@@ -22,13 +22,13 @@ export function field(labelText: string, control: HTMLElement, options: { hint?:
 }
 
 /** A fieldset of choices (checkboxes or radios) with a legend and an error slot. */
-export function choiceGroup(legend: string, name: string, inputs: HTMLElement[], options: { hint?: string; className?: string } = {}): HTMLElement {
+export function choiceGroup(legend: string, name: string, inputs: HTMLElement[], options: { hint?: string; className?: string; hideLegend?: boolean } = {}): HTMLElement {
   const errorId = uid('err');
   const hintId = uid('hint');
   return h(
     'fieldset',
     { class: `field choices ${options.className ?? ''}`.trim(), 'data-field': name, 'aria-describedby': [options.hint ? hintId : '', errorId].filter(Boolean).join(' ') },
-    h('legend', null, legend),
+    h('legend', options.hideLegend ? { class: 'visually-hidden' } : null, legend),
     options.hint ? h('p', { class: 'hint', id: hintId }, options.hint) : null,
     h('div', { class: 'choice-list' }, inputs),
     h('p', { class: 'field-error', id: errorId, role: 'alert', hidden: true }),

@@ -80,7 +80,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     h('p', { class: 'sensitive', id: 'chat-sensitive' }, h('span', { class: 'lock', 'aria-hidden': 'true' }), t('chat.sensitive'), ' ', counter),
   );
 
-  const listToggle = h('button', { type: 'button', class: 'btn btn-ghost btn-small list-toggle', 'aria-expanded': 'false', 'aria-controls': 'conversation-list', 'data-testid': 'conversations-toggle' }, t('chat.conversations'));
+  const listToggle = h('button', { type: 'button', class: 'btn btn-secondary btn-small list-toggle', 'aria-expanded': 'false', 'aria-controls': 'conversation-list', 'data-testid': 'conversations-toggle' }, t('chat.conversations'));
   const newButton = h('a', { class: 'btn btn-secondary btn-small', href: '#/chat', 'data-testid': 'new-conversation' }, t('chat.new'));
   const list = h('ul', { class: 'conv-list', 'data-testid': 'conversation-list' });
   const sidebar = h('aside', { class: 'chat-sidebar', id: 'conversation-list', 'aria-label': t('chat.conversations') }, h('div', { class: 'sidebar-head' }, h('h2', null, t('chat.conversations')), newButton), list);
@@ -94,7 +94,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     'div',
     { class: 'chat-layout' },
     sidebar,
-    h('section', { class: 'chat-main', 'aria-labelledby': 'chat-title' }, h('div', { class: 'chat-top' }, h('div', { class: 'chat-heading' }, title, badge), listToggle), banner, disclosure, messages, composer),
+    h('section', { class: 'chat-main', 'aria-labelledby': 'chat-title' }, h('div', { class: 'chat-top' }, h('div', { class: 'chat-heading' }, title, badge), h('div', { class: 'chat-top-actions' }, listToggle, h('a', { class: 'btn btn-primary btn-small', href: '#/chat', 'data-testid': 'new-conversation-top', 'aria-label': t('chat.newTitle') }, '+'))), banner, disclosure, messages, composer),
   );
   title.id = 'chat-title';
   replace(main, root);

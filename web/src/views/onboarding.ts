@@ -34,7 +34,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
   const radios = (name: string, list: Option[], selected: string): HTMLElement[] =>
     list.map((o) => choice('radio', name, o.id, optionLabel(o), o.id === selected, { 'data-testid': `${name}-${o.id}` }));
 
-  const nicheGroup = choiceGroup(t('profile.niches'), 'niches', checks('niches', options.niches, profile.niches), { hint: t('profile.nichesHint', { n: maxNiches }), className: 'chips' });
+  const nicheGroup = choiceGroup(t('profile.niches'), 'niches', checks('niches', options.niches, profile.niches), { hint: t('profile.nichesHint', { n: maxNiches }), className: 'chips', hideLegend: true });
   const details = h('textarea', { name: 'nicheDetails', rows: '2', maxlength: String(detailsMax), 'data-testid': 'niche-details', placeholder: t('profile.nicheDetailsPlaceholder') });
   details.value = profile.nicheDetails ?? '';
   const counter = h('p', { class: 'counter', 'aria-live': 'polite' });
@@ -46,7 +46,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
   const detailsField = field(t('profile.nicheDetails'), details, { name: 'nicheDetails', hint: t('profile.nicheDetailsHint') });
   detailsField.appendChild(counter);
 
-  const goalGroup = choiceGroup(t('profile.goals'), 'goals', checks('goals', options.goals, profile.goals), { hint: t('profile.goalsHint'), className: 'chips' });
+  const goalGroup = choiceGroup(t('profile.goals'), 'goals', checks('goals', options.goals, profile.goals), { hint: t('profile.goalsHint'), className: 'chips', hideLegend: true });
   const target = h('input', { type: 'number', name: 'monthlyCommissionTargetEur', inputmode: 'numeric', min: '0', max: String(options.limits?.maxMonthlyCommissionTargetEur ?? 100000), step: '50', 'data-testid': 'commission-target' });
   if (profile.monthlyCommissionTargetEur != null) target.value = String(profile.monthlyCommissionTargetEur);
   const targetField = field(t('profile.target'), target, { name: 'monthlyCommissionTargetEur', hint: t('profile.targetHint') });

@@ -89,6 +89,7 @@ function showTrends(results: HTMLElement, trends: Trends): void {
           'section',
           { class: 'card trend-card' },
           h('h2', null, KIND_KEYS[kind] ? t(KIND_KEYS[kind]) : kind),
+          h('p', { class: 'muted small card-sub' }, t('trends.period', { n: items[0]?.periodDays ?? 7 }), ' · ', t('trends.asOf', { date: fmtDate(items[0]?.date ?? '') })),
           h(
             'ol',
             { class: 'trend-list' },
@@ -100,7 +101,7 @@ function showTrends(results: HTMLElement, trends: Trends): void {
                   null,
                   h('span', { class: 'rank', 'aria-hidden': 'true' }, String(item.rank)),
                   h('span', { class: 'trend-name' }, item.name),
-                  h('span', { class: 'trend-meta' }, item.metric != null && item.metric !== '' ? `${typeof item.metric === 'number' ? fmtNumber(item.metric) : item.metric} · ` : '', t('trends.period', { n: item.periodDays }), ' · ', fmtDate(item.date)),
+                  item.metric != null && item.metric !== '' ? h('span', { class: 'trend-meta' }, t('trends.metric', { n: typeof item.metric === 'number' ? fmtNumber(item.metric) : item.metric })) : null,
                 ),
               ),
           ),
