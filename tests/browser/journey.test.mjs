@@ -75,6 +75,8 @@ async function requestLink() {
 
 describe('journey of one creator (real API)', () => {
   step('signs up with the link from the dev mailbox and lands on onboarding', async () => {
+    const policy = await fetch(`${BASE_URL}/api/policy`);
+    assert.equal(policy.status, 200, 'GET /api/policy: the accounts API must be in this build');
     const link = await requestLink();
     await page.goto(link);
     await page.waitForURL(/#\/onboarding$/, { timeout: 15000 });

@@ -79,10 +79,10 @@ export function watchErrors(page, list) {
   return list;
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.evaluate(() => document.fonts?.ready);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });
 }
 
 export async function waitForHealth(timeoutMs = 60000) {

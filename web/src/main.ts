@@ -1,7 +1,7 @@
 import './styles.css';
 import { post } from './api';
 import { h, replace } from './dom';
-import { initLang, lang, onLangChange, setLang, t, type Key } from './i18n';
+import { fmtDate, initLang, lang, onLangChange, setLang, t, type Key } from './i18n';
 import { loadUser, session, signedOut } from './state';
 import { errorText, notice, spinner } from './ui';
 import { renderSignIn } from './views/signin';
@@ -60,6 +60,7 @@ const app = document.getElementById('app') as HTMLElement;
 const header = h('header', { class: 'app-header' });
 const main = h('main', { id: 'main', class: 'app-main', tabindex: '-1' });
 const footer = h('footer', { class: 'app-footer' });
+const announcement = h('div', { class: 'announcement', role: 'status', 'data-testid': 'policy-announcement', hidden: true });
 let renderCount = 0;
 let firstRender = true;
 
@@ -143,6 +144,27 @@ function renderHeader(route: Route): void {
   replace(header, skip, h('div', { class: 'header-inner' }, logo, nav, h('div', { class: 'header-actions' }, langButton, menuButton)));
 }
 
+/** A material policy change is announced in the app before it takes effect (and by e-mail, server side). */
+function renderAnnouncement(): void {
+  const upcoming = session.user?.upcomingPolicy;
+  if (!upcoming) {
+    replace(announcement);
+    announcement.hidden = true;
+    return;
+  }
+  announcement.hidden = false;
+  replace(
+    announcement,
+    h(
+      'p',
+      { class: 'announcement-inner' },
+      t(upcoming.material ? 'policy.upcomingMaterial' : 'policy.upcoming', { v: upcoming.version, date: fmtDate(upcoming.effective) }),
+      ' ',
+      h('a', { href: `#/policy?version=${encodeURIComponent(upcoming.version)}` }, t('policy.readUpcoming')),
+    ),
+  );
+}
+
 function renderFooter(): void {
   replace(
     footer,
@@ -170,6 +192,7 @@ async function signOutNow(): Promise<void> {
 let currentRoute: Route = parseRoute(location.hash);
 function renderChrome(): void {
   renderHeader(currentRoute);
+  renderAnnouncement();
   renderFooter();
 }
 
@@ -219,7 +242,7 @@ function renderNotFound(context: ViewContext): void {
 
 initLang();
 app.textContent = '';
-app.append(header, main, footer);
+app.append(header, announcement, main, footer);
 window.addEventListener('hashchange', () => void render());
 onLangChange(() => {
   // The chat keeps its stream: it re-labels itself instead of being rebuilt.

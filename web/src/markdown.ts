@@ -203,6 +203,8 @@ function splitRow(line: string): string[] {
 function buildTable(header: string[], rows: string[][], aligns: string[]): HTMLElement {
   const wrap = document.createElement('div');
   wrap.className = 'md-table';
+  // A table wider than the screen scrolls sideways: keyboard users reach that scroll by focusing it.
+  wrap.tabIndex = 0;
   const table = document.createElement('table');
   if (header.some((c) => c !== '')) {
     const thead = document.createElement('thead');

@@ -30,7 +30,7 @@ export async function loadProfile(force = false): Promise<Profile | null> {
   try {
     session.profile = await get<Profile>('/api/me/profile');
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
+    if (error instanceof ApiError && error.status === 404 && error.code !== 'no-route') {
       session.profile = null;
     } else {
       throw error;

@@ -41,7 +41,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   const disclosure = h(
     'div',
     { class: 'ai-disclosure', 'data-testid': 'ai-disclosure', role: 'note' },
-    h('span', { class: 'ai-badge', 'aria-hidden': 'true' }, 'IA'),
+    h('span', { class: 'ai-badge', 'aria-hidden': 'true' }, t('chat.aiShort')),
     h('div', null, h('p', { class: 'ai-disclosure-title' }, t('chat.aiTitle')), h('p', null, t('chat.aiBody'))),
   );
   const badge = h('span', { class: 'badge badge-offline', 'data-testid': 'offline-badge', hidden: true, title: t('chat.offlineHelp') }, t('chat.offlineBadge'));

@@ -52,7 +52,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
   const targetField = field(t('profile.target'), target, { name: 'monthlyCommissionTargetEur', hint: t('profile.targetHint') });
   targetField.classList.add('target-field');
 
-  const experience = choiceGroup(t('profile.experience'), 'experience', radios('experience', options.experience, profile.experience), { className: 'segmented' });
+  const experience = choiceGroup(t('profile.experience'), 'experience', radios('experience', options.experience, profile.experience), { className: 'chips' });
   const learning = choiceGroup(t('profile.learningStyle'), 'learningStyle', radios('learningStyle', options.learningStyles, profile.learningStyle), { className: 'chips' });
   const country = h('select', { name: 'country', 'data-testid': 'country', autocomplete: 'country' }, options.countries.map((o) => h('option', { value: o.id, selected: o.id === profile.country }, optionLabel(o))));
   const language = h('select', { name: 'language', 'data-testid': 'language' }, options.languages.map((o) => h('option', { value: o.id, selected: o.id === profile.language }, optionLabel(o))));

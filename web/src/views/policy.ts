@@ -1,6 +1,6 @@
 import { get, type PolicyDocument } from '../api';
 import { h, replace, uid } from '../dom';
-import { fmtDate, lang, t, type Lang } from '../i18n';
+import { fmtDate, fmtDateShort, lang, t, type Lang } from '../i18n';
 import type { ViewContext } from '../main';
 import { renderMarkdown } from '../markdown';
 import { errorText, notice, spinner } from '../ui';
@@ -35,7 +35,7 @@ export async function renderPolicy({ main, route, navigate, isStale }: ViewConte
   const versions = h(
     'select',
     { id: selectId, 'data-testid': 'policy-version' },
-    doc.versions.map((v) => h('option', { value: v.version, selected: v.version === doc.version }, `${v.version} — ${fmtDate(v.effective)}${v.version === doc.current ? ` (${t('policy.currentTag')})` : ''}`)),
+    doc.versions.map((v) => h('option', { value: v.version, selected: v.version === doc.version }, `${v.version} · ${fmtDateShort(v.effective)}${v.version === doc.current ? ` (${t('policy.currentTag')})` : ''}`)),
   );
   versions.addEventListener('change', () => navigate(versions.value === doc.current ? '#/policy' : `#/policy?version=${encodeURIComponent(versions.value)}`));
 
