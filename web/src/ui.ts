@@ -70,6 +70,14 @@ export function showFieldErrors(form: HTMLElement, errors: Record<string, string
   return first;
 }
 
+/** Field errors that no field of the form displays (shown in the form's status line instead). */
+export function unmatchedErrors(form: HTMLElement, errors: Record<string, string[]>): string[] {
+  const shown = new Set(Array.from(form.querySelectorAll<HTMLElement>('[data-field]')).map((el) => el.dataset.field));
+  return Object.entries(errors)
+    .filter(([name]) => !shown.has(name))
+    .flatMap(([, messages]) => messages);
+}
+
 export function focusFirstInvalid(container: HTMLElement | null): void {
   container?.querySelector<HTMLElement>('input, select, textarea')?.focus();
 }

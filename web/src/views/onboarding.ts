@@ -3,7 +3,7 @@ import { h, replace } from '../dom';
 import { lang, optionLabel, t } from '../i18n';
 import type { ViewContext } from '../main';
 import { loadOptions, loadProfile, session } from '../state';
-import { choice, choiceGroup, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot } from '../ui';
+import { choice, choiceGroup, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot, unmatchedErrors } from '../ui';
 
 const COMMISSION_GOAL = 'monthly-commission';
 const MAX_NICHES = 3;
@@ -129,7 +129,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && Object.keys(error.fieldErrors).length > 0) {
         const firstInvalid = showFieldErrors(form, error.fieldErrors);
-        status.show('error', t('profile.errorSummary'));
+        status.show('error', [t('profile.errorSummary'), ...unmatchedErrors(form, error.fieldErrors)].join(' '));
         firstInvalid?.querySelector<HTMLElement>('input, select, textarea')?.focus();
       } else {
         status.show('error', errorText(error));

@@ -3,7 +3,7 @@ import { h, replace } from '../dom';
 import { lang, t } from '../i18n';
 import type { ViewContext } from '../main';
 import { session } from '../state';
-import { errorText, field, focusFirstInvalid, notice, showFieldErrors, statusSlot, waitText } from '../ui';
+import { errorText, field, focusFirstInvalid, notice, showFieldErrors, statusSlot, unmatchedErrors, waitText } from '../ui';
 
 const FIELD_TEXT: Record<string, () => string> = {
   email: () => t('signin.errorEmail'),
@@ -56,6 +56,12 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
         h('h1', { tabindex: '-1' }, t('signin.title')),
         h('p', { class: 'lead' }, t('signin.lead')),
         h('ul', { class: 'hero-points' }, h('li', null, t('signin.point1')), h('li', null, t('signin.point2')), h('li', null, t('signin.point3'))),
+        h(
+          'div',
+          { class: 'preview', 'aria-hidden': 'true' },
+          h('p', { class: 'preview-q' }, t('signin.previewQ')),
+          h('div', { class: 'preview-a' }, h('span', { class: 'msg-avatar' }, 'J'), h('p', null, h('strong', null, t('signin.previewAStrong')), t('signin.previewA'))),
+        ),
       ),
       card,
     ),
@@ -100,6 +106,8 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && Object.keys(error.fieldErrors).length > 0) {
         const first = showFieldErrors(form, error.fieldErrors, (name, messages) => FIELD_TEXT[name]?.() ?? messages.join(' '));
+        const other = unmatchedErrors(form, error.fieldErrors);
+        if (other.length > 0) status.show('error', other.join(' '));
         focusFirstInvalid(first);
         if (error.fieldErrors.acceptedPolicyVersion) void loadPolicy();
       } else if (error instanceof ApiError && error.status === 429) {
