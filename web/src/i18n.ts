@@ -9,7 +9,7 @@ import { LANG_KEY } from './storage-keys';
 export type Lang = 'fr' | 'en';
 
 export const fr = {
-  'nav.home': 'JIMP, accueil',
+  'nav.homeSuffix': ', accueil',
   'nav.skip': 'Aller au contenu',
   'nav.label': 'Menu principal',
   'nav.menu': 'Menu',
@@ -268,7 +268,7 @@ export const fr = {
 export type Key = keyof typeof fr;
 
 export const en: Record<Key, string> = {
-  'nav.home': 'JIMP, home',
+  'nav.homeSuffix': ', home',
   'nav.skip': 'Skip to content',
   'nav.label': 'Main menu',
   'nav.menu': 'Menu',

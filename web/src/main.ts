@@ -86,16 +86,18 @@ function renderHeader(route: Route): void {
   const signedIn = session.user !== null;
   const langButton = h(
     'button',
-    { type: 'button', class: 'lang-switch', 'data-testid': 'lang-switch', lang: lang() === 'fr' ? 'en' : 'fr', 'aria-label': t('nav.langSwitchLabel') },
-    h('span', { 'aria-hidden': 'true' }, lang() === 'fr' ? 'EN' : 'FR'),
+    // The visible "EN"/"FR" starts the accessible name (WCAG 2.5.3), in the language it switches to.
+    { type: 'button', class: 'lang-switch', 'data-testid': 'lang-switch', lang: lang() === 'fr' ? 'en' : 'fr', 'aria-label': lang() === 'fr' ? 'EN – English' : 'FR – Français', title: t('nav.langSwitchLabel') },
+    lang() === 'fr' ? 'EN' : 'FR',
   );
   langButton.addEventListener('click', () => setLang(lang() === 'fr' ? 'en' : 'fr'));
 
   const logo = h(
     'a',
-    { class: 'logo', href: signedIn ? '#/chat' : '#/', 'aria-label': t('nav.home') },
+    { class: 'logo', href: signedIn ? '#/chat' : '#/' },
     h('span', { class: 'logo-mark', 'aria-hidden': 'true' }, 'J'),
-    h('span', { class: 'logo-word', 'aria-hidden': 'true' }, 'JIMP'),
+    h('span', { class: 'logo-word' }, 'JIMP'),
+    h('span', { class: 'visually-hidden' }, t('nav.homeSuffix')),
   );
 
   const skip = h('a', { class: 'skip-link', href: '#main' }, t('nav.skip'));
