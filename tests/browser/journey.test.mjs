@@ -136,6 +136,8 @@ describe('journey of one creator (real API)', () => {
   });
 
   step('signing in again with the same address creates a new, empty account', async () => {
+    // Erasure runs as an orchestration: give it a moment to finish before asking for a new link.
+    await page.waitForTimeout(2000);
     const link = await requestLink();
     await page.goto(link);
     await page.waitForURL(/#\/onboarding$/, { timeout: 15000 });

@@ -261,6 +261,11 @@ export async function mockApi(target, state = fakeState()) {
         state.conversations = state.conversations.filter((x) => x !== c);
         return route.fulfill({ status: 204 });
       }
+      if (state.olderMessages && c.id === 'c1') {
+        return url.searchParams.get('cursor') === 'p2'
+          ? json(200, { conversation: c, messages: state.olderMessages, next: null })
+          : json(200, { conversation: c, messages: state.messages[c.id] ?? [], next: 'p2' });
+      }
       return json(200, { conversation: c, messages: state.messages[c.id] ?? [], next: null });
     }
     m = /^conversations\/([^/]+)\/messages(?:\/([^/]+)\/retry)?$/.exec(p);

@@ -153,6 +153,21 @@ describe('interface (fake API)', () => {
     await context.close();
   });
 
+  test('older messages load above the latest ones, in order', async () => {
+    const older = [
+      { id: 'o1', role: 'user', text: 'Première question', createdAt: '2026-11-01T10:00:00Z', status: 'ok', aiGenerated: false },
+      { id: 'o2', role: 'assistant', text: 'Première **réponse**', createdAt: '2026-11-01T10:00:05Z', status: 'ok', mode: 'offline', aiGenerated: true },
+    ];
+    const { context, page } = await open('#/chat/c1', { state: fakeState({ olderMessages: older }) });
+    await page.getByTestId('older-messages').click();
+    await page.getByText('Première question').waitFor();
+    const texts = await page.locator('.msg .msg-body').allInnerTexts();
+    assert.equal(texts[0], 'Première question');
+    assert.equal(texts.length, 4);
+    assert.equal(await page.getByTestId('older-messages').count(), 0);
+    await context.close();
+  });
+
   test('the privacy center downloads an export and deletes the account after the typed e-mail', async () => {
     const { context, page, state } = await open('#/privacy', { state: fakeState({ exports: [] }) });
     await page.getByTestId('export-request').click();

@@ -375,11 +375,12 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
 
   if (conversationId) {
     try {
-      const page = await get<{ conversation: Conversation; messages: Message[] }>(`/api/conversations/${encodeURIComponent(conversationId)}`);
+      const page = await get<{ conversation: Conversation; messages: Message[]; next?: string | null }>(`/api/conversations/${encodeURIComponent(conversationId)}`);
       if (isStale()) return;
       title.textContent = page.conversation.title || t('chat.untitled');
       if (page.messages.length === 0) messages.appendChild(empty);
       renderHistory(page.messages);
+      if (page.next) addOlderButton(page.next);
       setEnabled(true);
       scrollToEnd(true);
     } catch (error) {
@@ -393,10 +394,37 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   }
   await listLoad;
 
-  function renderHistory(items: Message[]): void {
+  /** The API pages backwards: `next` fetches the 50 messages before the ones shown. */
+  function addOlderButton(cursor: string): void {
+    const button = h('button', { type: 'button', class: 'btn btn-ghost btn-small older', 'data-testid': 'older-messages' }, t('chat.older'));
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const id = encodeURIComponent(conversationId ?? '');
+        const page = await get<{ messages: Message[]; next?: string | null }>(`/api/conversations/${id}?cursor=${encodeURIComponent(cursor)}`);
+        const anchor = button.nextElementSibling;
+        const height = document.documentElement.scrollHeight;
+        button.remove();
+        renderHistory(page.messages, anchor);
+        window.scrollBy(0, document.documentElement.scrollHeight - height); // keep the reader's place
+        if (page.next) addOlderButton(page.next);
+      } catch (error) {
+        button.disabled = false;
+        banner.replaceChildren(notice('error', errorText(error)));
+      }
+    });
+    messages.prepend(button);
+  }
+
+  function renderHistory(items: Message[], before: Element | null = null): void {
     items.forEach((m, index) => {
       const b = bubble(m.role, m.text, m.createdAt, m.mode);
-      addBubble(b);
+      if (before) {
+        empty.remove();
+        messages.insertBefore(b.root, before);
+      } else {
+        addBubble(b);
+      }
       if (m.role === 'assistant') {
         showOffline(m.mode);
         if (m.status === 'content-filtered') b.body.after(notice('warning', t('chat.filtered')));
@@ -404,10 +432,11 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
           const previous = items.slice(0, index).reverse().find((x) => x.role === 'user');
           failure(b, previous?.id ?? null, t('chat.failed'));
         }
-      } else if (m.status === 'failed' || (index === items.length - 1 && m.role === 'user')) {
+      } else if (m.status === 'failed' || (!before && index === items.length - 1 && m.role === 'user')) {
         // A question left without an answer: offer to ask again.
         const answer = bubble('assistant', '');
-        addBubble(answer);
+        if (before) messages.insertBefore(answer.root, before);
+        else addBubble(answer);
         failure(answer, m.id, t('chat.failed'));
       }
     });

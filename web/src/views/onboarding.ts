@@ -63,7 +63,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
     { class: 'stack profile-form', novalidate: true, 'data-testid': 'profile-form' },
     h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionNiche')), nicheGroup, detailsField),
     h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionGoals')), goalGroup, targetField),
-    h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionStyle')), experience, learning, h('div', { class: 'grid-2' }, field(t('profile.country'), country, { name: 'country' }), field(t('profile.language'), language, { name: 'language', hint: t('profile.languageHint') }))),
+    h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionStyle')), experience, learning, h('div', { class: 'grid-2' }, field(t('profile.country'), country, { name: 'country' }), field(t('profile.language'), language, { name: 'language' }))),
     h('div', { class: 'form-actions' }, submit),
   );
 
