@@ -49,6 +49,7 @@ describe('interface (fake API)', () => {
     await tabTo(page, 'send-link');
     await page.keyboard.press('Enter');
     await page.getByTestId('link-sent').waitFor();
+    await screenshot(page, 'link-sent-fr-desktop');
     const sent = state.requestsSeen.find((r) => r.path === '/api/auth/link');
     assert.deepEqual(sent.body, { email: 'lea@example.com', locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: '2.0.0' });
     assert.equal(sent.headers['x-requested-with'], 'jimp');
