@@ -1,0 +1,328 @@
+// Shared by the browser tests: Debian's Chromium driven by playwright-core (no browser download, ever),
+// the base URL of the DevHost, request/CSP watchers, and an in-memory fake of the API contract
+// (docs/api.md) for the tests that check the interface itself.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BASE_URL = (process.env.JIMP_BASE_URL ?? 'http://127.0.0.1:7181').replace(/\/$/, '');
+export const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
+export const STORAGE_KEYS = JSON.parse(readFileSync(path.join(ROOT, 'web/src/storage-keys.json'), 'utf8'));
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const MOBILE = { width: 375, height: 812 };
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh context (no cookies) in the given language and size. */
+export async function newContext(browser, { lang = 'fr', viewport = DESKTOP, mobile = false } = {}) {
+  const context = await browser.newContext({
+    baseURL: BASE_URL,
+    viewport,
+    deviceScaleFactor: 1,
+    isMobile: mobile,
+    hasTouch: mobile,
+    locale: lang === 'en' ? 'en-GB' : 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    acceptDownloads: true,
+  });
+  if (lang === 'en') {
+    await context.addInitScript((key) => {
+      if (!localStorage.getItem(key)) localStorage.setItem(key, 'en');
+    }, STORAGE_KEYS.localStorage[0]);
+  }
+  // Records CSP violations and whether the AI notice was visible when the chat input got enabled.
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    window.__inputEnabledWithNotice = [];
+    const check = () => {
+      const input = document.querySelector('[data-testid="chat-input"]');
+      if (input && !input.disabled && !input.dataset.checked) {
+        input.dataset.checked = '1';
+        window.__inputEnabledAt = performance.now();
+        const notice = document.querySelector('[data-testid="ai-disclosure"]');
+        const r = notice?.getBoundingClientRect();
+        window.__inputEnabledWithNotice.push(Boolean(notice && r && r.width > 0 && r.height > 0 && getComputedStyle(notice).visibility !== 'hidden'));
+      }
+    };
+    new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+  });
+  return context;
+}
+
+/** Collects every request whose host is not 127.0.0.1 (data: URLs aside). */
+export function watchRequests(page, list) {
+  page.on('request', (request) => {
+    const url = request.url();
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    const { hostname } = new URL(url);
+    if (hostname !== '127.0.0.1') list.push(url);
+  });
+  return list;
+}
+
+/** Console errors, page errors and CSP reports of a page. */
+export function watchErrors(page, list) {
+  page.on('pageerror', (error) => list.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) list.push(`csp: ${message.text()}`);
+  });
+  return list;
+}
+
+export async function screenshot(page, name, { fullPage = true } = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.evaluate(() => document.fonts?.ready);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });
+}
+
+export async function waitForHealth(timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(`${BASE_URL}/api/health`);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${BASE_URL}/api/health did not answer`);
+}
+
+/** The newest sign-in link in the DevHost's dev mailbox for this address. */
+export async function signInLinkFor(address, { after = 0, timeoutMs = 20000 } = {}) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);
+    if (r.ok) {
+      const mails = await r.json();
+      for (const mail of mails) {
+        if (Date.parse(mail.receivedAt) < after) continue;
+        const match = /(https?:\/\/[^\s"'<>]+#\/verify\?token=[A-Za-z0-9_\-.%~]+)/.exec(`${mail.text ?? ''} ${mail.html ?? ''}`);
+        if (match) return match[1].replace(/&amp;/g, '&');
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`no sign-in mail for ${address}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// An in-memory fake of the API (docs/api.md), installed with page.route, for tests of the interface.
+// ---------------------------------------------------------------------------------------------------
+
+const policyFr = readFileSync(path.join(ROOT, 'docs/privacy/policy.fr.md'), 'utf8');
+const policyEn = readFileSync(path.join(ROOT, 'docs/privacy/policy.en.md'), 'utf8');
+const opt = (id, fr, en) => ({ id, fr, en });
+
+export const OPTIONS = {
+  niches: [opt('beauty', 'Beauté & soins', 'Beauty & personal care'), opt('fashion', 'Mode & accessoires', 'Fashion & accessories'), opt('home', 'Maison & déco', 'Home & living'), opt('kitchen', 'Cuisine & ustensiles', 'Kitchen & cooking'), opt('electronics', 'High-tech & gadgets', 'Tech & gadgets'), opt('sports', 'Sport & plein air', 'Sports & outdoor'), opt('health', 'Bien-être', 'Wellness'), opt('baby', 'Bébé & maternité', 'Baby & maternity'), opt('pets', 'Animaux', 'Pets'), opt('food', 'Alimentation & boissons', 'Food & drinks'), opt('toys', 'Jouets & loisirs', 'Toys & hobbies'), opt('books', 'Livres & papeterie', 'Books & stationery')],
+  goals: [opt('first-sale', 'Faire ma première vente', 'Make my first sale'), opt('monthly-commission', 'Atteindre un revenu mensuel en commissions', 'Reach a monthly commission income'), opt('audience-growth', 'Faire grandir mon audience', 'Grow my audience'), opt('consistency', 'Publier régulièrement', 'Post consistently'), opt('go-live', 'Me lancer en live shopping', 'Start doing shopping lives'), opt('brand-deals', 'Obtenir des collaborations avec des marques', 'Land brand collaborations')],
+  experience: [opt('beginner', 'Débutant·e', 'Beginner'), opt('intermediate', 'Intermédiaire', 'Intermediate'), opt('advanced', 'Confirmé·e', 'Advanced')],
+  learningStyles: [opt('step-by-step', 'Étape par étape', 'Step by step'), opt('examples', 'Avec des exemples', 'With examples'), opt('quick-tips', 'Astuces rapides', 'Quick tips'), opt('scripts', 'Scripts à filmer', 'Scripts to film')],
+  countries: [opt('FR', 'France', 'France'), opt('BE', 'Belgique', 'Belgium'), opt('LU', 'Luxembourg', 'Luxembourg'), opt('DE', 'Allemagne', 'Germany'), opt('ES', 'Espagne', 'Spain'), opt('IT', 'Italie', 'Italy'), opt('GB', 'Royaume-Uni', 'United Kingdom')],
+  languages: [opt('fr', 'Français', 'French'), opt('en', 'Anglais', 'English')],
+};
+
+const ANSWER_FR = `## 5 hooks pour ta niche beauté
+
+1. **« J'ai testé ce sérum 7 jours… »** : montre l'avant/après dès la première seconde.
+2. **« Arrête d'acheter ça »** : un contre-exemple, puis ton produit.
+3. *Le geste en gros plan* : texture, application, résultat.
+
+> Astuce : garde ton hook sous **3 secondes**.
+
+Vérifie les règles sur [le centre d'aide TikTok Shop](https://seller.tiktok.com).`;
+
+const ANSWER_EN = `## 5 hooks for your beauty niche
+
+1. **"I tried this serum for 7 days…"**: show the before/after in the first second.
+2. **"Stop buying this"**: a counter-example, then your product.
+3. *The close-up gesture*: texture, application, result.
+
+> Tip: keep your hook under **3 seconds**.
+
+Check the rules in [the TikTok Shop help center](https://seller.tiktok.com).`;
+
+export function fakeState(overrides = {}) {
+  const now = Date.now();
+  const iso = (msAgo) => new Date(now - msAgo).toISOString();
+  return {
+    signedIn: true,
+    email: 'lea@example.com',
+    profile: { niches: ['beauty', 'home'], nicheDetails: 'Soins pour peaux sensibles', goals: ['first-sale', 'monthly-commission'], monthlyCommissionTargetEur: 500, experience: 'beginner', learningStyle: 'examples', country: 'FR', language: 'fr', updatedAt: iso(86400000) },
+    restricted: false,
+    objectsToInsights: false,
+    conversations: [
+      { id: 'c1', title: 'Hooks pour mon sérum', createdAt: iso(3600000), updatedAt: iso(3000000), messageCount: 2 },
+      { id: 'c2', title: 'Plan de la semaine', createdAt: iso(86400000 * 2), updatedAt: iso(86400000 * 2), messageCount: 2 },
+    ],
+    messages: {
+      c1: [
+        { id: 'm1', role: 'user', text: 'Donne-moi des idées de hooks pour un sérum visage.', createdAt: iso(3100000), status: 'ok', aiGenerated: false },
+        { id: 'm2', role: 'assistant', text: ANSWER_FR, createdAt: iso(3000000), status: 'ok', mode: 'offline', aiGenerated: true },
+      ],
+      c2: [],
+    },
+    answer: { fr: ANSWER_FR, en: ANSWER_EN },
+    trendsConfigured: true,
+    exports: [{ id: 'e1', requestId: 'r1', status: 'ready', createdAt: iso(7200000), readyAt: iso(7000000), expiresAt: new Date(now + 6 * 86400000).toISOString() }],
+    requests: [
+      { id: 'r1', type: 'export', receivedAt: iso(7200000), dueAt: new Date(now + 29 * 86400000).toISOString(), status: 'completed', completedAt: iso(7000000), extension: null },
+      { id: 'r2', type: 'restriction', receivedAt: iso(86400000 * 3), dueAt: new Date(now + 27 * 86400000).toISOString(), status: 'pending', completedAt: null, extension: null },
+    ],
+    consents: [{ purpose: 'marketing-emails', fr: 'E-mails de conseils et nouveautés', en: 'Tips and news e-mails', descriptionFr: 'Au plus deux e-mails par mois. Désinscription en un clic.', descriptionEn: 'At most two e-mails a month. One-click unsubscribe.', granted: false, changedAt: null, policyVersion: '2.0.0' }],
+    activity: [
+      { at: iso(600000), event: 'sign-in', ipPrefix: '203.0.113.0/24', userAgentFamily: 'Chrome', detail: null },
+      { at: iso(700000), event: 'link-requested', ipPrefix: '203.0.113.0/24', userAgentFamily: 'Chrome', detail: null },
+    ],
+    requestsSeen: [],
+    ...overrides,
+  };
+}
+
+function sse(events) {
+  return events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+}
+
+/** Installs the fake API on a page (or context). Returns the state, which tests can inspect and change. */
+export async function mockApi(target, state = fakeState()) {
+  const user = () => ({ userId: 'u-123', email: state.email, locale: 'fr', createdAt: new Date(Date.now() - 864e5 * 10).toISOString(), acceptedPolicyVersion: '2.0.0', currentPolicyVersion: '2.0.0', newerPolicyAwaits: false, upcomingPolicy: null, restricted: state.restricted, objectsToInsights: state.objectsToInsights });
+  await target.route(`${BASE_URL}/api/**`, async (route) => {
+    const request = route.request();
+    const url = new URL(request.url());
+    const method = request.method();
+    const p = url.pathname.replace(/^\/api\//, '');
+    const body = request.postData() ? JSON.parse(request.postData()) : undefined;
+    state.requestsSeen.push({ method, path: url.pathname + url.search, body, headers: request.headers() });
+    const json = (status, data, headers = {}) => route.fulfill({ status, contentType: status >= 400 ? 'application/problem+json' : 'application/json', headers, body: JSON.stringify(data) });
+    const problem = (status, code, extra = {}) => json(status, { type: 'about:blank', title: code, status, code, ...extra });
+    if (method !== 'GET' && request.headers()['x-requested-with'] !== 'jimp') return problem(403, 'origin');
+
+    if (p === 'health') return json(200, { storage: 'ok', model: 'offline', trends: state.trendsConfigured ? 'ok' : 'not-configured', version: 'test' });
+    if (p === 'policy') {
+      const version = url.searchParams.get('version') ?? '2.0.0';
+      return json(200, { current: '2.0.0', upcoming: null, versions: [{ version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, languages: ['fr', 'en'] }, { version: '1.0.0', date: '2026-01-15', effective: '2026-01-15', material: true, languages: ['fr'] }], version, date: version === '2.0.0' ? '2026-12-01' : '2026-01-15', effective: version === '2.0.0' ? '2026-12-01' : '2026-01-15', material: true, documents: version === '2.0.0' ? { fr: policyFr, en: policyEn } : { fr: '# Politique de confidentialité (1.0.0)\n\nAncienne version.' } });
+    }
+    if (p === 'auth/link') {
+      if (state.linkStatus === 429) return json(429, { title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '120' });
+      if (!body?.email?.includes('@')) return json(400, { title: 'invalid', status: 400, errors: { email: ['Invalid e-mail address.'] } });
+      return json(202, { status: 'sent', message: 'ok' });
+    }
+    if (p === 'auth/verify') {
+      if (body?.token === 'good') {
+        state.signedIn = true;
+        return json(200, { outcome: 'signed-in', user: user() });
+      }
+      return problem(400, body?.token === 'old' ? 'token-expired' : body?.token === 'used' ? 'token-used' : 'token-invalid');
+    }
+    if (!state.signedIn) return problem(401, 'unauthenticated');
+    if (p === 'auth/logout') {
+      state.signedIn = false;
+      return route.fulfill({ status: 204 });
+    }
+    if (p === 'auth/logout-all') {
+      state.signedIn = false;
+      return json(200, { revoked: 2 });
+    }
+    if (p === 'me') return json(200, user());
+    if (p === 'profile/options') return json(200, OPTIONS);
+    if (p === 'me/profile') {
+      if (method === 'PUT') {
+        if (!body.niches?.length) return json(400, { title: 'invalid', status: 400, errors: { niches: ['Pick between 1 and 3 niches.'] } });
+        state.profile = { ...body, updatedAt: new Date().toISOString() };
+        return json(200, state.profile);
+      }
+      return state.profile ? json(200, state.profile) : problem(404, 'no-profile');
+    }
+    if (p === 'conversations' && method === 'GET') return json(200, { items: state.conversations, next: null });
+    if (p === 'conversations' && method === 'POST') {
+      const c = { id: `c${state.conversations.length + 10}`, title: body?.title ?? '', createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), messageCount: 0 };
+      state.conversations.unshift(c);
+      state.messages[c.id] = [];
+      return json(201, c);
+    }
+    let m = /^conversations\/([^/]+)$/.exec(p);
+    if (m) {
+      const c = state.conversations.find((x) => x.id === m[1]);
+      if (!c) return problem(404, 'not-found');
+      if (method === 'PATCH') return json(200, Object.assign(c, { title: body.title }));
+      if (method === 'DELETE') {
+        state.conversations = state.conversations.filter((x) => x !== c);
+        return route.fulfill({ status: 204 });
+      }
+      if (state.olderMessages && c.id === 'c1') {
+        return url.searchParams.get('cursor') === 'p2'
+          ? json(200, { conversation: c, messages: state.olderMessages, next: null })
+          : json(200, { conversation: c, messages: state.messages[c.id] ?? [], next: 'p2' });
+      }
+      return json(200, { conversation: c, messages: state.messages[c.id] ?? [], next: null });
+    }
+    m = /^conversations\/([^/]+)\/messages(?:\/([^/]+)\/retry)?$/.exec(p);
+    if (m && method === 'POST') {
+      if (state.restricted) return problem(403, 'restricted');
+      if (state.chatStatus === 429) return json(429, { title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '30' });
+      const text = state.nextAnswer ?? state.answer[state.profile?.language === 'en' ? 'en' : 'fr'];
+      const chunks = text.match(/[\s\S]{1,12}/g) ?? [];
+      const events = [['start', { userMessageId: 'um1', mode: 'offline' }], ...chunks.map((c) => ['delta', { text: c }])];
+      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 } }]);
+      if (state.failStream === 'once') state.failStream = false;
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
+    }
+    if (p === 'trends') {
+      if (!state.trendsConfigured) return json(200, { configured: false, source: null, items: [] });
+      const date = new Date(Date.now() - 864e5).toISOString().slice(0, 10);
+      const fetchedAt = new Date(Date.now() - 3600e3 * 5).toISOString();
+      const country = url.searchParams.get('country') ?? 'FR';
+      const mk = (kind, names, metric) => names.map((name, i) => ({ kind, rank: i + 1, name, metric: metric(i), country, periodDays: 7, date, fetchedAt }));
+      let items = [...mk('hashtag', ['#skincareroutine', '#glowup', '#tiktokmademebuyit', '#serum', '#maquillage'], (i) => 182000 - i * 23000), ...mk('keyword', ['sérum vitamine C', 'crème solaire teintée', 'routine peau grasse', 'patchs anti-boutons'], (i) => 48000 - i * 9000), ...mk('product', ['Sérum niacinamide 10 %', 'Gua sha en quartz rose', 'Brume fixatrice'], (i) => 9400 - i * 1800)];
+      const kind = url.searchParams.get('kind');
+      if (kind) items = items.filter((x) => x.kind === kind);
+      return json(200, { configured: true, source: 'TikTok Creative Center', items });
+    }
+    if (p === 'me/exports' && method === 'POST') {
+      const e = { id: `e${state.exports.length + 1}`, requestId: 'rx', status: 'pending', createdAt: new Date().toISOString(), readyAt: null, expiresAt: null };
+      state.exports.unshift(e);
+      setTimeout(() => Object.assign(e, { status: 'ready', readyAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 7 * 864e5).toISOString() }), 500);
+      return json(202, { requestId: 'rx', exportId: e.id, status: 'pending' });
+    }
+    if (p === 'me/exports') return json(200, { items: state.exports });
+    m = /^me\/exports\/([^/]+)\/download$/.exec(p);
+    if (m) return route.fulfill({ status: 200, contentType: 'application/zip', body: Buffer.from('PK\u0003\u0004fake') });
+    if (p === 'me/erasure') {
+      if (body?.confirm?.toLowerCase() !== state.email) return json(400, { title: 'invalid', status: 400, errors: { confirm: ['Type your e-mail address.'] } });
+      state.erased = true;
+      return json(202, { requestId: 'rz' });
+    }
+    if (p === 'me/requests') return json(200, { items: state.requests });
+    if (p === 'me/activity') return json(200, { events: state.activity });
+    if (p === 'me/consents') return json(200, { items: state.consents });
+    m = /^me\/consents\/([^/]+)$/.exec(p);
+    if (m) {
+      const c = state.consents.find((x) => x.purpose === m[1]);
+      Object.assign(c, { granted: body.granted, changedAt: new Date().toISOString() });
+      return json(200, c);
+    }
+    if (p === 'me/objection') {
+      state.objectsToInsights = body.insights;
+      return json(200, { objectsToInsights: state.objectsToInsights });
+    }
+    if (p === 'me/restriction') {
+      state.restricted = method === 'PUT';
+      return json(200, { restricted: state.restricted });
+    }
+    if (p === 'me/email') return json(202, {});
+    return problem(404, 'not-found');
+  });
+  return state;
+}

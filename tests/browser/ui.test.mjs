@@ -1,0 +1,264 @@
+// The interface itself, against the DevHost's static files and an in-memory fake of the API
+// (page.route): keyboard sign-in, messages for every error, the AI notice, inert Markdown, the privacy
+// center, no external request, no CSP violation, and screenshots of every page.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DESKTOP, MOBILE, STORAGE_KEYS, fakeState, launch, mockApi, newContext, screenshot, waitForHealth, watchErrors, watchRequests } from './lib.mjs';
+
+let browser;
+const external = [];
+const errors = [];
+
+before(async () => {
+  await waitForHealth();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function open(hash, { state = fakeState(), lang = 'fr', viewport = DESKTOP } = {}) {
+  const context = await newContext(browser, { lang, viewport, mobile: viewport === MOBILE });
+  const page = await context.newPage();
+  watchRequests(page, external);
+  watchErrors(page, errors);
+  await mockApi(page, state);
+  await page.goto(`/${hash}`);
+  return { context, page, state };
+}
+
+async function tabTo(page, testId, max = 25) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testId) return;
+  }
+  throw new Error(`Tab never reached ${testId}`);
+}
+
+describe('interface (fake API)', () => {
+  test('keyboard-only sign-in works with Tab, Space and Enter', async () => {
+    const { context, page, state } = await open('#/', { state: fakeState({ signedIn: false }) });
+    await page.getByTestId('send-link').waitFor();
+    await page.locator('.policy-version').filter({ hasText: '2.0.0' }).waitFor();
+    await tabTo(page, 'email');
+    await page.keyboard.type('lea@example.com');
+    await tabTo(page, 'age-confirm');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'policy-accept');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'send-link');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('link-sent').waitFor();
+    await screenshot(page, 'link-sent-fr-desktop');
+    const sent = state.requestsSeen.find((r) => r.path === '/api/auth/link');
+    assert.deepEqual(sent.body, { email: 'lea@example.com', locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: '2.0.0' });
+    assert.equal(sent.headers['x-requested-with'], 'jimp');
+    await context.close();
+  });
+
+  test('sign-in explains missing fields and rate limiting', async () => {
+    const { context, page, state } = await open('#/', { state: fakeState({ signedIn: false }) });
+    await page.getByTestId('send-link').click();
+    for (const field of ['email', 'ageConfirmed', 'acceptedPolicyVersion']) {
+      assert.equal(await page.locator(`[data-field="${field}"] .field-error`).isVisible(), true, field);
+    }
+    assert.equal(state.requestsSeen.filter((r) => r.path === '/api/auth/link').length, 0, 'nothing sent while invalid');
+    state.linkStatus = 429;
+    await page.getByTestId('email').fill('lea@example.com');
+    await page.getByTestId('age-confirm').check();
+    await page.getByTestId('policy-accept').check();
+    await page.getByTestId('send-link').click();
+    await page.getByText('Réessayez dans 2 min').waitFor();
+    await context.close();
+  });
+
+  test('the link landing explains expired, used and invalid links, and a good one signs in', async () => {
+    for (const [token, code] of [['old', 'token-expired'], ['used', 'token-used'], ['nope', 'token-invalid']]) {
+      const { context, page } = await open(`#/verify?token=${token}`, { state: fakeState({ signedIn: false }) });
+      const box = page.getByTestId('verify-error');
+      await box.waitFor();
+      assert.equal(await box.getAttribute('data-code'), code);
+      await context.close();
+    }
+    const { context, page, state } = await open('#/verify?token=good', { state: fakeState({ signedIn: false, profile: null }) });
+    await page.waitForURL(/#\/onboarding$/);
+    assert.equal(state.requestsSeen.filter((r) => r.path === '/api/auth/verify' && r.method === 'POST').length, 1);
+    await context.close();
+  });
+
+  test('onboarding caps niches at 3, asks the commission target only for that goal, and shows field errors', async () => {
+    const { context, page, state } = await open('#/onboarding', { state: fakeState({ profile: null }) });
+    await page.getByTestId('profile-save').click();
+    await page.locator('[data-field="niches"] .field-error').waitFor();
+    assert.equal(await page.getByTestId('commission-target').isVisible(), false);
+    for (const id of ['beauty', 'home', 'pets']) await page.getByTestId(`niches-${id}`).check();
+    assert.equal(await page.getByTestId('niches-food').isDisabled(), true);
+    await page.getByTestId('goals-monthly-commission').check();
+    await page.getByTestId('commission-target').fill('800');
+    await page.getByTestId('profile-save').click();
+    await page.waitForURL(/#\/chat$/);
+    assert.deepEqual(state.profile.niches, ['beauty', 'home', 'pets']);
+    assert.equal(state.profile.monthlyCommissionTargetEur, 800);
+    await context.close();
+  });
+
+  test('the AI notice is visible before the chat input is enabled', async () => {
+    for (const hash of ['#/chat', '#/chat/c1']) {
+      const { context, page } = await open(hash);
+      await page.waitForFunction(() => !document.querySelector('[data-testid="chat-input"]')?.disabled);
+      const seen = await page.evaluate(() => window.__inputEnabledWithNotice);
+      assert.deepEqual(seen, [true], hash);
+      assert.match(await page.getByTestId('ai-disclosure').innerText(), /Vous parlez à une IA/);
+      await context.close();
+    }
+  });
+
+  test('a model answer with <script> or <img onerror> renders inert', async () => {
+    const evil = 'Voici du **gras**.\n\n<script>window.__pwned = 1</script>\n\n<img src=x onerror="window.__pwned = 2">\n\n[clic](javascript:window.__pwned=3) et [ok](https://example.com)';
+    const { context, page } = await open('#/chat', { state: fakeState({ nextAnswer: evil }) });
+    const input = page.getByTestId('chat-input');
+    await input.fill('Test');
+    await page.getByTestId('chat-send').click();
+    const answer = page.locator('.msg-assistant').last();
+    await answer.locator('strong', { hasText: 'gras' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-streaming]'));
+    const messages = page.getByTestId('messages');
+    assert.equal(await messages.locator('script, img, iframe, [onerror]').count(), 0);
+    assert.match(await answer.innerText(), /<script>window.__pwned = 1<\/script>/);
+    assert.match(await answer.innerText(), /<img src=x onerror=/);
+    const hrefs = await answer.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')]));
+    assert.deepEqual(hrefs, [['https://example.com/', 'noopener noreferrer', '_blank']]);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.getByTestId('offline-badge').isVisible(), true);
+    await context.close();
+  });
+
+  test('a failed answer offers a retry that streams the answer', async () => {
+    const { context, page, state } = await open('#/chat', { state: fakeState({ failStream: 'once' }) });
+    await page.getByTestId('qa-hooks').click();
+    await page.getByTestId('retry').click();
+    await page.locator('.msg-assistant strong').first().waitFor();
+    assert.ok(state.requestsSeen.some((r) => /\/messages\/um1\/retry$/.test(r.path)));
+    await context.close();
+  });
+
+  test('the chat says when the account is restricted or when to try again', async () => {
+    let { context, page } = await open('#/chat', { state: fakeState({ restricted: true }) });
+    await page.getByText('Votre compte est limité').first().waitFor();
+    assert.equal(await page.getByTestId('chat-input').isDisabled(), true);
+    await context.close();
+    ({ context, page } = await open('#/chat', { state: fakeState({ chatStatus: 429 }) }));
+    await page.getByTestId('chat-input').fill('Bonjour');
+    await page.getByTestId('chat-send').click();
+    await page.getByText('Réessayez dans 30 s').waitFor();
+    await context.close();
+  });
+
+  test('older messages load above the latest ones, in order', async () => {
+    const older = [
+      { id: 'o1', role: 'user', text: 'Première question', createdAt: '2026-11-01T10:00:00Z', status: 'ok', aiGenerated: false },
+      { id: 'o2', role: 'assistant', text: 'Première **réponse**', createdAt: '2026-11-01T10:00:05Z', status: 'ok', mode: 'offline', aiGenerated: true },
+    ];
+    const { context, page } = await open('#/chat/c1', { state: fakeState({ olderMessages: older }) });
+    await page.getByTestId('older-messages').click();
+    await page.getByText('Première question').waitFor();
+    const texts = await page.locator('.msg .msg-body').allInnerTexts();
+    assert.equal(texts[0], 'Première question');
+    assert.equal(texts.length, 4);
+    assert.equal(await page.getByTestId('older-messages').count(), 0);
+    await context.close();
+  });
+
+  test('the privacy center downloads an export and deletes the account after the typed e-mail', async () => {
+    const { context, page, state } = await open('#/privacy', { state: fakeState({ exports: [] }) });
+    await page.getByTestId('export-request').click();
+    const link = page.getByTestId('export-download').first();
+    await link.waitFor({ timeout: 10000 });
+    // Fetched by the page itself, so the request carries the page's cookies (and the fake API answers it).
+    const magic = await page.evaluate(async (href) => {
+      const bytes = new Uint8Array(await (await fetch(href, { credentials: 'same-origin' })).arrayBuffer());
+      return String.fromCharCode(bytes[0], bytes[1]);
+    }, await link.getAttribute('href'));
+    assert.equal(magic, 'PK');
+    await page.getByTestId('delete-account').click();
+    const confirm = page.getByTestId('dialog-confirm');
+    assert.equal(await confirm.isDisabled(), true);
+    await page.getByTestId('delete-confirm').fill('someone@else.com');
+    assert.equal(await confirm.isDisabled(), true);
+    await page.getByTestId('delete-confirm').fill('LEA@example.com');
+    await confirm.click();
+    await page.getByTestId('send-link').waitFor();
+    assert.equal(state.erased, true);
+    assert.match(await page.locator('main').innerText(), /en cours de suppression/);
+    await context.close();
+  });
+
+  test('the language switch changes the text and the lang attribute, and is kept in jimp.lang only', async () => {
+    const { context, page } = await open('#/chat');
+    await page.getByTestId('chat-input').waitFor();
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('You are talking to an AI.').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), ['jimp.lang']);
+    await page.reload();
+    await page.getByText('You are talking to an AI.').waitFor();
+    await context.close();
+  });
+
+  test('screenshots of every page, FR and EN, at 1280 px and 375 px, with no horizontal scroll', async () => {
+    const pages = [
+      ['signin', '#/', { signedIn: false }],
+      ['verify-expired', '#/verify?token=old', { signedIn: false }],
+      ['onboarding', '#/onboarding', { profile: null }],
+      ['profile', '#/onboarding', {}],
+      ['chat-new', '#/chat', {}],
+      ['chat', '#/chat/c1', {}],
+      ['trends', '#/trends', {}],
+      ['trends-unconfigured', '#/trends', { trendsConfigured: false }],
+      ['privacy', '#/privacy', {}],
+      ['policy', '#/policy', {}],
+    ];
+    for (const lang of ['fr', 'en']) {
+      for (const [size, viewport] of [['desktop', DESKTOP], ['mobile', MOBILE]]) {
+        for (const [name, hash, overrides] of pages) {
+          const state = fakeState(overrides);
+          if (lang === 'en' && state.profile) state.profile.language = 'en';
+          if (lang === 'en') state.messages.c1[1].text = state.answer.en;
+          const { context, page } = await open(hash, { state, lang, viewport });
+          await page.locator('main h1').first().waitFor();
+          await page.waitForFunction(() => !document.querySelector('.loading'));
+          await page.waitForTimeout(150);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${name} ${lang} ${size} scrolls sideways by ${overflow}px`);
+          // The chat's composer sticks to the bottom of the screen: show the screen as a person sees it.
+          const isChat = name.startsWith('chat');
+          if (isChat) await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+          await screenshot(page, `${name}-${lang}-${size}`, { fullPage: !isChat });
+          if (name === 'signin') {
+            await page.getByTestId('send-link').click();
+            await screenshot(page, `signin-errors-${lang}-${size}`);
+          }
+          if (name === 'privacy' && size === 'mobile') {
+            await page.getByTestId('delete-account').click();
+            await screenshot(page, `privacy-delete-dialog-${lang}-${size}`, { fullPage: false });
+          }
+          await context.close();
+        }
+      }
+    }
+  });
+
+  test('no request leaves 127.0.0.1, no CSP violation, and only listed storage keys were used', async () => {
+    // The previous tests visited every page; this one checks what they recorded, then one more visit.
+    const { context, page } = await open('#/chat/c1', { lang: 'en' });
+    await page.getByTestId('chat-input').waitFor();
+    const violations = await page.evaluate(() => window.__cspViolations);
+    assert.deepEqual(violations, []);
+    const keys = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
+    for (const key of keys) assert.ok([...STORAGE_KEYS.localStorage, ...STORAGE_KEYS.sessionStorage].includes(key), key);
+    for (const cookie of await context.cookies()) assert.ok(STORAGE_KEYS.cookies.includes(cookie.name), cookie.name);
+    await context.close();
+    assert.deepEqual(external, []);
+    assert.deepEqual(errors, []);
+  });
+});

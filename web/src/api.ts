@@ -1,0 +1,265 @@
+/**
+ * The one way this app talks to the server: relative /api/ URLs, the session cookie sent same-origin only,
+ * and `X-Requested-With: jimp` on every state-changing call (the API also checks the Origin header).
+ * Errors come back as RFC 9457 problems; ApiError carries their status, stable code and field errors.
+ */
+import { readEventStream, type SseEvent } from './sse';
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  traceId?: string;
+  errors?: Record<string, string[] | string>;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly problem: Problem;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(status: number, problem: Problem, retryAfterSeconds?: number) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = problem.code;
+    this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Field errors, keyed by camelCase field name. */
+  get fieldErrors(): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    for (const [key, value] of Object.entries(this.problem.errors ?? {})) {
+      const field = key.length > 0 ? key[0]!.toLowerCase() + key.slice(1) : key;
+      result[field] = Array.isArray(value) ? value : [String(value)];
+    }
+    return result;
+  }
+
+  /** The endpoint does not exist yet on this server (features still being deployed). */
+  get isMissingEndpoint(): boolean {
+    return this.status === 501 || this.status === 405 || this.code === 'no-route' || (this.status === 404 && !this.code && !this.problem.type?.includes('not-found'));
+  }
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function headersFor(method: string, hasBody: boolean, accept = 'application/json'): Headers {
+  const headers = new Headers({ Accept: accept });
+  if (hasBody) headers.set('Content-Type', 'application/json');
+  if (MUTATING.has(method)) headers.set('X-Requested-With', 'jimp');
+  return headers;
+}
+
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get('Retry-After');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+  let problem: Problem = { status: response.status };
+  try {
+    const type = response.headers.get('Content-Type') ?? '';
+    if (type.includes('json')) problem = { status: response.status, ...((await response.json()) as Problem) };
+  } catch {
+    // a body that is not JSON: keep the status only
+  }
+  return new ApiError(response.status, problem, retryAfter(response));
+}
+
+async function send(method: string, path: string, body?: unknown, accept?: string, signal?: AbortSignal): Promise<Response> {
+  if (!path.startsWith('/api/')) throw new Error('API paths are relative and start with /api/');
+  try {
+    return await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: headersFor(method, body !== undefined, accept),
+      body: body === undefined ? null : JSON.stringify(body),
+      cache: 'no-store',
+      signal: signal ?? null,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, { title: 'network' });
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
+  if (!response.ok) throw await problemOf(response);
+  if (response.status === 204) return undefined as T;
+  const type = response.headers.get('Content-Type') ?? '';
+  // A host that does not know the route may answer with the app's index.html: that is a missing endpoint.
+  if (type.includes('text/html')) throw new ApiError(501, { title: 'not available' });
+  if (!type.includes('json')) return undefined as T;
+  return (await response.json()) as T;
+}
+
+export const get = <T>(path: string): Promise<T> => api<T>('GET', path);
+export const post = <T>(path: string, body?: unknown): Promise<T> => api<T>('POST', path, body);
+export const put = <T>(path: string, body?: unknown): Promise<T> => api<T>('PUT', path, body);
+export const patch = <T>(path: string, body?: unknown): Promise<T> => api<T>('PATCH', path, body);
+export const del = <T>(path: string): Promise<T> => api<T>('DELETE', path);
+
+/**
+ * A POST answered with text/event-stream (a chat turn). Problems before the stream starts (400, 403, 404,
+ * 429) are thrown as ApiError; events are handed over as they arrive.
+ */
+export async function postStream(path: string, body: unknown, onEvent: (event: SseEvent) => void, signal?: AbortSignal): Promise<void> {
+  const response = await send('POST', path, body, 'text/event-stream', signal);
+  if (!response.ok) throw await problemOf(response);
+  if (!response.body || !(response.headers.get('Content-Type') ?? '').includes('text/event-stream')) {
+    throw new ApiError(501, { title: 'not a stream' });
+  }
+  await readEventStream(response.body, onEvent);
+}
+
+// ---- Types of the contract (docs/api.md) ----
+
+export interface PolicyRef {
+  version: string;
+  effective: string;
+  material: boolean;
+}
+
+export interface UserSummary {
+  userId: string;
+  email: string;
+  locale: string;
+  createdAt: string;
+  acceptedPolicyVersion: string;
+  currentPolicyVersion: string;
+  newerPolicyAwaits: boolean;
+  upcomingPolicy: PolicyRef | null;
+  restricted: boolean;
+  objectsToInsights: boolean;
+}
+
+export interface PolicyVersion {
+  version: string;
+  date: string;
+  effective: string;
+  material: boolean;
+  languages: string[];
+}
+
+export interface PolicyDocument {
+  current: string;
+  upcoming: PolicyRef | null;
+  versions: PolicyVersion[];
+  version: string;
+  date: string;
+  effective: string;
+  material: boolean;
+  documents: { fr?: string; en?: string };
+}
+
+export interface Option {
+  id: string;
+  fr?: string;
+  en?: string;
+  labelFr?: string;
+  labelEn?: string;
+}
+
+export interface ProfileOptions {
+  niches: Option[];
+  goals: Option[];
+  experience: Option[];
+  learningStyles: Option[];
+  countries: Option[];
+  languages: Option[];
+  limits?: { maxNiches?: number; nicheDetailsMaxLength?: number; maxMonthlyCommissionTargetEur?: number };
+}
+
+export interface Profile {
+  niches: string[];
+  nicheDetails?: string | null;
+  goals: string[];
+  monthlyCommissionTargetEur?: number | null;
+  experience: string;
+  learningStyle: string;
+  country: string;
+  language: string;
+  updatedAt?: string;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+export interface Message {
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  createdAt: string;
+  status: 'ok' | 'failed' | 'content-filtered';
+  mode?: string;
+  aiGenerated?: boolean;
+}
+
+export interface TrendItem {
+  kind: string;
+  rank: number;
+  name: string;
+  metric?: number | string | null;
+  country: string;
+  periodDays: number;
+  date: string;
+  fetchedAt: string;
+}
+
+export interface Trends {
+  configured: boolean;
+  source?: string;
+  items: TrendItem[];
+}
+
+export interface ExportItem {
+  id: string;
+  requestId: string;
+  status: 'pending' | 'ready' | 'failed' | 'expired';
+  createdAt: string;
+  readyAt?: string | null;
+  expiresAt?: string | null;
+}
+
+export interface RequestItem {
+  id: string;
+  type: string;
+  receivedAt: string;
+  dueAt: string;
+  status: string;
+  completedAt?: string | null;
+  extension: { until: string; reason: string } | null;
+}
+
+export interface ConsentItem {
+  purpose: string;
+  fr: string;
+  en: string;
+  descriptionFr?: string;
+  descriptionEn?: string;
+  granted: boolean;
+  changedAt?: string | null;
+  policyVersion?: string | null;
+}
+
+export interface ActivityEvent {
+  at: string;
+  event: string;
+  ipPrefix?: string | null;
+  userAgentFamily?: string | null;
+  detail?: string | null;
+}

@@ -1,0 +1,150 @@
+import { ApiError, get, post, type PolicyDocument } from '../api';
+import { h, replace } from '../dom';
+import { lang, t } from '../i18n';
+import type { ViewContext } from '../main';
+import { session } from '../state';
+import { errorText, field, focusFirstInvalid, notice, showFieldErrors, statusSlot, unmatchedErrors, waitText } from '../ui';
+
+const FIELD_TEXT: Record<string, () => string> = {
+  email: () => t('signin.errorEmail'),
+  ageConfirmed: () => t('signin.errorAge'),
+  acceptedPolicyVersion: () => t('signin.errorPolicy'),
+};
+
+export async function renderSignIn({ main, isStale }: ViewContext): Promise<void> {
+  let policyVersion: string | null = null;
+  const status = statusSlot();
+  if (session.notice) {
+    status.show('info', session.notice);
+    session.notice = null;
+  }
+
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', inputmode: 'email', required: true, maxlength: '254', 'data-testid': 'email', placeholder: t('signin.emailPlaceholder') });
+  const age = h('input', { type: 'checkbox', name: 'ageConfirmed', id: 'age-confirm', required: true, 'data-testid': 'age-confirm' });
+  const policy = h('input', { type: 'checkbox', name: 'acceptedPolicyVersion', id: 'policy-accept', required: true, 'data-testid': 'policy-accept' });
+  const versionText = h('span', { class: 'policy-version' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'send-link' }, t('signin.send'));
+
+  const checkField = (input: HTMLInputElement, name: string, label: Node[]): HTMLElement =>
+    h('div', { class: 'field check', 'data-field': name }, h('div', { class: 'check-row' }, input, h('label', { for: input.id }, label)), h('p', { class: 'field-error', id: `${input.id}-error`, role: 'alert', hidden: true }));
+  age.setAttribute('aria-describedby', 'age-confirm-error');
+  policy.setAttribute('aria-describedby', 'policy-accept-error');
+
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true, 'data-testid': 'signin-form' },
+    field(t('signin.email'), email, { name: 'email', hint: t('signin.emailHint') }),
+    checkField(age, 'ageConfirmed', [document.createTextNode(t('signin.age'))]),
+    checkField(policy, 'acceptedPolicyVersion', [
+      document.createTextNode(t('signin.policyBefore')),
+      h('a', { href: '#/policy', 'data-testid': 'policy-link' }, t('signin.policyLink')),
+      versionText,
+    ]),
+    submit,
+  );
+
+  const card = h('div', { class: 'card auth-card' }, h('h2', { class: 'card-title' }, t('signin.formTitle')), status, form);
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'auth-layout' },
+      h(
+        'div',
+        { class: 'hero' },
+        h('p', { class: 'eyebrow' }, t('signin.eyebrow')),
+        h('h1', { tabindex: '-1' }, t('signin.title')),
+        h('p', { class: 'lead' }, t('signin.lead')),
+        h('ul', { class: 'hero-points' }, h('li', null, t('signin.point1')), h('li', null, t('signin.point2')), h('li', null, t('signin.point3'))),
+        h(
+          'div',
+          { class: 'preview', 'aria-hidden': 'true' },
+          h('p', { class: 'preview-q' }, t('signin.previewQ')),
+          h('div', { class: 'preview-a' }, h('span', { class: 'msg-avatar' }, 'J'), h('p', null, h('strong', null, t('signin.previewAStrong')), t('signin.previewA'))),
+        ),
+      ),
+      card,
+    ),
+  );
+
+  const loadPolicy = async (): Promise<string | null> => {
+    try {
+      const doc = await get<PolicyDocument>('/api/policy');
+      policyVersion = doc.current;
+      versionText.textContent = ` ${t('signin.policyVersion', { v: doc.current })}`;
+    } catch {
+      versionText.textContent = '';
+    }
+    return policyVersion;
+  };
+  void loadPolicy();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    status.hide();
+    const errors: Record<string, string[]> = {};
+    const value = email.value.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) errors.email = [FIELD_TEXT.email!()];
+    if (!age.checked) errors.ageConfirmed = [FIELD_TEXT.ageConfirmed!()];
+    if (!policy.checked) errors.acceptedPolicyVersion = [FIELD_TEXT.acceptedPolicyVersion!()];
+    const invalid = showFieldErrors(form, errors);
+    if (invalid) {
+      focusFirstInvalid(invalid);
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = t('signin.sending');
+    try {
+      const version = policyVersion ?? (await loadPolicy());
+      if (!version) {
+        status.show('error', t('signin.policyUnavailable'));
+        return;
+      }
+      await post('/api/auth/link', { email: value, locale: lang(), ageConfirmed: true, acceptedPolicyVersion: version });
+      if (isStale()) return;
+      showSent(main, value);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && Object.keys(error.fieldErrors).length > 0) {
+        const first = showFieldErrors(form, error.fieldErrors, (name, messages) => FIELD_TEXT[name]?.() ?? messages.join(' '));
+        const other = unmatchedErrors(form, error.fieldErrors);
+        if (other.length > 0) status.show('error', other.join(' '));
+        focusFirstInvalid(first);
+        if (error.fieldErrors.acceptedPolicyVersion) void loadPolicy();
+      } else if (error instanceof ApiError && error.status === 429) {
+        status.show('warning', waitText(error.retryAfterSeconds));
+      } else {
+        status.show('error', errorText(error));
+      }
+    } finally {
+      submit.disabled = false;
+      submit.textContent = t('signin.send');
+    }
+  });
+}
+
+function showSent(main: HTMLElement, address: string): void {
+  const again = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'use-another' }, t('signin.another'));
+  again.addEventListener('click', () => {
+    main.textContent = '';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+  const mail = h('span', { class: 'mail-icon', 'aria-hidden': 'true' });
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'narrow center', 'data-testid': 'link-sent' },
+      h(
+        'div',
+        { class: 'card sent-card' },
+        mail,
+        h('h1', { tabindex: '-1' }, t('signin.sentTitle')),
+        h('p', { class: 'lead' }, t('signin.sentBefore'), h('strong', { class: 'break' }, address), t('signin.sentAfter')),
+        notice('info', t('signin.sentValidity')),
+        h('p', { class: 'muted small' }, t('signin.sentSame')),
+        again,
+      ),
+    ),
+  );
+  main.querySelector<HTMLElement>('h1')?.focus();
+}
