@@ -26,6 +26,10 @@ if [ -x scripts/bicep-check.sh ] || [ -f scripts/bicep-check.sh ]; then
   export BICEP_JSON
 fi
 
+echo "== web (type check, build, unit tests)"
+npm run --silent build:web
+npm run --silent test:web
+
 echo "== tests"
 results="$root/artifacts/test-results"
 rm -rf "$results"
@@ -46,6 +50,22 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+echo "== browser tests (Chromium against the DevHost)"
+set +e
+bash tests/browser/run.sh > "$root/artifacts/browser-tests.log" 2>&1
+browser_status=$?
+set -e
+tail -n 40 "$root/artifacts/browser-tests.log"
+# node's test runner closes with "# pass N" and "# fail M".
+bp=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$root/artifacts/browser-tests.log" | tail -n 1)
+bf=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$root/artifacts/browser-tests.log" | tail -n 1)
+bs=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$root/artifacts/browser-tests.log" | tail -n 1)
+passed=$((passed + ${bp:-0})); failed=$((failed + ${bf:-0})); skipped=$((skipped + ${bs:-0}))
+if [ "$browser_status" -ne 0 ]; then
+  [ "${bf:-0}" -gt 0 ] || failed=$((failed + 1))
+  status=1
+fi
+
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test results found" >&2
   status=1

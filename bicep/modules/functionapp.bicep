@@ -214,6 +214,19 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'Trends__BaseUrl'
           value: trendsBaseUrl
         }
+        // Timer schedules (six-field NCRONTAB, UTC): the functions read them as %Section:Setting%.
+        {
+          name: 'Trends__RefreshSchedule'
+          value: '0 0 */6 * * *'
+        }
+        {
+          name: 'Retention__LogExpirySchedule'
+          value: '0 30 3 * * *'
+        }
+        {
+          name: 'Retention__HousekeepingSchedule'
+          value: '0 15 * * * *'
+        }
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: appInsightsConnectionString

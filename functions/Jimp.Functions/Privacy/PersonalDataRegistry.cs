@@ -58,6 +58,7 @@ public sealed class PersonalDataRegistry(IEnumerable<IPersonalDataStore> stores)
         ["tombstones"] = "Proof that an erasure was done: request id, dates and counts per store, nothing personal.",
         ["insights"] = "Aggregate counts only; groups under 10 suppressed; no ids, no free text.",
         ["purgequeue"] = "Random orchestration instance ids waiting to be purged; no user id.",
+        ["technicallog{yyyyMM}"] = "Reserved technical-log family covered by log expiry; no app code writes to it today.",
         ["policyannouncements"] = "Which policy version was announced, and how far the mailing went; no user id.",
     };
 
