@@ -228,6 +228,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: '0 15 * * * *'
         }
         {
+          name: 'Retention__InactivitySchedule'
+          value: '0 0 4 * * *'
+        }
+        {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: appInsightsConnectionString
         }

@@ -14,4 +14,12 @@ public sealed class RetentionOptions
     /// <summary>Full months of logs kept before the current one (see <see cref="LogExpiryService.CutoffFor"/>).</summary>
     [Range(1, 120)]
     public int LogMonths { get; set; } = 12;
+
+    /// <summary>Months without sign-in after which the user is warned by e-mail that the account will be erased.</summary>
+    [Range(1, 120)]
+    public int InactivityWarningMonths { get; set; } = 23;
+
+    /// <summary>Months without sign-in after which the account is erased (restricted accounts are skipped).</summary>
+    [Range(2, 121)]
+    public int InactivityErasureMonths { get; set; } = 24;
 }

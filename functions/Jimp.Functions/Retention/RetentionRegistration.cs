@@ -11,6 +11,7 @@ public static class RetentionRegistration
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<MonthlyLogTables>();
         services.TryAddSingleton<LogExpiryService>();
+        services.TryAddSingleton<Inactivity>();
         return services;
     }
 }

@@ -115,6 +115,7 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["Accounts:LinksPerIpPerHour"] = "10000",
             ["Accounts:VerificationsPerIpPerHour"] = "10000",
             ["Retention:HousekeepingSchedule"] = "0 15 * * * *",
+            ["Retention:InactivitySchedule"] = "0 0 4 * * *",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:Grpc"] = "Warning",

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jimp.Functions.Privacy;
+using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jimp.Tests.Privacy;
+
+/// <summary>Fails each activity's first attempt for a given key, as a crash or a transient fault would.</summary>
+public sealed class FailFirstAttempt : IActivityFaults
+{
+    private readonly ConcurrentDictionary<string, byte> seen = new(StringComparer.Ordinal);
+
+    public int Injected => seen.Count;
+
+    public void BeforeRun(string activity, string key)
+    {
+        if (seen.TryAdd(activity + "/" + key, 0))
+        {
+            throw new InvalidOperationException($"Injected failure in {activity}");
+        }
+    }
+}
+
+public sealed class OrchestrationResilienceTests
+{
+    private static async Task<int> CountMailsAsync(JimpTestHost host, string email, string subject)
+    {
+        var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(email)}");
+        return mails.EnumerateArray().Count(m => m.GetProperty("subject").GetString() == subject);
+    }
+
+    [Fact]
+    public async Task Each_export_activity_run_twice_gives_the_same_result_and_one_email()
+    {
+        await using var host = await JimpTestHost.StartAsync();
+        var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
+        var exportId = await PrivacyFixture.ExportAndWaitAsync(host, user.Client);
+        var activities = ActivatorUtilities.CreateInstance<ExportOrchestration>(host.Services);
+        var input = new ExportInput(user.UserId, exportId, "fr");
+
+        var first = await activities.ExportStorePart(new ExportPartInput(user.UserId, exportId, "conversations"));
+        var second = await activities.ExportStorePart(new ExportPartInput(user.UserId, exportId, "conversations"));
+        Assert.Equal(first, second);
+        Assert.True(first >= 3);
+
+        await activities.AssembleExport(input);
+        await activities.AssembleExport(input);
+        using (var zip = await PrivacyFixture.DownloadAsync(user.Client, exportId))
+        {
+            Assert.NotNull(zip.GetEntry("data.json"));
+        }
+
+        await activities.SendExportReadyEmail(input);
+        await activities.SendExportReadyEmail(input);
+        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Vos données JIMP sont prêtes"));
+    }
+
+    [Fact]
+    public async Task An_export_whose_activities_each_fail_once_still_completes_with_one_email()
+    {
+        var faults = new FailFirstAttempt();
+        await using var host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton<IActivityFaults>(faults));
+        var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
+
+        var exportId = await PrivacyFixture.ExportAndWaitAsync(host, user.Client);
+
+        Assert.True(faults.Injected >= 10, $"only {faults.Injected} failures were injected");
+        using (var zip = await PrivacyFixture.DownloadAsync(user.Client, exportId))
+        {
+            using var data = JsonDocument.Parse(zip.GetEntry("data.json")!.Open());
+            Assert.Contains(data.RootElement.GetProperty("stores").GetProperty("conversations").EnumerateArray(),
+                r => r.TryGetProperty("text", out var t) && t.GetString() == user.MessageText);
+        }
+        for (var i = 0; i < 50 && await CountMailsAsync(host, user.Email, "Vos données JIMP sont prêtes") == 0; i++) await Task.Delay(100);
+        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Vos données JIMP sont prêtes"));
+    }
+
+    [Fact]
+    public async Task An_erasure_whose_activities_each_fail_once_still_completes_with_one_confirmation()
+    {
+        var faults = new FailFirstAttempt();
+        await using var host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton<IActivityFaults>(faults));
+        var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
+
+        using var response = await user.Client.SendAsync(HttpMethod.Post, "/api/me/erasure", new { confirm = user.Email });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var requestId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
+        await PrivacyFixture.WaitForErasureAsync(host, requestId);
+
+        Assert.True(faults.Injected >= 10, $"only {faults.Injected} failures were injected");
+        var everything = string.Join("\n", await host.ScanTablesAsync());
+        Assert.DoesNotContain(user.UserId, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(user.Email, everything, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Votre compte JIMP est en cours de suppression"));
+    }
+
+    [Fact]
+    public async Task Each_erasure_activity_run_twice_gives_the_same_result()
+    {
+        await using var host = await JimpTestHost.StartAsync();
+        var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
+        var activities = ActivatorUtilities.CreateInstance<ErasureOrchestration>(host.Services);
+        var input = new ErasureInput(user.UserId, "test-request-1", ErasureReasons.UserRequest);
+
+        var storesFirst = await activities.BeginErasure(input);
+        var storesSecond = await activities.BeginErasure(input);
+        Assert.Equal(storesFirst, storesSecond);
+        Assert.Equal("users", storesFirst[^1]);
+
+        await activities.SendErasureConfirmation(input);
+        await activities.SendErasureConfirmation(input);
+        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Votre compte JIMP est en cours de suppression"));
+
+        var erased = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));
+        var again = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));
+        Assert.True(erased >= 3);
+        Assert.Equal(0, again);
+    }
+}

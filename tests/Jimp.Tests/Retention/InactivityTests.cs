@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jimp.Tests.Privacy;
+using Jimp.Tests.Support;
+
+namespace Jimp.Tests.Retention;
+
+public sealed class InactivityTests
+{
+    private static async Task<int> MailsAsync(JimpTestHost host, string email, string subject)
+    {
+        var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(email)}");
+        return mails.EnumerateArray().Count(m => m.GetProperty("subject").GetString() == subject);
+    }
+
+    [Fact]
+    public async Task A_warning_at_23_months_an_erasure_at_24_and_a_restricted_user_untouched()
+    {
+        await using var host = await JimpTestHost.StartAsync();
+        var idle = await PrivacyFixture.UserWithDataEverywhereAsync(host);
+        using var restricted = await Users.SignUpAsync(host);
+        using (var r = await restricted.SendAsync(HttpMethod.Put, "/api/me/restriction")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+
+        host.Clock.Advance(TimeSpan.FromDays(30 * 22));
+        await host.RunTimerAsync("CheckInactiveAccounts");
+        Assert.Equal(0, await MailsAsync(host, idle.Email, "Votre compte JIMP va être supprimé"));
+
+        host.Clock.Advance(TimeSpan.FromDays(30 * 1 + 15)); // now past 23 months
+        await host.RunTimerAsync("CheckInactiveAccounts");
+        await host.RunTimerAsync("CheckInactiveAccounts");
+        Assert.Equal(1, await MailsAsync(host, idle.Email, "Votre compte JIMP va être supprimé"));
+        Assert.Equal(0, await MailsAsync(host, restricted.Email, "Votre compte JIMP va être supprimé"));
+
+        host.Clock.Advance(TimeSpan.FromDays(31)); // now past 24 months
+        await host.RunTimerAsync("CheckInactiveAccounts");
+        for (var i = 0; i < 300 && (await host.ScanTablesAsync()).Any(l => l.Contains(idle.UserId, StringComparison.Ordinal)); i++) await Task.Delay(100);
+
+        var everything = string.Join("\n", await host.ScanTablesAsync());
+        Assert.DoesNotContain(idle.UserId, everything, StringComparison.Ordinal);
+        Assert.Contains(restricted.UserId, everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signing_in_again_resets_the_count()
+    {
+        await using var host = await JimpTestHost.StartAsync();
+        using var user = await Users.SignUpAsync(host);
+        host.Clock.Advance(TimeSpan.FromDays(30 * 23 + 10));
+        using (await Users.RequestLinkAsync(host, Users.LinkBody(user.Email))) { }
+        using (var again = await Users.VerifyAsync(host, await Users.ReadTokenFromMailAsync(host, user.Email, expectedMails: 2))) Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+
+        await host.RunTimerAsync("CheckInactiveAccounts");
+        Assert.Equal(0, await MailsAsync(host, user.Email, "Votre compte JIMP va être supprimé"));
+    }
+}
