@@ -105,21 +105,34 @@ public sealed partial class ExportOrchestration(
         await requests.CompleteAsync(input.UserId, input.ExportId, RequestStatuses.Completed, CancellationToken.None);
     }
 
-    /// <summary>E-mails the link to the download page, once: a second run sees it was sent.</summary>
+    /// <summary>
+    /// E-mails the link to the download page, once: the record is claimed with an ETag condition before the
+    /// mail goes out, so a second run (a retry, or a duplicate delivery running at the same time) sends nothing.
+    /// </summary>
     [Function(nameof(SendExportReadyEmail))]
     public async Task SendExportReadyEmail([ActivityTrigger] ExportInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var record = await exports.FindAsync(input.UserId, input.ExportId, CancellationToken.None);
-        if (record is null || record.GetDateTimeOffset("EmailSentAt") is not null) return;
+        if (record is null || record.GetDateTimeOffset("EmailSentAt") is not null || record.GetString("EmailClaim") == "claimed") return;
         faults.BeforeRun(nameof(SendExportReadyEmail), input.ExportId);
+        if (!await exports.TryClaimEmailAsync(record, CancellationToken.None)) return;
         var account = await accounts.GetAsync(input.UserId, CancellationToken.None);
         if (account is null) return;
         var link = new Uri($"{app.Value.PublicBaseUrl.TrimEnd('/')}/#/privacy?export={input.ExportId}");
-        await email.SendAsync(account.Locale == "en"
-            ? AccountEmails.WithLink(account.Email, "Your JIMP data is ready", "Hello,", "The copy of your data you asked for is ready. Download it from your privacy center (you will need to be signed in):", link, "Download my data", "The link works for 7 days.")
-            : AccountEmails.WithLink(account.Email, "Vos données JIMP sont prêtes", "Bonjour,", "La copie de vos données que vous avez demandée est prête. Téléchargez-la depuis votre espace Confidentialité (connexion requise) :", link, "Télécharger mes données", "Le lien fonctionne pendant 7 jours."),
-            CancellationToken.None);
+        try
+        {
+            await email.SendAsync(account.Locale == "en"
+                ? AccountEmails.WithLink(account.Email, "Your JIMP data is ready", "Hello,", "The copy of your data you asked for is ready. Download it from your privacy center (you will need to be signed in):", link, "Download my data", "The link works for 7 days.")
+                : AccountEmails.WithLink(account.Email, "Vos données JIMP sont prêtes", "Bonjour,", "La copie de vos données que vous avez demandée est prête. Téléchargez-la depuis votre espace Confidentialité (connexion requise) :", link, "Télécharger mes données", "Le lien fonctionne pendant 7 jours."),
+                CancellationToken.None);
+        }
+        catch
+        {
+            // Not sent: release the claim so the retry sends it.
+            await exports.UpdateAsync(input.UserId, input.ExportId, new Dictionary<string, object?> { ["EmailClaim"] = "released" }, CancellationToken.None);
+            throw;
+        }
         await exports.UpdateAsync(input.UserId, input.ExportId, new Dictionary<string, object?> { ["EmailSentAt"] = clock.GetUtcNow() }, CancellationToken.None);
     }
 

@@ -60,6 +60,22 @@ public sealed class ExportRecords(JimpStorage storage)
         await table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
+    /// <summary>Marks the ready-e-mail as being sent, only if nobody changed the record since it was read.</summary>
+    public async Task<bool> TryClaimEmailAsync(TableEntity record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(record.PartitionKey, record.RowKey) { ["EmailClaim"] = "claimed" }, record.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+    }
+
     public static ExportRecordView ToView(TableEntity e, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(e);
