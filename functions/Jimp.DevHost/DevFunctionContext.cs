@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Jimp.DevHost;
@@ -25,6 +24,4 @@ internal sealed class DevFunctionContext(FunctionDescriptor function, IServicePr
     public override IInvocationFeatures Features => throw new NotSupportedException("Features are not available in the DevHost.");
 
     public override CancellationToken CancellationToken { get; } = cancellationToken;
-
-    internal static readonly ImmutableArray<string> Unsupported = [nameof(TraceContext), nameof(BindingContext), nameof(Features)];
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Jimp.Functions.Platform;
@@ -185,6 +184,4 @@ public sealed class SessionAuth(SessionStore sessions, IOptions<AccountsOptions>
         // A user id is 32 lowercase hex characters; anything else is not ours.
         return userId.Length == 32 && userId.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f') && secret.Length <= 64;
     }
-
-    internal static string Format(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -156,8 +155,6 @@ public sealed partial class ErasureOrchestration(
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(EraseAccount), input, new StartOrchestrationOptions(instanceId), cancellationToken);
         return instanceId;
     }
-
-    public static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure {RequestId} completed: {Records} records erased or pseudonymised")]
     private static partial void LogErased(ILogger logger, string requestId, int records);
