@@ -86,18 +86,4 @@ public sealed class SignInTokens(JimpStorage storage)
         }
         return (TokenCheck.Valid, parsed);
     }
-
-    /// <summary>Deletes links that expired before <paramref name="before"/> (housekeeping).</summary>
-    public async Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Table, cancellationToken);
-        var deleted = 0;
-        var filter = $"ExpiresAt lt datetime'{before.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'";
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            await table.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
-            deleted++;
-        }
-        return deleted;
-    }
 }

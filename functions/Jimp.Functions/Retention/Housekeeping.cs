@@ -17,7 +17,7 @@ public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits
 /// rate-limit windows, exports older than 7 days (blob deleted, record marked expired), and orchestration
 /// histories — of erased users at once, of everything else 7 days after completion. Safe to run twice.
 /// </summary>
-public sealed partial class Housekeeping(JimpStorage storage, SignInTokens tokens, TimeProvider clock, ILogger<Housekeeping> logger)
+public sealed partial class Housekeeping(JimpStorage storage, TimeProvider clock, ILogger<Housekeeping> logger)
 {
     public static readonly TimeSpan OrchestrationHistoryKept = TimeSpan.FromDays(7);
 
@@ -31,19 +31,21 @@ public sealed partial class Housekeeping(JimpStorage storage, SignInTokens token
     public async Task<HousekeepingReport> RunAsync(DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var tokenCount = await tokens.DeleteExpiredAsync(now - TimeSpan.FromDays(1), cancellationToken);
-        var sessionCount = await DeleteWhereAsync(SessionStore.Table, "ExpiresAt", now, cancellationToken);
-        var rateCount = await DeleteWhereAsync(RateLimits.Table, "ExpiresAt", now, cancellationToken);
+        // Links are kept a day past expiry so a late click still gets "expired", not "unknown".
+        var tokenCount = await DeleteExpiredAsync(SignInTokens.Table, now - TimeSpan.FromDays(1), cancellationToken);
+        var sessionCount = await DeleteExpiredAsync(SessionStore.Table, now, cancellationToken);
+        var rateCount = await DeleteExpiredAsync(RateLimits.Table, now, cancellationToken);
         var exportCount = await ExpireExportsAsync(now, cancellationToken);
         var purged = client is null ? 0 : await PurgeAsync(client, now, cancellationToken);
         return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged);
     }
 
-    private async Task<int> DeleteWhereAsync(string tableName, string property, DateTimeOffset before, CancellationToken cancellationToken)
+    /// <summary>Deletes the entities whose <c>ExpiresAt</c> is before <paramref name="before"/>.</summary>
+    private async Task<int> DeleteExpiredAsync(string tableName, DateTimeOffset before, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(tableName, cancellationToken);
         var deleted = 0;
-        var filter = $"{property} lt datetime'{before.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'";
+        var filter = $"ExpiresAt lt datetime'{before.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'";
         await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
             await table.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
