@@ -232,6 +232,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: '0 0 4 * * *'
         }
         {
+          name: 'Insights__Schedule'
+          value: '0 45 4 * * 1'
+        }
+        {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: appInsightsConnectionString
         }

@@ -48,6 +48,16 @@ public sealed class AccountStore(JimpStorage storage)
         return entity.HasValue ? ToAccount(entity.Value!) : null;
     }
 
+    /// <summary>Every account (one query per 1,000 accounts), for the jobs that look at all users.</summary>
+    public async IAsyncEnumerable<Account> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        await foreach (var e in users.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {AccountRow}"), cancellationToken: cancellationToken))
+        {
+            yield return ToAccount(e);
+        }
+    }
+
     /// <summary>Creates the account and its index entry; if the address was taken meanwhile, returns that user's id.</summary>
     public async Task<string> CreateAsync(Account account, CancellationToken cancellationToken)
     {

@@ -117,6 +117,22 @@ public sealed class ConversationStore(JimpStorage storage)
         return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false);
     }
 
+    /// <summary>
+    /// The questions users asked from <paramref name="from"/> (included) to <paramref name="to"/> (excluded), across all
+    /// users: one filtered query over the table (a request per page of 1,000 matches), reading only the user id, the
+    /// text and the time.
+    /// </summary>
+    public async IAsyncEnumerable<(string UserId, string Text, DateTimeOffset CreatedAt)> UserMessagesAsync(
+        DateTimeOffset from, DateTimeOffset to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"Role eq {ChatTurn.User} and CreatedAt ge {from} and CreatedAt lt {to}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Text", "CreatedAt"], cancellationToken: cancellationToken))
+        {
+            yield return (e.PartitionKey, e.GetString("Text") ?? "", e.GetDateTimeOffset("CreatedAt") ?? default);
+        }
+    }
+
     /// <param name="newestId">The newest message already in the conversation, if any: the new one must sort before it.</param>
     public async Task<StoredMessage> AddUserMessageAsync(string userId, string conversationId, string text, string? newestId, DateTimeOffset now, CancellationToken cancellationToken)
     {

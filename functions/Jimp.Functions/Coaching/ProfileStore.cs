@@ -26,6 +26,19 @@ public sealed class ProfileStore(JimpStorage storage)
         return (Deserialize(found.Value!.GetString("Profile"))!, found.Value!.GetDateTimeOffset("UpdatedAt") ?? default);
     }
 
+    /// <summary>Every profile (one query per 1,000 profiles), for the jobs that look at all users.</summary>
+    public async IAsyncEnumerable<(string UserId, CoachProfile Profile)> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {Row}"), select: ["PartitionKey", "Profile"], cancellationToken: cancellationToken))
+        {
+            if (Deserialize(e.GetString("Profile")) is { } profile)
+            {
+                yield return (e.PartitionKey, profile);
+            }
+        }
+    }
+
     public async Task SaveAsync(string userId, CoachProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);

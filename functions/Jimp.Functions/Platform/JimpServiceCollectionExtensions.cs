@@ -1,5 +1,6 @@
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
+using Jimp.Functions.Insights;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Retention;
 using Jimp.Functions.Privacy;
@@ -33,6 +34,7 @@ public static class JimpServiceCollectionExtensions
         services.AddOptions<TrendsOptions>().BindConfiguration(TrendsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTrends();
         services.AddRetention();
+        services.AddInsights();
         return services;
     }
 }

@@ -60,6 +60,8 @@ public static class AuthorizationMatrix
         ["ExtendRequest"] = new("POST", $"/api/operator/requests/{UnknownUserId}/0000000000000000000unknown/extend", new { until = "2027-01-20T00:00:00Z", reason = "Matrix" }, 404),
         ["FlagMinor"] = new("POST", $"/api/operator/accounts/{UnknownUserId}/minor", OwnerStatus: 404),
         ["AnnouncePolicy"] = new("POST", "/api/operator/policy/9.9.9/announce", OwnerStatus: 404),
+        // Insights: the owner's read of the weekly aggregates
+        ["ReadInsights"] = new("GET", "/api/operator/insights"),
     };
 
     /// <summary>A well-formed user id that belongs to nobody.</summary>

@@ -116,6 +116,7 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["Accounts:VerificationsPerIpPerHour"] = "10000",
             ["Retention:HousekeepingSchedule"] = "0 15 * * * *",
             ["Retention:InactivitySchedule"] = "0 0 4 * * *",
+            ["Insights:Schedule"] = "0 45 4 * * 1",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:Grpc"] = "Warning",

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Jimp.Functions.Insights;
+
+public static class InsightsRegistration
+{
+    /// <summary>The weekly aggregate insights and the owner's read of them.</summary>
+    public static IServiceCollection AddInsights(this IServiceCollection services)
+    {
+        services.AddOptions<InsightsOptions>().BindConfiguration(InsightsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<InsightsStore>();
+        services.TryAddSingleton<InsightsService>();
+        return services;
+    }
+}

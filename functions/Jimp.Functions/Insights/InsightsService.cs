@@ -1,0 +1,212 @@
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Coaching;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Privacy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Jimp.Functions.Insights;
+
+/// <summary>What one run computed.</summary>
+public sealed record InsightsReport(IReadOnlyList<string> Weeks, int PublishedGroups, int SuppressedGroups);
+
+/// <summary>
+/// The weekly aggregate insights of the policy (section 4 b): per finished ISO week, how many people asked the
+/// coach something, per niche × experience level, and per topic category of their questions. Only people who
+/// neither objected nor are restricted, flagged as minors or being erased are counted; any group of fewer than
+/// <see cref="InsightsOptions.MinimumGroupSize"/> people is left out; the results hold category ids and numbers,
+/// never an id or a text. Questions are sorted into the offline coach's playbook topics in memory, the text is
+/// read and dropped. A run computes every finished week of the catch-up window not computed yet, so a missed
+/// run is caught up and a second run does nothing.
+/// </summary>
+public sealed partial class InsightsService(
+    AccountStore accounts,
+    ProfileStore profiles,
+    ConversationStore conversations,
+    RequestTracker requests,
+    KnowledgeBase knowledge,
+    InsightsStore store,
+    IOptions<InsightsOptions> options,
+    TimeProvider clock,
+    ILogger<InsightsService> logger)
+{
+    /// <summary>The category of a question that matches no playbook.</summary>
+    public const string OtherTopic = "other";
+
+    /// <summary>The topic categories, from the playbooks, plus <see cref="OtherTopic"/>.</summary>
+    public IReadOnlyList<string> Topics { get; } = knowledge.Entries.Select(e => e.Topic).Append(OtherTopic).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>The topic category of one question: the topic of the playbook that answers it best, or <see cref="OtherTopic"/>.</summary>
+    public string TopicOf(string question, string language) =>
+        knowledge.Search(question, language, max: 1) is [var best, ..] ? best.Entry.Topic : OtherTopic;
+
+    public async Task<InsightsReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var last = InsightWeek.LastCompleted(now);
+        var first = last.AddWeeks(1 - options.Value.CatchUpWeeks);
+        var computed = await store.ComputedWeeksAsync(first, cancellationToken);
+        var missing = InsightWeek.Range(first, last).Where(w => !computed.Contains(w.ToString())).ToList();
+        if (missing.Count == 0)
+        {
+            LogNothingToDo(logger, last.ToString());
+            return new InsightsReport([], 0, 0);
+        }
+
+        var people = await CountablePeopleAsync(cancellationToken);
+        var tallies = missing.ToDictionary(w => w, _ => new Dictionary<string, PersonWeek>(StringComparer.Ordinal));
+        await foreach (var (userId, text, createdAt) in conversations.UserMessagesAsync(missing[0].Start, missing[^1].End, cancellationToken))
+        {
+            if (!people.TryGetValue(userId, out var person) || !tallies.TryGetValue(InsightWeek.Of(createdAt), out var week))
+            {
+                continue; // left out, or a week computed already
+            }
+            if (!week.TryGetValue(userId, out var tally))
+            {
+                week[userId] = tally = new PersonWeek(person);
+            }
+            tally.Add(TopicOf(text, person.Language));
+        }
+
+        int published = 0, suppressed = 0;
+        foreach (var week in missing)
+        {
+            var result = Aggregate(week, tallies[week].Values, now);
+            await store.ReplaceWeekAsync(result, cancellationToken);
+            published += result.Groups.Count;
+            suppressed += result.SuppressedGroups;
+            LogWeek(logger, result.Week, result.Groups.Count, result.SuppressedGroups);
+        }
+        return new InsightsReport(missing.Select(w => w.ToString()).ToList(), published, suppressed);
+    }
+
+    /// <summary>The weeks from the query (default: the last 12 finished), as the operator reads them.</summary>
+    public async Task<IReadOnlyList<InsightWeekResult>> ReadAsync(IQueryCollection query, CancellationToken cancellationToken)
+    {
+        var (first, last) = ParseRange(query, clock.GetUtcNow());
+        return await store.ReadAsync(first, last, cancellationToken);
+    }
+
+    /// <summary><c>from</c> and <c>to</c> as ISO weeks (<c>2026-W48</c>), both optional, at most 106 weeks apart; every problem is a field error in one 400.</summary>
+    public static (InsightWeek First, InsightWeek Last) ParseRange(IQueryCollection query, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var last = InsightWeek.LastCompleted(now);
+        InsightWeek first = default;
+        string? to = query["to"];
+        if (!string.IsNullOrEmpty(to) && !InsightWeek.TryParse(to, out last))
+        {
+            errors["to"] = ["An ISO week such as 2026-W48."];
+        }
+        string? from = query["from"];
+        if (string.IsNullOrEmpty(from))
+        {
+            first = errors.Count == 0 ? last.AddWeeks(-11) : default;
+        }
+        else if (!InsightWeek.TryParse(from, out first))
+        {
+            errors["from"] = ["An ISO week such as 2026-W37."];
+        }
+        if (errors.Count == 0 && first.CompareTo(last) > 0)
+        {
+            errors["from"] = ["The first week comes after the last."];
+        }
+        else if (errors.Count == 0 && first.AddWeeks(106).CompareTo(last) < 0)
+        {
+            errors["from"] = ["At most 106 weeks at a time."];
+        }
+        foreach (var key in query.Keys.Where(k => k is not ("from" or "to")))
+        {
+            errors[key] = ["Unknown parameter."];
+        }
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors);
+        }
+        return (first, last);
+    }
+
+    /// <summary>Who may be counted: an account that did not object and is not restricted, flagged as a minor or being erased; with the profile's niches and level.</summary>
+    private async Task<Dictionary<string, Person>> CountablePeopleAsync(CancellationToken cancellationToken)
+    {
+        var people = new Dictionary<string, Person>(StringComparer.Ordinal);
+        await foreach (var account in accounts.ListAsync(cancellationToken))
+        {
+            if (!RightsService.ExcludedFromInsights(account))
+            {
+                people[account.UserId] = new Person([], null, account.Locale);
+            }
+        }
+        foreach (var request in await requests.ListOpenAsync(cancellationToken))
+        {
+            if (request.Type == RequestTypes.Erasure)
+            {
+                people.Remove(request.UserId);
+            }
+        }
+        await foreach (var (userId, profile) in profiles.ListAsync(cancellationToken))
+        {
+            if (people.ContainsKey(userId))
+            {
+                people[userId] = new Person(profile.Niches, profile.Experience, profile.Language);
+            }
+        }
+        return people;
+    }
+
+    private InsightWeekResult Aggregate(InsightWeek week, IEnumerable<PersonWeek> tallies, DateTimeOffset now)
+    {
+        var groups = new Dictionary<string, (InsightGroup Group, int Users, int Questions)>(StringComparer.Ordinal);
+        void Count(InsightGroup key, int questions)
+        {
+            var (group, users, total) = groups.GetValueOrDefault(key.RowKey, (key, 0, 0));
+            groups[key.RowKey] = (group, users + 1, total + questions);
+        }
+        foreach (var tally in tallies)
+        {
+            if (tally.Person.Level is { } level)
+            {
+                foreach (var niche in tally.Person.Niches.Distinct(StringComparer.Ordinal))
+                {
+                    Count(new InsightGroup(InsightKinds.NicheLevel, niche, level, null, 0, 0), tally.Questions);
+                }
+            }
+            foreach (var (topic, questions) in tally.Topics)
+            {
+                Count(new InsightGroup(InsightKinds.Topic, null, null, topic, 0, 0), questions);
+            }
+        }
+        var minimum = options.Value.MinimumGroupSize;
+        var kept = groups.Values.Where(g => g.Users >= minimum)
+            .Select(g => g.Group with { Users = g.Users, Questions = g.Questions })
+            .OrderBy(g => g.RowKey, StringComparer.Ordinal)
+            .ToList();
+        return new InsightWeekResult(week.ToString(), now, minimum, groups.Count - kept.Count, kept);
+    }
+
+    private sealed record Person(IReadOnlyList<string> Niches, string? Level, string Language);
+
+    /// <summary>One person's questions of one week, kept in memory during the run only.</summary>
+    private sealed class PersonWeek(Person person)
+    {
+        public Person Person { get; } = person;
+
+        public int Questions { get; private set; }
+
+        public Dictionary<string, int> Topics { get; } = new(StringComparer.Ordinal);
+
+        public void Add(string topic)
+        {
+            Questions++;
+            Topics[topic] = Topics.GetValueOrDefault(topic) + 1;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Insights: week {Week} computed, {Published} groups published, {Suppressed} under the minimum size suppressed")]
+    private static partial void LogWeek(ILogger logger, string week, int published, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Insights: every week up to {Week} is computed already")]
+    private static partial void LogNothingToDo(ILogger logger, string week);
+}
