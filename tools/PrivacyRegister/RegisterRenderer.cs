@@ -84,8 +84,11 @@ public static class RegisterRenderer
             Line();
         }
         Line("Aggregate statistics and service improvement (policy §4, legitimate interest, Art. 6(1)(f)) are computed");
-        Line("from the stores above; their results hold no personal data (`insights`, §7). Objectors, restricted users and");
-        Line("accounts flagged as minors are excluded.");
+        Line("weekly (`ComputeInsights`) from `users`, `profiles` and the questions in `conversations`: people per niche ×");
+        Line("experience level × ISO week and per topic category of their questions (the text is sorted into the coach's");
+        Line("playbook topics in memory and never stored). Groups of fewer than 10 people are suppressed; the results hold");
+        Line("category ids and counts only, no personal data (`insights`, §7). Objectors, restricted users, accounts flagged");
+        Line("as minors and accounts with an open erasure request are excluded.");
         Line();
 
         Line("## 3. Categories of data subjects and of personal data (Art. 30(1)(c))");

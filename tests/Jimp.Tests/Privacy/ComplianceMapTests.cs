@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Insights;
 using Jimp.Functions.Privacy;
 using Jimp.Functions.Retention;
 using Jimp.PrivacyRegister;
@@ -130,17 +131,19 @@ public sealed partial class ComplianceMapTests
 
         Says("extension", $"prolongé de **{InFrench(Deadlines.MaxExtensionMonths)} mois**");
 
-        // Inactivity (warning at 23 months, erasure at 24) has no option in code yet: the policy must say the
-        // same thing in §3 and §8, and the stores' declared retention (the register) must agree with it.
-        Says("inactivity", "ou après 24 mois sans connexion (e-mail d'avertissement à 23 mois)",
-            "ou après 24 mois sans connexion : e-mail d'avertissement à 23 mois, puis effacement à 24 mois");
+        var warning = retention.InactivityWarningMonths;
+        var erasure = retention.InactivityErasureMonths;
+        Says("inactivity", $"ou après {erasure} mois sans connexion (e-mail d'avertissement à {warning} mois)",
+            $"ou après {erasure} mois sans connexion : e-mail d'avertissement à {warning} mois, puis effacement à {erasure} mois");
         foreach (var store in RegisterRenderer.LoadStores().Where(s => s.Retention.Contains("without sign-in", StringComparison.Ordinal)))
         {
-            if (!store.Retention.Contains("24 months without sign-in", StringComparison.Ordinal))
+            if (!store.Retention.Contains($"{erasure} months without sign-in", StringComparison.Ordinal))
             {
-                problems.Add($"store {store.Name} declares \"{store.Retention}\", the policy says 24 months without sign-in");
+                problems.Add($"store {store.Name} declares \"{store.Retention}\", the policy says {erasure} months without sign-in");
             }
         }
+
+        Says("insights group size", $"tout groupe comptant **moins de {new InsightsOptions().MinimumGroupSize}** personnes est supprimé");
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
