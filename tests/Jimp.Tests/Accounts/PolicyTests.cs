@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jimp.Functions.Accounts;
 using Jimp.Functions.Privacy;
+using Jimp.Tests.Coaching;
 using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jimp.Tests.Accounts;
 
@@ -42,5 +46,50 @@ public sealed class PolicyTests
         Assert.Equal("3.0.0", docs.Upcoming(new DateOnly(2027, 1, 31))!.Version);
         Assert.Equal("3.0.0", docs.Current(new DateOnly(2027, 2, 1)).Version);
         Assert.Null(docs.Upcoming(new DateOnly(2027, 2, 1)));
+    }
+
+    [Fact]
+    public async Task Using_the_app_never_accepts_a_newer_policy_only_an_explicit_acceptance_does()
+    {
+        // The published versions, plus a 3.0.0 that takes effect on 10 December 2026.
+        var documents = PolicyDocuments.Embedded.Versions.SelectMany(v => v.ByLanguage.Values)
+            .Concat(new[] { "fr", "en" }.Select(l => PolicyDocuments.Parse($"---\nversion: 3.0.0\ndate: 2026-11-28\neffective: 2026-12-10\nmaterial: true\nlanguage: {l}\n---\nv3")))
+            .ToList();
+        await using var host = await JimpTestHost.StartAsync(o => o.Services = s =>
+        {
+            s.RemoveAll<PolicyDocuments>();
+            s.AddSingleton(new PolicyDocuments(documents));
+        });
+        using var user = await CoachingApiTests.OnboardedAsync(host);
+        var accounts = host.Services.GetRequiredService<AccountStore>();
+        var acceptedAt = (await accounts.GetAsync(user.UserId, default))!.AcceptedPolicyAt;
+        host.Clock.Advance(TimeSpan.FromDays(14)); // 3.0.0 is in effect
+
+        // A fortnight of use: reading, rectifying the profile, chatting, objecting.
+        var me = await user.GetJsonAsync("/api/me");
+        using (var profile = await user.SendAsync(HttpMethod.Put, "/api/me/profile", CoachingApiTests.FrenchProfile)) Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        var conversation = await CoachingApiTests.NewConversationAsync(user);
+        using (var turn = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{conversation}/messages", new { text = "c'est quoi un bon hook" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, turn.StatusCode);
+            await Sse.ReadAllAsync(turn);
+        }
+        using (var objection = await user.SendAsync(HttpMethod.Put, "/api/me/objection", new { insights = true })) Assert.Equal(HttpStatusCode.OK, objection.StatusCode);
+        me = await user.GetJsonAsync("/api/me");
+
+        Assert.Equal("2.0.0", me.GetProperty("acceptedPolicyVersion").GetString());
+        Assert.Equal("3.0.0", me.GetProperty("currentPolicyVersion").GetString());
+        Assert.True(me.GetProperty("newerPolicyAwaits").GetBoolean());
+        var account = (await accounts.GetAsync(user.UserId, default))!;
+        Assert.Equal(("2.0.0", acceptedAt), (account.AcceptedPolicyVersion, account.AcceptedPolicyAt));
+
+        // Signing in again while accepting 3.0.0 is what records the acceptance.
+        using (var link = await Users.RequestLinkAsync(host, new { email = user.Email, locale = "fr", ageConfirmed = true, acceptedPolicyVersion = "3.0.0" }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, link.StatusCode);
+        }
+        using (var verified = await Users.VerifyAsync(host, await Users.ReadTokenFromMailAsync(host, user.Email, expectedMails: 2))) Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        account = (await accounts.GetAsync(user.UserId, default))!;
+        Assert.Equal(("3.0.0", host.Clock.GetUtcNow()), (account.AcceptedPolicyVersion, account.AcceptedPolicyAt));
     }
 }

@@ -56,6 +56,14 @@ public sealed class ProbeFunctions(ProbeState state)
         return sum;
     }
 
+    /// <summary>Runs until the event <c>go</c> arrives: an instance that is still running for as long as a test needs.</summary>
+    [Function(nameof(ProbeWaitForGo))]
+    public static async Task<string> ProbeWaitForGo([OrchestrationTrigger] TaskOrchestrationContext context, string label)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return label + ":" + await context.WaitForExternalEvent<string>("go");
+    }
+
     [Function(nameof(ProbeActivity))]
     public int ProbeActivity([ActivityTrigger] int step) => state.Hit() + step * 0;
 
