@@ -148,6 +148,62 @@ public sealed partial class ComplianceMapTests
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
+    /// <summary>Where each store's data appears in the "Données" column of the policy's §3 table.</summary>
+    private static readonly Dictionary<string, string> PolicyWordsForStore = new(StringComparer.Ordinal)
+    {
+        ["users"] = "données de compte",
+        ["profiles"] = "profil",
+        ["conversations"] = "conversations",
+        ["sessions"] = "session",
+        ["signintokens"] = "lien de connexion",
+        ["emailindex"] = "e-mail",
+        ["consents"] = "registre des consentements",
+        ["requests"] = "demandes d'exercice de droits",
+        ["exportrecords"] = "fichier d'export",
+        ["exports"] = "fichier d'export",
+        ["securitylog{yyyyMM}"] = "journal de sécurité",
+        ["ratelimits"] = "compteurs anti-abus",
+    };
+
+    [Fact]
+    public void The_legal_basis_each_store_declares_is_the_one_the_policy_gives_its_purpose()
+    {
+        var policy = File.ReadAllText(RepositoryFiles.Path("docs", "privacy", "policy.fr.md"));
+        var section = policy[policy.IndexOf("## 3. ", StringComparison.Ordinal)..policy.IndexOf("## 4. ", StringComparison.Ordinal)];
+        var rows = section.Split('\n')
+            .Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| Finalité", StringComparison.Ordinal))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray())
+            .Select(c => (Data: c[1], Basis: PolicyArticle().Match(c[2]).Groups[1].Value))
+            .ToList();
+        Assert.True(rows.Count >= 4, "the §3 table was not found");
+        var problems = new List<string>();
+        foreach (var store in RegisterRenderer.LoadStores())
+        {
+            if (!PolicyWordsForStore.TryGetValue(store.Name, out var words))
+            {
+                problems.Add($"store {store.Name}: say in this test which words of the policy's §3 \"Données\" column describe it");
+                continue;
+            }
+            var declared = CodeArticle().Match(store.LegalBasis).Groups[1].Value;
+            var described = rows.Where(r => r.Data.Contains(words, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (described.Count == 0)
+            {
+                problems.Add($"store {store.Name}: no row of the policy's §3 table mentions \"{words}\"");
+            }
+            else if (!described.Any(r => r.Basis == declared))
+            {
+                problems.Add($"store {store.Name} declares Art. 6(1)({declared}); the policy's §3 rows that mention \"{words}\" say {string.Join(", ", described.Select(r => $"6.1.{r.Basis}"))}");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [GeneratedRegex(@"6\.1\.([a-f])")]
+    private static partial Regex PolicyArticle();
+
+    [GeneratedRegex(@"6\(1\)\(([a-f])\)")]
+    private static partial Regex CodeArticle();
+
     private static string Whole(double value, string what, List<string> problems)
     {
         if (value != Math.Floor(value)) problems.Add($"{what} is {value}, not a whole number the policy can state");
