@@ -62,36 +62,10 @@ public sealed class JimpTestHost : IAsyncDisposable
     public JimpStorage Storage => Services.GetRequiredService<JimpStorage>();
 
     /// <summary>Every entity of every table of this host (its prefix), as "table: key=value; ..." lines.</summary>
-    public async Task<IReadOnlyList<string>> ScanTablesAsync()
-    {
-        var lines = new List<string>();
-        var tables = Storage.TableService;
-        await foreach (var t in tables.QueryAsync(x => x.Name.CompareTo(Prefix) >= 0 && x.Name.CompareTo(Prefix + "{") < 0))
-        {
-            var client = tables.GetTableClient(t.Name);
-            await foreach (var e in client.QueryAsync<Azure.Data.Tables.TableEntity>())
-            {
-                lines.Add($"{t.Name}: PartitionKey={e.PartitionKey}; RowKey={e.RowKey}; " + string.Join("; ", e.Keys.Select(k => $"{k}={e[k]}")));
-            }
-        }
-        return lines;
-    }
+    public Task<IReadOnlyList<string>> ScanTablesAsync() => StorageScan.TablesAsync(Storage);
 
     /// <summary>Every blob of this host's containers, as "container/name: content" (text content only).</summary>
-    public async Task<IReadOnlyList<string>> ScanBlobsAsync()
-    {
-        var lines = new List<string>();
-        await foreach (var c in Storage.BlobService.GetBlobContainersAsync(prefix: Prefix))
-        {
-            var container = Storage.BlobService.GetBlobContainerClient(c.Name);
-            await foreach (var b in container.GetBlobsAsync())
-            {
-                var content = await container.GetBlobClient(b.Name).DownloadContentAsync();
-                lines.Add($"{c.Name}/{b.Name}: {content.Value.Content}");
-            }
-        }
-        return lines;
-    }
+    public Task<IReadOnlyList<string>> ScanBlobsAsync() => StorageScan.BlobsAsync(Storage);
 
     public static async Task<JimpTestHost> StartAsync(Action<JimpTestHostOptions>? configure = null)
     {

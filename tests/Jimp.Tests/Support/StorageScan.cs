@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Data.Tables;
 using Jimp.Functions.Platform.Storage;
 
@@ -9,6 +8,7 @@ public static class StorageScan
 {
     public static async Task<IReadOnlyList<string>> TableNamesAsync(JimpStorage storage)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         var names = new List<string>();
         await foreach (var table in storage.TableService.QueryAsync(t => t.Name.CompareTo(storage.Prefix) >= 0 && t.Name.CompareTo(storage.Prefix + "~") < 0))
         {
@@ -17,25 +17,37 @@ public static class StorageScan
         return names;
     }
 
-    public static async Task<IReadOnlyList<string>> EverythingAsync(JimpStorage storage)
+    /// <summary>Every entity of every table, as "table: PartitionKey=…; RowKey=…; Property=value; …" lines.</summary>
+    public static async Task<IReadOnlyList<string>> TablesAsync(JimpStorage storage)
     {
-        var texts = new List<string>();
+        var lines = new List<string>();
         foreach (var name in await TableNamesAsync(storage))
         {
             await foreach (var entity in storage.TableService.GetTableClient(name).QueryAsync<TableEntity>())
             {
-                texts.Add(name + ": " + string.Join("; ", entity.Select(kv => $"{kv.Key}={kv.Value}")));
+                lines.Add(name + ": " + string.Join("; ", entity.Select(kv => $"{kv.Key}={kv.Value}")));
             }
         }
+        return lines;
+    }
+
+    /// <summary>Every blob of every container, as "container/name: content" lines (content read as UTF-8 text).</summary>
+    public static async Task<IReadOnlyList<string>> BlobsAsync(JimpStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var lines = new List<string>();
         await foreach (var container in storage.BlobService.GetBlobContainersAsync(prefix: storage.Prefix))
         {
             var client = storage.BlobService.GetBlobContainerClient(container.Name);
             await foreach (var blob in client.GetBlobsAsync())
             {
                 var content = await client.GetBlobClient(blob.Name).DownloadContentAsync();
-                texts.Add(container.Name + "/" + blob.Name + ": " + Encoding.UTF8.GetString(content.Value.Content.ToArray()));
+                lines.Add(container.Name + "/" + blob.Name + ": " + content.Value.Content);
             }
         }
-        return texts;
+        return lines;
     }
+
+    public static async Task<IReadOnlyList<string>> EverythingAsync(JimpStorage storage) =>
+        [.. await TablesAsync(storage), .. await BlobsAsync(storage)];
 }

@@ -36,6 +36,19 @@ public sealed class TrendApiTests
     }
 
     [Fact]
+    public async Task A_signed_in_bad_query_is_a_400_problem_over_http_naming_each_field()
+    {
+        await using var host = await JimpTestHost.StartAsync();
+        using var user = await Users.SignUpAsync(host);
+        using var response = await user.GetAsync("/api/trends?country=XX&niche=astrology&user_id=1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(Problems.ContentType, response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["country", "niche", "user_id"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_valid_query_is_read_with_the_first_configured_period()
     {
         var query = TrendQueryParser.Parse(Query(("country", "FR"), ("niche", "beauty"), ("kind", "hashtags")), Options);
