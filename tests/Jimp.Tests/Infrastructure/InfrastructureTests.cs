@@ -268,6 +268,27 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Fact]
+    public void Every_timer_schedule_setting_is_set_in_azure_and_in_the_dev_host_with_the_same_valid_schedule()
+    {
+        var settings = AppSettings();
+        using var devHost = JsonDocument.Parse(File.ReadAllText(Path.Combine(Jimp.Tests.Support.TestAzurite.RepositoryRoot, "functions", "Jimp.DevHost", "appsettings.json")));
+        var timers = Jimp.DevHost.FunctionCatalog.Jimp.Where(f => f.Kind == Jimp.DevHost.TriggerKind.Timer).ToList();
+        Assert.NotEmpty(timers);
+        foreach (var timer in timers)
+        {
+            var setting = Regex.Match(timer.Timer!.Schedule, "^%(.+)%$");
+            Assert.True(setting.Success, $"{timer.Name}: the schedule comes from configuration (%Section:Setting%), not a literal");
+            var key = setting.Groups[1].Value;
+            var inAzure = settings.GetValueOrDefault(key.Replace(":", "__", StringComparison.Ordinal));
+            Assert.True(inAzure is not null, $"{timer.Name}: the app setting {key.Replace(":", "__", StringComparison.Ordinal)} is missing from Bicep (the function would not start in Azure)");
+            var local = key.Split(':').Aggregate((JsonElement?)devHost.RootElement, (e, part) => e is { } el && el.TryGetProperty(part, out var child) ? child : null);
+            Assert.True(local is not null, $"{timer.Name}: {key} is missing from the DevHost's appsettings.json");
+            Assert.Equal(local!.Value.GetString(), inAzure!.Trim('\''));
+            NCrontab.CrontabSchedule.Parse(local.Value.GetString()!, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = true });
+        }
+    }
+
+    [Fact]
     public void Smtp_password_is_a_key_vault_reference()
     {
         var password = AppSettings()["Email__Password"];
