@@ -158,31 +158,25 @@ public sealed partial class InsightsService(
 
     private InsightWeekResult Aggregate(InsightWeek week, IEnumerable<PersonWeek> tallies, DateTimeOffset now)
     {
-        var groups = new Dictionary<string, (InsightGroup Group, int Users, int Questions)>(StringComparer.Ordinal);
-        void Count(InsightGroup key, int questions)
-        {
-            var (group, users, total) = groups.GetValueOrDefault(key.RowKey, (key, 0, 0));
-            groups[key.RowKey] = (group, users + 1, total + questions);
-        }
+        var groups = new Dictionary<string, InsightGroup>(StringComparer.Ordinal);
+        void Count(InsightGroup person) =>
+            groups[person.RowKey] = groups.TryGetValue(person.RowKey, out var g) ? g with { Users = g.Users + 1, Questions = g.Questions + person.Questions } : person;
         foreach (var tally in tallies)
         {
             if (tally.Person.Level is { } level)
             {
                 foreach (var niche in tally.Person.Niches.Distinct(StringComparer.Ordinal))
                 {
-                    Count(new InsightGroup(InsightKinds.NicheLevel, niche, level, null, 0, 0), tally.Questions);
+                    Count(new InsightGroup(InsightKinds.NicheLevel, niche, level, null, 1, tally.Questions));
                 }
             }
             foreach (var (topic, questions) in tally.Topics)
             {
-                Count(new InsightGroup(InsightKinds.Topic, null, null, topic, 0, 0), questions);
+                Count(new InsightGroup(InsightKinds.Topic, null, null, topic, 1, questions));
             }
         }
         var minimum = options.Value.MinimumGroupSize;
-        var kept = groups.Values.Where(g => g.Users >= minimum)
-            .Select(g => g.Group with { Users = g.Users, Questions = g.Questions })
-            .OrderBy(g => g.RowKey, StringComparer.Ordinal)
-            .ToList();
+        var kept = groups.Values.Where(g => g.Users >= minimum).OrderBy(g => g.RowKey, StringComparer.Ordinal).ToList();
         return new InsightWeekResult(week.ToString(), now, minimum, groups.Count - kept.Count, kept);
     }
 

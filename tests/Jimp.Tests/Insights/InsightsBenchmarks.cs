@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
-using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Insights;
 using Jimp.Tests.Support;
@@ -66,16 +65,11 @@ public sealed class InsightsBenchmarks(ITestOutputHelper output)
     /// <summary>People in 12 niches × 3 levels, their account and profile, and one conversation of questions and answers each.</summary>
     private static async Task SeedAsync(JimpTestHost host, int people)
     {
-        var accounts = host.Services.GetRequiredService<AccountStore>();
-        var profiles = host.Services.GetRequiredService<ProfileStore>();
         var conversations = await host.Storage.TableAsync(ConversationStore.Table);
         string[] levels = ["beginner", "intermediate", "advanced"];
-        var at = host.Clock.GetUtcNow();
         await Parallel.ForEachAsync(Enumerable.Range(0, people), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, ct) =>
         {
-            var id = Guid.NewGuid().ToString("N");
-            await accounts.CreateAsync(new Account(id, $"bench-{id[..12]}@example.test", "fr", at, at, "2.0.0", at, at, false, false, false), ct);
-            await profiles.SaveAsync(id, new CoachProfile { Niches = [Niches.All[n % Niches.All.Count].Id], Goals = [], Experience = levels[n % 3] }, at, ct);
+            var id = await InsightsFixture.PersonAsync(host, Niches.All[n % Niches.All.Count].Id, levels[n % 3]);
             var actions = new List<TableTransactionAction>();
             for (var q = 0; q < QuestionsPerPerson; q++)
             {

@@ -234,10 +234,5 @@ public sealed class InsightsTests : IAsyncLifetime
         Assert.Contains(InsightsService.OtherTopic, insights.Topics);
     }
 
-    private async Task<HttpResponseMessage> OperatorAsync(string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("x-functions-key", JimpTestHost.FunctionKey);
-        return await host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> OperatorAsync(string path) => host.OperatorAsync(HttpMethod.Get, path);
 }

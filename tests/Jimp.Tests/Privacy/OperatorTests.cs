@@ -19,13 +19,7 @@ public sealed class OperatorTests : IAsyncLifetime
 
     private RequestTracker Tracker => host.Services.GetRequiredService<RequestTracker>();
 
-    private async Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body);
-        request.Headers.Add("x-functions-key", JimpTestHost.FunctionKey);
-        return await host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null) => host.OperatorAsync(method, path, body);
 
     private async Task<List<(string Event, string? Detail)>> SecurityEventsAsync(string? userId) =>
         (await host.Services.GetRequiredService<SecurityLog>().RecentAsync(userId ?? SecurityLog.Anonymous, 50, 1, default))

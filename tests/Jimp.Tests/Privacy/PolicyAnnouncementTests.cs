@@ -122,10 +122,5 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private async Task<HttpResponseMessage> OperatorAsync(string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        request.Headers.Add("x-functions-key", JimpTestHost.FunctionKey);
-        return await host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> OperatorAsync(string path) => host.OperatorAsync(HttpMethod.Post, path);
 }

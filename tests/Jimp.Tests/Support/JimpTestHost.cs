@@ -124,12 +124,19 @@ public sealed class JimpTestHost : IAsyncDisposable
         return new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>Calls an operator function (or <c>/admin/</c>) with the function key, as the owner does.</summary>
+    public async Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        request.Headers.Add("x-functions-key", FunctionKey);
+        return await Client.SendAsync(request);
+    }
+
     /// <summary>Runs a timer now, like <c>POST /admin/functions/{name}</c> on the Functions host.</summary>
     public async Task RunTimerAsync(string name)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/functions/{name}") { Content = JsonContent.Create(new { }) };
-        request.Headers.Add("x-functions-key", FunctionKey);
-        using var response = await Client.SendAsync(request);
+        using var response = await OperatorAsync(HttpMethod.Post, $"/admin/functions/{name}", new { });
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted,
             $"{name} answered {(int)response.StatusCode}: " + string.Join("\n", Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(3)));
     }
