@@ -66,6 +66,20 @@ if [ "$browser_status" -ne 0 ]; then
   status=1
 fi
 
+# The failures again, last, so that a log cut to its tail still names them.
+if [ "$failed" -gt 0 ]; then
+  echo "== failures"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    if command -v python3 >/dev/null; then
+      python3 scripts/trx-failures.py "$trx"
+    else
+      grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/FAILED \1/p'
+    fi
+  done
+  grep -E '^\s*not ok ' "$root/artifacts/browser-tests.log" | sed 's/^ */FAILED browser: /' || true
+fi
+
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test results found" >&2
   status=1

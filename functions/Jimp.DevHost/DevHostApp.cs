@@ -21,7 +21,9 @@ public static class DevHostApp
         functions ??= FunctionCatalog.Jimp;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            // Options are read and validated once at start, so nothing watches the appsettings files: each watcher is
+            // an inotify instance, and a test run with dozens of hosts alive at once reached the limit of 128.
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
             ContentRootPath = AppContext.BaseDirectory,
         });
         var port = Environment.GetEnvironmentVariable("JIMP_PORT") is { Length: > 0 } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : DefaultPort;

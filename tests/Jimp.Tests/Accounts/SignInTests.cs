@@ -20,8 +20,8 @@ public sealed class SignInTests : IAsyncLifetime
         using var link = await Users.RequestLinkAsync(host, Users.LinkBody(email, "fr"));
         Assert.Equal(HttpStatusCode.Accepted, link.StatusCode);
 
-        var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(email)}");
-        Assert.Equal(1, mails.GetArrayLength());
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, email, "", expected: 1));
+        var mails = await Mailbox.ReadAsync(host, email);
         Assert.Equal("Votre lien de connexion à JIMP", mails[0].GetProperty("subject").GetString());
         Assert.Contains("http://127.0.0.1:7071/#/verify?token=", mails[0].GetProperty("html").GetString(), StringComparison.Ordinal);
 
@@ -57,7 +57,7 @@ public sealed class SignInTests : IAsyncLifetime
     {
         using var first = await Users.SignUpAsync(host, locale: "en");
         using var link = await Users.RequestLinkAsync(host, Users.LinkBody(first.Email, "en"));
-        var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(first.Email)}");
+        var mails = await Mailbox.WaitForAsync(host, first.Email, "", count: 2);
         Assert.Equal("Your JIMP sign-in link", mails[0].GetProperty("subject").GetString());
         var token = await Users.ReadTokenFromMailAsync(host, first.Email, expectedMails: 2);
         using var verified = await Users.VerifyAsync(host, token);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Platform;
@@ -25,6 +26,15 @@ public sealed class DevHostTests : IAsyncLifetime
     });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public void No_appsettings_file_is_watched_so_many_hosts_do_not_exhaust_inotify()
+    {
+        var root = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        var files = root.Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.Contains(files, f => f.Source.Path == "appsettings.json");
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched"));
+    }
 
     [Fact]
     public void Route_table_equals_the_http_trigger_attributes_of_the_app()

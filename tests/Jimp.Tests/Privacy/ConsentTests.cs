@@ -7,43 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
-/// <summary>The e-mails the DevHost captured for one address, newest first.</summary>
-public static class PrivacyMail
-{
-    public static async Task<IReadOnlyList<JsonElement>> ReadAsync(JimpTestHost host, string to)
-    {
-        var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(to)}");
-        return mails.EnumerateArray().ToList();
-    }
-
-    /// <summary>The mails whose subject contains <paramref name="subject"/>, waiting until <paramref name="count"/> have arrived.</summary>
-    public static async Task<IReadOnlyList<JsonElement>> WaitForAsync(JimpTestHost host, string to, string subject, int count = 1)
-    {
-        IReadOnlyList<JsonElement> found = [];
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            found = (await ReadAsync(host, to)).Where(m => m.GetProperty("subject").GetString()!.Contains(subject, StringComparison.Ordinal)).ToList();
-            if (found.Count >= count) return found;
-            await Task.Delay(100);
-        }
-        return found;
-    }
-
-    /// <summary>Signs the user in again (another browser, or after the session expired): a new session of the same account.</summary>
-    public static async Task<UserClient> SignInAgainAsync(JimpTestHost host, UserClient user)
-    {
-        var before = (await ReadAsync(host, user.Email)).Count;
-        using (var link = await Users.RequestLinkAsync(host, Users.LinkBody(user.Email))) Assert.Equal(HttpStatusCode.Accepted, link.StatusCode);
-        var token = await Users.ReadTokenFromMailAsync(host, user.Email, expectedMails: before + 1);
-        using var verified = await Users.VerifyAsync(host, token);
-        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
-        return new UserClient(host, user.Email, Users.SessionCookie(verified)!, user.UserId);
-    }
-
-    public static async Task<int> CountAsync(JimpTestHost host, string to, string subject) =>
-        (await ReadAsync(host, to)).Count(m => m.GetProperty("subject").GetString()!.Contains(subject, StringComparison.Ordinal));
-}
-
 public sealed class ConsentTests : IAsyncLifetime
 {
     private JimpTestHost host = null!;
@@ -188,12 +151,11 @@ public sealed class ConsentTests : IAsyncLifetime
 
         using (await user.SendAsync(HttpMethod.Put, "/api/me/consents/marketing-emails", new { granted = true })) { }
         Assert.True(await mailer.SendAsync(user.UserId, Tips, default));
-        var sent = Assert.Single(await PrivacyMail.WaitForAsync(host, user.Email, "Trois idées de live"));
+        var sent = Assert.Single(await Mailbox.WaitForAsync(host, user.Email, "Trois idées de live"));
         Assert.Contains("#/privacy", sent.GetProperty("text").GetString(), StringComparison.Ordinal);
 
         using (await user.SendAsync(HttpMethod.Put, "/api/me/consents/marketing-emails", new { granted = false })) { }
         Assert.False(await mailer.SendAsync(user.UserId, Tips, default));
-        await Task.Delay(300);
-        Assert.Equal(1, await PrivacyMail.CountAsync(host, user.Email, "Trois idées de live"));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Trois idées de live", expected: 1));
     }
 }

@@ -64,15 +64,8 @@ public sealed class ExportTests : IAsyncLifetime
     {
         var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
         var exportId = await PrivacyFixture.ExportAndWaitAsync(host, user.Client);
-        JsonElement mails = default;
-        for (var i = 0; i < 50; i++)
-        {
-            mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(user.Email)}");
-            if (mails.EnumerateArray().Any(m => m.GetProperty("subject").GetString() == "Vos données JIMP sont prêtes")) break;
-            await Task.Delay(100);
-        }
-        var ready = mails.EnumerateArray().Where(m => m.GetProperty("subject").GetString() == "Vos données JIMP sont prêtes").ToList();
-        Assert.Single(ready);
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Vos données JIMP sont prêtes", expected: 1));
+        var ready = await Mailbox.WithSubjectAsync(host, user.Email, "Vos données JIMP sont prêtes");
         Assert.Contains($"#/privacy?export={exportId}", ready[0].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 

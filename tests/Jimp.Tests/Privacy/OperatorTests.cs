@@ -67,7 +67,7 @@ public sealed class OperatorTests : IAsyncLifetime
             Assert.Equal(until, body.GetProperty("request").GetProperty("extension").GetProperty("until").GetDateTimeOffset());
         }
 
-        var mail = Assert.Single(await PrivacyMail.WaitForAsync(host, user.Email, "Votre demande à JIMP nécessite plus de temps"));
+        var mail = Assert.Single(await Mailbox.WaitForAsync(host, user.Email, "Votre demande à JIMP nécessite plus de temps"));
         var text = mail.GetProperty("text").GetString()!;
         Assert.Contains("Beaucoup de données à rassembler", text, StringComparison.Ordinal);
         Assert.Contains(RightsEmails.Date(until, "fr"), text, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed class OperatorTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
         Assert.Null((await Tracker.FindAsync(user.UserId, request.Id, default))!.ExtendedUntil);
-        Assert.Equal(0, await PrivacyMail.CountAsync(host, user.Email, "Your JIMP request needs more time"));
+        Assert.Equal(0, await Mailbox.SettledCountAsync(host, user.Email, "Your JIMP request needs more time", expected: 0));
     }
 
     [Fact]

@@ -26,12 +26,6 @@ public sealed class FailFirstAttempt : IActivityFaults
 
 public sealed class OrchestrationResilienceTests
 {
-    private static async Task<int> CountMailsAsync(JimpTestHost host, string email, string subject)
-    {
-        var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(email)}");
-        return mails.EnumerateArray().Count(m => m.GetProperty("subject").GetString() == subject);
-    }
-
     [Fact]
     public async Task Each_export_activity_run_twice_gives_the_same_result_and_one_email()
     {
@@ -58,7 +52,7 @@ public sealed class OrchestrationResilienceTests
 
         await activities.SendExportReadyEmail(input);
         await activities.SendExportReadyEmail(input);
-        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Vos données JIMP sont prêtes"));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Vos données JIMP sont prêtes", expected: 1));
     }
 
     [Fact]
@@ -77,8 +71,7 @@ public sealed class OrchestrationResilienceTests
             Assert.Contains(data.RootElement.GetProperty("stores").GetProperty("conversations").EnumerateArray(),
                 r => r.TryGetProperty("text", out var t) && t.GetString() == user.MessageText);
         }
-        for (var i = 0; i < 50 && await CountMailsAsync(host, user.Email, "Vos données JIMP sont prêtes") == 0; i++) await Task.Delay(100);
-        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Vos données JIMP sont prêtes"));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Vos données JIMP sont prêtes", expected: 1));
     }
 
     [Fact]
@@ -97,7 +90,7 @@ public sealed class OrchestrationResilienceTests
         var everything = string.Join("\n", await host.ScanTablesAsync());
         Assert.DoesNotContain(user.UserId, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(user.Email, everything, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Votre compte JIMP est en cours de suppression"));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP est en cours de suppression", expected: 1));
     }
 
     [Fact]
@@ -115,7 +108,7 @@ public sealed class OrchestrationResilienceTests
 
         await activities.SendErasureConfirmation(input);
         await activities.SendErasureConfirmation(input);
-        Assert.Equal(1, await CountMailsAsync(host, user.Email, "Votre compte JIMP est en cours de suppression"));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP est en cours de suppression", expected: 1));
 
         var erased = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));
         var again = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));

@@ -47,11 +47,11 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
         Assert.Equal(3, result.Sent);
         foreach (var fr in new[] { alice, chloe })
         {
-            var mail = Assert.Single(await PrivacyMail.WaitForAsync(host, fr.Email, "La politique de confidentialité de JIMP change le 15 janvier 2027"));
+            var mail = Assert.Single(await Mailbox.WaitForAsync(host, fr.Email, "La politique de confidentialité de JIMP change le 15 janvier 2027"));
             Assert.Contains("Rien n'est accepté du simple fait de continuer", mail.GetProperty("text").GetString(), StringComparison.Ordinal);
             Assert.Contains("version=3.0.0", mail.GetProperty("text").GetString(), StringComparison.Ordinal);
         }
-        Assert.Single(await PrivacyMail.WaitForAsync(host, bob.Email, "JIMP's privacy policy changes on 15 January 2027"));
+        Assert.Single(await Mailbox.WaitForAsync(host, bob.Email, "JIMP's privacy policy changes on 15 January 2027"));
 
         var again = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 2);
         Assert.True(again.AlreadyAnnounced);
@@ -61,9 +61,8 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, viaOperator.StatusCode);
             Assert.True((await viaOperator.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadyAnnounced").GetBoolean());
         }
-        await Task.Delay(300);
-        Assert.Equal(1, await PrivacyMail.CountAsync(host, alice.Email, "La politique de confidentialité de JIMP change"));
-        Assert.Equal(1, await PrivacyMail.CountAsync(host, bob.Email, "JIMP's privacy policy changes"));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, alice.Email, "La politique de confidentialité de JIMP change", expected: 1));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, bob.Email, "JIMP's privacy policy changes", expected: 1));
     }
 
     [Fact]
@@ -80,10 +79,9 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
         var resumed = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 1);
 
         Assert.Equal(2, resumed.Sent);
-        await PrivacyMail.WaitForAsync(host, users[2].Email, "La politique de confidentialité de JIMP change");
         foreach (var user in users)
         {
-            Assert.Equal(1, await PrivacyMail.CountAsync(host, user.Email, "La politique de confidentialité de JIMP change"));
+            Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "La politique de confidentialité de JIMP change", expected: 1));
             user.Dispose();
         }
     }
@@ -99,8 +97,7 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.Conflict, viaOperator.StatusCode);
         }
-        await Task.Delay(300);
-        Assert.Equal(0, await PrivacyMail.CountAsync(host, user.Email, "politique de confidentialité"));
+        Assert.Equal(0, await Mailbox.SettledCountAsync(host, user.Email, "politique de confidentialité", expected: 0));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class RequestTrackerTests : IAsyncLifetime
         using (await user.SendAsync(HttpMethod.Put, "/api/me/objection", new { insights = true })) { }
         host.Clock.SetUtcNow(Utc(2027, 3, 15, 9));
         // The session of January has expired (30 days): a new sign-in, as the user would.
-        using var again = await PrivacyMail.SignInAgainAsync(host, user);
+        using var again = await Users.SignInAgainAsync(host, user);
         using (await again.SendAsync(HttpMethod.Put, "/api/me/restriction")) { }
 
         var items = (await again.GetJsonAsync("/api/me/requests")).GetProperty("items").EnumerateArray().ToList();

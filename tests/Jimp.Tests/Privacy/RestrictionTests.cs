@@ -74,7 +74,7 @@ public sealed class RestrictionTests : IAsyncLifetime
     {
         var (user, conversation) = await OnboardedAsync();
         using var _ = user;
-        using var phone = await PrivacyMail.SignInAgainAsync(host, user);
+        using var phone = await Users.SignInAgainAsync(host, user);
         Assert.Equal(HttpStatusCode.OK, await ChatAsync(phone, conversation));
 
         using (var put = await user.SendAsync(HttpMethod.Put, "/api/me/restriction"))
@@ -115,7 +115,7 @@ public sealed class RestrictionTests : IAsyncLifetime
         }
 
         Assert.True(restrictedWhenMailed);
-        var notice = Assert.Single(await PrivacyMail.WaitForAsync(host, user.Email, "JIMP will process your data again"));
+        var notice = Assert.Single(await Mailbox.WaitForAsync(host, user.Email, "JIMP will process your data again"));
         Assert.Contains("restrict processing again", notice.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.False((await user.GetJsonAsync("/api/me")).GetProperty("restricted").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, await ChatAsync(user, conversation));
@@ -129,7 +129,7 @@ public sealed class RestrictionTests : IAsyncLifetime
         using var __ = user;
         using (await user.SendAsync(HttpMethod.Put, "/api/me/restriction")) { }
         using (var lift = await user.SendAsync(HttpMethod.Delete, "/api/me/restriction")) Assert.Equal(HttpStatusCode.OK, lift.StatusCode);
-        var notice = Assert.Single(await PrivacyMail.WaitForAsync(host, user.Email, "JIMP va de nouveau traiter vos données"));
+        var notice = Assert.Single(await Mailbox.WaitForAsync(host, user.Email, "JIMP va de nouveau traiter vos données"));
         Assert.Contains("limitation du traitement", notice.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
@@ -165,6 +165,6 @@ public sealed class RestrictionTests : IAsyncLifetime
         using (await user.SendAsync(HttpMethod.Put, "/api/me/restriction")) { }
         using (await user.SendAsync(HttpMethod.Put, "/api/me/restriction")) { }
         Assert.Single(await RequestsAsync(user));
-        Assert.Equal(0, await PrivacyMail.CountAsync(host, user.Email, "JIMP va de nouveau traiter vos données"));
+        Assert.Equal(0, await Mailbox.SettledCountAsync(host, user.Email, "JIMP va de nouveau traiter vos données", expected: 0));
     }
 }

@@ -8,12 +8,6 @@ namespace Jimp.Tests.Retention;
 
 public sealed class InactivityTests
 {
-    private static async Task<int> MailsAsync(JimpTestHost host, string email, string subject)
-    {
-        var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(email)}");
-        return mails.EnumerateArray().Count(m => m.GetProperty("subject").GetString() == subject);
-    }
-
     [Fact]
     public async Task A_warning_at_23_months_an_erasure_at_24_and_a_restricted_user_untouched()
     {
@@ -24,17 +18,17 @@ public sealed class InactivityTests
 
         host.Clock.Advance(TimeSpan.FromDays(30 * 22));
         await host.RunTimerAsync("CheckInactiveAccounts");
-        Assert.Equal(0, await MailsAsync(host, idle.Email, "Votre compte JIMP va être supprimé"));
+        Assert.Equal(0, await Mailbox.SettledCountAsync(host, idle.Email, "Votre compte JIMP va être supprimé", expected: 0));
 
         host.Clock.Advance(TimeSpan.FromDays(30 * 1 + 15)); // now past 23 months
         await host.RunTimerAsync("CheckInactiveAccounts");
         await host.RunTimerAsync("CheckInactiveAccounts");
-        Assert.Equal(1, await MailsAsync(host, idle.Email, "Votre compte JIMP va être supprimé"));
-        Assert.Equal(0, await MailsAsync(host, restricted.Email, "Votre compte JIMP va être supprimé"));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, idle.Email, "Votre compte JIMP va être supprimé", expected: 1));
+        Assert.Equal(0, await Mailbox.SettledCountAsync(host, restricted.Email, "Votre compte JIMP va être supprimé", expected: 0));
 
         host.Clock.Advance(TimeSpan.FromDays(31)); // now past 24 months
         await host.RunTimerAsync("CheckInactiveAccounts");
-        for (var i = 0; i < 300 && (await host.ScanTablesAsync()).Any(l => l.Contains(idle.UserId, StringComparison.Ordinal)); i++) await Task.Delay(100);
+        await Eventually.ReadAsync(host.ScanTablesAsync, lines => !lines.Any(l => l.Contains(idle.UserId, StringComparison.Ordinal)));
 
         var everything = string.Join("\n", await host.ScanTablesAsync());
         Assert.DoesNotContain(idle.UserId, everything, StringComparison.Ordinal);
@@ -51,6 +45,6 @@ public sealed class InactivityTests
         using (var again = await Users.VerifyAsync(host, await Users.ReadTokenFromMailAsync(host, user.Email, expectedMails: 2))) Assert.Equal(HttpStatusCode.OK, again.StatusCode);
 
         await host.RunTimerAsync("CheckInactiveAccounts");
-        Assert.Equal(0, await MailsAsync(host, user.Email, "Votre compte JIMP va être supprimé"));
+        Assert.Equal(0, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP va être supprimé", expected: 0));
     }
 }

@@ -56,18 +56,9 @@ public static partial class Users
     /// <summary>The token of the newest link e-mailed to <paramref name="email"/>, read from the DevHost's mailbox.</summary>
     public static async Task<string> ReadTokenFromMailAsync(JimpTestHost host, string email, int expectedMails = 1)
     {
-        await TestSmtp.EnsureAsync();
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var mails = await host.Client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={Uri.EscapeDataString(email)}");
-            if (mails.GetArrayLength() >= expectedMails)
-            {
-                var text = mails[0].GetProperty("text").GetString()!;
-                return TokenInLink().Match(text).Groups[1].Value;
-            }
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException("No e-mail arrived.");
+        var mails = await Eventually.ReadAsync(() => Mailbox.ReadAsync(host, email), m => m.Count >= expectedMails);
+        if (mails.Count < expectedMails) throw new InvalidOperationException($"{mails.Count} of {expectedMails} e-mails arrived.");
+        return TokenInLink().Match(mails[0].GetProperty("text").GetString()!).Groups[1].Value;
     }
 
     public static async Task<HttpResponseMessage> VerifyAsync(JimpTestHost host, string token)
@@ -92,6 +83,17 @@ public static partial class Users
         var cookie = SessionCookie(verified) ?? throw new InvalidOperationException("No session cookie.");
         var body = await verified.Content.ReadFromJsonAsync<JsonElement>();
         return new UserClient(host, email, cookie, body.GetProperty("user").GetProperty("userId").GetString()!);
+    }
+
+    /// <summary>Signs the user in again (another browser, or after the session expired): a new session of the same account.</summary>
+    public static async Task<UserClient> SignInAgainAsync(JimpTestHost host, UserClient user)
+    {
+        var before = (await Mailbox.ReadAsync(host, user.Email)).Count;
+        using (var link = await RequestLinkAsync(host, LinkBody(user.Email))) Assert.Equal(HttpStatusCode.Accepted, link.StatusCode);
+        var token = await ReadTokenFromMailAsync(host, user.Email, expectedMails: before + 1);
+        using var verified = await VerifyAsync(host, token);
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        return new UserClient(host, user.Email, SessionCookie(verified)!, user.UserId);
     }
 
     /// <summary>The value of the jimp_session cookie a response set, if any.</summary>
