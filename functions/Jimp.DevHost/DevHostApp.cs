@@ -19,11 +19,14 @@ public static class DevHostApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<FunctionDescriptor>? functions = null)
     {
         functions ??= FunctionCatalog.Jimp;
+        // Options are read and validated once at start, so nothing needs to watch the appsettings files. Each watcher
+        // is an inotify instance (this app's host and the Durable Task engine's own host each made one), and a test run
+        // with dozens of hosts alive at once reached Linux's limit of 128. The engine builds its host itself, so the
+        // setting goes through the environment, where every .NET host reads it.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            // Options are read and validated once at start, so nothing watches the appsettings files: each watcher is
-            // an inotify instance, and a test run with dozens of hosts alive at once reached the limit of 128.
-            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+            Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
         var port = Environment.GetEnvironmentVariable("JIMP_PORT") is { Length: > 0 } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : DefaultPort;

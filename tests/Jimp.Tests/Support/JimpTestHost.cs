@@ -31,6 +31,9 @@ public sealed class JimpTestHostOptions
 public sealed class JimpTestHost : IAsyncDisposable
 {
     public const string PublicBaseUrl = "http://127.0.0.1:7071";
+
+    /// <summary>Azurite's well-known development account.</summary>
+    public const string StorageConnectionString = "UseDevelopmentStorage=true";
     public const string FunctionKey = "test-function-key";
 
     private JimpTestHost(WebApplication app, Uri address, string prefix, FakeTimeProvider clock, CapturedLogs logs)
@@ -78,7 +81,7 @@ public sealed class JimpTestHost : IAsyncDisposable
         var logs = new CapturedLogs();
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Storage:ConnectionString"] = StorageConnectionString,
             ["Storage:Prefix"] = prefix,
             ["App:PublicBaseUrl"] = PublicBaseUrl,
             ["DevHost:StartAzurite"] = "false",
