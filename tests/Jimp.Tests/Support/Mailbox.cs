@@ -5,8 +5,8 @@ namespace Jimp.Tests.Support;
 
 /// <summary>
 /// The e-mails the SMTP dev server captured for one address, newest first, read through the DevHost's
-/// <c>/dev/mailbox</c>. smtp4dev stores a message a moment after it accepted it, so a test that expects a mail
-/// waits for it, and a test that counts mails waits for the count to settle.
+/// <c>/dev/mailbox</c>. Nothing promises that smtp4dev lists a message the instant the SMTP exchange ends, and CI
+/// runs on a loaded machine: a test that expects a mail waits for it, and a test that counts mails lets the count settle.
 /// </summary>
 public static class Mailbox
 {
