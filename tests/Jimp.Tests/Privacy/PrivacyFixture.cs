@@ -35,6 +35,7 @@ public static class PrivacyFixture
         return new FixtureUser(user, conversation, text);
     }
 
+    /// <summary>Starts an export and returns its id once its orchestration has finished and the export is ready.</summary>
     public static async Task<string> ExportAndWaitAsync(JimpTestHost host, UserClient user)
     {
         using var started = await user.SendAsync(HttpMethod.Post, "/api/me/exports");
@@ -42,23 +43,11 @@ public static class PrivacyFixture
         var exportId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("exportId").GetString()!;
         // Wait on the orchestration itself rather than polling the API: benchmarks count the export's storage
         // requests, and polling, longer on a loaded machine, would add to them.
-        var client = host.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
-        var instanceId = Jimp.Functions.Privacy.ExportOrchestration.InstanceIdFor(exportId);
-        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            try
-            {
-                await client.WaitForInstanceCompletionAsync(instanceId, patience.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        var state = await host.WaitForOrchestrationAsync(Jimp.Functions.Privacy.ExportOrchestration.InstanceIdFor(exportId));
         var list = await user.GetJsonAsync("/api/me/exports");
         var status = list.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("id").GetString() == exportId).GetProperty("status").GetString();
         if (status == "ready") return exportId;
-        var state = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-        throw new TimeoutException($"The export is {status} ({state?.RuntimeStatus}: {state?.FailureDetails?.ErrorMessage}). " + string.Join("\n", host.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal)).Take(5)));
+        throw new InvalidOperationException($"The export is {status} ({state.RuntimeStatus}: {state.FailureDetails?.ErrorMessage}). {host.Troubles()}");
     }
 
     public static async Task<ZipArchive> DownloadAsync(UserClient user, string exportId)
@@ -75,19 +64,22 @@ public static class PrivacyFixture
         // Read through a client of its own, outside the app's request counter: benchmarks count the erasure's requests,
         // and this polling, longer on a loaded machine, is not part of them.
         var tombstones = new TableClient(JimpTestHost.StorageConnectionString, host.Storage.TableName("tombstones"));
-        for (var i = 0; i < 300; i++)
-        {
-            try
+        var completed = await Eventually.ReadAsync(
+            async () =>
             {
-                var t = await tombstones.GetEntityIfExistsAsync<TableEntity>("erasure", requestId);
-                if (t.HasValue && t.Value!.GetString("Status") == "completed") return;
-            }
-            catch (Azure.RequestFailedException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The erasure did not finish. " + string.Join("\n", host.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal)).Take(5)));
+                try
+                {
+                    var t = await tombstones.GetEntityIfExistsAsync<TableEntity>("erasure", requestId);
+                    return t.HasValue && t.Value!.GetString("Status") == "completed";
+                }
+                catch (Azure.RequestFailedException)
+                {
+                    return false; // the table is not there yet
+                }
+            },
+            done => done,
+            TimeSpan.FromSeconds(60));
+        if (!completed) throw new TimeoutException($"The erasure did not finish. {host.Troubles()}");
     }
 
     public static JimpStorage Storage(this JimpTestHost host) => host.Services.GetRequiredService<JimpStorage>();

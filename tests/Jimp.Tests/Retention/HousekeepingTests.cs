@@ -27,10 +27,7 @@ public sealed class HousekeepingTests
         using var erasure = await user.Client.SendAsync(HttpMethod.Post, "/api/me/erasure", new { confirm = user.Email });
         var requestId = (await erasure.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
         var durable = host.Services.GetRequiredService<DurableTaskClient>();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await durable.WaitForInstanceCompletionAsync(ErasureOrchestration.InstanceIdFor(requestId), timeout.Token);
-        }
+        await host.WaitForOrchestrationAsync(ErasureOrchestration.InstanceIdFor(requestId));
 
         var client = new PurgeRecordingClient(durable);
         var housekeeping = host.Services.GetRequiredService<Housekeeping>();
@@ -72,10 +69,7 @@ public sealed class HousekeepingTests
         Assert.Equal([running], (await queue.QueryAsync<TableEntity>().ToListAsync()).Select(e => e.RowKey));
 
         await durable.RaiseEventAsync(running, "go", "now");
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await durable.WaitForInstanceCompletionAsync(running, timeout.Token);
-        }
+        await host.WaitForOrchestrationAsync(running);
         await housekeeping.RunAsync(client, default);
         Assert.Equal([running], client.PurgedInstances);
         Assert.Empty(await queue.QueryAsync<TableEntity>().ToListAsync());

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -142,6 +143,26 @@ public sealed class JimpTestHost : IAsyncDisposable
         using var response = await OperatorAsync(HttpMethod.Post, $"/admin/functions/{name}", new { });
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted,
             $"{name} answered {(int)response.StatusCode}: " + string.Join("\n", Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(3)));
+    }
+
+    /// <summary>The host's first errors and warnings, to explain a test's failure.</summary>
+    public string Troubles() =>
+        string.Join("\n", Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal)).Take(5));
+
+    /// <summary>Waits for an orchestration to finish, 60 s at most (CI shares 2 cores), and returns its final state.</summary>
+    public async Task<OrchestrationMetadata> WaitForOrchestrationAsync(string instanceId)
+    {
+        var durable = Services.GetRequiredService<DurableTaskClient>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            return await durable.WaitForInstanceCompletionAsync(instanceId, patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            var state = await durable.GetInstanceAsync(instanceId);
+            throw new TimeoutException($"{instanceId} did not finish in 60 s ({state?.RuntimeStatus}). {Troubles()}");
+        }
     }
 
     public async ValueTask DisposeAsync()
