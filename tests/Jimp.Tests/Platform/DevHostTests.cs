@@ -34,7 +34,9 @@ public sealed class DevHostTests : IAsyncLifetime
         await using (var first = await JimpTestHost.StartAsync())
         await using (var second = await JimpTestHost.StartAsync())
         {
-            Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/api/health")).StatusCode);
+            // Both serve (the policy, which needs no storage: health's 3-second storage probe can time out on a loaded machine).
+            Assert.Equal(HttpStatusCode.OK, (await first.Client.GetAsync("/api/policy")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/api/policy")).StatusCode);
             Assert.Equal(before, InotifyInstances()); // the app's host and the Durable Task engine's host each watched appsettings files
         }
         var root = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
