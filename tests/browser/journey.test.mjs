@@ -79,6 +79,7 @@ describe('journey of one creator (real API)', () => {
     assert.equal(policy.status, 200, 'GET /api/policy: the accounts API must be in this build');
     const link = await requestLink();
     await page.goto(link);
+    await page.getByTestId('verify-continue').click();
     await page.waitForURL(/#\/onboarding$/, { timeout: 15000 });
     const cookies = await context.cookies();
     assert.deepEqual(cookies.map((c) => c.name), [STORAGE_KEYS.cookies[0]]);
@@ -94,6 +95,26 @@ describe('journey of one creator (real API)', () => {
     const profile = await api('/api/me/profile');
     assert.equal(profile.status, 200);
     assert.deepEqual(profile.json.niches, ['beauty']);
+  });
+
+  step('another account\'s link opened in this signed-in browser asks before switching (login CSRF)', async () => {
+    const other = `other-${Date.now()}-${process.pid}@example.com`;
+    const since = Date.now() - 1000;
+    const current = (await (await fetch(`${BASE_URL}/api/policy`)).json()).current;
+    const asked = await fetch(`${BASE_URL}/api/auth/link`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: BASE_URL },
+      body: JSON.stringify({ email: other, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: current }),
+    });
+    assert.equal(asked.status, 202);
+    await page.goto(await signInLinkFor(other, { after: since }));
+    await page.getByTestId('verify-signed-in-as').filter({ hasText: email }).waitFor();
+    await page.getByTestId('verify-continue').click();
+    await page.getByTestId('verify-switch').waitFor();
+    assert.equal((await api('/api/me')).json.email, email, 'still signed in to the same account');
+    await page.getByTestId('verify-stay').click();
+    await page.waitForURL(/#\/chat$/);
+    assert.equal((await api('/api/me')).json.email, email);
   });
 
   step('chats with the offline coach: the answer streams in and the offline badge shows', async () => {
@@ -140,6 +161,7 @@ describe('journey of one creator (real API)', () => {
     await page.waitForTimeout(2000);
     const link = await requestLink();
     await page.goto(link);
+    await page.getByTestId('verify-continue').click();
     await page.waitForURL(/#\/onboarding$/, { timeout: 15000 });
     assert.equal((await api('/api/me/profile')).status, 404);
     const conversations = await api('/api/conversations');

@@ -220,7 +220,9 @@ export async function mockApi(target, state = fakeState()) {
       return json(202, { status: 'sent', message: 'ok' });
     }
     if (p === 'auth/verify') {
-      if (body?.token === 'good') {
+      // Another account's link while signed in: refused until the person confirms (login CSRF).
+      if (body?.token === 'other' && state.signedIn && !body?.replaceSession) return problem(409, 'session-conflict');
+      if (body?.token === 'good' || body?.token === 'other') {
         state.signedIn = true;
         return json(200, { outcome: 'signed-in', user: user() });
       }

@@ -75,15 +75,44 @@ describe('interface (fake API)', () => {
   test('the link landing explains expired, used and invalid links, and a good one signs in', async () => {
     for (const [token, code] of [['old', 'token-expired'], ['used', 'token-used'], ['nope', 'token-invalid']]) {
       const { context, page } = await open(`#/verify?token=${token}`, { state: fakeState({ signedIn: false }) });
+      await page.getByTestId('verify-continue').click();
       const box = page.getByTestId('verify-error');
       await box.waitFor();
       assert.equal(await box.getAttribute('data-code'), code);
       await context.close();
     }
     const { context, page, state } = await open('#/verify?token=good', { state: fakeState({ signedIn: false, profile: null }) });
+    await page.getByTestId('verify-continue').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(state.requestsSeen.filter((r) => r.path === '/api/auth/verify').length, 0, 'the page never posts the token by itself');
+    await page.getByTestId('verify-continue').click();
     await page.waitForURL(/#\/onboarding$/);
     assert.equal(state.requestsSeen.filter((r) => r.path === '/api/auth/verify' && r.method === 'POST').length, 1);
     await context.close();
+  });
+
+  test('a signed-in browser opening another account\'s link is told who is signed in and asked (login CSRF)', async () => {
+    for (const choice of ['stay', 'switch']) {
+      const { context, page, state } = await open('#/verify?token=other', { state: fakeState({ signedIn: true }) });
+      await page.getByTestId('verify-signed-in-as').filter({ hasText: 'lea@example.com' }).waitFor();
+      await page.waitForTimeout(300);
+      const posts = () => state.requestsSeen.filter((r) => r.path === '/api/auth/verify' && r.method === 'POST');
+      assert.equal(posts().length, 0, 'nothing is posted without a click');
+      await page.getByTestId('verify-continue').click();
+      await page.getByTestId('verify-switch').waitFor();
+      assert.match(await page.locator('main').innerText(), /lea@example\.com/);
+      assert.deepEqual(posts().map((r) => r.body), [{ token: 'other' }]);
+      if (choice === 'stay') {
+        await page.getByTestId('verify-stay').click();
+        await page.waitForURL(/#\/chat$/);
+        assert.equal(posts().length, 1);
+      } else {
+        await page.getByTestId('verify-switch').click();
+        await page.waitForURL(/#\/chat$/);
+        assert.deepEqual(posts().map((r) => r.body), [{ token: 'other' }, { token: 'other', replaceSession: true }]);
+      }
+      await context.close();
+    }
   });
 
   test('onboarding caps niches at 3, asks the commission target only for that goal, and shows field errors', async () => {
@@ -225,6 +254,7 @@ describe('interface (fake API)', () => {
           if (lang === 'en' && state.profile) state.profile.language = 'en';
           if (lang === 'en') state.messages.c1[1].text = state.answer.en;
           const { context, page } = await open(hash, { state, lang, viewport });
+          if (name === 'verify-expired') await page.getByTestId('verify-continue').click();
           await page.locator('main h1').first().waitFor();
           await page.waitForFunction(() => !document.querySelector('.loading'));
           await page.waitForTimeout(150);

@@ -22,6 +22,13 @@ public static class AccountEmails
             "Bonjour,", "Une personne connectée à JIMP a demandé à utiliser cette adresse pour son compte. Pour confirmer, ouvrez :", link, "Confirmer cette adresse",
             $"Le lien fonctionne une seule fois, pendant {lifetime.TotalMinutes:0} minutes. Si ce n'était pas vous, ignorez cet e-mail : rien ne change.");
 
+    /// <summary>Sent instead of a confirmation link when the address asked for already has an account.</summary>
+    public static EmailMessage AddressInUseNotice(string to, string locale) => locale == "en"
+        ? Notice(to, "Someone tried to use your e-mail address on JIMP", "Hello,",
+            "Someone signed in to JIMP asked to move their account to this address, which already belongs to a JIMP account. Nothing was changed and your account is untouched. If it was you, sign in with this address instead.")
+        : Notice(to, "Quelqu'un a essayé d'utiliser votre adresse e-mail sur JIMP", "Bonjour,",
+            "Une personne connectée à JIMP a demandé à déplacer son compte vers cette adresse, qui appartient déjà à un compte JIMP. Rien n'a été modifié et votre compte est intact. Si c'était vous, connectez-vous plutôt avec cette adresse.");
+
     /// <summary>A notice with no link (e.g. the address changed, the account was erased).</summary>
     public static EmailMessage Notice(string to, string subject, string greeting, string body) =>
         new(to, subject, $"{greeting}\n\n{body}\n\n— JIMP",

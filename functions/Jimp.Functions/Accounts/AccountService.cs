@@ -15,7 +15,12 @@ public sealed record LinkRequest(
     bool AgeConfirmed,
     string? AcceptedPolicyVersion);
 
-public sealed record VerifyRequest([property: Required, StringLength(64, MinimumLength = 20)] string? Token);
+/// <param name="Token">The token from the e-mailed link.</param>
+/// <param name="ReplaceSession">
+/// Set once the person has confirmed, on a page that showed who is signed in, that this link may sign this
+/// browser out of another account. Without it such a sign-in is refused (409 <c>session-conflict</c>).
+/// </param>
+public sealed record VerifyRequest([property: Required, StringLength(64, MinimumLength = 20)] string? Token, bool ReplaceSession = false);
 
 public sealed record EmailChangeRequest([property: Required(ErrorMessage = "Enter the new e-mail address.")] string? NewEmail);
 
@@ -93,13 +98,26 @@ public sealed class AccountService(
     }
 
     /// <summary>Uses a link's token: signs in (creating the account on first use) or confirms a new address.</summary>
-    public async Task<(VerifyOutcome Outcome, UserSummary User)> VerifyAsync(string token, HttpRequest request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Login CSRF: someone's own sign-in link, opened in a victim's browser, must not silently move the victim
+    /// into that account (the victim's next chats would be stored there). A sign-in link for another account than
+    /// the browser's current session is refused, unused, until the person confirms (<paramref name="replaceSession"/>);
+    /// the web app asks, showing who is signed in, and posts only on a click.
+    /// </remarks>
+    public async Task<(VerifyOutcome Outcome, UserSummary User)> VerifyAsync(string token, bool replaceSession, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         auth.RequireSameOrigin(request);
         var client = ClientInfo.From(request);
         await rateLimits.HitAsync("verify-ip:" + ClientInfo.ClientIp(request), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
         var now = clock.GetUtcNow();
+        var current = await auth.FindUserAsync(request, cancellationToken);
+        if (current is not null && !replaceSession && await tokens.PeekAsync(token, now, cancellationToken) is { Purpose: TokenPurpose.SignIn } peeked
+            && (peeked.UserId ?? await accounts.FindUserIdByEmailAsync(peeked.Email, cancellationToken)) != current.UserId)
+        {
+            throw new ProblemException(409, "Signed in to another account.",
+                "This browser is signed in to another JIMP account. Confirm that you want to sign out of it and use this link.") { Code = "session-conflict" };
+        }
         var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken);
         if (check != TokenCheck.Valid)
         {
@@ -117,13 +135,14 @@ public sealed class AccountService(
         }
 
         var userId = link.UserId ?? await accounts.FindUserIdByEmailAsync(link.Email, cancellationToken);
-        Account account;
-        if (userId is null)
+        var account = userId is null ? null : await accounts.GetAsync(userId, cancellationToken);
+        if (account is null)
         {
-            account = new Account(Secrets.NewId(), link.Email, link.Locale, now, now, link.PolicyVersion, now, now, false, false, false);
-            userId = await accounts.CreateAsync(account, cancellationToken);
+            // A new address, or a link or index entry whose account no longer exists (erased, or orphaned by a crash).
+            userId = await accounts.CreateAsync(new Account(Secrets.NewId(), link.Email, link.Locale, now, now, link.PolicyVersion, now, now, false, false, false), cancellationToken);
+            account = await accounts.GetAsync(userId, cancellationToken) ?? throw AccountBeingErased();
         }
-        account = await accounts.GetAsync(userId, cancellationToken) ?? throw ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid");
+        if (account.ErasingSince is not null) throw AccountBeingErased();
         // Signing in with a newer accepted version records that explicit acceptance; nothing is accepted by use alone.
         account = account with
         {
@@ -131,10 +150,19 @@ public sealed class AccountService(
             AcceptedPolicyVersion = IsNewer(link.PolicyVersion, account.AcceptedPolicyVersion) ? link.PolicyVersion : account.AcceptedPolicyVersion,
             AcceptedPolicyAt = IsNewer(link.PolicyVersion, account.AcceptedPolicyVersion) ? now : account.AcceptedPolicyAt,
         };
-        await accounts.UpdateAsync(account, cancellationToken);
+        if (!await accounts.UpdateAsync(account, cancellationToken)) throw AccountBeingErased();
         var expiresAt = now + options.Value.SessionLifetime;
         var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken));
         var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
+        // An erasure marks the account before it deletes the sessions: one that started before this session existed
+        // shows here, and this session ends with it; one that starts later deletes this session itself.
+        if ((await accounts.GetAsync(account.UserId, cancellationToken))?.ErasingSince is not null)
+        {
+            await sessions.RevokeAsync(account.UserId, Secrets.Hash(cookie[(cookie.IndexOf('.', StringComparison.Ordinal) + 1)..]), cancellationToken);
+            throw AccountBeingErased();
+        }
+        // The new cookie replaces the browser's session: the one it replaces ends here, it is not left live.
+        if (current is not null) await sessions.RevokeAsync(current.UserId, current.SessionKey, cancellationToken);
         auth.SetCookie(request.HttpContext.Response, cookie, expiresAt);
         await securityLog.WriteAsync(SecurityEvents.SignInSucceeded, account.UserId, client, cancellationToken: cancellationToken);
         return (VerifyOutcome.SignedIn, Summarise(account));
@@ -168,33 +196,47 @@ public sealed class AccountService(
     }
 
     /// <summary>Sends a confirmation link to the new address; the change happens only when it is followed.</summary>
+    /// <remarks>
+    /// Whether or not the new address already has an account, the work is the same (a link is stored, one
+    /// e-mail is sent, the same answer is returned): an address that has an account gets a notice that someone
+    /// tried to use it, without the link. Limits of its own, per session, per account and per target address,
+    /// keep this from mailing any number of addresses, and never touch the target's sign-in links.
+    /// </remarks>
     public async Task RequestEmailChangeAsync(SignedInUser user, EmailChangeRequest body, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(body);
         var address = ValidateEmail(body.NewEmail, "newEmail");
         var client = ClientInfo.From(request);
-        await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
         if (AccountStore.NormaliseEmail(address) == account.Email)
         {
             throw RequestValidationException.For("newEmail", "This is already your address.");
         }
+        await rateLimits.HitAsync("change-session:" + user.SessionKey, options.Value.EmailChangesPerSessionPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync(RateLimits.AccountKey(user.UserId), options.Value.EmailChangesPerAccountPerDay, TimeSpan.FromDays(1), cancellationToken);
+        await rateLimits.HitAsync(RateLimits.EmailChangeTargetKey(address), options.Value.EmailChangesPerTargetPerHour, Hour, cancellationToken);
         await securityLog.WriteAsync(SecurityEvents.EmailChangeRequested, user.UserId, client, cancellationToken: cancellationToken);
-        // An address that already has an account gets no link; the answer is the same either way.
-        if (await accounts.FindUserIdByEmailAsync(address, cancellationToken) is not null) return;
+        var taken = await accounts.FindUserIdByEmailAsync(address, cancellationToken) is not null;
         var lifetime = options.Value.SignInLinkLifetime;
+        // Stored in both cases, so both cost the same; a link never sent expires unused (and could not take the address).
         var token = await tokens.CreateAsync(TokenPurpose.EmailChange, address, user.UserId, account.Locale, account.AcceptedPolicyVersion, clock.GetUtcNow() + lifetime, cancellationToken);
-        await email.SendAsync(AccountEmails.EmailChangeLink(address, account.Locale, Link("verify", token), lifetime), cancellationToken);
+        await email.SendAsync(taken
+            ? AccountEmails.AddressInUseNotice(address, account.Locale)
+            : AccountEmails.EmailChangeLink(address, account.Locale, Link("verify", token), lifetime), cancellationToken);
     }
 
     private async Task<UserSummary> CompleteEmailChangeAsync(SignInToken link, ClientInfo client, CancellationToken cancellationToken)
     {
         var account = await accounts.GetAsync(link.UserId!, cancellationToken) ?? throw ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid");
+        if (account.ErasingSince is not null) throw AccountBeingErased();
         var oldAddress = account.Email;
-        if (!await accounts.ChangeEmailAsync(account, link.Email, cancellationToken))
+        switch (await accounts.ChangeEmailAsync(account, link.Email, clock.GetUtcNow(), cancellationToken))
         {
-            throw new ProblemException(409, "Address already in use.", "This address already belongs to another JIMP account.") { Code = "email-taken" };
+            case EmailChange.Taken:
+                throw new ProblemException(409, "Address already in use.", "This address already belongs to another JIMP account.") { Code = "email-taken" };
+            case EmailChange.AccountGone:
+                throw AccountBeingErased();
         }
         await securityLog.WriteAsync(SecurityEvents.EmailChanged, account.UserId, client, cancellationToken: cancellationToken);
         await email.SendAsync(account.Locale == "en"
@@ -215,6 +257,9 @@ public sealed class AccountService(
             upcoming is null ? null : new UpcomingPolicy(upcoming.Version, upcoming.Effective, upcoming.Material),
             account.Restricted, account.ObjectsToInsights);
     }
+
+    private static ProblemException AccountBeingErased() =>
+        new(409, "Account being deleted.", "This JIMP account is being deleted. Once it is done, you can sign up again with the same address.") { Code = "account-erasing" };
 
     private Uri Link(string page, string token) => new($"{app.Value.PublicBaseUrl.TrimEnd('/')}/#/{page}?token={token}");
 

@@ -17,12 +17,20 @@ public sealed record Account(
     DateTimeOffset LastSignInAt,
     bool Restricted,
     bool ObjectsToInsights,
-    bool IsMinorFlagged);
+    bool IsMinorFlagged,
+    DateTimeOffset? ErasingSince = null);
 
 /// <summary>
 /// The <c>users</c> table (one entity per user, partition = user id) and the <c>emailindex</c> table (one
 /// entity per address, keyed by the SHA-256 of the normalised address, pointing at the user id).
 /// </summary>
+public enum EmailChange
+{
+    Changed,
+    Taken,
+    AccountGone,
+}
+
 public sealed class AccountStore(JimpStorage storage)
 {
     public const string UsersTable = "users";
@@ -58,47 +66,99 @@ public sealed class AccountStore(JimpStorage storage)
         }
     }
 
-    /// <summary>Creates the account and its index entry; if the address was taken meanwhile, returns that user's id.</summary>
+    /// <summary>An index entry whose account does not exist this long after it was written was orphaned by a crash.</summary>
+    public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Creates the account and its index entry; if the address was taken meanwhile, returns that user's id. An index
+    /// entry left by a crash between the two writes (it points at no account) is taken over, so it cannot lock the
+    /// address out; a young one may be a sign-up still under way and is left to it.
+    /// </summary>
     public async Task<string> CreateAsync(Account account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         var index = await storage.TableAsync(EmailIndexTable, cancellationToken);
+        var entry = new TableEntity(EmailKey(account.Email), IndexRow) { ["UserId"] = account.UserId, ["CreatedAt"] = account.CreatedAt };
         try
         {
-            await index.AddEntityAsync(new TableEntity(EmailKey(account.Email), IndexRow) { ["UserId"] = account.UserId }, cancellationToken);
+            await index.AddEntityAsync(entry, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            return (await FindUserIdByEmailAsync(account.Email, cancellationToken))!;
+            var existing = await index.GetEntityIfExistsAsync<TableEntity>(entry.PartitionKey, IndexRow, cancellationToken: cancellationToken);
+            if (!existing.HasValue) return await CreateAsync(account, cancellationToken);
+            var owner = existing.Value!.GetString("UserId");
+            var writtenAt = existing.Value!.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
+            if (await GetAsync(owner, cancellationToken) is not null || account.CreatedAt - writtenAt < OrphanAge) return owner;
+            try
+            {
+                await index.UpdateEntityAsync(entry, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException race) when (race.Status is 404 or 412)
+            {
+                return await CreateAsync(account, cancellationToken);
+            }
         }
         var users = await storage.TableAsync(UsersTable, cancellationToken);
         await users.AddEntityAsync(ToEntity(account), cancellationToken);
         return account.UserId;
     }
 
-    public async Task UpdateAsync(Account account, CancellationToken cancellationToken)
+    /// <summary>Sets the account's fields (a merge: other features' columns stay); false if the account no longer exists.</summary>
+    public async Task<bool> UpdateAsync(Account account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         var users = await storage.TableAsync(UsersTable, cancellationToken);
-        await users.UpsertEntityAsync(ToEntity(account), TableUpdateMode.Replace, cancellationToken);
-    }
-
-    /// <summary>Moves the account to a new address: the new index entry first (fails if taken), then the account, then the old entry.</summary>
-    public async Task<bool> ChangeEmailAsync(Account account, string newEmail, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        var index = await storage.TableAsync(EmailIndexTable, cancellationToken);
         try
         {
-            await index.AddEntityAsync(new TableEntity(EmailKey(newEmail), IndexRow) { ["UserId"] = account.UserId }, cancellationToken);
+            // Never an upsert: an account erased meanwhile must not come back.
+            await users.UpdateEntityAsync(ToEntity(account), ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return false;
         }
-        await UpdateAsync(account with { Email = NormaliseEmail(newEmail) }, cancellationToken);
+    }
+
+    /// <summary>Marks the account as being erased: from then on it cannot sign in or change its address.</summary>
+    public async Task MarkErasingAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        try
+        {
+            await users.UpdateEntityAsync(new TableEntity(userId, AccountRow) { ["ErasingSince"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>
+    /// Moves the account to a new address: the new index entry first (fails if taken), then the account, then the
+    /// old entry. If the account was erased meanwhile, the new entry is removed again and nothing comes back.
+    /// </summary>
+    public async Task<EmailChange> ChangeEmailAsync(Account account, string newEmail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var index = await storage.TableAsync(EmailIndexTable, cancellationToken);
+        var entry = new TableEntity(EmailKey(newEmail), IndexRow) { ["UserId"] = account.UserId, ["CreatedAt"] = now };
+        try
+        {
+            await index.AddEntityAsync(entry, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return EmailChange.Taken;
+        }
+        if (!await UpdateAsync(account with { Email = NormaliseEmail(newEmail) }, cancellationToken) || (await GetAsync(account.UserId, cancellationToken))?.ErasingSince is not null)
+        {
+            await index.DeleteEntityAsync(entry.PartitionKey, IndexRow, ETag.All, cancellationToken);
+            return EmailChange.AccountGone;
+        }
         await index.DeleteEntityAsync(EmailKey(account.Email), IndexRow, ETag.All, cancellationToken);
-        return true;
+        return EmailChange.Changed;
     }
 
     private static TableEntity ToEntity(Account a) => new(a.UserId, AccountRow)
@@ -126,5 +186,6 @@ public sealed class AccountStore(JimpStorage storage)
         e.GetDateTimeOffset("LastSignInAt") ?? default,
         e.GetBoolean("Restricted") ?? false,
         e.GetBoolean("ObjectsToInsights") ?? false,
-        e.GetBoolean("IsMinorFlagged") ?? false);
+        e.GetBoolean("IsMinorFlagged") ?? false,
+        e.GetDateTimeOffset("ErasingSince"));
 }

@@ -26,4 +26,19 @@ public sealed class AccountsOptions
 
     [Range(1, 10000)]
     public int VerificationsPerIpPerHour { get; set; } = 60;
+
+    /// <summary>Requests to change the address, per session and hour: its own budget, not sign-in's.</summary>
+    [Range(1, 1000)]
+    public int EmailChangesPerSessionPerHour { get; set; } = 3;
+
+    /// <summary>Requests to change the address, per account and day (all its sessions together).</summary>
+    [Range(1, 1000)]
+    public int EmailChangesPerAccountPerDay { get; set; } = 5;
+
+    /// <summary>
+    /// Change-of-address e-mails one address receives per hour, counted apart from its sign-in links, so that
+    /// asking to move an account to someone's address can neither flood them nor use up their sign-in links.
+    /// </summary>
+    [Range(1, 1000)]
+    public int EmailChangesPerTargetPerHour { get; set; } = 3;
 }

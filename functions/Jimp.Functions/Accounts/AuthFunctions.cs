@@ -29,7 +29,7 @@ public sealed class AuthFunctions(AccountService accounts, SessionAuth auth)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/verify")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<VerifyRequest>(cancellationToken);
-        var (outcome, user) = await accounts.VerifyAsync(body.Token!, request, cancellationToken);
+        var (outcome, user) = await accounts.VerifyAsync(body.Token!, body.ReplaceSession, request, cancellationToken);
         return TypedResults.Ok(new { outcome = outcome == VerifyOutcome.SignedIn ? "signed-in" : "email-changed", user });
     }
 

@@ -54,6 +54,16 @@ public sealed class SignInTokens(JimpStorage storage)
         return token;
     }
 
+    /// <summary>Reads a link without using it: the link when it is still usable, otherwise null.</summary>
+    public async Task<SignInToken?> PeekAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
+        if (!found.HasValue) return null;
+        var parsed = Parse(found.Value!);
+        return parsed.UsedAt is null && parsed.ExpiresAt > now ? parsed : null;
+    }
+
     /// <summary>Checks a token and, when valid, marks it used (only one caller can win the race).</summary>
     public async Task<(TokenCheck Check, SignInToken? Token)> ConsumeAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -61,16 +71,7 @@ public sealed class SignInTokens(JimpStorage storage)
         var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
         if (!found.HasValue) return (TokenCheck.Unknown, null);
         var e = found.Value!;
-        var parsed = new SignInToken(
-            e.PartitionKey,
-            Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
-            e.GetString("Email"),
-            e.GetString("UserId"),
-            e.GetString("Locale") ?? "fr",
-            e.GetString("PolicyVersion") ?? "",
-            e.GetDateTimeOffset("ExpiresAt") ?? default,
-            e.GetDateTimeOffset("UsedAt"),
-            e.ETag);
+        var parsed = Parse(e);
         if (parsed.UsedAt is not null) return (TokenCheck.Used, parsed);
         if (parsed.ExpiresAt <= now) return (TokenCheck.Expired, parsed);
         e["UsedAt"] = now;
@@ -86,4 +87,15 @@ public sealed class SignInTokens(JimpStorage storage)
         }
         return (TokenCheck.Valid, parsed);
     }
+
+    private static SignInToken Parse(TableEntity e) => new(
+        e.PartitionKey,
+            Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
+        e.GetString("Email"),
+        e.GetString("UserId"),
+        e.GetString("Locale") ?? "fr",
+        e.GetString("PolicyVersion") ?? "",
+        e.GetDateTimeOffset("ExpiresAt") ?? default,
+        e.GetDateTimeOffset("UsedAt"),
+        e.ETag);
 }

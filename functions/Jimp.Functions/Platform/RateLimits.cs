@@ -18,6 +18,12 @@ public sealed class RateLimits(JimpStorage storage, TimeProvider clock)
     /// <summary>The key of the per-address limit (hashed before storage; erasure finds it from the address).</summary>
     public static string EmailKey(string email) => "link-email:" + email.Trim().ToLowerInvariant();
 
+    /// <summary>The key of the per-address limit on change-of-address e-mails (apart from sign-in's; erased with the address).</summary>
+    public static string EmailChangeTargetKey(string email) => "change-email:" + email.Trim().ToLowerInvariant();
+
+    /// <summary>The key of a per-account limit of <paramref name="what"/> (hashed; erased with the account).</summary>
+    public static string AccountKey(string userId, string what = "change") => what + "-user:" + userId;
+
     /// <summary>Counts one hit on <paramref name="key"/>; throws a 429 problem with Retry-After past <paramref name="limit"/>.</summary>
     public async Task HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {

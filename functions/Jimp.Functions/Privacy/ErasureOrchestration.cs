@@ -28,12 +28,20 @@ public sealed record EraseStoreInput(string UserId, string TombstoneId, string S
 
 public sealed record FinishErasureInput(string RequestId, Dictionary<string, int> Counts);
 
+/// <summary>What an erasure needs before it starts deleting: the stores (the account last) and where to write afterwards.</summary>
+/// <param name="Email">The address, read before the account is deleted, for the confirmation sent once everything is gone; null if the account is already gone.</param>
+public sealed record ErasurePlan(string[] Stores, string? Email, string Locale);
+
+public sealed record ErasureConfirmation(string RequestId, string Email, string Locale);
+
 /// <summary>
-/// The right to erasure (Art. 17): a tombstone first (request id, dates, nothing personal), the confirmation
-/// e-mail while the address is still known, then every store of the registry (the account last, since the
-/// other activities find the address through it), then the tombstone's counts. Security-log entries move
-/// under a one-way tombstone id. The orchestration histories of the user's requests are queued for purging.
-/// Every activity is idempotent; the orchestration resumes after a crash where it stopped.
+/// The right to erasure (Art. 17): a tombstone first (request id, dates, nothing personal) and the account marked
+/// as being erased (no sign-in, no change of address from then on), then every store of the registry (the account
+/// last, since the other activities find the address through it), then the confirmation e-mail, retried by the
+/// mail policy (an SMTP outage delays the e-mail, never the deletion, and never fails the erasure), then the
+/// tombstone's counts. The address for the e-mail lives only in this orchestration's history, which housekeeping
+/// purges once it is finished. Security-log entries move under a one-way tombstone id. Every activity is
+/// idempotent; the orchestration resumes after a crash where it stopped.
 /// </summary>
 public sealed partial class ErasureOrchestration(
     PersonalDataRegistry registry,
@@ -58,21 +66,37 @@ public sealed partial class ErasureOrchestration(
         var logger = context.CreateReplaySafeLogger(nameof(EraseAccount));
         // Deterministic on replay, random across accounts, and never derived from the user id: one-way.
         var tombstoneId = "x" + context.NewGuid().ToString("N");
-        var stores = await context.CallActivityAsync<string[]>(nameof(BeginErasure), input, ExportOrchestration.Retry);
-        await context.CallActivityAsync(nameof(SendErasureConfirmation), input, ExportOrchestration.Retry);
+        var plan = await context.CallActivityAsync<ErasurePlan>(nameof(BeginErasure), input, ExportOrchestration.Retry);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var store in stores)
+        foreach (var store in plan.Stores)
         {
             counts[store] = await context.CallActivityAsync<int>(nameof(EraseStore), new EraseStoreInput(input.UserId, tombstoneId, store), ExportOrchestration.Retry);
+        }
+        if (plan.Email is not null)
+        {
+            var retry = await context.CallActivityAsync<MailRetry>(nameof(MailRetrySettings.GetMailRetry), "erasure", ExportOrchestration.Retry);
+            try
+            {
+                await context.CallActivityAsync(nameof(SendErasureConfirmation), new ErasureConfirmation(input.RequestId, plan.Email, plan.Locale), retry.ToTaskOptions());
+            }
+            catch (TaskFailedException)
+            {
+                // Everything is already deleted: a confirmation that cannot be sent is recorded, it does not undo the erasure.
+                await context.CallActivityAsync(nameof(RecordConfirmationFailure), input.RequestId, ExportOrchestration.Retry);
+                LogConfirmationFailed(logger, input.RequestId, retry.Attempts);
+            }
         }
         await context.CallActivityAsync(nameof(FinishErasure), new FinishErasureInput(input.RequestId, counts), ExportOrchestration.Retry);
         LogErased(logger, input.RequestId, counts.Values.Sum());
         return counts.Values.Sum();
     }
 
-    /// <summary>Writes the tombstone, queues the user's orchestration histories for purging, and lists the stores (account last).</summary>
+    /// <summary>
+    /// Writes the tombstone, marks the account as being erased, queues the user's orchestration histories for
+    /// purging, and returns the stores (account last) with the address for the confirmation.
+    /// </summary>
     [Function(nameof(BeginErasure))]
-    public async Task<string[]> BeginErasure([ActivityTrigger] ErasureInput input)
+    public async Task<ErasurePlan> BeginErasure([ActivityTrigger] ErasureInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         faults.BeforeRun(nameof(BeginErasure), input.RequestId);
@@ -87,6 +111,8 @@ public sealed partial class ErasureOrchestration(
                 ["Status"] = "started",
             }, TableUpdateMode.Replace);
         }
+        var account = await accounts.GetAsync(input.UserId, CancellationToken.None);
+        if (account is not null) await accounts.MarkErasingAsync(input.UserId, clock.GetUtcNow(), CancellationToken.None);
         var queue = await storage.TableAsync(PurgeQueueTable);
         var instances = new List<string> { InstanceIdFor(input.RequestId) };
         foreach (var export in await exports.ListAsync(input.UserId, clock.GetUtcNow(), CancellationToken.None))
@@ -97,29 +123,34 @@ public sealed partial class ErasureOrchestration(
         {
             await queue.UpsertEntityAsync(new TableEntity("instances", instance) { ["QueuedAt"] = clock.GetUtcNow() }, TableUpdateMode.Replace);
         }
-        return registry.Stores.Select(s => s.Name).OrderBy(n => n == AccountStore.UsersTable ? 1 : 0).ToArray();
+        var stores = registry.Stores.Select(s => s.Name).OrderBy(n => n == AccountStore.UsersTable ? 1 : 0).ToArray();
+        return new ErasurePlan(stores, account?.Email, account?.Locale ?? "fr");
     }
 
-    /// <summary>Tells the user their account is being erased, before the address is forgotten; sent once.</summary>
+    /// <summary>Tells the person their account was erased, once everything is deleted; sent once (at least once if SMTP drops the answer).</summary>
     [Function(nameof(SendErasureConfirmation))]
-    public async Task SendErasureConfirmation([ActivityTrigger] ErasureInput input)
+    public async Task SendErasureConfirmation([ActivityTrigger] ErasureConfirmation input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var tombstones = await storage.TableAsync(TombstoneTable);
         var tombstone = await tombstones.GetEntityAsync<TableEntity>(TombstonePartition, input.RequestId);
         if (tombstone.Value.GetDateTimeOffset("ConfirmationSentAt") is not null) return;
         faults.BeforeRun(nameof(SendErasureConfirmation), input.RequestId);
-        var account = await accounts.GetAsync(input.UserId, CancellationToken.None);
-        if (account is not null)
-        {
-            await email.SendAsync(account.Locale == "en"
-                ? AccountEmails.Notice(account.Email, "Your JIMP account is being deleted", "Hello,",
-                    "As you asked, we are deleting your JIMP account and all its data: profile, conversations, consents, exports and sessions. This is the last e-mail you will get from us; this address is then forgotten.")
-                : AccountEmails.Notice(account.Email, "Votre compte JIMP est en cours de suppression", "Bonjour,",
-                    "Comme vous l'avez demandé, nous supprimons votre compte JIMP et toutes ses données : profil, conversations, consentements, exports et sessions. C'est le dernier e-mail que vous recevrez de notre part ; cette adresse est ensuite oubliée."),
-                CancellationToken.None);
-        }
+        await email.SendAsync(input.Locale == "en"
+            ? AccountEmails.Notice(input.Email, "Your JIMP account has been deleted", "Hello,",
+                "Your JIMP account and all its data have been deleted: profile, conversations, consents, exports and sessions. This is the last e-mail you will get from us; this address is now forgotten.")
+            : AccountEmails.Notice(input.Email, "Votre compte JIMP a été supprimé", "Bonjour,",
+                "Votre compte JIMP et toutes ses données ont été supprimés : profil, conversations, consentements, exports et sessions. C'est le dernier e-mail que vous recevrez de notre part ; cette adresse est désormais oubliée."),
+            CancellationToken.None);
         await tombstones.UpdateEntityAsync(new TableEntity(TombstonePartition, input.RequestId) { ["ConfirmationSentAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge);
+    }
+
+    /// <summary>Notes on the tombstone that the confirmation could not be sent (nothing personal: a date).</summary>
+    [Function(nameof(RecordConfirmationFailure))]
+    public async Task RecordConfirmationFailure([ActivityTrigger] string requestId)
+    {
+        var tombstones = await storage.TableAsync(TombstoneTable);
+        await tombstones.UpdateEntityAsync(new TableEntity(TombstonePartition, requestId) { ["ConfirmationFailedAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge);
     }
 
     /// <summary>Erases one store; finds the address through the account while it still exists.</summary>
@@ -155,6 +186,9 @@ public sealed partial class ErasureOrchestration(
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(EraseAccount), input, new StartOrchestrationOptions(instanceId), cancellationToken);
         return instanceId;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Erasure {RequestId}: data deleted, but the confirmation e-mail failed {Attempts} times; recorded on the tombstone")]
+    private static partial void LogConfirmationFailed(ILogger logger, string requestId, int attempts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure {RequestId} completed: {Records} records erased or pseudonymised")]
     private static partial void LogErased(ILogger logger, string requestId, int records);

@@ -47,7 +47,17 @@ public sealed partial class ExportOrchestration(
             total += await context.CallActivityAsync<int>(nameof(ExportStorePart), new ExportPartInput(input.UserId, input.ExportId, store), Retry);
         }
         await context.CallActivityAsync(nameof(AssembleExport), input, Retry);
-        await context.CallActivityAsync(nameof(SendExportReadyEmail), input, Retry);
+        // The export is ready (the privacy center lists it) before the e-mail; an SMTP outage delays the e-mail
+        // under the mail retry policy, and one that outlasts it leaves the export ready, unmailed (logged).
+        var mailRetry = await context.CallActivityAsync<MailRetry>(nameof(MailRetrySettings.GetMailRetry), "export", Retry);
+        try
+        {
+            await context.CallActivityAsync(nameof(SendExportReadyEmail), input, mailRetry.ToTaskOptions());
+        }
+        catch (TaskFailedException)
+        {
+            LogEmailFailed(logger, input.ExportId, mailRetry.Attempts);
+        }
         LogExported(logger, input.ExportId, total);
         return total;
     }
@@ -153,6 +163,9 @@ public sealed partial class ExportOrchestration(
     public static string PartName(string userId, string exportId, string store) => $"{userId}/{exportId}/parts/{store.Replace('{', '_').Replace('}', '_')}.json";
 
     private static readonly JsonSerializerOptions PartJson = new(JsonSerializerDefaults.Web);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} is ready but its e-mail failed {Attempts} times")]
+    private static partial void LogEmailFailed(ILogger logger, string exportId, int attempts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId} assembled with {Records} records")]
     private static partial void LogExported(ILogger logger, string exportId, int records);

@@ -54,9 +54,21 @@ public sealed partial class Inactivity(
             var lastSignIn = e.GetDateTimeOffset("LastSignInAt") ?? now;
             if (lastSignIn <= eraseBefore)
             {
-                if (e.GetDateTimeOffset("InactivityErasureStartedAt") is not null) continue;
-                await users.UpdateEntityAsync(new TableEntity(e.PartitionKey, e.RowKey) { ["InactivityErasureStartedAt"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                // The request is recorded on the account before the orchestration starts, so a run that finds it
+                // failed (or never started, after a crash) starts it again; the account row goes only once it is done.
+                var requestId = e.GetString("InactivityErasureRequestId");
+                if (e.GetDateTimeOffset("InactivityErasureStartedAt") is not null && requestId is not null)
+                {
+                    var instanceId = ErasureOrchestration.InstanceIdFor(requestId);
+                    var state = await client.GetInstanceAsync(instanceId, cancellationToken);
+                    if (state is not null && state.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)) continue;
+                    if (state is not null) await client.PurgeInstanceAsync(instanceId, cancellationToken);
+                    await ErasureOrchestration.ScheduleAsync(client, new ErasureInput(e.PartitionKey, requestId, ErasureReasons.Inactivity), cancellationToken);
+                    erasing++;
+                    continue;
+                }
                 var request = await requests.OpenAsync(e.PartitionKey, RequestTypes.Erasure, cancellationToken);
+                await users.UpdateEntityAsync(new TableEntity(e.PartitionKey, e.RowKey) { ["InactivityErasureStartedAt"] = now, ["InactivityErasureRequestId"] = request.Id }, ETag.All, TableUpdateMode.Merge, cancellationToken);
                 await ErasureOrchestration.ScheduleAsync(client, new ErasureInput(e.PartitionKey, request.Id, ErasureReasons.Inactivity), cancellationToken);
                 erasing++;
             }

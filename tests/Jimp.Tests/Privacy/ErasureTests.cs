@@ -71,11 +71,11 @@ public sealed class ErasureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_confirmation_email_goes_out_before_the_address_is_forgotten_and_the_user_is_signed_out()
+    public async Task A_confirmation_email_goes_out_after_everything_is_deleted_before_the_address_is_forgotten_and_the_user_is_signed_out()
     {
         var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
         await EraseAsync(user);
-        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP est en cours de suppression", expected: 1));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP a été supprimé", expected: 1));
         using var me = await user.Client.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }

@@ -88,7 +88,7 @@ public sealed class OrchestrationResilienceTests
         var everything = string.Join("\n", await host.ScanTablesAsync());
         Assert.DoesNotContain(user.UserId, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(user.Email, everything, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP est en cours de suppression", expected: 1));
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP a été supprimé", expected: 1));
     }
 
     [Fact]
@@ -99,14 +99,16 @@ public sealed class OrchestrationResilienceTests
         var activities = ActivatorUtilities.CreateInstance<ErasureOrchestration>(host.Services);
         var input = new ErasureInput(user.UserId, "test-request-1", ErasureReasons.UserRequest);
 
-        var storesFirst = await activities.BeginErasure(input);
-        var storesSecond = await activities.BeginErasure(input);
-        Assert.Equal(storesFirst, storesSecond);
-        Assert.Equal("users", storesFirst[^1]);
+        var planFirst = await activities.BeginErasure(input);
+        var planSecond = await activities.BeginErasure(input);
+        Assert.Equal(planFirst.Stores, planSecond.Stores);
+        Assert.Equal(planFirst.Email, planSecond.Email);
+        Assert.Equal("users", planFirst.Stores[^1]);
 
-        await activities.SendErasureConfirmation(input);
-        await activities.SendErasureConfirmation(input);
-        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP est en cours de suppression", expected: 1));
+        var confirmation = new ErasureConfirmation(input.RequestId, planFirst.Email!, planFirst.Locale);
+        await activities.SendErasureConfirmation(confirmation);
+        await activities.SendErasureConfirmation(confirmation);
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP a été supprimé", expected: 1));
 
         var erased = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));
         var again = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));

@@ -2,7 +2,7 @@ import { ApiError, post, type UserSummary } from '../api';
 import { h, replace } from '../dom';
 import { t } from '../i18n';
 import type { ViewContext } from '../main';
-import { loadProfile, session } from '../state';
+import { loadProfile, loadUser, session } from '../state';
 import { errorText, notice, spinner } from '../ui';
 
 interface VerifyAnswer {
@@ -10,55 +10,103 @@ interface VerifyAnswer {
   user: UserSummary;
 }
 
-/** One attempt per token, even if the view renders twice (language switch, back button). */
-const attempts = new Map<string, Promise<VerifyAnswer>>();
+type FailureCode = 'token-expired' | 'token-used' | 'token-invalid';
 
-export async function renderVerify({ main, route, navigate, refreshChrome, isStale }: ViewContext): Promise<void> {
+/**
+ * The page an e-mailed link opens. The token is spent by a POST made on a click, never by the GET that opens
+ * the page nor by the page on its own: mail scanners and link previews fetch (GET) the links in an e-mail, and
+ * a page that posted the token by itself would let anyone who sends a person their own link sign that person's
+ * browser into their account (login CSRF). When the browser is already signed in, the page says to which
+ * account, and the server refuses (409 session-conflict) a link of another account until the person confirms.
+ */
+export async function renderVerify(context: ViewContext): Promise<void> {
+  const { main, route, isStale } = context;
   const token = route.params.get('token') ?? '';
-  replace(main, h('div', { class: 'narrow center' }, h('div', { class: 'card' }, h('h1', { tabindex: '-1' }, t('verify.title')), spinner(t('verify.checking')))));
+  replace(main, card(h('h1', { tabindex: '-1' }, t('verify.title')), spinner(t('common.loading'))));
   if (!token) {
     showFailure(main, 'token-invalid');
     return;
   }
-  // The token is spent by a POST made by this script, never by the GET that opens the page: mail
-  // security scanners and link previews fetch (GET) the links in an e-mail, and a single-use token
-  // consumed on GET would be burnt before the person clicks. They do not run the app's JavaScript.
-  let attempt = attempts.get(token);
-  if (!attempt) {
-    attempt = post<VerifyAnswer>('/api/auth/verify', { token });
-    attempts.set(token, attempt);
-  }
-  try {
-    const answer = await attempt;
-    if (isStale()) return;
-    // Keep the spent token out of the address bar and the history.
-    history.replaceState(null, '', '#/verify');
-    session.user = answer.user;
-    session.checked = true;
-    session.profile = undefined;
-    refreshChrome();
-    if (answer.outcome === 'email-changed') {
-      session.notice = t('verify.emailChanged');
-      navigate('#/privacy', { replace: true });
-      return;
-    }
-    let profile = null;
+  if (!session.checked) {
     try {
-      profile = await loadProfile(true);
+      await loadUser();
     } catch {
-      profile = {} as never; // profile service unavailable: go to the chat, which explains itself
+      // The sign-in below says what is wrong if the service is down.
     }
     if (isStale()) return;
-    navigate(profile === null ? '#/onboarding' : '#/chat', { replace: true });
+  }
+  const signedInAs = session.user?.email ?? null;
+  const button = h('button', { class: 'btn btn-primary', type: 'button', 'data-testid': 'verify-continue' }, t('verify.continue'));
+  button.addEventListener('click', () => void submit(context, token, false, button));
+  replace(
+    main,
+    card(
+      h('h1', { tabindex: '-1' }, t('verify.title')),
+      signedInAs ? h('p', { 'data-testid': 'verify-signed-in-as' }, t('verify.signedInAs', { email: signedInAs })) : null,
+      h('p', null, t('verify.lead')),
+      h('p', null, button),
+    ),
+  );
+}
+
+async function submit(context: ViewContext, token: string, replaceSession: boolean, button: HTMLElement): Promise<void> {
+  const { main, navigate, refreshChrome, isStale } = context;
+  button.setAttribute('disabled', '');
+  button.replaceChildren(t('verify.checking'));
+  let answer: VerifyAnswer;
+  try {
+    answer = await post<VerifyAnswer>('/api/auth/verify', replaceSession ? { token, replaceSession: true } : { token });
   } catch (error) {
     if (isStale()) return;
     const code = error instanceof ApiError ? error.code : undefined;
-    if (code === 'token-expired' || code === 'token-used' || code === 'token-invalid') showFailure(main, code);
+    if (code === 'session-conflict') showConflict(context, token);
+    else if (code === 'token-expired' || code === 'token-used' || code === 'token-invalid') showFailure(main, code);
     else showFailure(main, null, errorText(error));
+    return;
   }
+  if (isStale()) return;
+  // Keep the spent token out of the address bar and the history.
+  history.replaceState(null, '', '#/verify');
+  session.user = answer.user;
+  session.checked = true;
+  session.profile = undefined;
+  refreshChrome();
+  if (answer.outcome === 'email-changed') {
+    session.notice = t('verify.emailChanged');
+    navigate('#/privacy', { replace: true });
+    return;
+  }
+  let profile = null;
+  try {
+    profile = await loadProfile(true);
+  } catch {
+    profile = {} as never; // profile service unavailable: go to the chat, which explains itself
+  }
+  if (isStale()) return;
+  navigate(profile === null ? '#/onboarding' : '#/chat', { replace: true });
 }
 
-function showFailure(main: HTMLElement, code: 'token-expired' | 'token-used' | 'token-invalid' | null, text?: string): void {
+/** The link is for another account than the one signed in: say who is signed in and ask. */
+function showConflict(context: ViewContext, token: string): void {
+  const email = session.user?.email ?? '';
+  const proceed = h('button', { class: 'btn btn-primary', type: 'button', 'data-testid': 'verify-switch' }, t('verify.switch'));
+  proceed.addEventListener('click', () => void submit(context, token, true, proceed));
+  replace(
+    context.main,
+    card(
+      h('h1', { tabindex: '-1' }, t('verify.conflictTitle')),
+      notice('warning', email ? t('verify.conflict', { email }) : t('verify.conflictUnknown')),
+      h('p', { class: 'actions' }, proceed, ' ', h('a', { class: 'btn', href: '#/chat', 'data-testid': 'verify-stay' }, email ? t('verify.stay', { email }) : t('verify.stayUnknown'))),
+    ),
+  );
+  context.main.querySelector('h1')?.focus();
+}
+
+function card(...children: (Node | null)[]): HTMLElement {
+  return h('div', { class: 'narrow center' }, h('div', { class: 'card' }, ...children));
+}
+
+function showFailure(main: HTMLElement, code: FailureCode | null, text?: string): void {
   const message = code === 'token-expired' ? t('verify.expired') : code === 'token-used' ? t('verify.used') : code === 'token-invalid' ? t('verify.invalid') : (text ?? t('error.unexpected'));
   replace(
     main,

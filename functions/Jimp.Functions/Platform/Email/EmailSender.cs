@@ -30,6 +30,17 @@ public sealed class EmailOptions
     public string Sender { get; set; } = "jimp@localhost.test";
 
     public string SenderName { get; set; } = "JIMP";
+
+    /// <summary>
+    /// How an orchestration activity that sends mail is retried (Durable retry policy): attempts, the first wait
+    /// and the longest wait. The defaults ride out an SMTP outage of about 10 minutes.
+    /// </summary>
+    [Range(1, 100)]
+    public int RetryAttempts { get; set; } = 10;
+
+    public TimeSpan RetryFirstInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>An e-mail to send: both a text and an HTML body.</summary>
