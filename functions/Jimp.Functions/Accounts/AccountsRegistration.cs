@@ -16,6 +16,8 @@ public static class AccountsRegistration
         services.TryAddSingleton(PolicyDocuments.Embedded);
         services.AddSingleton<SecurityLog>();
         services.AddSingleton<RateLimits>();
+        services.AddOptions<UserCapsOptions>().BindConfiguration(UserCapsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UserCaps>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<SignInTokens>();
         services.AddSingleton<SessionStore>();

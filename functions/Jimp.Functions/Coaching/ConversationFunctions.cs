@@ -10,7 +10,7 @@ public sealed record NewConversation([property: StringLength(80, ErrorMessage = 
 
 public sealed record ConversationRename([property: Required(ErrorMessage = "Give a title."), StringLength(80, MinimumLength = 1, ErrorMessage = "A title has 1 to 80 characters.")] string? Title);
 
-public sealed class ConversationFunctions(SessionAuth auth, ConversationStore conversations, TimeProvider clock)
+public sealed class ConversationFunctions(SessionAuth auth, Platform.UserCaps caps, ConversationStore conversations, TimeProvider clock)
 {
     private const int ListPage = 20;
     private const int MessagePage = 50;
@@ -22,6 +22,7 @@ public sealed class ConversationFunctions(SessionAuth auth, ConversationStore co
         var user = await auth.RequireUserAsync(request, cancellationToken);
         var body = request.ContentLength is > 0 ? await request.ReadJsonAsync<NewConversation>(cancellationToken) : new NewConversation(null);
         var title = string.IsNullOrWhiteSpace(body.Title) ? DefaultTitle(user.Locale) : body.Title.Trim();
+        await caps.HitAsync(user.UserId, Platform.UserCap.Conversation, cancellationToken);
         var created = await conversations.CreateAsync(user.UserId, title, titled: !string.IsNullOrWhiteSpace(body.Title), clock.GetUtcNow(), cancellationToken);
         return TypedResults.Created($"/api/conversations/{created.Id}", created);
     }

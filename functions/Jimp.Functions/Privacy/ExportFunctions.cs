@@ -8,7 +8,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Jimp.Functions.Privacy;
 
-public sealed class ExportFunctions(SessionAuth auth, RequestTracker requests, ExportRecords exports, JimpStorage storage, SecurityLog securityLog, TimeProvider clock)
+public sealed class ExportFunctions(SessionAuth auth, UserCaps caps, RequestTracker requests, ExportRecords exports, JimpStorage storage, SecurityLog securityLog, TimeProvider clock)
 {
     [Function(nameof(RequestExport))]
     public async Task<IResult> RequestExport(
@@ -17,6 +17,7 @@ public sealed class ExportFunctions(SessionAuth auth, RequestTracker requests, E
         CancellationToken cancellationToken)
     {
         var user = await auth.RequireUserAsync(request, cancellationToken);
+        await caps.HitAsync(user.UserId, UserCap.Export, cancellationToken);
         var started = await ExportOrchestration.StartAsync(client, requests, exports, user, clock.GetUtcNow(), cancellationToken);
         return TypedResults.Accepted($"/api/me/exports/{started.Id}", new { requestId = started.Id, exportId = started.Id, status = ExportStatuses.Pending, dueAt = started.DueAt });
     }

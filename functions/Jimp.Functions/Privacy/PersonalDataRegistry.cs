@@ -238,11 +238,11 @@ public sealed class RateLimitStore(JimpStorage storage) : IPersonalDataStore
 
     public (string Fr, string En) Title => ("Compteurs anti-abus", "Abuse counters");
 
-    public string Purpose => "Limit sign-in link requests per address and per IP, and address-change requests per session, account and address.";
+    public string Purpose => "Limit sign-in link requests per address and per IP, address-change requests per session, account and address, and each user's exports, conversations and consent changes.";
 
     public string LegalBasis => "Legitimate interest: security of accounts (Art. 6(1)(f))";
 
-    public string Retention => "The counting window (1 hour; 1 day for address changes per account); deleted by housekeeping.";
+    public string Retention => "The counting window (1 hour or 1 day); deleted by housekeeping.";
 
     public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExportRecord>>([]);
@@ -250,7 +250,11 @@ public sealed class RateLimitStore(JimpStorage storage) : IPersonalDataStore
     public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        var erased = await UserPartitionTable.DeletePartitionAsync(storage, Name, Secrets.Hash(RateLimits.AccountKey(subject.UserId)), cancellationToken);
+        var erased = 0;
+        foreach (var kind in UserCaps.Kinds)
+        {
+            erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, Secrets.Hash(RateLimits.AccountKey(subject.UserId, kind)), cancellationToken);
+        }
         if (subject.Email is null) return erased;
         erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, Secrets.Hash(RateLimits.EmailChangeTargetKey(subject.Email)), cancellationToken);
         return erased + await UserPartitionTable.DeletePartitionAsync(storage, Name, Secrets.Hash(RateLimits.EmailKey(subject.Email)), cancellationToken);

@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Jimp.Functions.Privacy;
 
 /// <summary>The privacy center's rights: consents, restriction, objection, and the list of the user's requests.</summary>
-public sealed class RightsFunctions(SessionAuth auth, RightsService rights)
+public sealed class RightsFunctions(SessionAuth auth, Platform.UserCaps caps, RightsService rights)
 {
     [Function(nameof(GetMyConsents))]
     public async Task<IResult> GetMyConsents(
@@ -23,6 +23,7 @@ public sealed class RightsFunctions(SessionAuth auth, RightsService rights)
         var user = await auth.RequireUserAsync(request, cancellationToken);
         if (ConsentPurposes.Find(purpose) is null) throw ProblemException.NotFound("consent purpose");
         var body = await request.ReadJsonAsync<ConsentChange>(cancellationToken);
+        await caps.HitAsync(user.UserId, Platform.UserCap.ConsentChange, cancellationToken);
         return TypedResults.Ok(await rights.SetConsentAsync(user, purpose, body.Granted!.Value, ConsentChannels.Web, request, cancellationToken));
     }
 

@@ -7,7 +7,7 @@ using Polly.Timeout;
 namespace Jimp.Functions.Trends;
 
 /// <summary>Why a list could not be fetched. Logged as a kind and a number, never with the payload.</summary>
-/// <param name="Kind"><c>api-error</c>, <c>http-status</c>, <c>timeout</c>, <c>network</c>, <c>not-json</c>, <c>unexpected-shape</c>, <c>empty</c>, <c>circuit-open</c>.</param>
+/// <param name="Kind"><c>api-error</c>, <c>http-status</c>, <c>timeout</c>, <c>network</c>, <c>not-json</c>, <c>unexpected-shape</c>, <c>empty</c>, <c>circuit-open</c>, <c>too-large</c>.</param>
 /// <param name="Code">The HTTP status or the API's <c>code</c>, when there is one.</param>
 public sealed record TrendFetchFailure(string Kind, int? Code = null);
 
@@ -22,7 +22,7 @@ public sealed record TrendFetchResult(IReadOnlyList<TrendSnapshotItem>? Items, T
 /// and timeouts only) and the allowlist handler. It reads pages until <c>has_more</c> is false or enough items
 /// came, and succeeds only when every page did: any failure makes the whole list a failure.
 /// </summary>
-public sealed class CreativeCenterClient(HttpClient http)
+public sealed class CreativeCenterClient(HttpClient http, Microsoft.Extensions.Options.IOptions<TrendsOptions> options)
 {
     public const string HttpClientName = "creative-center";
 
@@ -73,12 +73,16 @@ public sealed class CreativeCenterClient(HttpClient http)
         string body;
         try
         {
-            using var response = await http.GetAsync(new Uri(uri, UriKind.Relative), HttpCompletionOption.ResponseContentRead, cancellationToken);
+            using var response = await http.GetAsync(new Uri(uri, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return (null, false, new TrendFetchFailure("http-status", (int)response.StatusCode));
             }
-            body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var max = options.Value.MaxResponseBytes;
+            if (response.Content.Headers.ContentLength > max) return (null, false, new TrendFetchFailure("too-large"));
+            var read = await ReadAtMostAsync(response.Content, max, cancellationToken);
+            if (read is null) return (null, false, new TrendFetchFailure("too-large"));
+            body = read;
         }
         catch (TimeoutRejectedException)
         {
@@ -101,6 +105,21 @@ public sealed class CreativeCenterClient(HttpClient http)
             return (null, false, new TrendFetchFailure("network"));
         }
         return Parse(endpoint, body);
+    }
+
+    /// <summary>The body as text, or null past <paramref name="max"/> bytes (read no further than that, whatever the server sends).</summary>
+    private static async Task<string?> ReadAtMostAsync(HttpContent content, int max, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + n > max) return null;
+            buffer.Write(chunk, 0, n);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>Reads the envelope <c>{"code":0,"msg":"OK","data":{"list":[...],"pagination":{"has_more":...}}}</c>.</summary>

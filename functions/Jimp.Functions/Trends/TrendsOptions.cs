@@ -51,6 +51,10 @@ public sealed class TrendsOptions : IValidatableObject
     public int MaxPages { get; set; } = 10;
 
     /// <summary>Time allowed to one HTTP attempt.</summary>
+    /// <summary>The largest page body read (real pages are tens of KiB); a larger one is a failure, <c>too-large</c>.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxResponseBytes { get; set; } = 2 * 1024 * 1024;
+
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Time allowed to one page, retries included.</summary>

@@ -66,7 +66,10 @@ public static class TrendsRegistration
                 builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt-timeout", Timeout = options.AttemptTimeout });
             });
         // Innermost: sees every attempt exactly as it goes on the wire.
-        services.AddHttpClient(CreativeCenterClient.HttpClientName).AddHttpMessageHandler<CreativeCenterAllowlist>();
+        services.AddHttpClient(CreativeCenterClient.HttpClientName).AddHttpMessageHandler<CreativeCenterAllowlist>()
+            // Never follow a redirect: it would carry the request's headers (the source's session headers) to
+            // wherever the answer points. A 3xx is a failed page like any other status.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         return services;
     }
 

@@ -11,13 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jimp.Tests.Accounts;
 
 /// <summary>What a crash between two writes, or an erasure running at the same time, must not leave behind.</summary>
-public sealed class AccountRaceTests : IAsyncLifetime
+public sealed class AccountRaceTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [Fact]
     public async Task An_email_index_entry_orphaned_by_a_crash_does_not_lock_the_address_out()

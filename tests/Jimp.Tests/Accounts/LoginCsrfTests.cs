@@ -10,13 +10,11 @@ namespace Jimp.Tests.Accounts;
 /// into the attacker's account. The web app's side (a click, and a page that shows who is signed in) is in
 /// tests/browser/ui.test.mjs.
 /// </summary>
-public sealed class LoginCsrfTests : IAsyncLifetime
+public sealed class LoginCsrfTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [Fact]
     public async Task A_link_for_another_account_does_not_replace_the_browsers_session_until_the_person_confirms()

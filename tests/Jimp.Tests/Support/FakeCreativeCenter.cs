@@ -27,6 +27,10 @@ public enum FakeFailure
     TruncatedJson,
     /// <summary>HTTP 404 for the page.</summary>
     MissingPage,
+    /// <summary>HTTP 200 with a valid envelope far larger than any real page (4 MiB), as a hostile or broken server.</summary>
+    HugeBody,
+    /// <summary>HTTP 302 to another path of this server, which records whether the client followed with its headers.</summary>
+    Redirect,
 }
 
 /// <summary>One request as the fake received it.</summary>
@@ -116,6 +120,13 @@ public sealed class FakeCreativeCenter : IAsyncDisposable
                 return;
             case FakeFailure.MissingPage:
                 context.Response.StatusCode = 404;
+                return;
+            case FakeFailure.HugeBody:
+                await context.Response.WriteAsync("{\"code\":0,\"msg\":\"OK\",\"data\":{\"list\":[],\"pad\":\"" + new string('x', 4 * 1024 * 1024) + "\"}}");
+                return;
+            case FakeFailure.Redirect:
+                context.Response.StatusCode = 302;
+                context.Response.Headers.Location = BasePath + "redirected/elsewhere";
                 return;
             case FakeFailure.HtmlPage:
                 context.Response.ContentType = "text/html; charset=utf-8";

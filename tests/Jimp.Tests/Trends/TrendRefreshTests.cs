@@ -117,6 +117,8 @@ public sealed class TrendRefreshTests : IAsyncLifetime
     [InlineData(FakeFailure.Timeout, 1, "timeout")]
     [InlineData(FakeFailure.TruncatedJson, 2, "not-json")]
     [InlineData(FakeFailure.MissingPage, 2, "http-status")]
+    [InlineData(FakeFailure.HugeBody, 1, "too-large")]
+    [InlineData(FakeFailure.Redirect, 2, "http-status")]
     public async Task A_failed_refresh_keeps_the_last_good_snapshot(FakeFailure failure, int fromPage, string loggedKind)
     {
         await using var host = await StartHostAsync(allKinds: false);
@@ -147,6 +149,8 @@ public sealed class TrendRefreshTests : IAsyncLifetime
         var attemptsOnFailingPage = fake.Requests.Skip(requestsBefore).Count(r => r.Parameters["page"] == fromPage.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var retried = failure is FakeFailure.TooManyRequests or FakeFailure.ServerError or FakeFailure.Timeout;
         Assert.Equal(retried ? 2 : 1, attemptsOnFailingPage);
+        // A redirect is never followed: the request headers (the session headers of the source) go nowhere else.
+        Assert.DoesNotContain(fake.Requests, r => r.Path.Contains("redirected", StringComparison.Ordinal));
     }
 
     [Fact]
