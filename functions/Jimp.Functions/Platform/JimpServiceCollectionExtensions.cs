@@ -25,6 +25,7 @@ public static class JimpServiceCollectionExtensions
         var credential = AzureCredentials.Create(configuration);
         services.TryAddSingleton<Azure.Core.TokenCredential>(credential);
         services.AddJimpStorage();
+        services.AddKeyedHash();
         services.AddJimpTelemetry(configuration, credential);
         services.AddSingleton<HealthService>();
         services.AddAccounts();
