@@ -250,6 +250,13 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Fact]
+    public void App_trusts_exactly_the_one_proxy_hop_in_front_of_the_function_app()
+    {
+        // Azure's front end appends the client's address to X-Forwarded-For; nothing else proxies (no static web app).
+        Assert.Equal("'1'", AppSettings()["ClientAddress__TrustedProxyHops"]);
+    }
+
+    [Fact]
     public void Chat_deployment_name_is_its_own_parameter_and_is_what_the_app_calls()
     {
         var parameters = template.Root.GetProperty("parameters");
