@@ -11,17 +11,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Operators;
 
-public sealed partial class ConsoleTests : IAsyncLifetime
+public sealed partial class ConsoleTests(ConsoleHost shared) : IClassFixture<ConsoleHost>, IAsyncLifetime
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
+    private readonly string operatorEmail = shared.NextOperator();
     private UserClient op = null!;
-    private readonly string operatorEmail = Users.NewEmail("operator");
 
-    public async Task InitializeAsync()
-    {
-        host = await JimpTestHost.StartAsync(o => o.Settings["Operators:Addresses"] = operatorEmail);
-        op = await Users.SignUpAsync(host, operatorEmail);
-    }
+    public async Task InitializeAsync() => op = await Users.SignUpAsync(host, operatorEmail);
 
     public async Task DisposeAsync()
     {

@@ -88,7 +88,7 @@ public static class AuthorizationMatrix
     };
 
     /// <summary>The operator of the console rows (listed in Operators:Addresses of the matrix's host).</summary>
-    public const string OperatorEmail = "matrix-operator@example.test";
+    public static readonly string OperatorEmail = Users.NewEmail("matrix-operator");
 
     /// <summary>A well-formed user id that belongs to nobody.</summary>
     public const string UnknownUserId = "0123456789abcdef0123456789abcdef";
