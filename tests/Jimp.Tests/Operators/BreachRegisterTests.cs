@@ -52,6 +52,11 @@ public sealed class BreachRegisterTests(ConsoleHost shared) : IClassFixture<Cons
         }
 
         host.Clock.Advance(TimeSpan.FromHours(70));
+        // Operator sessions last 8 hours: the owner signs in again for the follow-up.
+        using (var stale = await op.GetAsync("/api/console/breaches")) Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        var again = await Users.SignInAgainAsync(host, op);
+        op.Dispose();
+        op = again;
         using (var late = await op.SendAsync(HttpMethod.Put, $"/api/console/breaches/{id}", new { cnilNotifiedAt = host.Clock.GetUtcNow() }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
