@@ -120,13 +120,16 @@ describe("the owner's console (real API)", () => {
 
   let requestId;
   step('an erasure request received by e-mail is recorded and waits for the person', async () => {
+    const ids = () => ownerPage.locator('[data-testid="op-pending-table"] tr[data-request-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-request-id')));
+    const known = new Set(await ids());
     await ownerPage.getByTestId('op-emailed-received').fill(daysAgo(2));
     await ownerPage.getByTestId('op-emailed-submit').click();
     await ownerPage.locator('#op-emailed .notice-success').waitFor();
-    const row = ownerPage.locator('[data-testid="op-pending-table"] tr[data-status="awaiting-confirmation"]').first();
-    await row.waitFor();
-    requestId = await row.getAttribute('data-request-id');
+    await ownerPage.waitForFunction((n) => document.querySelectorAll('[data-testid="op-pending-table"] tr[data-request-id]').length > n, known.size);
+    requestId = (await ids()).find((id) => !known.has(id));
     assert.ok(requestId);
+    const row = ownerPage.locator(`[data-testid="op-pending-table"] tr[data-request-id="${requestId}"]`);
+    assert.equal(await row.getAttribute('data-status'), 'awaiting-confirmation');
     assert.match(await row.innerText(), /Effacement/);
     assert.match(await row.innerText(), /E-mail/);
   });
