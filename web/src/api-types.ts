@@ -586,6 +586,8 @@ export interface components {
             model: string;
             trends: string;
             version: string;
+            /** @default configured */
+            email: string;
         };
         InsightGroup: {
             kind: string;
