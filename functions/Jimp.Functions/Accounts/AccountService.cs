@@ -58,7 +58,9 @@ public sealed class AccountService(
     Coaching.ProfileStore profiles,
     IOptions<AccountsOptions> options,
     IOptions<AppOptions> app,
-    TimeProvider clock)
+    TimeProvider clock,
+    MinorBlocklist blocklist,
+    OperatorDirectory operators)
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
@@ -91,6 +93,12 @@ public sealed class AccountService(
         await rateLimits.HitAsync("link-ip:" + client.IpPrefix + ":" + ClientInfo.ClientIp(request), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
         await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
 
+        if (await blocklist.IsBlockedAsync(address, cancellationToken))
+        {
+            // A flagged minor's address gets no link; the answer is the same as for any address.
+            await securityLog.WriteAsync(SecurityEvents.SignInFailed, null, client, "blocked", cancellationToken);
+            return;
+        }
         var userId = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
         var expiresAt = clock.GetUtcNow() + options.Value.SignInLinkLifetime;
         var token = await tokens.CreateAsync(TokenPurpose.SignIn, address, userId, locale, current, expiresAt, cancellationToken);
@@ -119,7 +127,7 @@ public sealed class AccountService(
             throw new ProblemException(409, "Signed in to another account.",
                 "This browser is signed in to another JIMP account. Confirm that you want to sign out of it and use this link.") { Code = "session-conflict" };
         }
-        var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken);
+        var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken, TokenPurpose.SignIn, TokenPurpose.EmailChange);
         if (check != TokenCheck.Valid)
         {
             await securityLog.WriteAsync(SecurityEvents.SignInFailed, link?.UserId, client, check.ToString().ToLowerInvariant(), cancellationToken);
@@ -130,7 +138,12 @@ public sealed class AccountService(
                 _ => ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid"),
             };
         }
-        if (link!.Purpose == TokenPurpose.EmailChange)
+        if (await blocklist.IsBlockedAsync(link!.Email, cancellationToken))
+        {
+            await securityLog.WriteAsync(SecurityEvents.SignInFailed, link.UserId, client, "blocked", cancellationToken);
+            throw ProblemException.Forbidden("This address can no longer be used with JIMP.", "address-blocked");
+        }
+        if (link.Purpose == TokenPurpose.EmailChange)
         {
             return (VerifyOutcome.EmailChanged, await CompleteEmailChangeAsync(link, client, cancellationToken));
         }
@@ -152,7 +165,9 @@ public sealed class AccountService(
             AcceptedPolicyAt = IsNewer(link.PolicyVersion, account.AcceptedPolicyVersion) ? now : account.AcceptedPolicyAt,
         };
         if (!await accounts.UpdateAsync(account, cancellationToken)) throw AccountBeingErased();
-        var expiresAt = now + options.Value.SessionLifetime;
+        // An operator's session is short, whatever the general session lifetime.
+        var lifetime = operators.IsOperator(account.Email) && operators.SessionLifetime < options.Value.SessionLifetime ? operators.SessionLifetime : options.Value.SessionLifetime;
+        var expiresAt = now + lifetime;
         var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken));
         var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
         // An erasure marks the account before it deletes the sessions: one that started before this session existed
@@ -218,7 +233,8 @@ public sealed class AccountService(
         await rateLimits.HitAsync(RateLimits.AccountKey(user.UserId), options.Value.EmailChangesPerAccountPerDay, TimeSpan.FromDays(1), cancellationToken);
         await rateLimits.HitAsync(RateLimits.EmailChangeTargetKey(address), options.Value.EmailChangesPerTargetPerHour, Hour, cancellationToken);
         await securityLog.WriteAsync(SecurityEvents.EmailChangeRequested, user.UserId, client, cancellationToken: cancellationToken);
-        var taken = await accounts.FindUserIdByEmailAsync(address, cancellationToken) is not null;
+        // A taken or blocked address gets a notice without a link: the same work and the same answer either way.
+        var taken = await accounts.FindUserIdByEmailAsync(address, cancellationToken) is not null || await blocklist.IsBlockedAsync(address, cancellationToken);
         var lifetime = options.Value.SignInLinkLifetime;
         // Stored in both cases, so both cost the same; a link never sent expires unused (and could not take the address).
         var token = await tokens.CreateAsync(TokenPurpose.EmailChange, address, user.UserId, account.Locale, account.AcceptedPolicyVersion, clock.GetUtcNow() + lifetime, cancellationToken);
@@ -267,7 +283,7 @@ public sealed class AccountService(
     private static bool IsNewer(string candidate, string than) =>
         Version.TryParse(candidate, out var a) && (!Version.TryParse(than, out var b) || a > b);
 
-    private static string ValidateEmail(string? value, string field)
+    public static string ValidateEmail(string? value, string field)
     {
         var address = value?.Trim() ?? "";
         if (address.Length is 0 or > 254 || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || !address.Contains('.', StringComparison.Ordinal))
