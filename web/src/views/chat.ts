@@ -154,8 +154,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   };
   const setMeta = (b: Bubble, role: string, createdAt?: string, mode?: string): void => {
     const parts: string[] = [];
-    if (role === 'assistant') parts.push(t('chat.aiGenerated'));
-    if (role === 'assistant' && mode === 'offline') parts.push(t('chat.offlineMode'));
+    // Offline answers are assembled from JIMP's playbooks, not generated: they are labelled as such (not "AI-generated").
+    if (role === 'assistant') parts.push(mode === 'offline' ? t('chat.automaticAnswer') : t('chat.aiGenerated'));
     if (createdAt) parts.push(fmtDateTime(createdAt));
     b.meta.textContent = parts.join(' · ');
   };
