@@ -82,7 +82,7 @@ public sealed class AccountService(
 
         auth.RequireSameOrigin(request);
         var client = ClientInfo.From(request);
-        await rateLimits.HitAsync("link-ip:" + client.IpPrefix + ":" + ClientInfo.ClientIp(request), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync(RateLimits.IpKey("link-ip", client), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
         await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
 
         var userId = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
@@ -98,7 +98,7 @@ public sealed class AccountService(
         ArgumentNullException.ThrowIfNull(request);
         auth.RequireSameOrigin(request);
         var client = ClientInfo.From(request);
-        await rateLimits.HitAsync("verify-ip:" + ClientInfo.ClientIp(request), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync(RateLimits.IpKey("verify-ip", client), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
         var now = clock.GetUtcNow();
         var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken);
         if (check != TokenCheck.Valid)

@@ -21,6 +21,7 @@ public static class JimpServiceCollectionExtensions
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
 
+        services.AddKeyedHash();
         services.AddJimpStorage();
         services.AddJimpTelemetry(configuration);
         services.AddSingleton<HealthService>();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Jimp.Functions.Platform;
 using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
@@ -37,6 +38,7 @@ public sealed class ErasureTests : IAsyncLifetime
         Assert.DoesNotContain(user.UserId, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(user.Email, everything, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Secrets.Hash(user.Email), everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Services.GetRequiredService<KeyedHash>().EmailIndexKey(user.Email), everything, StringComparison.Ordinal);
         Assert.DoesNotContain(user.MessageText, everything, StringComparison.Ordinal);
         // Another user's data is untouched.
         Assert.Equal(otherBefore, (await host.ScanTablesAsync()).Count(l => l.Contains(other.UserId, StringComparison.Ordinal)));

@@ -108,8 +108,8 @@ public sealed class OrchestrationResilienceTests
         await activities.SendErasureConfirmation(input);
         Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP est en cours de suppression", expected: 1));
 
-        var erased = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));
-        var again = await activities.EraseStore(new EraseStoreInput(user.UserId, "xtombstone", "conversations"));
+        var erased = await activities.EraseStore(new EraseStoreInput(user.UserId, "conversations"));
+        var again = await activities.EraseStore(new EraseStoreInput(user.UserId, "conversations"));
         Assert.True(erased >= 3);
         Assert.Equal(0, again);
     }

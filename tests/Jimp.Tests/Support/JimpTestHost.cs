@@ -86,6 +86,8 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["Storage:Prefix"] = prefix,
             ["App:PublicBaseUrl"] = PublicBaseUrl,
             ["DevHost:StartAzurite"] = "false",
+            // Every host its own keyed-hash key, as every deployment has its own secret.
+            ["KeyedHash:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["DevHost:RunTimers"] = "false",
             ["DevHost:FunctionKey"] = FunctionKey,
             ["DevHost:WebRoot"] = Path.Combine(TestAzurite.RepositoryRoot, "web", "dist"),
