@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace Jimp.Functions.Platform;
 /// (<c>@Microsoft.KeyVault(SecretUri=…/secrets/keyed-hash-key)</c>); locally the DevHost sets <see cref="KeyFile"/>
 /// to the git-ignored <c>.jimp/keyed-hash.key</c>, generated on first run; tests give every host a key of its own.
 /// </summary>
-public sealed class KeyedHashOptions
+public sealed class KeyedHashOptions : IValidatableObject
 {
     public const string Section = "KeyedHash";
 
@@ -19,6 +20,18 @@ public sealed class KeyedHashOptions
 
     /// <summary>A file holding the key (base64); created with a new random key when missing. Local use only.</summary>
     public string? KeyFile { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Key))
+        {
+            if (string.IsNullOrWhiteSpace(KeyFile))
+                yield return new ValidationResult("KeyedHash:Key is required (base64 of at least 32 random bytes; in Azure, the Key Vault reference to the secret keyed-hash-key).", [nameof(Key)]);
+            yield break;
+        }
+        if (KeyedHash.TryDecode(Key) is not { Length: >= 32 })
+            yield return new ValidationResult("KeyedHash:Key must be base64 of at least 32 random bytes.", [nameof(Key)]);
+    }
 }
 
 /// <summary>What a keyed hash is for: each purpose hashes into its own space, so two uses never collide.</summary>
@@ -39,6 +52,12 @@ public static class KeyedHashPurposes
 public sealed class KeyedHash
 {
     private readonly byte[] key;
+
+    /// <summary>The key as configured (what DI uses).</summary>
+    public KeyedHash(IOptions<KeyedHashOptions> options)
+        : this(KeyOf((options ?? throw new ArgumentNullException(nameof(options))).Value))
+    {
+    }
 
     public KeyedHash(byte[] key)
     {
@@ -83,15 +102,17 @@ public sealed class KeyedHash
     {
         ArgumentNullException.ThrowIfNull(purpose);
         ArgumentNullException.ThrowIfNull(value);
-        // Purpose and value are separated by a character neither may contain in practice (a purpose is a constant).
-        return HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(purpose + "\u001f" + value));
+        // A purpose is a constant without a line break: "purpose\nvalue" cannot be read two ways.
+        return HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(purpose + "\n" + value));
     }
 
     /// <summary>Reads the key from the options: the configured key, else the key file (created if missing), else fails.</summary>
-    public static KeyedHash FromOptions(KeyedHashOptions options)
+    public static KeyedHash FromOptions(KeyedHashOptions options) => new(KeyOf(options));
+
+    private static byte[] KeyOf(KeyedHashOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!string.IsNullOrWhiteSpace(options.Key)) return new KeyedHash(Decode(options.Key, "KeyedHash:Key"));
+        if (!string.IsNullOrWhiteSpace(options.Key)) return Decode(options.Key, "KeyedHash:Key");
         if (string.IsNullOrWhiteSpace(options.KeyFile))
             throw new InvalidOperationException("KeyedHash:Key is not set: in Azure it is the Key Vault reference to the secret keyed-hash-key (see docs/deploy.md); locally the DevHost sets KeyedHash:KeyFile.");
         var path = Path.GetFullPath(options.KeyFile);
@@ -111,10 +132,10 @@ public sealed class KeyedHash
             {
             }
         }
-        return new KeyedHash(Decode(File.ReadAllText(path).Trim(), path));
+        return Decode(File.ReadAllText(path).Trim(), path);
     }
 
-    private static byte[] Decode(string base64, string source)
+    internal static byte[]? TryDecode(string base64)
     {
         try
         {
@@ -122,20 +143,20 @@ public sealed class KeyedHash
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"The keyed-hash key in {source} is not base64.");
+            return null;
         }
     }
+
+    private static byte[] Decode(string base64, string source) =>
+        TryDecode(base64) ?? throw new InvalidOperationException($"The keyed-hash key in {source} is not base64.");
 }
 
 public static class KeyedHashRegistration
 {
     public static IServiceCollection AddKeyedHash(this IServiceCollection services)
     {
-        services.AddOptions<KeyedHashOptions>().BindConfiguration(KeyedHashOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Key) || !string.IsNullOrWhiteSpace(o.KeyFile),
-                "KeyedHash:Key is required (in Azure, the Key Vault reference to the secret keyed-hash-key).")
-            .ValidateOnStart();
-        services.AddSingleton(sp => KeyedHash.FromOptions(sp.GetRequiredService<IOptions<KeyedHashOptions>>().Value));
+        services.AddOptions<KeyedHashOptions>().BindConfiguration(KeyedHashOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<KeyedHash>();
         return services;
     }
 }
