@@ -70,6 +70,10 @@ public sealed class ErasureTests : IAsyncLifetime
         var log = (await host.ScanTablesAsync()).Where(l => l.StartsWith(host.Prefix + "securitylog", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(log, l => l.Contains(user.UserId, StringComparison.Ordinal));
         Assert.True(log.Count(l => l.Contains("PartitionKey=x", StringComparison.Ordinal)) >= before);
+        // The tombstone id is the keyed hash of the user id: one-way without the key, and what a restore replays.
+        var tombstoneId = host.Services.GetRequiredService<KeyedHash>().TombstoneId(user.UserId);
+        Assert.True(log.Count(l => l.Contains("PartitionKey=" + tombstoneId, StringComparison.Ordinal)) >= before);
+        Assert.NotEqual(Secrets.Hash(user.UserId)[..32], tombstoneId[1..]);
     }
 
     [Fact]

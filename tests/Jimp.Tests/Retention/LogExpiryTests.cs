@@ -73,14 +73,14 @@ public sealed class LogExpiryTests
         await using var host = await JimpTestHost.StartAsync();
         var logs = host.Services.GetRequiredService<MonthlyLogTables>();
         var expiry = host.Services.GetRequiredService<LogExpiryService>();
-        await logs.TableForAsync("security", new DateTimeOffset(2025, 11, 15, 0, 0, 0, TimeSpan.Zero));
+        await logs.TableForAsync("security", new DateTimeOffset(2026, 12, 15, 0, 0, 0, TimeSpan.Zero));
 
-        host.Clock.SetUtcNow(new DateTimeOffset(2026, 10, 30, 23, 59, 59, TimeSpan.Zero));
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 11, 29, 23, 59, 59, TimeSpan.Zero));
         Assert.Empty((await expiry.RunAsync(default)).Deleted);
 
-        // The next run would be 2026-11-01 00:00, when an entry of 2025-11-01 00:00 is 12 months old: it goes now.
-        host.Clock.SetUtcNow(new DateTimeOffset(2026, 10, 31, 0, 0, 0, TimeSpan.Zero));
-        Assert.Equal(["securitylog202511"], (await expiry.RunAsync(default)).Deleted);
+        // The next run would be 2027-12-01 00:00, when an entry of 2026-12-01 00:00 is 12 months old: it goes now.
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 11, 30, 0, 0, 0, TimeSpan.Zero));
+        Assert.Equal(["securitylog202612"], (await expiry.RunAsync(default)).Deleted);
         Assert.Empty(await StorageScan.TableNamesAsync(host.Storage));
     }
 
@@ -97,9 +97,10 @@ public sealed class LogExpiryTests
         var expiry = host.Services.GetRequiredService<LogExpiryService>();
         var months = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetentionOptions>>().Value.LogMonths;
         Assert.Equal(12, months);
-        var start = new DateTimeOffset(2025, 1, 1, 3, 30, 0, TimeSpan.Zero);
+        // The test clock cannot go back (it starts on 2026-11-28): the first year is 2027, the year walked 2028 (a leap year).
+        var start = new DateTimeOffset(2027, 1, 1, 3, 30, 0, TimeSpan.Zero);
         var checkedDays = 0;
-        for (var now = start; now < new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero); now = now.AddDays(1))
+        for (var now = start; now < new DateTimeOffset(2029, 1, 1, 0, 0, 0, TimeSpan.Zero); now = now.AddDays(1))
         {
             host.Clock.SetUtcNow(now);
             if (now.Day == 1)
@@ -109,7 +110,7 @@ public sealed class LogExpiryTests
                 await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("p", "first") { ["At"] = first });
             }
             await expiry.RunAsync(default);
-            if (now.Year < 2026) continue; // the first year fills the log; the second is the year walked
+            if (now.Year < 2028) continue; // the first year fills the log; the second is the year walked
             var kept = (await logs.ListAsync(default)).Select(t => t.Month).ToList();
             var oldest = new DateTimeOffset(kept.Min().ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var nextRun = now + LogExpiryService.RunInterval;
@@ -121,7 +122,7 @@ public sealed class LogExpiryTests
             }
             checkedDays++;
         }
-        Assert.Equal(365, checkedDays);
+        Assert.Equal(366, checkedDays);
     }
 
     [Fact]
