@@ -209,6 +209,12 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'Email__Password'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${smtpPasswordSecretName})'
         }
+        // Azure's front end is the one proxy in front of the app: the client is the last X-Forwarded-For entry,
+        // whatever a client writes to the left of it (Platform/ClientInfo.cs).
+        {
+          name: 'ClientAddress__TrustedProxyHops'
+          value: '1'
+        }
         // The keyed-hash key (HMAC of the e-mail index, rate limits, tombstone ids): resolved from Key Vault likewise.
         {
           name: 'KeyedHash__Key'

@@ -142,6 +142,8 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["Storage:ConnectionString"] = StorageConnectionString,
             ["Storage:Prefix"] = prefix,
             ["App:PublicBaseUrl"] = PublicBaseUrl,
+            // As deployed (bicep/modules/functionapp.bicep): one trusted proxy, Azure's front end, appends X-Forwarded-For.
+            ["ClientAddress:TrustedProxyHops"] = "1",
             ["DevHost:StartAzurite"] = "false",
             // Every host its own keyed-hash key, as every deployment has its own secret.
             ["KeyedHash:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
