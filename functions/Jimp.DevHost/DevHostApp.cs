@@ -38,6 +38,13 @@ public static class DevHostApp
             ["KeyedHash:KeyFile"] = builder.Configuration["KeyedHash:KeyFile"] ?? Path.Combine(Azurite.FindRepositoryRoot(builder.Environment.ContentRootPath), ".jimp", "keyed-hash.key"),
         });
 
+        // Drafts of the next policy versions, read from a folder (local only): the deployed app serves the embedded ones.
+        if (builder.Configuration[$"{DevHostOptions.Section}:{nameof(DevHostOptions.PolicyDraftsDirectory)}"] is { Length: > 0 } drafts && Directory.Exists(drafts))
+        {
+            var documents = Jimp.Functions.Privacy.PolicyDocuments.Embedded.Versions.SelectMany(v => v.ByLanguage.Values)
+                .Concat(Directory.GetFiles(drafts, "*.md").Select(f => Jimp.Functions.Privacy.PolicyDocuments.Parse(File.ReadAllText(f))));
+            builder.Services.AddSingleton(new Jimp.Functions.Privacy.PolicyDocuments(documents));
+        }
         builder.Services.AddJimp(builder.Configuration);
         builder.Services.AddSingleton(new HostedFunctions(functions));
         builder.Services.AddDurableFunctions(functions);

@@ -61,6 +61,7 @@ public sealed class PersonalDataRegistry(IEnumerable<IPersonalDataStore> stores)
         ["technicallog{yyyyMM}"] = "Reserved technical-log family covered by log expiry; no app code writes to it today.",
         ["keyedhashstate"] = "The fingerprint of the keyed-hash key the e-mail index was last rebuilt under; no user data.",
         ["policyannouncements"] = "Which policy version was announced, and how far the mailing went; no user id.",
+        ["breaches"] = "The breach register (Art. 33(5)): incidents described by the operator without naming people; counts, dates, measures.",
     };
 
     public IPersonalDataStore this[string name] => Stores.Single(s => s.Name == name);
