@@ -147,6 +147,8 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["Storage:ConnectionString"] = StorageConnectionString,
             ["Storage:Prefix"] = prefix,
             ["App:PublicBaseUrl"] = PublicBaseUrl,
+            // As deployed (bicep/modules/functionapp.bicep): one trusted proxy, Azure's front end, appends X-Forwarded-For.
+            ["ClientAddress:TrustedProxyHops"] = "1",
             ["KeyedHash:Key"] = "dGVzdC1rZXllZC1oYXNoLWtleS1ub3QtYS1zZWNyZXQtMDA=",
             ["DevHost:StartAzurite"] = "false",
             ["DevHost:RunTimers"] = "false",
