@@ -41,7 +41,7 @@ public sealed class CoachingBenchmarks(ITestOutputHelper output)
     {
         var bound = TimeSpan.FromMilliseconds(50); // at the 95th percentile, on a shared 2-core machine
         var coach = new OfflineCoach(KnowledgeBase.LoadEmbedded());
-        var questions = OfflineCoachEvalTests.LoadQuestions();
+        var questions = CoachEvaluation.Load(CoachEvaluation.Dev).Questions;
         foreach (var q in questions.Take(5))
         {
             coach.Answer(CoachHarness.Profile(q.Lang), q.Text, []); // warm-up
