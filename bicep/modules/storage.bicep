@@ -41,6 +41,8 @@ var tableNames = [
   'trends'
   'insights'
   'ratelimits'
+  'minorblocklist'
+  'breaches'
 ]
 
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {

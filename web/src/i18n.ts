@@ -5,6 +5,7 @@
  */
 import type { Option } from './api';
 import { LANG_KEY } from './storage-keys';
+import { operatorEn, operatorFr } from './i18n-operator';
 
 export type Lang = 'fr' | 'en';
 
@@ -263,6 +264,7 @@ export const fr = {
   'policy.upcomingMaterial': 'Changement important : la version {v} entrera en vigueur le {date}.',
   'policy.readUpcoming': 'Lire la nouvelle version',
   'policy.frAuthoritative': 'La version française fait foi.',
+  ...operatorFr,
 };
 
 export type Key = keyof typeof fr;
@@ -522,6 +524,7 @@ export const en: Record<Key, string> = {
   'policy.upcomingMaterial': 'Important change: version {v} takes effect on {date}.',
   'policy.readUpcoming': 'Read the new version',
   'policy.frAuthoritative': 'The French version is authoritative.',
+  ...operatorEn,
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { fr, en };
@@ -573,9 +576,9 @@ export function tryT(key: string): string | undefined {
   return Object.hasOwn(fr, key) ? t(key as Key) : undefined;
 }
 
-/** An option's label from the API in the interface language ({id, fr, en} or {id, labelFr, labelEn}). */
+/** An option's label from the API ({id, fr, en}) in the interface language. */
 export function optionLabel(option: Option): string {
-  return (current === 'en' ? (option.en ?? option.labelEn) : (option.fr ?? option.labelFr)) ?? option.id;
+  return (current === 'en' ? option.en : option.fr) || option.id;
 }
 
 const locale = (): string => (current === 'en' ? 'en-GB' : 'fr-FR');

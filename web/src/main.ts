@@ -11,9 +11,11 @@ import { renderChat } from './views/chat';
 import { renderTrends } from './views/trends';
 import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
+import { renderOperator } from './views/operator';
+import { renderConfirmRequest } from './views/confirm-request';
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'confirm-request' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -38,11 +40,13 @@ const views: Record<Route['name'], View> = {
   trends: renderTrends,
   privacy: renderPrivacy,
   policy: renderPolicy,
+  operator: renderOperator,
+  'confirm-request': renderConfirmRequest,
   notfound: renderNotFound,
 };
 
 /** Routes that need a session; the others are public. */
-const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'privacy']);
+const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'privacy', 'operator']);
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -52,7 +56,7 @@ export function parseRoute(hash: string): Route {
   const first = parts[0] ?? '';
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
-  if (['verify', 'onboarding', 'trends', 'privacy', 'policy'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
+  if (['verify', 'onboarding', 'trends', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }
 
@@ -204,7 +208,7 @@ async function render(): Promise<void> {
   renderCount += 1;
   const ticket = renderCount;
   document.documentElement.dataset.route = route.name;
-  if (!session.checked && route.name !== 'verify') {
+  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request') {
     replace(main, spinner(t('common.loading')));
     try {
       await loadUser();

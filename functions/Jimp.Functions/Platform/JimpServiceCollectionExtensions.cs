@@ -1,6 +1,7 @@
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Insights;
+using Jimp.Functions.Operators;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Retention;
 using Jimp.Functions.Privacy;
@@ -40,6 +41,7 @@ public static class JimpServiceCollectionExtensions
         services.AddTrends();
         services.AddRetention();
         services.AddInsights();
+        services.AddOperatorConsole();
         return services;
     }
 }

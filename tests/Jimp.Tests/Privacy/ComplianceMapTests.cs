@@ -163,6 +163,7 @@ public sealed partial class ComplianceMapTests
         ["exports"] = "fichier d'export",
         ["securitylog{yyyyMM}"] = "journal de sécurité",
         ["ratelimits"] = "compteurs anti-abus",
+        ["minorblocklist"] = "empreinte à clé",
     };
 
     [Fact]
