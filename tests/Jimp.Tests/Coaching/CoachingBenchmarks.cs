@@ -8,8 +8,8 @@ namespace Jimp.Tests.Coaching;
 
 /// <summary>
 /// Figures for the coach, printed. The prompt-size target is asserted; the offline coach's answer time is held to a
-/// bound far above its figure (it answers in about a millisecond) that a regression to a scan of the knowledge base
-/// per word, or a model call, would cross.
+/// bound well above its figure (p50 1.7 ms, p95 74 ms with the retrieval of #14, on the shared machine at a load of
+/// 40) and well inside a chat turn, which a regression to a model call or a much heavier scan would cross.
 /// </summary>
 [Trait("Category", Bench.Category)]
 public sealed class CoachingBenchmarks(ITestOutputHelper output)
@@ -39,7 +39,7 @@ public sealed class CoachingBenchmarks(ITestOutputHelper output)
     [Fact]
     public void Offline_coach_answers_the_eval_questions_within_its_bound()
     {
-        var bound = TimeSpan.FromMilliseconds(50); // at the 95th percentile, on a shared 2-core machine
+        var bound = TimeSpan.FromMilliseconds(250); // at the 95th percentile, on a shared 2-core machine
         var coach = new OfflineCoach(KnowledgeBase.LoadEmbedded());
         var questions = CoachEvaluation.Load(CoachEvaluation.Dev).Questions;
         foreach (var q in questions.Take(5))
