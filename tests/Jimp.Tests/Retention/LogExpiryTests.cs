@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Retention;
 
-public sealed class LogExpiryTests
+public sealed class LogExpiryTests(SharedHost shared) : IClassFixture<SharedHost>
 {
     private static readonly DateOnly ThisMonth = new(2026, 11, 1); // the test clock starts on 2026-11-28
 
@@ -38,7 +38,7 @@ public sealed class LogExpiryTests
     [Fact]
     public async Task Logs_older_than_12_months_are_deleted_whole_with_one_request_per_month()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var logs = host.Services.GetRequiredService<MonthlyLogTables>();
         foreach (var months in new[] { 0, 11, 12, 13 })
         {
@@ -70,7 +70,7 @@ public sealed class LogExpiryTests
     [Fact]
     public async Task A_month_goes_at_the_last_daily_run_before_its_first_entry_turns_12_months_old()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var logs = host.Services.GetRequiredService<MonthlyLogTables>();
         var expiry = host.Services.GetRequiredService<LogExpiryService>();
         await logs.TableForAsync("security", new DateTimeOffset(2026, 12, 15, 0, 0, 0, TimeSpan.Zero));
@@ -128,7 +128,7 @@ public sealed class LogExpiryTests
     [Fact]
     public async Task A_writer_can_log_again_to_a_month_after_its_table_was_deleted()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var logs = host.Services.GetRequiredService<MonthlyLogTables>();
         var month = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         await logs.TableForAsync("security", month);
