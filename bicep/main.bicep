@@ -73,6 +73,10 @@ param smtpSender string = ''
 @secure()
 param smtpPassword string = ''
 
+@description('Secret key of the keyed hash (HMAC-SHA256) of the e-mail index, rate limits and tombstone ids: base64 of 32 random bytes, set once (docs/privacy/pseudonymisation.md). Stored in Key Vault as keyed-hash-key; empty leaves the existing secret as it is.')
+@secure()
+param keyedHashKey string = ''
+
 @description('Base URL of the TikTok Creative Center trends source (empty: trends refresh is off).')
 param trendsBaseUrl string = ''
 
@@ -83,6 +87,7 @@ var tags = {
 }
 var deploymentContainerName = 'deployment'
 var smtpPasswordSecretName = 'smtp-password'
+var keyedHashKeySecretName = 'keyed-hash-key'
 var staticWebAppName = 'swa-jimp-${token}'
 
 // The app's identity: every data-plane permission below is granted to it, and only to it.
@@ -139,6 +144,8 @@ module keyVault 'modules/keyvault.bicep' = {
     name: 'kv-jimp-${token}'
     smtpPassword: smtpPassword
     smtpPasswordSecretName: smtpPasswordSecretName
+    keyedHashKey: keyedHashKey
+    keyedHashKeySecretName: keyedHashKeySecretName
     appIdentityName: appIdentity.name
     workspaceId: monitoring.outputs.workspaceId
   }
@@ -179,6 +186,7 @@ module api 'modules/functionapp.bicep' = {
     smtpSender: smtpSender
     keyVaultUri: keyVault.outputs.uri
     smtpPasswordSecretName: smtpPasswordSecretName
+    keyedHashKeySecretName: keyedHashKeySecretName
     trendsBaseUrl: trendsBaseUrl
   }
 }

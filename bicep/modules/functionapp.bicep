@@ -67,6 +67,9 @@ param smtpPasswordSecretName string
 @description('Base URL of the Creative Center trends source (empty: trends refresh is off).')
 param trendsBaseUrl string
 
+@description('Name of the Key Vault secret holding the keyed-hash key.')
+param keyedHashKeySecretName string
+
 @description('Maximum number of instances the plan scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -211,6 +214,11 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'ClientAddress__TrustedProxyHops'
           value: '1'
+        }
+        // The keyed-hash key (HMAC of the e-mail index, rate limits, tombstone ids): resolved from Key Vault likewise.
+        {
+          name: 'KeyedHash__Key'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${keyedHashKeySecretName})'
         }
         {
           name: 'App__PublicBaseUrl'

@@ -1,4 +1,4 @@
-// Key Vault for the one secret the app needs (the SMTP password). RBAC only, no access policies.
+// Key Vault for the secrets the app needs (the SMTP password, the keyed-hash key). RBAC only, no access policies.
 
 @description('Azure region (EU only, validated by main.bicep).')
 param location string
@@ -14,6 +14,13 @@ param name string
 @description('SMTP password. Stored as the secret smtp-password when not empty.')
 @secure()
 param smtpPassword string
+
+@description('Secret key of the keyed hash (base64). Stored as the secret keyedHashKeySecretName when not empty.')
+@secure()
+param keyedHashKey string
+
+@description('Name of the secret holding the keyed-hash key.')
+param keyedHashKeySecretName string
 
 @description('Name of the app\'s user-assigned identity (granted the roles below).')
 param appIdentityName string
@@ -55,6 +62,17 @@ resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if 
   name: smtpPasswordSecretName
   properties: {
     value: smtpPassword
+    contentType: 'text/plain'
+  }
+}
+
+// The keyed-hash key: set once. Changing it re-keys the e-mail index (housekeeping does it) and ends the replay of
+// older tombstones against older backups, so it is rotated only as docs/privacy/pseudonymisation.md says.
+resource keyedHashKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(keyedHashKey)) {
+  parent: vault
+  name: keyedHashKeySecretName
+  properties: {
+    value: keyedHashKey
     contentType: 'text/plain'
   }
 }

@@ -38,6 +38,7 @@ var tableNames = [
   'tombstones'
   'purgequeue'
   'policyannouncements'
+  'keyedhashstate'
   'trends'
   'insights'
   'ratelimits'
