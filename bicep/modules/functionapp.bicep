@@ -215,6 +215,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'ClientAddress__TrustedProxyHops'
           value: '1'
         }
+        // The keyed-hash key (HMAC of the e-mail index, rate limits, tombstone ids): resolved from Key Vault likewise.
         {
           name: 'KeyedHash__Key'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${keyedHashKeySecretName})'

@@ -36,6 +36,7 @@ var tableNames = [
   'tombstones'
   'purgequeue'
   'policyannouncements'
+  'keyedhashstate'
   'trends'
   'insights'
   'ratelimits'

@@ -567,7 +567,7 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
         var configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(
             new Microsoft.Extensions.Configuration.ConfigurationBuilder(),
-            new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" }).Build();
+            new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true", ["KeyedHash:Key"] = Convert.ToBase64String(new byte[32]) }).Build();
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(services, configuration);
         Jimp.Functions.Platform.JimpServiceCollectionExtensions.AddJimp(services, configuration);
         using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
