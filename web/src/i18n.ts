@@ -578,9 +578,9 @@ export function tryT(key: string): string | undefined {
   return Object.hasOwn(fr, key) ? t(key as Key) : undefined;
 }
 
-/** An option's label from the API in the interface language ({id, fr, en} or {id, labelFr, labelEn}). */
+/** An option's label from the API ({id, fr, en}) in the interface language. */
 export function optionLabel(option: Option): string {
-  return (current === 'en' ? (option.en ?? option.labelEn) : (option.fr ?? option.labelFr)) ?? option.id;
+  return (current === 'en' ? option.en : option.fr) || option.id;
 }
 
 const locale = (): string => (current === 'en' ? 'en-GB' : 'fr-FR');

@@ -418,7 +418,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
 
   function renderHistory(items: Message[], before: Element | null = null): void {
     items.forEach((m, index) => {
-      const b = bubble(m.role, m.text, m.createdAt, m.mode);
+      const b = bubble(m.role === 'user' ? 'user' : 'assistant', m.text, m.createdAt, m.mode ?? undefined);
       if (before) {
         empty.remove();
         messages.insertBefore(b.root, before);
@@ -426,7 +426,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         addBubble(b);
       }
       if (m.role === 'assistant') {
-        showOffline(m.mode);
+        showOffline(m.mode ?? undefined);
         if (m.status === 'content-filtered') b.body.after(notice('warning', t('chat.filtered')));
         if (m.status === 'failed') {
           const previous = items.slice(0, index).reverse().find((x) => x.role === 'user');
