@@ -1003,6 +1003,7 @@ export interface components {
             status: string;
             mode: string | null;
             aiGenerated: boolean;
+            sources: components["schemas"]["SourceRef"][];
         };
         MinorBody: {
             email: string | null;
@@ -1156,6 +1157,11 @@ export interface components {
         SentNotice: {
             status: string;
             message: string;
+        };
+        SourceRef: {
+            type: string;
+            id: string;
+            title: string;
         };
         TrendEntry: {
             kind: string;
