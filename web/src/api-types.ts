@@ -70,6 +70,230 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/breaches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListBreaches"];
+        put?: never;
+        post: operations["RecordBreach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/breaches.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportBreaches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/breaches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["UpdateBreach"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/email-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RecordEmailedRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/evidence-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DownloadEvidencePack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetConsoleInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LookupAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/minors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["FlagMinorByAddress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetConsolePolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/policy/{version}/announce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AnnounceConsolePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetConsoleRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/requests/{userId}/{requestId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CloseConsoleRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/requests/{userId}/{requestId}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ExtendConsoleRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetConsoleSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations": {
         parameters: {
             query?: never;
@@ -457,6 +681,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/requests/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Public: The person who wrote by e-mail may have no session; the single-use token sent to the account's own address is the identity check. */
+        post: operations["ConfirmEmailedRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trends": {
         parameters: {
             query?: never;
@@ -480,13 +721,85 @@ export interface components {
         ActivityList: {
             events: components["schemas"]["SecurityEvent"][];
         };
+        AddressBody: {
+            email: string | null;
+        };
+        AnnounceBody: {
+            confirm: string | null;
+        };
         AnnouncementResult: {
             version: string;
             sent: number;
             alreadyAnnounced: boolean;
         };
+        AnnouncementView: {
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            sent: number;
+        };
+        Breach: {
+            id: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: date-time */
+            detectedAt: string;
+            nature: string;
+            dataCategories: string;
+            peopleCount: number;
+            consequences: string | null;
+            measures: string;
+            /** Format: date-time */
+            cnilNotifiedAt: string | null;
+            cnilReference: string | null;
+            delayReason: string | null;
+            noRiskNotNotified: boolean;
+            highRisk: boolean | null;
+            art34Reason: string | null;
+            /** Format: date-time */
+            peopleInformedAt: string | null;
+            /** Format: date-time */
+            cnilDeadline: string;
+        };
+        BreachBody: {
+            /** Format: date-time */
+            detectedAt: string | null;
+            nature: string | null;
+            dataCategories: string | null;
+            peopleCount: number | null;
+            consequences?: string | null;
+            measures: string | null;
+        };
+        BreachList: {
+            items: components["schemas"]["BreachView"][];
+        };
+        BreachUpdateBody: {
+            /** Format: date-time */
+            cnilNotifiedAt?: string | null;
+            cnilReference?: string | null;
+            delayReason?: string | null;
+            noRiskNotNotified?: boolean | null;
+            highRisk?: boolean | null;
+            art34Reason?: string | null;
+            /** Format: date-time */
+            peopleInformedAt?: string | null;
+        };
+        BreachView: {
+            breach: components["schemas"]["Breach"];
+            /** Format: date-time */
+            cnilDeadline: string;
+            hoursLeft: number;
+            cnilLate: boolean;
+            peopleMustBeTold: boolean;
+            draft: string;
+        };
         ChatMessageRequest: {
             text: string | null;
+        };
+        CloseRequestBody: {
+            outcome: string | null;
+            status?: string | null;
         };
         CoachProfile: {
             niches?: string[];
@@ -497,6 +810,13 @@ export interface components {
             learningStyle?: string;
             country?: string;
             language?: string;
+        };
+        ConfirmRequestBody: {
+            token: string | null;
+        };
+        ConfirmRequestResult: {
+            type: string;
+            status: string;
         };
         ConsentChange: {
             granted: boolean | null;
@@ -514,6 +834,38 @@ export interface components {
             /** Format: date-time */
             changedAt: string | null;
             policyVersion: string | null;
+        };
+        ConsoleRequestLog: {
+            /** Format: date-time */
+            now: string;
+            pending: components["schemas"]["ConsoleRequestRow"][];
+            closed: components["schemas"]["ConsoleRequestRow"][];
+        };
+        ConsoleRequestRow: {
+            userId: string | null;
+            id: string;
+            type: string;
+            channel: string;
+            status: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: date-time */
+            dueBy: string;
+            extension: components["schemas"]["ExtensionView"] | null;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            dueThisWeek: boolean;
+            metDeadline: boolean | null;
+        };
+        ConsoleSession: {
+            operatorId: string;
+            sessionHours: number;
         };
         ConversationDetail: {
             conversation: components["schemas"]["ConversationView"];
@@ -538,6 +890,19 @@ export interface components {
         };
         EmailChangeRequest: {
             newEmail: string | null;
+        };
+        EmailedRequestBody: {
+            email: string | null;
+            kind: string | null;
+            /** Format: date */
+            receivedOn: string | null;
+            locale?: string | null;
+            confirm?: string | null;
+        };
+        EmailedRequestResult: {
+            outcome: string;
+            request: components["schemas"]["ConsoleRequestRow"];
+            notified: boolean;
         };
         ErasureRequest: {
             confirm: string | null;
@@ -616,6 +981,19 @@ export interface components {
             ageConfirmed?: boolean;
             acceptedPolicyVersion?: string | null;
         };
+        LookupResult: {
+            found: boolean;
+            userId: string | null;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** Format: date-time */
+            lastSignInAt: string | null;
+            locale: string | null;
+            restricted: boolean;
+            minorFlagged: boolean;
+            blocked: boolean;
+            requests: components["schemas"]["ConsoleRequestRow"][];
+        };
         MessageView: {
             id: string;
             role: string;
@@ -625,6 +1003,18 @@ export interface components {
             status: string;
             mode: string | null;
             aiGenerated: boolean;
+            sources: components["schemas"]["SourceRef"][];
+        };
+        MinorBody: {
+            email: string | null;
+            confirm: string | null;
+        };
+        MinorFlagResult: {
+            blocked: boolean;
+            /** Format: date-time */
+            blockedUntil: string;
+            accountFound: boolean;
+            requestId: string | null;
         };
         MinorFlagged: {
             requestId: string;
@@ -655,10 +1045,14 @@ export interface components {
             extension: components["schemas"]["ExtensionView"] | null;
             overdue: boolean;
         };
+        PolicyConsoleView: {
+            versions: components["schemas"]["PolicyVersionView"][];
+            accounts: number;
+        };
         PolicyResponse: {
             current: string;
             upcoming: components["schemas"]["UpcomingPolicy"] | null;
-            versions: components["schemas"]["PolicyVersionView"][];
+            versions: components["schemas"]["PolicyVersionSummary"][];
             version: string;
             /** Format: date */
             date: string;
@@ -669,7 +1063,7 @@ export interface components {
                 [key: string]: string;
             };
         };
-        PolicyVersionView: {
+        PolicyVersionSummary: {
             version: string;
             /** Format: date */
             date: string;
@@ -677,6 +1071,19 @@ export interface components {
             effective: string;
             material: boolean;
             languages: string[];
+        };
+        PolicyVersionView: {
+            version: string;
+            /** Format: date */
+            date: string;
+            /** Format: date */
+            effective: string;
+            material: boolean;
+            current: boolean;
+            upcoming: boolean;
+            /** Format: date */
+            earliestAnnounceableEffective: string;
+            announcement: components["schemas"]["AnnouncementView"] | null;
         };
         /** @description RFC 9457 problem details; code is a stable string the web app maps to a message in the user's language. */
         Problem: {
@@ -751,6 +1158,11 @@ export interface components {
             status: string;
             message: string;
         };
+        SourceRef: {
+            type: string;
+            id: string;
+            title: string;
+        };
         TrendEntry: {
             kind: string;
             name: string;
@@ -792,6 +1204,8 @@ export interface components {
         };
         VerifyRequest: {
             token: string | null;
+            /** @default false */
+            replaceSession: boolean;
         };
         VerifyResponse: {
             outcome: string;
@@ -826,6 +1240,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SentNotice"];
+                };
+            };
+            /** @description email-unavailable: the mail server is down; this request did not count against the hourly limit. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
@@ -915,6 +1338,488 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VerifyResponse"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListBreaches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreachList"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RecordBreach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreachBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreachView"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ExportBreaches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UpdateBreach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreachUpdateBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreachView"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RecordEmailedRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailedRequestBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailedRequestResult"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DownloadEvidencePack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetConsoleInsights: {
+        parameters: {
+            query?: {
+                /** @description First ISO week, e.g. 2026-W37 (default: 12 finished weeks ago). */
+                from?: string;
+                /** @description Last ISO week (default: the last finished one); at most 106 weeks. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsResponse"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LookupAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LookupResult"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FlagMinorByAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MinorBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinorFlagResult"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetConsolePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyConsoleView"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AnnounceConsolePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnounceBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementResult"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetConsoleRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleRequestLog"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CloseConsoleRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseRequestBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleRequestRow"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ExtendConsoleRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendRequestBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtendedRequest"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetConsoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
@@ -1864,6 +2769,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProfileOptionsResponse"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ConfirmEmailedRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmRequestBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmRequestResult"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */

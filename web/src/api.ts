@@ -130,7 +130,7 @@ type Schemas = components['schemas'];
 
 export type PolicyRef = Schemas['UpcomingPolicy'];
 export type UserSummary = Schemas['UserSummary'];
-export type PolicyVersion = Schemas['PolicyVersionView'];
+export type PolicyVersion = Schemas['PolicyVersionSummary'];
 export type PolicyDocument = Schemas['PolicyResponse'];
 export type Option = Schemas['ProfileOptionView'];
 export type ProfileOptions = Schemas['ProfileOptionsResponse'];

@@ -8,21 +8,56 @@ namespace Jimp.Functions.Platform;
 
 /// <summary>
 /// Fixed-window rate limits kept in Table Storage, so they hold across every instance of the app. Keys are
-/// hashed: the table never holds an address or an IP. Used where requests are rare and abuse is costly
+/// keyed hashes (<see cref="KeyedHash"/>) of an address or of a truncated IP (<see cref="ClientInfo.TruncateIp"/>): the
+/// table never holds an address or an IP, and its keys cannot be reversed without the secret key. Used where requests are rare and abuse is costly
 /// (sign-in links, token checks); a limit costs one read and one write.
 /// </summary>
-public sealed class RateLimits(JimpStorage storage, TimeProvider clock)
+public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimeProvider clock)
 {
     public const string Table = "ratelimits";
 
-    /// <summary>The key of the per-address limit (hashed before storage; erasure finds it from the address).</summary>
+    /// <summary>The key of the per-address limit (keyed-hashed before storage; erasure finds it from the address).</summary>
     public static string EmailKey(string email) => "link-email:" + email.Trim().ToLowerInvariant();
 
     /// <summary>The key of the per-address limit on change-of-address e-mails (apart from sign-in's; erased with the address).</summary>
     public static string EmailChangeTargetKey(string email) => "change-email:" + email.Trim().ToLowerInvariant();
 
-    /// <summary>The key of a per-account limit of <paramref name="what"/> (hashed; erased with the account).</summary>
+    /// <summary>The key of a per-account limit of <paramref name="what"/> (keyed-hashed; erased with the account).</summary>
     public static string AccountKey(string userId, string what = "change") => what + "-user:" + userId;
+
+    /// <summary>The key of a per-network limit: only the truncated IP (/24, /48), never the full address.</summary>
+    public static string IpKey(string limit, ClientInfo client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return limit + ":" + client.IpPrefix;
+    }
+
+    /// <summary>
+    /// Takes back one hit counted by <see cref="HitAsync"/> in the current window, when what it allowed could not be
+    /// done (the e-mail could not be sent): a failure on our side does not use up the person's budget.
+    /// </summary>
+    public async Task UndoAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var now = clock.GetUtcNow();
+        var rowKey = (now.UtcTicks - now.UtcTicks % window.Ticks).ToString("D19", CultureInfo.InvariantCulture);
+        var partition = keyedHash.RateLimitKey(key);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+            if (!existing.HasValue || (existing.Value!.GetInt32("Count") ?? 0) <= 0) return;
+            var entity = new TableEntity(partition, rowKey) { ["Count"] = existing.Value.GetInt32("Count")!.Value - 1 };
+            try
+            {
+                await table.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Counted at the same time: read again.
+            }
+        }
+    }
 
     /// <summary>Counts one hit on <paramref name="key"/>; throws a 429 problem with Retry-After past <paramref name="limit"/>.</summary>
     public async Task HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
@@ -31,7 +66,7 @@ public sealed class RateLimits(JimpStorage storage, TimeProvider clock)
         var now = clock.GetUtcNow();
         var windowStart = now.UtcTicks - now.UtcTicks % window.Ticks;
         var rowKey = windowStart.ToString("D19", CultureInfo.InvariantCulture);
-        var partition = Secrets.Hash(key);
+        var partition = keyedHash.RateLimitKey(key);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -24,7 +25,7 @@ public static class ErasureReasons
 /// <param name="Reason">One of <see cref="ErasureReasons"/>.</param>
 public sealed record ErasureInput(string UserId, string RequestId, string Reason);
 
-public sealed record EraseStoreInput(string UserId, string TombstoneId, string Store);
+public sealed record EraseStoreInput(string UserId, string Store);
 
 public sealed record FinishErasureInput(string RequestId, Dictionary<string, int> Counts);
 
@@ -39,9 +40,10 @@ public sealed record ErasureConfirmation(string RequestId, string Email, string 
 /// as being erased (no sign-in, no change of address from then on), then every store of the registry (the account
 /// last, since the other activities find the address through it), then the confirmation e-mail, retried by the
 /// mail policy (an SMTP outage delays the e-mail, never the deletion, and never fails the erasure), then the
-/// tombstone's counts. The address for the e-mail lives only in this orchestration's history, which housekeeping
-/// purges once it is finished. Security-log entries move under a one-way tombstone id. Every activity is
-/// idempotent; the orchestration resumes after a crash where it stopped.
+/// tombstone's counts. The address for the e-mail lives only in this orchestration's history, which is queued for
+/// purging with the histories of the user's other requests. Security-log entries move under the tombstone id, a
+/// keyed hash of the user id (<see cref="KeyedHash.TombstoneId"/>). Every activity is idempotent; the
+/// orchestration resumes after a crash where it stopped.
 /// </summary>
 public sealed partial class ErasureOrchestration(
     PersonalDataRegistry registry,
@@ -50,6 +52,7 @@ public sealed partial class ErasureOrchestration(
     ExportRecords exports,
     IEmailSender email,
     IActivityFaults faults,
+    KeyedHash keyedHash,
     TimeProvider clock,
     RequestTracker requests)
 {
@@ -65,13 +68,11 @@ public sealed partial class ErasureOrchestration(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger(nameof(EraseAccount));
-        // Deterministic on replay, random across accounts, and never derived from the user id: one-way.
-        var tombstoneId = "x" + context.NewGuid().ToString("N");
         var plan = await context.CallActivityAsync<ErasurePlan>(nameof(BeginErasure), input, ExportOrchestration.Retry);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var store in plan.Stores)
         {
-            counts[store] = await context.CallActivityAsync<int>(nameof(EraseStore), new EraseStoreInput(input.UserId, tombstoneId, store), ExportOrchestration.Retry);
+            counts[store] = await context.CallActivityAsync<int>(nameof(EraseStore), new EraseStoreInput(input.UserId, store), ExportOrchestration.Retry);
         }
         if (plan.Email is not null)
         {
@@ -110,6 +111,9 @@ public sealed partial class ErasureOrchestration(
             await tombstones.UpsertEntityAsync(new TableEntity(TombstonePartition, input.RequestId)
             {
                 ["Reason"] = input.Reason,
+                // The keyed hash of the user id (one-way without the key): what the security log is kept under and
+                // what a restore from backup matches rows against, so an erased person never comes back.
+                ["Subject"] = keyedHash.TombstoneId(input.UserId),
                 ["StartedAt"] = clock.GetUtcNow(),
                 ["Status"] = "started",
                 ["ReceivedAt"] = request?.ReceivedAt,
@@ -166,7 +170,7 @@ public sealed partial class ErasureOrchestration(
         ArgumentNullException.ThrowIfNull(input);
         faults.BeforeRun(nameof(EraseStore), input.Store);
         var account = await accounts.GetAsync(input.UserId, CancellationToken.None);
-        return await registry[input.Store].EraseAsync(new ErasureSubject(input.UserId, account?.Email, input.TombstoneId), CancellationToken.None);
+        return await registry[input.Store].EraseAsync(new ErasureSubject(input.UserId, account?.Email, keyedHash.TombstoneId(input.UserId)), CancellationToken.None);
     }
 
     /// <summary>Completes the tombstone: the proof that the erasure was done, with counts per store and nothing personal.</summary>

@@ -5,13 +5,13 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Jimp.Functions.Privacy;
 
-public sealed record PolicyVersionView(string Version, DateOnly Date, DateOnly Effective, bool Material, IReadOnlyList<string> Languages);
+public sealed record PolicyVersionSummary(string Version, DateOnly Date, DateOnly Effective, bool Material, IReadOnlyList<string> Languages);
 
 /// <summary>The policy shown (the current one, or <c>?version=</c>), with every version and the upcoming one.</summary>
 public sealed record PolicyResponse(
     string Current,
     Accounts.UpcomingPolicy? Upcoming,
-    IReadOnlyList<PolicyVersionView> Versions,
+    IReadOnlyList<PolicyVersionSummary> Versions,
     string Version,
     DateOnly Date,
     DateOnly Effective,
@@ -35,7 +35,7 @@ public sealed class PolicyFunctions(PolicyDocuments policies, TimeProvider clock
         return TypedResults.Ok(new PolicyResponse(
             current.Version,
             policies.Upcoming(today) is { } up ? new Accounts.UpcomingPolicy(up.Version, up.Effective, up.Material) : null,
-            policies.Versions.Select(v => new PolicyVersionView(v.Version, v.Date, v.Effective, v.Material, v.ByLanguage.Keys.ToList())).ToList(),
+            policies.Versions.Select(v => new PolicyVersionSummary(v.Version, v.Date, v.Effective, v.Material, v.ByLanguage.Keys.ToList())).ToList(),
             shown.Version,
             shown.Date,
             shown.Effective,

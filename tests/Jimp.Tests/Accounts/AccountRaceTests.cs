@@ -24,13 +24,13 @@ public sealed class AccountRaceTests(SharedHost shared) : IClassFixture<SharedHo
         var ghost = Secrets.NewId();
         // A sign-up that crashed after writing the index entry and before the account.
         var index = await host.Storage.TableAsync(AccountStore.EmailIndexTable);
-        await index.AddEntityAsync(new TableEntity(AccountStore.EmailKey(email), AccountStore.IndexRow) { ["UserId"] = ghost, ["CreatedAt"] = host.Clock.GetUtcNow().AddHours(-1) });
+        await index.AddEntityAsync(new TableEntity(host.Services.GetRequiredService<AccountStore>().EmailKey(email), AccountStore.IndexRow) { ["UserId"] = ghost, ["CreatedAt"] = host.Clock.GetUtcNow().AddHours(-1), ["KeyId"] = host.Services.GetRequiredService<KeyedHash>().KeyId });
 
         using var user = await Users.SignUpAsync(host, email);
 
         Assert.NotEqual(ghost, user.UserId);
         Assert.Equal(email, (await user.GetJsonAsync("/api/me")).GetProperty("email").GetString());
-        var entry = await index.GetEntityAsync<TableEntity>(AccountStore.EmailKey(email), AccountStore.IndexRow);
+        var entry = await index.GetEntityAsync<TableEntity>(host.Services.GetRequiredService<AccountStore>().EmailKey(email), AccountStore.IndexRow);
         Assert.Equal(user.UserId, entry.Value.GetString("UserId"));
         // And the repaired address signs in to the same account again.
         using var again = await Users.SignInAgainAsync(host, user);
@@ -67,7 +67,7 @@ public sealed class AccountRaceTests(SharedHost shared) : IClassFixture<SharedHo
         await host.Services.GetRequiredService<AccountStore>().MarkErasingAsync(user.UserId, host.Clock.GetUtcNow(), CancellationToken.None);
         using (var confirmed = await Users.VerifyAsync(host, token)) Assert.Equal(HttpStatusCode.Conflict, confirmed.StatusCode);
         var index = await host.Storage.TableAsync(AccountStore.EmailIndexTable);
-        Assert.False((await index.GetEntityIfExistsAsync<TableEntity>(AccountStore.EmailKey(newEmail), AccountStore.IndexRow)).HasValue);
+        Assert.False((await index.GetEntityIfExistsAsync<TableEntity>(host.Services.GetRequiredService<AccountStore>().EmailKey(newEmail), AccountStore.IndexRow)).HasValue);
 
         // The erasure finishes: no account, no session, no index entry under either address.
         using var erase = await user.SendAsync(HttpMethod.Post, "/api/me/erasure", new { confirm = user.Email });
@@ -75,7 +75,7 @@ public sealed class AccountRaceTests(SharedHost shared) : IClassFixture<SharedHo
         await PrivacyFixture.WaitForErasureAsync(host, (await erase.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!);
         var everything = string.Join("\n", await host.ScanTablesAsync());
         Assert.DoesNotContain(user.UserId, everything, StringComparison.Ordinal);
-        Assert.DoesNotContain(AccountStore.EmailKey(newEmail), everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Services.GetRequiredService<AccountStore>().EmailKey(newEmail), everything, StringComparison.Ordinal);
         using var me = await user.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Platform;
 
@@ -88,6 +90,19 @@ public sealed class ProbeFunctions(ProbeState state)
 }
 
 /// <summary>A DI singleton the probes touch, so tests see that functions got their services from DI.</summary>
+/// <summary>A shared host with the probe functions (a timer on "Probe:Schedule", an orchestration) and their <see cref="ProbeState"/>.</summary>
+public sealed class ProbeHost : SharedHost
+{
+    protected override void Configure(JimpTestHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ExtraFunctions.AddRange(ProbeFunctions.All);
+        options.Settings["Probe:Schedule"] = "0 0 3 * * *";
+        options.Services = s => s.AddSingleton<ProbeState>();
+    }
+}
+
+/// <summary>Counts the probes' work; shared by the tests of a host, so tests compare before and after.</summary>
 public sealed class ProbeState
 {
     public static int OrchestratorRuns;

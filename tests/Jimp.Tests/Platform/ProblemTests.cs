@@ -8,18 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Platform;
 
-public sealed class ProblemTests : IAsyncLifetime
+public sealed class ProblemTests(ProbeHost shared) : IClassFixture<ProbeHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o =>
-    {
-        o.ExtraFunctions.AddRange(ProbeFunctions.All);
-        o.Settings["Probe:Schedule"] = "0 0 3 * * *";
-        o.Services = s => s.AddSingleton<ProbeState>();
-    });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private static async Task<JsonElement> ProblemOf(HttpResponseMessage response)
     {
