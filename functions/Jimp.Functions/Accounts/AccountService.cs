@@ -245,7 +245,10 @@ public sealed class AccountService(
         await rateLimits.HitAsync(RateLimits.EmailChangeTargetKey(address), options.Value.EmailChangesPerTargetPerHour, Hour, cancellationToken);
         await securityLog.WriteAsync(SecurityEvents.EmailChangeRequested, user.UserId, client, cancellationToken: cancellationToken);
         // A taken or blocked address gets a notice without a link: the same work and the same answer either way.
-        var taken = await accounts.FindUserIdByEmailAsync(address, cancellationToken) is not null || await blocklist.IsBlockedAsync(address, cancellationToken);
+        // Both reads always (no short circuit), or a taken address would answer one storage request sooner.
+        var owner = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
+        var blocked = await blocklist.IsBlockedAsync(address, cancellationToken);
+        var taken = owner is not null || blocked;
         var lifetime = options.Value.SignInLinkLifetime;
         // Stored in both cases, so both cost the same; a link never sent expires unused (and could not take the address).
         var token = await tokens.CreateAsync(TokenPurpose.EmailChange, address, user.UserId, account.Locale, account.AcceptedPolicyVersion, clock.GetUtcNow() + lifetime, cancellationToken);
