@@ -5,7 +5,7 @@
 // the keys listed in web/src/storage-keys.json.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, STORAGE_KEYS, launch, newContext, signInLinkFor, waitForHealth, watchErrors, watchRequests } from './lib.mjs';
+import { BASE_URL, STORAGE_KEYS, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors, watchRequests } from './lib.mjs';
 
 const email = `journey-${Date.now()}-${process.pid}@example.com`;
 let browser;
@@ -162,8 +162,9 @@ describe('journey of one creator (real API)', () => {
   });
 
   step('signing in again with the same address creates a new, empty account', async () => {
-    // Erasure runs as an orchestration: give it a moment to finish before asking for a new link.
-    await page.waitForTimeout(2000);
+    // Erasure runs as an orchestration, and a sign-in while it runs is refused (account-erasing): wait for its
+    // confirmation, sent once everything is deleted.
+    await waitForMail(email, /supprimé|deleted/);
     const link = await requestLink();
     await page.goto(link);
     await page.getByTestId('verify-continue').click();

@@ -117,6 +117,17 @@ export async function signInLinkFor(address, { after = 0, timeoutMs = 20000 } = 
   throw new Error(`no sign-in mail for ${address}`);
 }
 
+/** Waits until the dev mailbox holds a mail for this address whose subject matches (a condition, not a sleep). */
+export async function waitForMail(address, subject, { timeoutMs = 60000 } = {}) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);
+    if (r.ok && (await r.json()).some((mail) => subject.test(mail.subject ?? ''))) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`no mail matching ${subject} for ${address}`);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // An in-memory fake of the API (docs/api.md), installed with page.route, for tests of the interface.
 // ---------------------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ async function signIn(page, address) {
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor();
   await page.goto(await signInLinkFor(address, { after: since }));
+  // The verify page never posts on its own (login CSRF): the person confirms with a click.
+  await page.getByTestId('verify-continue').click();
   await page.waitForURL(/#\/(onboarding|chat)$/, { timeout: 15000 });
 }
 
