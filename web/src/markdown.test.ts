@@ -72,4 +72,37 @@ describe('renderMarkdown', () => {
     }
     expect(render('**gras').querySelector('strong')).toBeNull();
   });
+
+  // A heading pattern of the form (.*?)\s*#*\s*$ took 2.2 s on one 2,000-character line: the rendering of a
+  // streamed answer must stay linear in its length, whatever the model (or an injected prompt) writes.
+  it.each([2_000, 100_000])('renders a hostile %i-character line of each block kind in linear time', (n) => {
+    const hostile = [
+      '# ' + ' #'.repeat(n / 2) + 'x',
+      '# a' + ' '.repeat(n) + '#'.repeat(8) + ' x',
+      '#' + ' '.repeat(n) + 'x',
+      '- ' + ' -'.repeat(n / 2) + 'x',
+      '* ' + ' '.repeat(n) + '*x',
+      'a | b\n' + ' '.repeat(n) + 'x',
+      'a | b\n|' + ' -|'.repeat(n / 3) + 'x',
+      '> ' + '>'.repeat(n) + 'x',
+      '1. ' + '1'.repeat(n) + '.x',
+      '**' + 'a'.repeat(n) + '*',
+      '*a' + '\\*'.repeat(n / 2),
+      '['.repeat(n),
+      '[a](' + '[a]('.repeat(n / 4),
+      'a' + '`'.repeat(n),
+    ];
+    const times: number[] = [];
+    for (const line of hostile) {
+      const started = performance.now();
+      const div = render(line);
+      const elapsed = performance.now() - started;
+      expect(div.textContent?.length ?? 0).toBeGreaterThan(0);
+      // Linear work on 100,000 characters is tens of milliseconds even on a busy machine; a quadratic pattern
+      // takes 10 s to minutes there (measured before the fix), so the bound catches it without being flaky.
+      expect(elapsed, `${line.slice(0, 12)}… (${line.length} characters)`).toBeLessThan(n <= 2_000 ? 1_000 : 5_000);
+      times.push(Math.round(elapsed));
+    }
+    console.log(`markdown: ${n}-character hostile lines rendered in ${times.join(', ')} ms`);
+  }, 120_000);
 });

@@ -14,12 +14,24 @@ export interface MarkdownOptions {
 }
 
 const FENCE = /^\s{0,3}(```|~~~)\s*([\w+-]*)\s*$/;
-const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+/** The opening of an ATX heading; the rest of the line is trimmed by {@link headingText}, in linear time. */
+const HEADING_OPEN = /^\s{0,3}(#{1,6})\s/;
 const HR = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
 const BULLET = /^(\s*)[-*+]\s+(.*)$/;
 const ORDERED = /^(\s*)(\d{1,9})[.)]\s+(.*)$/;
 const QUOTE = /^\s{0,3}>\s?(.*)$/;
-const TABLE_SEPARATOR = /^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$/;
+const SEPARATOR_CELL = /^:?-+:?$/;
+/** Quotes and lists nest this deep at most; deeper markers are text (a line of 2,000 `>` is not 2,000 quotes). */
+const MAX_NESTING = 8;
+
+/** A table's separator row (`| --- | :-: |`), checked cell by cell: one pattern for the row backtracks quadratically. */
+function isTableSeparator(line: string): boolean {
+  let row = line.trim();
+  if (!row.includes('-')) return false;
+  if (row.startsWith('|')) row = row.slice(1);
+  if (row.endsWith('|')) row = row.slice(0, -1);
+  return row.split('|').every((cell) => SEPARATOR_CELL.test(cell.trim()));
+}
 
 export function renderMarkdown(source: string, options: MarkdownOptions = {}): DocumentFragment {
   const fragment = document.createDocumentFragment();
@@ -28,7 +40,7 @@ export function renderMarkdown(source: string, options: MarkdownOptions = {}): D
   return fragment;
 }
 
-function renderBlocks(lines: string[], parent: Node, topLevel: number): void {
+function renderBlocks(lines: string[], parent: Node, topLevel: number, depth = 0): void {
   let i = 0;
   let paragraph: string[] = [];
   const flush = (): void => {
@@ -68,12 +80,12 @@ function renderBlocks(lines: string[], parent: Node, topLevel: number): void {
       continue;
     }
 
-    const heading = HEADING.exec(line);
+    const heading = HEADING_OPEN.exec(line);
     if (heading) {
       flush();
       const level = Math.min(6, (heading[1] ?? '#').length - 1 + topLevel);
       const el = document.createElement(`h${level}`);
-      renderInline(heading[2] ?? '', el);
+      renderInline(headingText(line.slice(heading[0].length)), el);
       parent.appendChild(el);
       i += 1;
       continue;
@@ -85,7 +97,7 @@ function renderBlocks(lines: string[], parent: Node, topLevel: number): void {
       continue;
     }
 
-    if (QUOTE.test(line)) {
+    if (depth < MAX_NESTING && QUOTE.test(line)) {
       flush();
       const body: string[] = [];
       while (i < lines.length && QUOTE.test(lines[i] ?? '')) {
@@ -93,12 +105,12 @@ function renderBlocks(lines: string[], parent: Node, topLevel: number): void {
         i += 1;
       }
       const quote = document.createElement('blockquote');
-      renderBlocks(body, quote, topLevel);
+      renderBlocks(body, quote, topLevel, depth + 1);
       parent.appendChild(quote);
       continue;
     }
 
-    if (line.includes('|') && TABLE_SEPARATOR.test(lines[i + 1] ?? '') && (lines[i + 1] ?? '').includes('-')) {
+    if (line.includes('|') && isTableSeparator(lines[i + 1] ?? '')) {
       flush();
       const header = splitRow(line);
       const aligns = splitRow(lines[i + 1] ?? '').map((c) => (c.startsWith(':') && c.endsWith(':') ? 'center' : c.endsWith(':') ? 'right' : ''));
@@ -112,9 +124,9 @@ function renderBlocks(lines: string[], parent: Node, topLevel: number): void {
       continue;
     }
 
-    if (BULLET.test(line) || ORDERED.test(line)) {
+    if (depth < MAX_NESTING && (BULLET.test(line) || ORDERED.test(line))) {
       flush();
-      i = renderList(lines, i, parent, topLevel);
+      i = renderList(lines, i, parent, topLevel, depth);
       continue;
     }
 
@@ -124,7 +136,7 @@ function renderBlocks(lines: string[], parent: Node, topLevel: number): void {
   flush();
 }
 
-function renderList(lines: string[], start: number, parent: Node, topLevel: number): number {
+function renderList(lines: string[], start: number, parent: Node, topLevel: number, depth: number): number {
   const first = lines[start] ?? '';
   const ordered = !BULLET.test(first);
   const baseIndent = ((ordered ? ORDERED : BULLET).exec(first)?.[1] ?? '').length;
@@ -138,7 +150,7 @@ function renderList(lines: string[], start: number, parent: Node, topLevel: numb
   const closeItem = (): void => {
     if (!item) return;
     renderInlineLines(item.text, item.el);
-    if (item.children.length > 0) renderBlocks(item.children, item.el, topLevel);
+    if (item.children.length > 0) renderBlocks(item.children, item.el, topLevel, depth + 1);
     list.appendChild(item.el);
     item = null;
   };
@@ -239,8 +251,9 @@ function buildTable(header: string[], rows: string[][], aligns: string[]): HTMLE
 function renderInlineLines(lines: string[], parent: Node): void {
   lines.forEach((line, index) => {
     // Two trailing spaces or a backslash make a hard line break; otherwise lines join with a space.
-    const hard = /( {2,}|\\)$/.test(line);
-    renderInline(hard ? line.replace(/( {2,}|\\)$/, '') : line.trim(), parent);
+    // (String tests, not /( {2,}|\\)$/: that pattern is quadratic on a long run of spaces.)
+    const hard = line.endsWith('  ') || line.endsWith('\\');
+    renderInline(hard ? (line.endsWith('\\') ? line.slice(0, -1) : line.trimEnd()) : line.trim(), parent);
     if (index < lines.length - 1) parent.appendChild(hard ? document.createElement('br') : document.createTextNode(' '));
   });
 }
@@ -256,6 +269,7 @@ export function renderInline(text: string, parent: Node): void {
       buffer = '';
     }
   };
+  const lastParen = text.lastIndexOf(')');
   let i = 0;
   while (i < text.length) {
     const c = text[i] ?? '';
@@ -279,6 +293,10 @@ export function renderInline(text: string, parent: Node): void {
         i = close + ticks;
         continue;
       }
+      // An unmatched run is text as a whole: retrying from each of its ticks is quadratic on a long run.
+      buffer += fence;
+      i += ticks;
+      continue;
     }
 
     if ((c === '*' || c === '_') && text[i + 1] === c) {
@@ -312,7 +330,7 @@ export function renderInline(text: string, parent: Node): void {
     }
 
     if (c === '[') {
-      const link = parseLink(text, i);
+      const link = parseLink(text, i, lastParen);
       if (link) {
         flushText();
         const href = safeHref(link.href);
@@ -366,10 +384,14 @@ function findClosing(text: string, delim: string, from: number): number {
   return -1;
 }
 
-function parseLink(text: string, start: number): { label: string; href: string; end: number } | null {
+/** A link's label is at most this long: past it, `[` is text (a scan per `[` to the end of a long line is quadratic). */
+const MAX_LINK_LABEL = 1_000;
+
+function parseLink(text: string, start: number, lastParen: number): { label: string; href: string; end: number } | null {
   let depth = 0;
   let i = start;
-  for (; i < text.length; i += 1) {
+  const end = Math.min(text.length, start + MAX_LINK_LABEL);
+  for (; i < end; i += 1) {
     if (text[i] === '\\') {
       i += 1;
       continue;
@@ -380,7 +402,7 @@ function parseLink(text: string, start: number): { label: string; href: string; 
       if (depth === 0) break;
     }
   }
-  if (depth !== 0 || text[i + 1] !== '(') return null;
+  if (depth !== 0 || text[i + 1] !== '(' || i + 2 > lastParen) return null;
   const close = text.indexOf(')', i + 2);
   if (close === -1) return null;
   const target = text.slice(i + 2, close).trim();
@@ -397,4 +419,14 @@ export function safeHref(href: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A heading's text without its closing run of `#` and the spaces around it. Written as string scans, not a
+ * regular expression: `(.*?)\s*#*\s*$` backtracks cubically on a long line of spaces and `#`.
+ */
+function headingText(rest: string): string {
+  let end = rest.trimEnd().length;
+  while (end > 0 && rest[end - 1] === '#') end -= 1;
+  return rest.slice(0, end).trim();
 }

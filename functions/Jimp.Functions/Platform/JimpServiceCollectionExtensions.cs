@@ -23,6 +23,7 @@ public static class JimpServiceCollectionExtensions
         services.AddProblemDetails();
 
         services.AddJimpStorage();
+        services.AddKeyedHash();
         services.AddJimpTelemetry(configuration);
         services.AddSingleton<HealthService>();
         services.AddAccounts();

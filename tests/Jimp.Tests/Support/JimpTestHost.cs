@@ -85,6 +85,7 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["Storage:ConnectionString"] = StorageConnectionString,
             ["Storage:Prefix"] = prefix,
             ["App:PublicBaseUrl"] = PublicBaseUrl,
+            ["KeyedHash:Key"] = "dGVzdC1rZXllZC1oYXNoLWtleS1ub3QtYS1zZWNyZXQtMDA=",
             ["DevHost:StartAzurite"] = "false",
             ["DevHost:RunTimers"] = "false",
             ["DevHost:FunctionKey"] = FunctionKey,
