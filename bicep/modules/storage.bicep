@@ -41,6 +41,9 @@ var tableNames = [
   'trends'
   'insights'
   'ratelimits'
+  'workspaceproducts'
+  'workspacevideos'
+  'workspaceplans'
 ]
 
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
