@@ -20,16 +20,10 @@ param environmentName string
 ])
 param location string = 'francecentral'
 
-@description('Region of Azure OpenAI. EU only; the deployment is Data Zone Standard, so processing stays in the EU data zone.')
+@description('Region of Azure OpenAI. EU regions that offer the default model (gpt-5.1 2025-11-13) as Data Zone Standard (EU): processing stays in the EU data zone. See docs/deploy.md to add another EU region with another model.')
 @allowed([
   'swedencentral'
   'francecentral'
-  'germanywestcentral'
-  'westeurope'
-  'northeurope'
-  'italynorth'
-  'polandcentral'
-  'spaincentral'
 ])
 param openAiLocation string = 'swedencentral'
 
@@ -39,11 +33,18 @@ param openAiLocation string = 'swedencentral'
 ])
 param staticWebAppLocation string = 'westeurope'
 
-@description('Chat model deployed in Azure OpenAI.')
-param chatModelName string = 'gpt-4o-mini'
+@description('Chat model deployed in Azure OpenAI: GA, Data Zone Standard (EU) in the allowed regions, retirement 2027-05-15 (docs/deploy.md).')
+@minLength(1)
+param chatModelName string = 'gpt-5.1'
 
-@description('Version of the chat model.')
-param chatModelVersion string = '2024-07-18'
+@description('Version of the chat model; upgraded by Azure only when this version expires (OnceCurrentVersionExpired).')
+@minLength(1)
+param chatModelVersion string = '2025-11-13'
+
+@description('Name of the chat deployment the app calls (Model__Deployment), independent of the model: switching models keeps the name.')
+@minLength(2)
+@maxLength(64)
+param chatDeploymentName string = 'chat'
 
 @description('Chat deployment capacity, in thousands of tokens per minute.')
 @minValue(1)
@@ -121,7 +122,7 @@ module openAi 'modules/openai.bicep' = {
     location: openAiLocation
     tags: tags
     name: 'oai-jimp-${token}'
-    deploymentName: chatModelName
+    deploymentName: chatDeploymentName
     modelName: chatModelName
     modelVersion: chatModelVersion
     capacity: chatModelCapacity

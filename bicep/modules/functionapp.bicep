@@ -206,6 +206,12 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'Email__Password'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${smtpPasswordSecretName})'
         }
+        // Azure's front end is the one proxy in front of the app: the client is the last X-Forwarded-For entry,
+        // whatever a client writes to the left of it (Platform/ClientInfo.cs).
+        {
+          name: 'ClientAddress__TrustedProxyHops'
+          value: '1'
+        }
         {
           name: 'App__PublicBaseUrl'
           value: webOrigin

@@ -13,10 +13,10 @@ param name string
 @description('Deployment name the app calls (Model__Deployment).')
 param deploymentName string
 
-@description('Model name, e.g. gpt-4o-mini.')
+@description('Model name, e.g. gpt-5.1.')
 param modelName string
 
-@description('Model version, e.g. 2024-07-18 for gpt-4o-mini.')
+@description('Model version, e.g. 2025-11-13 for gpt-5.1.')
 param modelVersion string
 
 @description('Deployment capacity in thousands of tokens per minute.')
@@ -65,7 +65,9 @@ resource chat 'Microsoft.CognitiveServices/accounts/deployments@2025-09-01' = {
       name: modelName
       version: modelVersion
     }
-    versionUpgradeOption: 'NoAutoUpgrade'
+    // Azure moves the deployment to the replacement version only when this one expires, so a retirement never
+    // leaves the app with a deployment that answers errors (NoAutoUpgrade would).
+    versionUpgradeOption: 'OnceCurrentVersionExpired'
     raiPolicyName: 'Microsoft.DefaultV2'
   }
 }

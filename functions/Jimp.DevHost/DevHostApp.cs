@@ -43,9 +43,26 @@ public static class DevHostApp
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, AzuriteService>());
 
         configure?.Invoke(builder);
+        var scopedPrefixes = builder.Configuration.GetValue<bool>($"{DevHostOptions.Section}:{nameof(DevHostOptions.ScopedStoragePrefixes)}");
+        if (scopedPrefixes)
+        {
+            builder.Services.AddScopedStoragePrefixes();
+        }
 
         var app = builder.Build();
         var errorLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jimp.DevHost");
+        if (scopedPrefixes)
+        {
+            // Tests sharing this host: each request works under the storage prefix of the test that sent it.
+            app.Use(async (context, next) =>
+            {
+                if (context.Request.Headers[ScopedStoragePrefix.Header] is [{ } prefix] && ScopedStoragePrefix.IsValid(prefix))
+                {
+                    ScopedStoragePrefix.Use(prefix);
+                }
+                await next(context);
+            });
+        }
         // The same answer as the Functions worker middleware gives: every exception becomes problem+json.
         app.Use(async (context, next) =>
         {

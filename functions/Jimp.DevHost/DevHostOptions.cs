@@ -19,4 +19,10 @@ public sealed class DevHostOptions
 
     /// <summary>The built web app; defaults to web/dist under the repository root.</summary>
     public string? WebRoot { get; set; }
+
+    /// <summary>
+    /// Honour the <c>X-Jimp-Storage-Prefix</c> request header: tests that share one host each name their own tables
+    /// (see <see cref="ScopedStoragePrefix"/>). Off unless a test host turns it on.
+    /// </summary>
+    public bool ScopedStoragePrefixes { get; set; }
 }

@@ -81,6 +81,11 @@ internal static class DurableFunctions
 
         public async Task<object?> RunAsync(TaskActivityContext context, object? input)
         {
+            // Tests sharing the host: the activity works under the storage prefix of the request that scheduled it.
+            if (services.GetService<ScopedStoragePrefix>()?.ForInstance(context.InstanceId) is { } prefix)
+            {
+                ScopedStoragePrefix.Use(prefix);
+            }
             await using var scope = services.CreateAsyncScope();
             return await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider, (ParameterInfo p, out object? value) =>
             {

@@ -66,6 +66,7 @@ public sealed class AccountService(
     public async Task RequestLinkAsync(LinkRequest body, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        if (!email.IsConfigured) throw new EmailNotConfiguredException(); // 503 before anything is stored
         var address = ValidateEmail(body.Email, "email");
         var locale = body.Locale ?? "fr";
         var current = policies.Current(Today).Version;

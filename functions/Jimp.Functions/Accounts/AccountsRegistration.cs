@@ -11,7 +11,9 @@ public static class AccountsRegistration
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.IsValid(out _), "Email:Sender must be a bare e-mail address when Email:Host is set (the display name goes in Email:SenderName).")
+            .ValidateOnStart();
         services.TryAddSingleton<IEmailSender, SmtpEmailSender>();
         services.TryAddSingleton(PolicyDocuments.Embedded);
         services.AddSingleton<SecurityLog>();

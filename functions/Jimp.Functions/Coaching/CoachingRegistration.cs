@@ -29,7 +29,8 @@ public static class CoachingRegistration
         services.TryAddSingleton(sp => ModelClients.Create(
             sp.GetRequiredService<IOptions<ModelOptions>>().Value,
             sp.GetRequiredService<IOptions<CoachChatOptions>>().Value,
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelClients.HttpClientName)));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelClients.HttpClientName),
+            sp.GetService<Azure.Core.TokenCredential>()));
         services.TryAddSingleton<CoachService>();
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<ConversationStore>();

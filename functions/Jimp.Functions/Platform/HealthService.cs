@@ -6,18 +6,19 @@ using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Platform;
 
-public sealed record HealthReport(string Storage, string Model, string Trends, string Version)
+public sealed record HealthReport(string Storage, string Model, string Trends, string Version, string Email = "configured")
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Healthy => Storage == "ok";
 }
 
-/// <summary>Answers "is JIMP up": storage reachable within a few seconds, which model and trend source are configured.</summary>
+/// <summary>Answers "is JIMP up": storage reachable within a few seconds, which model, trend source and e-mail are configured.</summary>
 public sealed class HealthService(
     JimpStorage storage,
     IOptions<ModelOptions> model,
     IOptions<TrendsOptions> trends,
-    IOptions<AppOptions> app)
+    IOptions<AppOptions> app,
+    Email.IEmailSender email)
 {
     private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(3);
 
@@ -27,7 +28,8 @@ public sealed class HealthService(
             await StorageStatusAsync(cancellationToken),
             model.Value.Provider,
             trends.Value.IsConfigured ? "configured" : "not-configured",
-            app.Value.Version ?? AppVersion);
+            app.Value.Version ?? AppVersion,
+            email.IsConfigured ? "configured" : "not-configured");
     }
 
     private async Task<string> StorageStatusAsync(CancellationToken cancellationToken)

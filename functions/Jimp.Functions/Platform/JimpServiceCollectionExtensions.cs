@@ -20,11 +20,15 @@ public static class JimpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClientAddressOptions>().BindConfiguration(ClientAddressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
 
+        // One credential for storage, Azure OpenAI and the telemetry exporter (tests may register their own first).
+        var credential = AzureCredentials.Create(configuration);
+        services.TryAddSingleton<Azure.Core.TokenCredential>(credential);
         services.AddJimpStorage();
         services.AddKeyedHash();
-        services.AddJimpTelemetry(configuration);
+        services.AddJimpTelemetry(configuration, credential);
         services.AddSingleton<HealthService>();
         services.AddAccounts();
         services.AddPrivacyRights();

@@ -6,13 +6,11 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Accounts;
 
-public sealed class BadSignUpTests : IAsyncLifetime
+public sealed class BadSignUpTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     public static TheoryData<string, string, string> BadBodies => new()
     {

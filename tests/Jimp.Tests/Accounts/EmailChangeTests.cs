@@ -5,13 +5,11 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Accounts;
 
-public sealed class EmailChangeTests : IAsyncLifetime
+public sealed class EmailChangeTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [Fact]
     public async Task The_address_changes_only_when_the_link_sent_to_the_new_one_is_followed()

@@ -5,13 +5,11 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Accounts;
 
-public sealed class SessionTests : IAsyncLifetime
+public sealed class SessionTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [Fact]
     public async Task The_session_cookie_is_HttpOnly_Secure_Lax_for_the_whole_site_for_30_days()

@@ -5,13 +5,11 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Accounts;
 
-public sealed class SignInTests : IAsyncLifetime
+public sealed class SignInTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [Fact]
     public async Task A_new_user_signs_up_by_link_and_me_answers_with_the_cookie()

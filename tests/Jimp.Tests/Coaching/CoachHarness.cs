@@ -12,7 +12,7 @@ internal sealed class CoachHarness : IDisposable
 {
     private readonly ServiceProvider provider;
 
-    public CoachHarness(Dictionary<string, string?> settings, ITrendReader? trends = null)
+    public CoachHarness(Dictionary<string, string?> settings, ITrendReader? trends = null, Azure.Core.TokenCredential? credential = null, System.Security.Cryptography.X509Certificates.X509Certificate2? trustedServerCertificate = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -23,7 +23,19 @@ internal sealed class CoachHarness : IDisposable
         {
             services.AddSingleton(trends);
         }
+        if (credential is not null)
+        {
+            services.AddSingleton(credential);
+        }
         services.AddCoaching();
+        if (trustedServerCertificate is not null)
+        {
+            // The model's HTTP client trusts exactly the fake server's self-signed certificate (last primary handler wins).
+            services.AddHttpClient(ModelClients.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == trustedServerCertificate.GetCertHashString() },
+            });
+        }
         // No ValidateOnBuild: AddCoaching also registers the chat's stores, which need storage this harness leaves out.
         provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
     }

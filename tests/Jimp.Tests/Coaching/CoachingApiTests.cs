@@ -8,9 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Coaching;
 
-public sealed class CoachingApiTests : IAsyncLifetime
+public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
     public static readonly object FrenchProfile = new
     {
@@ -23,9 +23,7 @@ public sealed class CoachingApiTests : IAsyncLifetime
         language = "fr",
     };
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     public static async Task<UserClient> OnboardedAsync(JimpTestHost host, object? profile = null)
     {

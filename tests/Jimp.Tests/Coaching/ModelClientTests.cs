@@ -31,8 +31,72 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(final.PromptTokens > 0);
         Assert.True(final.CompletionTokens > 0);
         var request = Assert.Single(server.Requests);
-        Assert.StartsWith("/openai/deployments/gpt-4o-eu/chat/completions?api-version=", request.Path, StringComparison.Ordinal);
+        Assert.Equal("/openai/v1/chat/completions", request.Path);
+        Assert.Equal("gpt-4o-eu", request.Json["model"]!.GetValue<string>()); // the deployment name, on the v1 endpoint
         Assert.Equal(FakeOpenAIServer.ApiKey, request.ApiKey);
+    }
+
+    [Fact]
+    public async Task Azure_without_a_key_sends_the_shared_credentials_token_for_the_cognitive_services_scope()
+    {
+        // Bearer tokens only travel over TLS (the SDK refuses http://), so this fake serves HTTPS.
+        await using var tls = await FakeOpenAIServer.StartAsync(https: true);
+        var credential = new RecordingCredential(FakeOpenAIServer.AccessToken);
+        var settings = CoachHarness.Azure(tls);
+        settings.Remove("Model:ApiKey");
+        using var harness = new CoachHarness(settings, credential: credential, trustedServerCertificate: tls.Certificate);
+        var (text, final, _) = await CoachHarness.RunAsync(harness.Coach, Request());
+        foreach (var line in harness.Logs.Lines) output.WriteLine(line);
+
+        Assert.Equal(CoachOutcomes.Completed, final.Outcome);
+        Assert.Equal("Bonjour de la part du modèle.", text);
+        var request = Assert.Single(tls.Requests);
+        Assert.StartsWith("https://", tls.Address.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Bearer " + FakeOpenAIServer.AccessToken, request.Authorization);
+        Assert.Null(request.ApiKey);
+        Assert.Equal([ModelClients.AzureOpenAIScope], credential.Scopes.Distinct());
+    }
+
+    [Fact]
+    public void Azure_resource_endpoint_becomes_the_v1_endpoint()
+    {
+        Assert.Equal("https://oai-jimp.openai.azure.com/openai/v1", ModelClients.AzureV1Endpoint(new Uri("https://oai-jimp.openai.azure.com/")).ToString());
+        Assert.Equal("https://oai-jimp.openai.azure.com/openai/v1", ModelClients.AzureV1Endpoint(new Uri("https://oai-jimp.openai.azure.com/openai/v1/")).ToString());
+    }
+
+    [Fact]
+    public async Task Model_calls_produce_gen_ai_spans_without_message_text()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Jimp.Functions.Platform.Telemetry.ModelSourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var harness = new CoachHarness(CoachHarness.Azure(server));
+        const string secret = "texte-secret-du-message";
+        await CoachHarness.RunAsync(harness.Coach, Request(secret));
+
+        var span = Assert.Single(spans, s => s.Tags.Any(t => t.Key == "gen_ai.request.model" && t.Value == "gpt-4o-eu"));
+        Assert.Contains(span.Tags, t => t.Key == "gen_ai.operation.name" && t.Value == "chat");
+        Assert.DoesNotContain(span.Tags, t => t.Value?.Contains(secret, StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(span.Events.SelectMany(e => e.Tags), t => t.Value?.ToString()?.Contains(secret, StringComparison.Ordinal) == true);
+    }
+
+    private sealed class RecordingCredential(string token) : Azure.Core.TokenCredential
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Scopes { get; } = new();
+
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            foreach (var scope in requestContext.Scopes) Scopes.Enqueue(scope);
+            return new Azure.Core.AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 
     [Fact]

@@ -225,6 +225,49 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         AssertOnlyEuRegionsAllowed(template.Root.GetProperty("parameters").GetProperty("openAiLocation"));
     }
 
+    // The default chat model, with its retirement date from Microsoft's model-retirement schedule (docs/deploy.md).
+    // Chosen on 2026-12-01: GA, Data Zone Standard (EU) in swedencentral and francecentral, the latest retirement
+    // of the chat models offered so in the EU. Check the schedule again before the date moves close.
+    private const string DefaultChatModel = "gpt-5.1";
+    private const string DefaultChatModelVersion = "2025-11-13";
+    private static readonly DateOnly DefaultChatModelRetirement = new(2027, 5, 15);
+
+    [Fact]
+    public void Default_chat_model_is_current_and_upgrades_itself_when_its_version_expires()
+    {
+        var parameters = template.Root.GetProperty("parameters");
+        var deployment = template.Resource("Microsoft.CognitiveServices/accounts/deployments");
+
+        Assert.Equal(DefaultChatModel, parameters.GetProperty("chatModelName").GetProperty("defaultValue").GetString());
+        Assert.Equal(DefaultChatModelVersion, parameters.GetProperty("chatModelVersion").GetProperty("defaultValue").GetString());
+        // A test run after the retirement fails here: the default must move before a fresh subscription cannot deploy it.
+        Assert.True(DateOnly.FromDateTime(DateTime.UtcNow) < DefaultChatModelRetirement.AddDays(-60), $"{DefaultChatModel} {DefaultChatModelVersion} retires on {DefaultChatModelRetirement:yyyy-MM-dd}: pick the next model.");
+        Assert.Equal("OnceCurrentVersionExpired", deployment.Path("properties", "versionUpgradeOption").GetString());
+        Assert.Equal(["swedencentral", "francecentral"], parameters.GetProperty("openAiLocation").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()!).ToArray());
+        var main = File.ReadAllText(Path.Combine(template.RepoRoot, "bicep", "main.parameters.json"));
+        Assert.Contains("${AZURE_OPENAI_CHAT_MODEL=" + DefaultChatModel + "}", main, StringComparison.Ordinal);
+        Assert.Contains("${AZURE_OPENAI_CHAT_MODEL_VERSION=" + DefaultChatModelVersion + "}", main, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void App_trusts_exactly_the_one_proxy_hop_in_front_of_the_function_app()
+    {
+        // Azure's front end appends the client's address to X-Forwarded-For; nothing else proxies (no static web app).
+        Assert.Equal("'1'", AppSettings()["ClientAddress__TrustedProxyHops"]);
+    }
+
+    [Fact]
+    public void Chat_deployment_name_is_its_own_parameter_and_is_what_the_app_calls()
+    {
+        var parameters = template.Root.GetProperty("parameters");
+        var deployment = template.Resource("Microsoft.CognitiveServices/accounts/deployments");
+
+        Assert.Equal("chat", parameters.GetProperty("chatDeploymentName").GetProperty("defaultValue").GetString());
+        Assert.Contains("parameters('chatDeploymentName')", CompiledTemplate.Expand(deployment.Name, deployment.Scope), StringComparison.Ordinal);
+        Assert.Equal("parameters('chatModelName')", CompiledTemplate.Expand(deployment.Path("properties", "model", "name").GetString()!, deployment.Scope));
+        Assert.EndsWith(".outputs.deploymentName.value", AppSettings()["Model__Deployment"], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", StorageAccount)]
     [InlineData("Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", StorageAccount)]

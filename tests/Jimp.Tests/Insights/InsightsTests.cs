@@ -14,13 +14,11 @@ using static Jimp.Tests.Insights.InsightsFixture;
 
 namespace Jimp.Tests.Insights;
 
-public sealed class InsightsTests : IAsyncLifetime
+public sealed class InsightsTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     /// <summary>From Saturday of week 48 to Tuesday of week 49: week 48 is over.</summary>
     private void MoveToWeek49() => host.Clock.Advance(TimeSpan.FromDays(3));

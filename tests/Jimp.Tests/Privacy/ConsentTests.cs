@@ -7,13 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
-public sealed class ConsentTests : IAsyncLifetime
+public sealed class ConsentTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private static readonly MarketingMessage Tips = new("Trois idées de live", "Voici trois idées pour votre prochain live.", "Three live ideas", "Here are three ideas for your next live.");
 

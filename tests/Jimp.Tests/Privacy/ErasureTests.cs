@@ -6,13 +6,11 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Privacy;
 
-public sealed class ErasureTests : IAsyncLifetime
+public sealed class ErasureTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private async Task<string> EraseAsync(FixtureUser user)
     {

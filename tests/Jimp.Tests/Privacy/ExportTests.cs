@@ -7,13 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
-public sealed class ExportTests : IAsyncLifetime
+public sealed class ExportTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [Fact]
     public async Task Export_contains_every_store_of_the_user()

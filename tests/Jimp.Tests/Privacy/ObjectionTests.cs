@@ -8,13 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
-public sealed class ObjectionTests : IAsyncLifetime
+public sealed class ObjectionTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private async Task<Account> AccountAsync(UserClient user) =>
         (await host.Services.GetRequiredService<AccountStore>().GetAsync(user.UserId, default))!;

@@ -1,22 +1,52 @@
 using System.Collections.Concurrent;
+using Jimp.DevHost;
 using Microsoft.Extensions.Logging;
 
 namespace Jimp.Tests.Support;
 
-/// <summary>Every log line a host wrote, formatted with its arguments, so tests can scan them for personal data.</summary>
+/// <summary>
+/// Every log line a host wrote, formatted with its arguments, so tests can scan them for personal data. A test that
+/// shares the host reads its own view (<see cref="ForPrefix"/>): the lines written under its storage prefix, and the
+/// lines written under none while the view was open (the host's own, engine lines among them), which is stricter
+/// than its lines alone.
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> lines = new();
+    private readonly ConcurrentDictionary<CapturedLogs, string> views = new();
+    private readonly CapturedLogs? parent;
 
-    public IReadOnlyCollection<string> Lines => lines.ToArray();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-    public void Dispose()
+    public CapturedLogs()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private CapturedLogs(CapturedLogs parent) => this.parent = parent;
+
+    public IReadOnlyCollection<string> Lines => lines.ToArray();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);
+
+    /// <summary>A view that collects from now on the lines of <paramref name="prefix"/> and those of no prefix, until disposed.</summary>
+    public CapturedLogs ForPrefix(string prefix)
+    {
+        var view = new CapturedLogs(this);
+        views[view] = prefix;
+        return view;
+    }
+
+    public void Dispose() => parent?.views.TryRemove(this, out _);
+
+    private void Add(string line)
+    {
+        lines.Enqueue(line);
+        var prefix = ScopedStoragePrefix.CurrentPrefix;
+        foreach (var (view, viewPrefix) in views)
+        {
+            if (prefix is null || prefix == viewPrefix) view.lines.Enqueue(line);
+        }
+    }
+
+    private sealed class Logger(string category, CapturedLogs logs) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -33,7 +63,7 @@ public sealed class CapturedLogs : ILoggerProvider
             {
                 line += " | " + exception;
             }
-            lines.Enqueue(line);
+            logs.Add(line);
         }
     }
 }

@@ -59,7 +59,8 @@ public sealed record RecordedRequest(string Path, string? ApiKey, string? Author
 
 /// <summary>
 /// A local stand-in for Azure OpenAI and OpenAI-compatible servers, speaking their wire format on a real Kestrel
-/// socket: <c>POST /openai/deployments/{d}/chat/completions?api-version=…</c> (header <c>api-key</c>) and
+/// socket: Azure OpenAI's v1 endpoint <c>POST /openai/v1/chat/completions</c> (the deployment name in <c>model</c>;
+/// header <c>api-key</c>, or <c>Authorization: Bearer</c> with an Entra ID token, <see cref="AccessToken"/>) and
 /// <c>POST /v1/chat/completions</c> (<c>Authorization: Bearer</c>), JSON or SSE <c>chat.completion.chunk</c>
 /// events ending with <c>data: [DONE]</c>. Each request takes the next scripted <see cref="FakeReply"/> (or
 /// <see cref="Default"/>) and is recorded.
@@ -67,6 +68,9 @@ public sealed record RecordedRequest(string Path, string? ApiKey, string? Author
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
     public const string ApiKey = "fake-key";
+
+    /// <summary>The Entra ID access token the Azure route accepts as <c>Authorization: Bearer</c>.</summary>
+    public const string AccessToken = "fake-entra-token";
     private readonly WebApplication app;
     private readonly ConcurrentQueue<FakeReply> script = new();
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
@@ -90,18 +94,47 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeOpenAIServer> StartAsync()
+    /// <summary>The self-signed certificate the server presents when started with <c>https: true</c>.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; private set; }
+
+    /// <summary>
+    /// <paramref name="https"/>: serve TLS with a fresh self-signed certificate for 127.0.0.1 (Entra ID bearer tokens
+    /// are only ever sent over TLS; clients must trust <see cref="Certificate"/>).
+    /// </summary>
+    public static async Task<FakeOpenAIServer> StartAsync(bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+        if (https)
+        {
+            certificate = SelfSignedLoopbackCertificate();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
+        }
+        else
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new FakeOpenAIServer(app);
-        app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context) => server.HandleAsync(context, azure: true));
+        app.MapPost("/openai/v1/chat/completions", (HttpContext context) => server.HandleAsync(context, azure: true));
         app.MapPost("/v1/chat/completions", (HttpContext context) => server.HandleAsync(context, azure: false));
+        server.Certificate = certificate;
         await app.StartAsync();
         server.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSignedLoopbackCertificate()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Re-imported so Kestrel gets a certificate whose private key it can use on every platform.
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(created.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
     }
 
     private async Task HandleAsync(HttpContext context, bool azure)
@@ -111,7 +144,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var apiKey = context.Request.Headers["api-key"].FirstOrDefault();
         var authorization = context.Request.Headers.Authorization.FirstOrDefault();
         requests.Enqueue(new RecordedRequest(context.Request.Path + context.Request.QueryString, apiKey, authorization, body));
-        var authorized = azure ? apiKey == ApiKey : authorization == "Bearer " + ApiKey;
+        var authorized = azure ? apiKey == ApiKey || authorization == "Bearer " + AccessToken : authorization == "Bearer " + ApiKey;
         if (!authorized)
         {
             await WriteErrorAsync(context, HttpStatusCode.Unauthorized, "401", "Access denied due to invalid subscription key.");

@@ -27,7 +27,9 @@ public sealed class JimpTestHostOptions
 
 /// <summary>
 /// A real DevHost on a random loopback port with its own storage prefix (so tests run in parallel), Azurite,
-/// a fake clock, and the logs it writes.
+/// a fake clock, and the logs it writes. Most tests do not start one: they share one per class or collection
+/// (<see cref="SharedHost"/>) and take their own view of it with <see cref="ForTest"/>: a fresh storage prefix, clock,
+/// logs and clients, so each test still starts from empty storage at the same date.
 /// </summary>
 public sealed class JimpTestHost : IAsyncDisposable
 {
@@ -37,12 +39,20 @@ public sealed class JimpTestHost : IAsyncDisposable
     public const string StorageConnectionString = "UseDevelopmentStorage=true";
     public const string FunctionKey = "test-function-key";
 
-    private JimpTestHost(WebApplication app, Uri address, string prefix, FakeTimeProvider clock, CapturedLogs logs)
+    /// <summary>The date every test's clock starts at.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly TestClock clocks;
+    private readonly JimpTestHost? shared;
+
+    private JimpTestHost(WebApplication app, Uri address, string prefix, TestClock clocks, CapturedLogs logs, JimpTestHost? shared)
     {
         App = app;
         Address = address;
         Prefix = prefix;
-        Clock = clock;
+        this.clocks = clocks;
+        this.shared = shared;
+        Clock = clocks.For(prefix);
         Logs = logs;
         Client = NewClient();
     }
@@ -51,16 +61,31 @@ public sealed class JimpTestHost : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>This test's (or this host's) storage prefix.</summary>
     public string Prefix { get; }
 
+    /// <summary>This test's clock: what the app reads as "now" for the work done for this test.</summary>
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>The lines the app logged for this test (for a shared host: while this test ran, or under its prefix).</summary>
     public CapturedLogs Logs { get; }
 
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => App.Services;
+    /// <summary>
+    /// The app's services. Reading this property makes the calling test's flow use this test's storage prefix,
+    /// so services called directly (stores, timers' services) read and write this test's tables.
+    /// </summary>
+    public IServiceProvider Services
+    {
+        get
+        {
+            UsePrefix();
+            return App.Services;
+        }
+    }
 
+    /// <summary>The host's storage request counter. Shared by the tests of a shared host, which run one at a time: count with Snapshot/Since.</summary>
     public StorageRequestCounter Counter => Services.GetRequiredService<StorageRequestCounter>();
 
     public JimpStorage Storage => Services.GetRequiredService<JimpStorage>();
@@ -71,24 +96,59 @@ public sealed class JimpTestHost : IAsyncDisposable
     /// <summary>Every blob of this host's containers, as "container/name: content" (text content only).</summary>
     public Task<IReadOnlyList<string>> ScanBlobsAsync() => StorageScan.BlobsAsync(Storage);
 
+    private static int starts;
+    private static long startTicks;
+
+    /// <summary>DevHosts started in this test run, and the time their starts took (summed over parallel starts).</summary>
+    public static (int Starts, TimeSpan Time) Started => (Volatile.Read(ref starts), TimeSpan.FromTicks(Interlocked.Read(ref startTicks)));
+
+    static JimpTestHost()
+    {
+        // ./test.sh and ./bench.sh print it: how many hosts a run starts is a figure to keep down.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                var (count, time) = Started;
+                var folder = Path.Combine(TestAzurite.RepositoryRoot, "artifacts");
+                Directory.CreateDirectory(folder);
+                File.AppendAllText(Path.Combine(folder, "devhost-starts.txt"),
+                    FormattableString.Invariant($"{count} DevHost starts, {time.TotalSeconds:0.0} s starting them (summed), pid {Environment.ProcessId}\n"));
+            }
+            catch (IOException)
+            {
+            }
+        };
+    }
+
+    /// <summary>
+    /// Starts a host of its own. Prefer a <see cref="SharedHost"/> (one per class or collection) unless the test needs
+    /// settings or services of its own.
+    /// </summary>
     public static async Task<JimpTestHost> StartAsync(Action<JimpTestHostOptions>? configure = null)
     {
+        // Whatever prefix the caller's flow uses is not the new host's: its server loops start from here.
+        ScopedStoragePrefix.Use(null);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await TestAzurite.EnsureAsync();
         await TestSmtp.EnsureAsync();
         var options = new JimpTestHostOptions();
         configure?.Invoke(options);
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..11];
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+        var prefix = NewPrefix();
+        var clock = new TestClock();
         var logs = new CapturedLogs();
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Storage:ConnectionString"] = StorageConnectionString,
             ["Storage:Prefix"] = prefix,
             ["App:PublicBaseUrl"] = PublicBaseUrl,
+            // As deployed (bicep/modules/functionapp.bicep): one trusted proxy, Azure's front end, appends X-Forwarded-For.
+            ["ClientAddress:TrustedProxyHops"] = "1",
             ["KeyedHash:Key"] = "dGVzdC1rZXllZC1oYXNoLWtleS1ub3QtYS1zZWNyZXQtMDA=",
             ["DevHost:StartAzurite"] = "false",
             ["DevHost:RunTimers"] = "false",
             ["DevHost:FunctionKey"] = FunctionKey,
+            ["DevHost:ScopedStoragePrefixes"] = "true",
             ["DevHost:WebRoot"] = Path.Combine(TestAzurite.RepositoryRoot, "web", "dist"),
             // Every test signs up from 127.0.0.1: the per-IP limits are tested on their own, with their real values.
             ["Accounts:LinksPerIpPerHour"] = "10000",
@@ -114,19 +174,42 @@ public sealed class JimpTestHost : IAsyncDisposable
             builder.Logging.AddProvider(logs);
             builder.Services.RemoveAll<TimeProvider>();
             builder.Services.AddSingleton<TimeProvider>(clock);
-            builder.Services.AddSingleton(clock);
             options.Services?.Invoke(builder.Services);
         }, functions);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new JimpTestHost(app, new Uri(address), prefix, clock, logs);
+        Interlocked.Increment(ref starts);
+        Interlocked.Add(ref startTicks, watch.Elapsed.Ticks);
+        return new JimpTestHost(app, new Uri(address), prefix, clock, logs, shared: null);
     }
+
+    /// <summary>
+    /// This host as one test sees it: a fresh storage prefix (so empty storage), its own clock at <see cref="Start"/>,
+    /// its own logs and clients. Requests of its clients carry the prefix; reading <see cref="Services"/> or
+    /// <see cref="Storage"/> sets it for the test's own calls; orchestrations keep it for their activities.
+    /// Disposing the view disposes its clients, not the host.
+    /// </summary>
+    public JimpTestHost ForTest()
+    {
+        var host = shared ?? this;
+        var prefix = NewPrefix();
+        var view = new JimpTestHost(host.App, host.Address, prefix, host.clocks, host.Logs.ForPrefix(prefix), host);
+        view.UsePrefix();
+        return view;
+    }
+
+    private static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..11];
+
+    /// <summary>Makes the calling flow use this test's prefix (a no-op for a host of its own: its prefix is configured).</summary>
+    private void UsePrefix() => ScopedStoragePrefix.Use(shared is null ? null : Prefix);
 
     /// <summary>A new client with its own cookies (another browser).</summary>
     public HttpClient NewClient()
     {
         var handler = new HttpClientHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false };
-        return new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (shared is not null) client.DefaultRequestHeaders.Add(ScopedStoragePrefix.Header, Prefix);
+        return client;
     }
 
     /// <summary>Calls an operator function (or <c>/admin/</c>) with the function key, as the owner does.</summary>
@@ -169,6 +252,12 @@ public sealed class JimpTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        if (shared is not null)
+        {
+            Logs.Dispose();
+            clocks.Forget(Prefix);
+            return;
+        }
         await App.StopAsync();
         await App.DisposeAsync();
     }

@@ -3,17 +3,21 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Jimp.Functions.Platform.Http;
 using MimeKit;
 
 namespace Jimp.Functions.Platform.Email;
 
-/// <summary>SMTP settings (section <c>Email</c>). Locally: the SMTP dev server on 127.0.0.1:2525.</summary>
+/// <summary>
+/// SMTP settings (section <c>Email</c>). Locally: the SMTP dev server on 127.0.0.1:2525. An empty <c>Host</c> (the
+/// template's default until the owner sets <c>SMTP_HOST</c>) is allowed: the app starts, <c>/api/health</c> says
+/// <c>"email": "not-configured"</c>, and whatever must send mail answers 503 <c>email-not-configured</c>.
+/// </summary>
 public sealed class EmailOptions
 {
     public const string Section = "Email";
 
-    [Required]
-    public string Host { get; set; } = "127.0.0.1";
+    public string? Host { get; set; } = "127.0.0.1";
 
     [Range(1, 65535)]
     public int Port { get; set; } = 2525;
@@ -26,10 +30,34 @@ public sealed class EmailOptions
 
     public string? Password { get; set; }
 
-    [Required, EmailAddress]
-    public string Sender { get; set; } = "jimp@localhost.test";
+    /// <summary>A bare address (<c>no-reply@example.eu</c>); the display name is <see cref="SenderName"/>.</summary>
+    public string? Sender { get; set; } = "jimp@localhost.test";
 
     public string SenderName { get; set; } = "JIMP";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+
+    /// <summary>Not configured is valid; configured needs a bare sender address.</summary>
+    public bool IsValid(out string? problem)
+    {
+        var sender = Sender ?? "";
+        problem = IsConfigured && !(sender.Contains('@', StringComparison.Ordinal) && !sender.Contains('<', StringComparison.Ordinal) && MailboxAddress.TryParse(sender, out var parsed) && string.IsNullOrEmpty(parsed.Name))
+            ? "Email:Sender must be a bare e-mail address (no-reply@example.eu) when Email:Host is set; put the display name in Email:SenderName."
+            : null;
+        return problem is null;
+    }
+}
+
+/// <summary>Thrown when mail must be sent but no SMTP server is configured: a 503 the user can understand.</summary>
+public sealed class EmailNotConfiguredException : ProblemException
+{
+    public const string ProblemCode = "email-not-configured";
+
+    public EmailNotConfiguredException()
+        : base(503, "E-mail is not available.", "This JIMP has no e-mail server configured yet, so it cannot send sign-in or export links. Try again later.")
+    {
+        Code = ProblemCode;
+    }
 }
 
 /// <summary>An e-mail to send: both a text and an HTML body.</summary>
@@ -38,23 +66,32 @@ public sealed record EmailMessage(string To, string Subject, string Text, string
 public interface IEmailSender
 {
     Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
+
+    /// <summary>False when no SMTP server is configured: callers answer 503 before storing anything.</summary>
+    bool IsConfigured => true;
 }
 
 /// <summary>Sends through SMTP with MailKit. Logs never carry the address, the subject or the body.</summary>
 public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<SmtpEmailSender> logger) : IEmailSender
 {
+    public bool IsConfigured => options.Value.IsConfigured;
+
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var o = options.Value;
+        if (!o.IsConfigured)
+        {
+            throw new EmailNotConfiguredException();
+        }
         var mime = new MimeMessage();
-        mime.From.Add(new MailboxAddress(o.SenderName, o.Sender));
+        mime.From.Add(new MailboxAddress(o.SenderName, o.Sender!));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
         mime.Body = new BodyBuilder { TextBody = message.Text, HtmlBody = message.Html }.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = 15_000 };
-        await client.ConnectAsync(o.Host, o.Port, Enum.Parse<SecureSocketOptions>(o.TlsMode), cancellationToken);
+        await client.ConnectAsync(o.Host!, o.Port, Enum.Parse<SecureSocketOptions>(o.TlsMode), cancellationToken);
         if (!string.IsNullOrEmpty(o.User))
         {
             await client.AuthenticateAsync(o.User, o.Password ?? "", cancellationToken);

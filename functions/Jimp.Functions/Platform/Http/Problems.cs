@@ -24,7 +24,9 @@ public static partial class Problems
         var problem = ToProblem(error, context);
         if (problem.Status >= 500)
         {
-            LogUnhandled(logger, error.GetType().Name, problem.Extensions["traceId"]?.ToString());
+            // The exception itself (type, message, stack) goes to the logs, so Application Insights has something to debug
+            // with; the answer carries only the trace id.
+            LogUnhandled(logger, error, error.GetType().Name, problem.Extensions["traceId"]?.ToString());
         }
         if (context.Response.HasStarted)
         {
@@ -78,5 +80,5 @@ public static partial class Problems
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled {ExceptionType}; answered 500 with trace id {TraceId}")]
-    private static partial void LogUnhandled(ILogger logger, string exceptionType, string? traceId);
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string exceptionType, string? traceId);
 }

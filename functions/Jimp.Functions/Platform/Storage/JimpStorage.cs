@@ -9,20 +9,25 @@ namespace Jimp.Functions.Platform.Storage;
 /// The one door to storage: names every table and container with the configured prefix and creates each
 /// at most once per process (one request on first use, none after).
 /// </summary>
-public sealed class JimpStorage(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options)
+/// <param name="scopedPrefix">
+/// Registered only by the DevHost when tests share it: the prefix of the test being served, if any. In Azure there
+/// is none, and every name takes the configured prefix.
+/// </param>
+public sealed class JimpStorage(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options, IScopedStoragePrefix? scopedPrefix = null)
 {
-    private readonly string prefix = options.Value.Prefix;
+    private readonly string configuredPrefix = options.Value.Prefix;
     private readonly ConcurrentDictionary<string, Lazy<Task>> created = new(StringComparer.Ordinal);
 
     public TableServiceClient TableService => tables;
 
     public BlobServiceClient BlobService => blobs;
 
-    public string Prefix => prefix;
+    /// <summary>The prefix of every table and container name: the configured one, or the scoped one where the DevHost sets it.</summary>
+    public string Prefix => scopedPrefix?.Current ?? configuredPrefix;
 
-    public string TableName(string name) => prefix + name;
+    public string TableName(string name) => Prefix + name;
 
-    public string ContainerName(string name) => prefix + name;
+    public string ContainerName(string name) => Prefix + name;
 
     /// <summary>The table, without creating it (reads of a table that may not exist must handle 404).</summary>
     public TableClient Table(string name) => tables.GetTableClient(TableName(name));
@@ -58,4 +63,14 @@ public sealed class JimpStorage(TableServiceClient tables, BlobServiceClient blo
         }
         return task;
     }
+}
+
+/// <summary>
+/// A storage prefix scoped to the work being done (a request, an activity), which replaces the configured one.
+/// Only the DevHost provides one, so that tests can share a host and still each see empty storage.
+/// </summary>
+public interface IScopedStoragePrefix
+{
+    /// <summary>The prefix for the current work, or null for the configured prefix.</summary>
+    string? Current { get; }
 }
