@@ -9,11 +9,12 @@ import { renderVerify } from './views/verify';
 import { renderOnboarding } from './views/onboarding';
 import { renderChat } from './views/chat';
 import { renderTrends } from './views/trends';
+import { renderWorkspace } from './views/workspace';
 import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'workspace' | 'privacy' | 'policy' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -36,13 +37,14 @@ const views: Record<Route['name'], View> = {
   onboarding: renderOnboarding,
   chat: renderChat,
   trends: renderTrends,
+  workspace: renderWorkspace,
   privacy: renderPrivacy,
   policy: renderPolicy,
   notfound: renderNotFound,
 };
 
 /** Routes that need a session; the others are public. */
-const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'privacy']);
+const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy']);
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -52,7 +54,7 @@ export function parseRoute(hash: string): Route {
   const first = parts[0] ?? '';
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
-  if (['verify', 'onboarding', 'trends', 'privacy', 'policy'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
+  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }
 
@@ -78,6 +80,7 @@ function navigate(hash: string, options: { replace?: boolean } = {}): void {
 const NAV: { route: Route['name']; href: string; key: Key; testId: string }[] = [
   { route: 'chat', href: '#/chat', key: 'nav.chat', testId: 'nav-chat' },
   { route: 'trends', href: '#/trends', key: 'nav.trends', testId: 'nav-trends' },
+  { route: 'workspace', href: '#/workspace', key: 'nav.workspace', testId: 'nav-workspace' },
   { route: 'onboarding', href: '#/onboarding', key: 'nav.profile', testId: 'nav-profile' },
   { route: 'privacy', href: '#/privacy', key: 'nav.privacy', testId: 'nav-privacy' },
 ];

@@ -9,23 +9,23 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Workspace;
 
-public sealed class WorkspaceHost : IAsyncLifetime
+/// <summary>A shared host with the workspace's limits set low by settings: 3 products, 40 videos.</summary>
+public sealed class WorkspaceHost : SharedHost
 {
-    public JimpTestHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Host = await JimpTestHost.StartAsync(o =>
+    protected override void Configure(JimpTestHostOptions options)
     {
-        o.Settings["Workspace:MaxProducts"] = "3";
-        o.Settings["Workspace:MaxVideos"] = "40";
-    });
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+        ArgumentNullException.ThrowIfNull(options);
+        options.Settings["Workspace:MaxProducts"] = "3";
+        options.Settings["Workspace:MaxVideos"] = "40";
+    }
 }
 
 /// <summary>The workspace over HTTP on the DevHost and Azurite (limits set low by settings: 3 products, 40 videos).</summary>
-public sealed class WorkspaceApiTests(WorkspaceHost fixture) : IClassFixture<WorkspaceHost>
+public sealed class WorkspaceApiTests(WorkspaceHost fixture) : IClassFixture<WorkspaceHost>, IAsyncDisposable
 {
-    private JimpTestHost Host => fixture.Host;
+    private JimpTestHost Host { get; } = fixture.ForTest();
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 
     private async Task<UserClient> CreatorAsync(string locale = "fr")
     {
