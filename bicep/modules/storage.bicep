@@ -44,6 +44,8 @@ var tableNames = [
   'workspaceproducts'
   'workspacevideos'
   'workspaceplans'
+  'minorblocklist'
+  'breaches'
 ]
 
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {

@@ -33,6 +33,13 @@ public static class DevHostApp
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddOptions<DevHostOptions>().BindConfiguration(DevHostOptions.Section);
 
+        // Drafts of the next policy versions, read from a folder (local only): the deployed app serves the embedded ones.
+        if (builder.Configuration[$"{DevHostOptions.Section}:{nameof(DevHostOptions.PolicyDraftsDirectory)}"] is { Length: > 0 } drafts && Directory.Exists(drafts))
+        {
+            var documents = Jimp.Functions.Privacy.PolicyDocuments.Embedded.Versions.SelectMany(v => v.ByLanguage.Values)
+                .Concat(Directory.GetFiles(drafts, "*.md").Select(f => Jimp.Functions.Privacy.PolicyDocuments.Parse(File.ReadAllText(f))));
+            builder.Services.AddSingleton(new Jimp.Functions.Privacy.PolicyDocuments(documents));
+        }
         builder.Services.AddJimp(builder.Configuration);
         builder.Services.AddSingleton(new HostedFunctions(functions));
         builder.Services.AddDurableFunctions(functions);

@@ -17,6 +17,9 @@ public sealed class DevHostOptions
     /// <summary>The SMTP dev server's web API, read by <c>GET /dev/mailbox</c>.</summary>
     public Uri MailboxUrl { get; set; } = new("http://127.0.0.1:5080/");
 
+    /// <summary>A folder of policy drafts (<c>*.md</c> with the same front matter) served beside the embedded versions; local only.</summary>
+    public string? PolicyDraftsDirectory { get; set; }
+
     /// <summary>The built web app; defaults to web/dist under the repository root.</summary>
     public string? WebRoot { get; set; }
 

@@ -28,7 +28,9 @@ base="http://127.0.0.1:$port"
 mkdir -p artifacts
 log=artifacts/browser-devhost.log
 echo "== DevHost on $base (log: $log)"
-JIMP_PORT=$port App__PublicBaseUrl=$base dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
+# The owner's console: one operator address, and drafts of the next policy versions to announce.
+drafts=$(node tests/browser/policy-drafts.mjs artifacts/policy-drafts)
+JIMP_PORT=$port App__PublicBaseUrl=$base Operators__Addresses=owner@example.com DevHost__PolicyDraftsDirectory=$drafts dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
 devhost=$!
 cleanup() { kill "$devhost" 2>/dev/null || true; wait "$devhost" 2>/dev/null || true; }
 trap cleanup EXIT

@@ -5,6 +5,7 @@
  */
 import type { Option } from './api';
 import { LANG_KEY } from './storage-keys';
+import { operatorEn, operatorFr } from './i18n-operator';
 
 export type Lang = 'fr' | 'en';
 
@@ -310,6 +311,7 @@ export const fr = {
   'policy.upcomingMaterial': 'Changement important : la version {v} entrera en vigueur le {date}.',
   'policy.readUpcoming': 'Lire la nouvelle version',
   'policy.frAuthoritative': 'La version française fait foi.',
+  ...operatorFr,
 };
 
 export type Key = keyof typeof fr;
@@ -616,6 +618,7 @@ export const en: Record<Key, string> = {
   'policy.upcomingMaterial': 'Important change: version {v} takes effect on {date}.',
   'policy.readUpcoming': 'Read the new version',
   'policy.frAuthoritative': 'The French version is authoritative.',
+  ...operatorEn,
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { fr, en };

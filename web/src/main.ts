@@ -12,9 +12,11 @@ import { renderTrends } from './views/trends';
 import { renderWorkspace } from './views/workspace';
 import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
+import { renderOperator } from './views/operator';
+import { renderConfirmRequest } from './views/confirm-request';
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'workspace' | 'privacy' | 'policy' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'confirm-request' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -40,11 +42,13 @@ const views: Record<Route['name'], View> = {
   workspace: renderWorkspace,
   privacy: renderPrivacy,
   policy: renderPolicy,
+  operator: renderOperator,
+  'confirm-request': renderConfirmRequest,
   notfound: renderNotFound,
 };
 
 /** Routes that need a session; the others are public. */
-const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy']);
+const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy', 'operator']);
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -54,7 +58,7 @@ export function parseRoute(hash: string): Route {
   const first = parts[0] ?? '';
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
-  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
+  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }
 
@@ -207,7 +211,7 @@ async function render(): Promise<void> {
   renderCount += 1;
   const ticket = renderCount;
   document.documentElement.dataset.route = route.name;
-  if (!session.checked && route.name !== 'verify') {
+  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request') {
     replace(main, spinner(t('common.loading')));
     try {
       await loadUser();

@@ -53,7 +53,9 @@ public sealed class AccountService(
     Coaching.ProfileStore profiles,
     IOptions<AccountsOptions> options,
     IOptions<AppOptions> app,
-    TimeProvider clock)
+    TimeProvider clock,
+    MinorBlocklist blocklist,
+    OperatorDirectory operators)
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
@@ -86,6 +88,12 @@ public sealed class AccountService(
         await rateLimits.HitAsync("link-ip:" + client.IpPrefix + ":" + ClientInfo.ClientIp(request), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
         await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
 
+        if (await blocklist.IsBlockedAsync(address, cancellationToken))
+        {
+            // A flagged minor's address gets no link; the answer is the same as for any address.
+            await securityLog.WriteAsync(SecurityEvents.SignInFailed, null, client, "blocked", cancellationToken);
+            return;
+        }
         var userId = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
         var expiresAt = clock.GetUtcNow() + options.Value.SignInLinkLifetime;
         var token = await tokens.CreateAsync(TokenPurpose.SignIn, address, userId, locale, current, expiresAt, cancellationToken);
@@ -101,7 +109,7 @@ public sealed class AccountService(
         var client = ClientInfo.From(request);
         await rateLimits.HitAsync("verify-ip:" + ClientInfo.ClientIp(request), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
         var now = clock.GetUtcNow();
-        var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken);
+        var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken, TokenPurpose.SignIn, TokenPurpose.EmailChange);
         if (check != TokenCheck.Valid)
         {
             await securityLog.WriteAsync(SecurityEvents.SignInFailed, link?.UserId, client, check.ToString().ToLowerInvariant(), cancellationToken);
@@ -112,7 +120,12 @@ public sealed class AccountService(
                 _ => ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid"),
             };
         }
-        if (link!.Purpose == TokenPurpose.EmailChange)
+        if (await blocklist.IsBlockedAsync(link!.Email, cancellationToken))
+        {
+            await securityLog.WriteAsync(SecurityEvents.SignInFailed, link.UserId, client, "blocked", cancellationToken);
+            throw ProblemException.Forbidden("This address can no longer be used with JIMP.", "address-blocked");
+        }
+        if (link.Purpose == TokenPurpose.EmailChange)
         {
             return (VerifyOutcome.EmailChanged, await CompleteEmailChangeAsync(link, client, cancellationToken));
         }
@@ -133,7 +146,9 @@ public sealed class AccountService(
             AcceptedPolicyAt = IsNewer(link.PolicyVersion, account.AcceptedPolicyVersion) ? now : account.AcceptedPolicyAt,
         };
         await accounts.UpdateAsync(account, cancellationToken);
-        var expiresAt = now + options.Value.SessionLifetime;
+        // An operator's session is short, whatever the general session lifetime.
+        var lifetime = operators.IsOperator(account.Email) && operators.SessionLifetime < options.Value.SessionLifetime ? operators.SessionLifetime : options.Value.SessionLifetime;
+        var expiresAt = now + lifetime;
         var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken));
         var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
         auth.SetCookie(request.HttpContext.Response, cookie, expiresAt);
@@ -184,6 +199,7 @@ public sealed class AccountService(
         await securityLog.WriteAsync(SecurityEvents.EmailChangeRequested, user.UserId, client, cancellationToken: cancellationToken);
         // An address that already has an account gets no link; the answer is the same either way.
         if (await accounts.FindUserIdByEmailAsync(address, cancellationToken) is not null) return;
+        if (await blocklist.IsBlockedAsync(address, cancellationToken)) return;
         var lifetime = options.Value.SignInLinkLifetime;
         var token = await tokens.CreateAsync(TokenPurpose.EmailChange, address, user.UserId, account.Locale, account.AcceptedPolicyVersion, clock.GetUtcNow() + lifetime, cancellationToken);
         await email.SendAsync(AccountEmails.EmailChangeLink(address, account.Locale, Link("verify", token), lifetime), cancellationToken);
@@ -222,7 +238,7 @@ public sealed class AccountService(
     private static bool IsNewer(string candidate, string than) =>
         Version.TryParse(candidate, out var a) && (!Version.TryParse(than, out var b) || a > b);
 
-    private static string ValidateEmail(string? value, string field)
+    public static string ValidateEmail(string? value, string field)
     {
         var address = value?.Trim() ?? "";
         if (address.Length is 0 or > 254 || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || !address.Contains('.', StringComparison.Ordinal))

@@ -23,6 +23,11 @@ public static class AccountsRegistration
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionAuth>();
         services.AddSingleton<AccountService>();
+        services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OperatorDirectory>();
+        services.AddSingleton<OperatorAuth>();
+        services.AddSingleton<MinorBlocklist>();
+        services.AddSingleton<IPersonalDataStore, MinorBlocklistStore>();
         services.AddSingleton<RequestTracker>();
         services.AddSingleton<ExportRecords>();
         services.TryAddSingleton<IActivityFaults, NoFaults>();

@@ -19,6 +19,9 @@ public sealed record SignedInUser(string UserId, string Locale, string SessionKe
 
     /// <summary>The coaching profile as stored (JSON), or null before onboarding.</summary>
     public string? ProfileJson { get; init; }
+
+    /// <summary>When this session was created (the operator console accepts only recent ones).</summary>
+    public DateTimeOffset SessionCreatedAt { get; init; }
 }
 
 /// <summary>
@@ -133,6 +136,7 @@ public sealed class SessionAuth(SessionStore sessions, IOptions<AccountsOptions>
         {
             Restricted = session.GetBoolean("Restricted") ?? false,
             ProfileJson = session.GetString("Profile"),
+            SessionCreatedAt = session.GetDateTimeOffset("CreatedAt") ?? default,
         };
     }
 

@@ -9,6 +9,9 @@ public enum TokenPurpose
 {
     SignIn,
     EmailChange,
+
+    /// <summary>Confirms a request received by e-mail (the identity check: a link to the account's own address).</summary>
+    RequestConfirmation,
 }
 
 /// <summary>What a link's token stands for. Only the token's hash is ever stored.</summary>
@@ -21,7 +24,8 @@ public sealed record SignInToken(
     string PolicyVersion,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? UsedAt,
-    ETag ETag);
+    ETag ETag,
+    string? RequestId = null);
 
 public enum TokenCheck
 {
@@ -38,7 +42,7 @@ public sealed class SignInTokens(JimpStorage storage)
     private const string Row = "token";
 
     /// <summary>Stores a new link and returns the raw token (to put in the e-mail, never stored).</summary>
-    public async Task<string> CreateAsync(TokenPurpose purpose, string email, string? userId, string locale, string policyVersion, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async Task<string> CreateAsync(TokenPurpose purpose, string email, string? userId, string locale, string policyVersion, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? requestId = null)
     {
         var token = Secrets.NewToken();
         var table = await storage.TableAsync(Table, cancellationToken);
@@ -50,12 +54,13 @@ public sealed class SignInTokens(JimpStorage storage)
             ["Locale"] = locale,
             ["PolicyVersion"] = policyVersion,
             ["ExpiresAt"] = expiresAt,
+            ["RequestId"] = requestId,
         }, cancellationToken);
         return token;
     }
 
     /// <summary>Checks a token and, when valid, marks it used (only one caller can win the race).</summary>
-    public async Task<(TokenCheck Check, SignInToken? Token)> ConsumeAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<(TokenCheck Check, SignInToken? Token)> ConsumeAsync(string token, DateTimeOffset now, CancellationToken cancellationToken, params TokenPurpose[] accepted)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
@@ -70,7 +75,10 @@ public sealed class SignInTokens(JimpStorage storage)
             e.GetString("PolicyVersion") ?? "",
             e.GetDateTimeOffset("ExpiresAt") ?? default,
             e.GetDateTimeOffset("UsedAt"),
-            e.ETag);
+            e.ETag,
+            e.GetString("RequestId"));
+        // A link made for another purpose is not spent here: to this caller it does not exist.
+        if (accepted.Length > 0 && !accepted.Contains(parsed.Purpose)) return (TokenCheck.Unknown, null);
         if (parsed.UsedAt is not null) return (TokenCheck.Used, parsed);
         if (parsed.ExpiresAt <= now) return (TokenCheck.Expired, parsed);
         e["UsedAt"] = now;

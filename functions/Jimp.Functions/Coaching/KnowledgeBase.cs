@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Jimp.Functions.Coaching.Retrieval;
 
 namespace Jimp.Functions.Coaching;
 
@@ -28,18 +29,42 @@ public sealed record PlaybookEntry(
 
 public sealed record KnowledgeHit(PlaybookEntry Entry, double Score);
 
+/// <summary>What one retrieval found: the best entries (best first) and how well the question matched at all.</summary>
+/// <param name="Confidence">The best entry's score from the question's own words (no profile boost): below
+/// <see cref="KnowledgeBase.OutOfScopeThreshold"/> the question is taken as out of scope.</param>
+/// <param name="Coverage">The share of the question's terms that some playbook contains (after typo correction).</param>
+/// <param name="Anchors">The question's terms that are words of a playbook's title or keywords (the coach's topics).</param>
+/// <param name="CreatorWords">The question names the creator's work (video, product, live, selling…).</param>
+/// <param name="OtherDomain">The question names another domain (code, weather, recipes…; from the dev part).</param>
+public sealed record KnowledgeResult(IReadOnlyList<KnowledgeHit> Hits, double Confidence, double Coverage, int Anchors, bool CreatorWords, bool OtherDomain)
+{
+    /// <summary>
+    /// A playbook answers it: something matched, the question names one of the coach's topics, it is not about
+    /// another domain (unless it also names the creator's work), and the best match is confident enough.
+    /// </summary>
+    public bool InScope(double threshold = KnowledgeBase.OutOfScopeThreshold) =>
+        Hits.Count > 0 && Anchors > 0 && (!OtherDomain || CreatorWords) && (Confidence >= threshold || CreatorWords && Confidence >= threshold / 2);
+}
+
 /// <summary>
-/// The offline coach's curated playbooks (an embedded resource) and a BM25F index over them, one per language:
-/// title and keywords boosted, summary and steps plain; a small boost for the user's niches and level.
+/// The curated playbooks (an embedded resource) and a BM25F index over them, one per language: title and keywords
+/// boosted, summary and steps plain. Terms come from an <see cref="ITermAnalyzer"/> (Lucene.Net's French and
+/// English analysis by default, after <see cref="CreatorLexicon"/>); a question's unknown words are matched to a
+/// playbook word one or two edits away (typos). Ranking is topic first: the user's niche only breaks ties, and the
+/// user's niche sheet joins as a second source when the question relates to it.
 /// </summary>
 public sealed class KnowledgeBase
 {
+    /// <summary>Tuned on the evaluation's dev part (docs/coaching/retrieval.md).</summary>
+    public const double OutOfScopeThreshold = 4.5;
+
     private const double K1 = 1.2;
     private const double B = 0.75;
-    private const double NicheBoost = 1.3;
+    private const double NicheTieBreak = 0.05;
+    private const double NicheSheetJoins = 0.25;
     private const double LevelBoost = 1.05;
     private const double OtherLevelPenalty = 0.85;
-    private const double OtherLanguageWeight = 0.25;
+    private const double OtherLanguageWeight = 0.35;
     private const double NicheWordsWeight = 0.5;
 
     private static readonly (Func<PlaybookContent, IEnumerable<string>> Text, double Weight)[] Fields =
@@ -52,69 +77,103 @@ public sealed class KnowledgeBase
 
     private readonly Dictionary<string, LanguageIndex> indexes;
 
-    public KnowledgeBase(IReadOnlyList<PlaybookEntry> entries)
+    public KnowledgeBase(IReadOnlyList<PlaybookEntry> entries, ITermAnalyzer? analyzer = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         Entries = entries;
+        Analyzer = analyzer ?? TermAnalyzers.Default;
         indexes = new(StringComparer.Ordinal)
         {
-            ["fr"] = new LanguageIndex(entries, "fr"),
-            ["en"] = new LanguageIndex(entries, "en"),
+            ["fr"] = new LanguageIndex(entries, "fr", Analyzer),
+            ["en"] = new LanguageIndex(entries, "en", Analyzer),
         };
     }
 
     public IReadOnlyList<PlaybookEntry> Entries { get; }
 
+    public ITermAnalyzer Analyzer { get; }
+
+    public PlaybookEntry? Find(string id) => Entries.FirstOrDefault(e => string.Equals(e.Id, id, StringComparison.Ordinal));
+
     /// <summary>Loads the embedded <c>Coaching/Knowledge/playbooks.json</c>.</summary>
-    public static KnowledgeBase LoadEmbedded()
+    public static KnowledgeBase LoadEmbedded(ITermAnalyzer? analyzer = null) => new(LoadEntries(), analyzer);
+
+    public static IReadOnlyList<PlaybookEntry> LoadEntries()
     {
         using var stream = typeof(KnowledgeBase).Assembly.GetManifestResourceStream("Jimp.Coaching.playbooks.json")
             ?? throw new InvalidOperationException("The playbooks resource is missing from the assembly.");
         var file = JsonSerializer.Deserialize(stream, KnowledgeJson.Default.PlaybookFile)
             ?? throw new InvalidOperationException("The playbooks resource is empty.");
-        return new KnowledgeBase(file.Entries);
+        return file.Entries;
     }
+
+    /// <summary>The entries that best answer <paramref name="query"/>, best first (see <see cref="Retrieve"/>).</summary>
+    public IReadOnlyList<KnowledgeHit> Search(string query, string language, IReadOnlyList<string>? niches = null, string? level = null, int max = 3) =>
+        Retrieve(query, language, niches, level, max).Hits;
 
     /// <summary>
     /// The entries that best answer <paramref name="query"/>, best first. The query is matched in
-    /// <paramref name="language"/> and, at a lower weight, in the other language (a French creator may write
-    /// "how to hook"); entries for the user's niches and level get a small boost. Only entries that match a
-    /// word of the query are returned.
+    /// <paramref name="language"/> and, at a lower weight, in the other language (franglais: "comment faire un hook
+    /// qui stop le scroll"). Only entries that match a word of the query are returned, plus the user's niche sheet
+    /// as a second source once the question matches anything.
     /// </summary>
-    public IReadOnlyList<KnowledgeHit> Search(string query, string language, IReadOnlyList<string>? niches = null, string? level = null, int max = 3)
+    public KnowledgeResult Retrieve(string query, string language, IReadOnlyList<string>? niches = null, string? level = null, int max = 3)
     {
         ArgumentNullException.ThrowIfNull(query);
         var primary = string.Equals(language, "en", StringComparison.Ordinal) ? "en" : "fr";
         var other = primary == "fr" ? "en" : "fr";
-        var scores = indexes[primary].Score(TextAnalyzer.Terms(query, primary));
-        var secondary = indexes[other].Score(TextAnalyzer.Terms(query, other));
+        var (primaryTerms, known) = indexes[primary].Correct(Analyzer.Terms(query, primary));
+        var (otherTerms, _) = indexes[other].Correct(Analyzer.Terms(query, other));
+        var scores = indexes[primary].Score(primaryTerms);
+        var secondary = indexes[other].Score(otherTerms);
+        var nicheIds = niches ?? [];
         // Personalisation: the user's niche names act as extra, lighter query words.
-        var nicheWords = string.Join(" ", (niches ?? []).Select(Niches.Find).OfType<Niche>().Select(n => primary == "fr" ? n.LabelFr : n.LabelEn));
-        var nicheScores = indexes[primary].Score(TextAnalyzer.Terms(nicheWords, primary));
-        var anyMatch = scores.Any(s => s > 0) || secondary.Any(s => s > 0);
-        var hits = new List<KnowledgeHit>();
+        var nicheWords = string.Join(" ", nicheIds.Select(Niches.Find).OfType<Niche>().Select(n => primary == "fr" ? n.LabelFr : n.LabelEn));
+        var nicheScores = indexes[primary].Score(Analyzer.Terms(nicheWords, primary));
+        var question = new double[Entries.Count];
         for (var i = 0; i < Entries.Count; i++)
         {
-            var entry = Entries[i];
-            var forUsersNiche = niches is { Count: > 0 } && entry.Niches.Any(n => niches.Contains(n, StringComparer.Ordinal));
-            var score = scores[i] + OtherLanguageWeight * secondary[i];
-            // An entry must match the question, except the user's own niche entries once the question matches anything.
-            if (score <= 0 && !(anyMatch && forUsersNiche))
+            question[i] = scores[i] + (OtherLanguageWeight * secondary[i]);
+        }
+        var confidence = question.Length == 0 ? 0 : question.Max();
+        var ranked = new List<KnowledgeHit>();
+        for (var i = 0; i < Entries.Count; i++)
+        {
+            if (question[i] <= 0)
             {
                 continue;
             }
-            score += NicheWordsWeight * nicheScores[i];
-            if (forUsersNiche)
+            var entry = Entries[i];
+            var score = question[i] + (NicheWordsWeight * nicheScores[i]);
+            if (entry.Niches.Any(n => nicheIds.Contains(n, StringComparer.Ordinal)))
             {
-                score *= NicheBoost;
+                score += NicheTieBreak * confidence;
             }
             if (level is not null)
             {
                 score *= entry.Levels.Contains(level, StringComparer.Ordinal) ? LevelBoost : OtherLevelPenalty;
             }
-            hits.Add(new KnowledgeHit(entry, score));
+            ranked.Add(new KnowledgeHit(entry, score));
         }
-        return hits.OrderByDescending(h => h.Score).ThenBy(h => h.Entry.Id, StringComparer.Ordinal).Take(max).ToList();
+        var hits = ranked.OrderByDescending(h => h.Score).ThenBy(h => h.Entry.Id, StringComparer.Ordinal).Take(max).ToList();
+        // The niche sheet of the user's niche joins second when the question is about anything at all.
+        if (hits.Count > 0 && max > 1)
+        {
+            var sheet = Entries.Select((e, i) => (Entry: e, Index: i))
+                .Where(x => x.Entry.Topic == "niche" && x.Entry.Niches.Any(n => nicheIds.Contains(n, StringComparer.Ordinal)))
+                .Select(x => (x.Entry, Score: question[x.Index] + (NicheWordsWeight * nicheScores[x.Index])))
+                .OrderByDescending(x => x.Score)
+                .FirstOrDefault();
+            if (sheet.Entry is not null && hits.All(h => h.Entry.Id != sheet.Entry.Id) && sheet.Score >= NicheSheetJoins * hits[0].Score)
+            {
+                hits.Insert(1, new KnowledgeHit(sheet.Entry, sheet.Score));
+                if (hits.Count > max) hits.RemoveAt(hits.Count - 1);
+            }
+        }
+        var coverage = primaryTerms.Count == 0 ? 0 : (double)known / primaryTerms.Count;
+        var anchors = primaryTerms.Count(indexes[primary].IsAnchor) + otherTerms.Count(indexes[other].IsAnchor);
+        var words = ScopeWords.Of(query);
+        return new KnowledgeResult(hits, confidence, coverage, anchors, words.Creator, words.OtherDomain);
     }
 
     private sealed class LanguageIndex
@@ -122,9 +181,12 @@ public sealed class KnowledgeBase
         private readonly List<Dictionary<string, double>> termFrequencies = [];
         private readonly List<double> lengths = [];
         private readonly Dictionary<string, int> documentFrequency = new(StringComparer.Ordinal);
+        private readonly HashSet<string> anchors = new(StringComparer.Ordinal);
         private readonly double averageLength;
 
-        public LanguageIndex(IReadOnlyList<PlaybookEntry> entries, string language)
+        public bool IsAnchor(string term) => anchors.Contains(term);
+
+        public LanguageIndex(IReadOnlyList<PlaybookEntry> entries, string language, ITermAnalyzer analyzer)
         {
             foreach (var entry in entries)
             {
@@ -133,12 +195,13 @@ public sealed class KnowledgeBase
                 double length = 0;
                 foreach (var (text, weight) in Fields)
                 {
-                    foreach (var term in text(content).SelectMany(t => TextAnalyzer.Terms(t, language)))
+                    foreach (var term in text(content).SelectMany(t => analyzer.Terms(t, language)))
                     {
                         tf[term] = tf.GetValueOrDefault(term) + weight;
                         length += weight;
                     }
                 }
+                anchors.UnionWith(content.Keywords.Append(content.Title).SelectMany(t => analyzer.Terms(t, language)));
                 foreach (var term in tf.Keys)
                 {
                     documentFrequency[term] = documentFrequency.GetValueOrDefault(term) + 1;
@@ -147,6 +210,48 @@ public sealed class KnowledgeBase
                 lengths.Add(length);
             }
             averageLength = lengths.Count == 0 ? 1 : lengths.Average();
+        }
+
+        /// <summary>Each unknown term replaced by the closest known one (1 edit up to 6 letters, 2 above), if any.</summary>
+        public (List<string> Terms, int Known) Correct(IReadOnlyList<string> terms)
+        {
+            var result = new List<string>(terms.Count);
+            var known = 0;
+            foreach (var term in terms)
+            {
+                if (documentFrequency.ContainsKey(term))
+                {
+                    result.Add(term);
+                    known++;
+                    continue;
+                }
+                var allowed = term.Length < 4 ? 0 : term.Length <= 6 ? 1 : 2;
+                string? best = null;
+                var bestDistance = int.MaxValue;
+                var bestDf = 0;
+                if (allowed > 0)
+                {
+                    foreach (var (candidate, df) in documentFrequency)
+                    {
+                        if (Math.Abs(candidate.Length - term.Length) > allowed) continue;
+                        var distance = EditDistance.Damerau(term, candidate, allowed);
+                        if (distance <= allowed && (distance < bestDistance || (distance == bestDistance && df > bestDf)))
+                        {
+                            (best, bestDistance, bestDf) = (candidate, distance, df);
+                        }
+                    }
+                }
+                if (best is not null)
+                {
+                    result.Add(best);
+                    known++;
+                }
+                else
+                {
+                    result.Add(term);
+                }
+            }
+            return (result, known);
         }
 
         public double[] Score(IReadOnlyList<string> queryTerms)

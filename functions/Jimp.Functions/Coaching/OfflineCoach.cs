@@ -1,21 +1,41 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Jimp.Functions.Coaching.Retrieval;
 
 namespace Jimp.Functions.Coaching;
 
+/// <summary>What kind of answer the offline coach gave.</summary>
+public static class OfflineAnswerKinds
+{
+    /// <summary>Built from playbooks (listed in <see cref="OfflineAnswer.Sources"/>).</summary>
+    public const string Playbook = "playbook";
+
+    /// <summary>The question matched no playbook well enough: what the coach can help with, and a question back.</summary>
+    public const string OutOfScope = "out-of-scope";
+
+    /// <summary>The message tried to change the coach's instructions: declined, no playbook.</summary>
+    public const string Injection = "injection";
+}
+
 /// <summary>An offline answer and the playbook entries it was built from.</summary>
-public sealed record OfflineAnswer(string Text, IReadOnlyList<PlaybookEntry> Sources);
+public sealed record OfflineAnswer(string Text, IReadOnlyList<PlaybookEntry> Sources, string Kind = OfflineAnswerKinds.Playbook);
 
 /// <summary>
-/// The built-in coach: no model, no network. It finds the playbooks that match the question and composes a
-/// deterministic Markdown answer in the user's language, shaped by their learning style and level, naming the
-/// entries it used and only the trends it was given. It is the default and the fallback when the model fails.
+/// The built-in coach: no model, no network, no generative AI. It finds the playbooks that match the question (the
+/// same retrieval that grounds the model) and composes a deterministic Markdown answer in the user's language,
+/// shaped by their learning style and level, naming the entries it used and only the trends it was given. Below the
+/// retrieval's confidence threshold it says what it can help with and asks a question back; it declines messages
+/// that try to change its instructions. It is the default and the fallback when the model fails.
 /// </summary>
 public sealed class OfflineCoach(KnowledgeBase knowledge)
 {
     public const int MaxTrendsShown = 3;
-    private const double RelatedThreshold = 0.6;
+    public const int MaxSources = 3;
+    private const double RelatedThreshold = 0.5;
+
+    public const string HeaderFr = "*Réponse automatique* — tirée des fiches conseils de JIMP, sans IA générative.";
+    public const string HeaderEn = "*Automatic answer* — from JIMP's playbooks, without generative AI.";
     private const int ChunkLength = 48;
 
     public KnowledgeBase Knowledge { get; } = knowledge;
@@ -27,33 +47,33 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         ArgumentNullException.ThrowIfNull(trends);
         var fr = profile.IsFrench;
         var lang = fr ? "fr" : "en";
-        var hits = Knowledge.Search(question, lang, profile.Niches, profile.Experience, max: 2);
-        var text = new StringBuilder();
-        text.Append(fr
-            ? "*Coach hors ligne* — je réponds sans modèle d'IA, à partir des fiches conseils de JIMP."
-            : "*Offline coach* — I am answering without an AI model, from JIMP's playbooks.");
-        text.Append("\n\n");
-
-        var sources = new List<PlaybookEntry>();
-        if (hits.Count == 0)
+        var text = new StringBuilder(fr ? HeaderFr : HeaderEn).Append("\n\n");
+        if (InjectionGuard.IsAttempt(question))
         {
-            text.Append(fr
-                ? "Je n'ai pas trouvé de fiche qui réponde précisément à ta question. Je peux t'aider sur : le choix des produits, les hooks, les scripts, le tournage, le rythme de publication, les lives, les règles de TikTok Shop, les commissions, la mention « Publicité » et les statistiques. Reformule ta question avec l'un de ces sujets."
-                : "I could not find a playbook that answers your question precisely. I can help with: choosing products, hooks, scripts, filming, posting rhythm, lives, TikTok Shop rules, commissions, ad disclosure and analytics. Try rephrasing your question around one of these topics.");
-            text.Append("\n\n");
+            text.Append(fr ? DeclineInjectionFr : DeclineInjectionEn);
+            return new OfflineAnswer(text.ToString(), [], OfflineAnswerKinds.Injection);
         }
-        else
+        var result = Knowledge.Retrieve(question, lang, profile.Niches, profile.Experience, MaxSources);
+        if (!result.InScope())
         {
-            var main = hits[0].Entry;
-            sources.Add(main);
-            AppendMain(text, main.In(lang), profile, fr);
-            if (hits.Count > 1 && hits[1].Score >= RelatedThreshold * hits[0].Score)
+            text.Append(fr ? OutOfScopeFr : OutOfScopeEn);
+            return new OfflineAnswer(text.ToString(), [], OfflineAnswerKinds.OutOfScope);
+        }
+        var hits = result.Hits;
+        var sources = new List<PlaybookEntry>();
+        var main = hits[0].Entry;
+        sources.Add(main);
+        AppendMain(text, main.In(lang), profile, fr);
+        foreach (var hit in hits.Skip(1))
+        {
+            var joinedSheet = hit.Entry.Topic == "niche" && hit.Entry.Niches.Any(n => profile.Niches.Contains(n, StringComparer.Ordinal));
+            if (!joinedSheet && hit.Score < RelatedThreshold * hits[0].Score)
             {
-                var related = hits[1].Entry;
-                sources.Add(related);
-                var content = related.In(lang);
-                text.Append(CultureInfo.InvariantCulture, $"**{(fr ? "À voir aussi" : "See also")} — {content.Title}** : {FirstSentence(content.Summary)}\n\n");
+                continue;
             }
+            sources.Add(hit.Entry);
+            var content = hit.Entry.In(lang);
+            text.Append(CultureInfo.InvariantCulture, $"**{(fr ? "À voir aussi" : "See also")} — {content.Title}** : {FirstSentence(content.Summary)}\n\n");
         }
 
         AppendTrends(text, trends, fr);
@@ -64,6 +84,18 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         }
         return new OfflineAnswer(text.ToString(), sources);
     }
+
+    internal const string OutOfScopeFr =
+        "Je ne suis pas sûr que ta question concerne ton activité TikTok Shop : je ne réponds qu'à partir des fiches conseils de JIMP, et aucune ne correspond. Je peux t'aider sur : le choix des produits, les hooks, les scripts, le tournage et le montage, le rythme de publication, les lives, les règles de TikTok Shop, les commissions, la mention « Publicité » et les statistiques.\n\nSur quoi travailles-tu en ce moment : trouver un produit, écrire une vidéo, préparer un live, ou comprendre tes statistiques ?";
+
+    internal const string OutOfScopeEn =
+        "I'm not sure your question is about your TikTok Shop activity: I only answer from JIMP's playbooks, and none of them fits. I can help with: choosing products, hooks, scripts, filming and editing, posting rhythm, lives, TikTok Shop rules, commissions, ad disclosure and analytics.\n\nWhat are you working on right now: finding a product, writing a video, preparing a live, or understanding your analytics?";
+
+    internal const string DeclineInjectionFr =
+        "Je ne peux pas changer mes consignes ni les afficher. Je suis là pour t'aider sur ton activité TikTok Shop : produits, vidéos, lives, statistiques. Quelle est ta question ?";
+
+    internal const string DeclineInjectionEn =
+        "I can't change or show my instructions. I'm here to help with your TikTok Shop activity: products, videos, lives, analytics. What's your question?";
 
     /// <summary>The answer in chunks, the way a model streams it.</summary>
     public IAsyncEnumerable<string> StreamAsync(CoachProfile profile, string question, IReadOnlyList<TrendItem> trends, CancellationToken cancellationToken = default) =>

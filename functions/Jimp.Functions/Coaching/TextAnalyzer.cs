@@ -25,6 +25,10 @@ internal static class TextAnalyzer
         return terms;
     }
 
+    /// <summary>Words that carry no topic in a creator's question (added to Lucene's stop sets too).</summary>
+    public static IEnumerable<string> ExtraStopWords(string language) =>
+        string.Equals(language, "en", StringComparison.Ordinal) ? EnglishStopWords : FrenchStopWords;
+
     /// <summary>Lower case, accents removed (é→e), ligatures expanded (œ→oe).</summary>
     public static string Fold(string text)
     {

@@ -1,6 +1,7 @@
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Insights;
+using Jimp.Functions.Operators;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Retention;
 using Jimp.Functions.Privacy;
@@ -42,6 +43,7 @@ public static class JimpServiceCollectionExtensions
         services.AddRetention();
         services.AddInsights();
         services.AddWorkspace();
+        services.AddOperatorConsole();
         return services;
     }
 }

@@ -42,7 +42,8 @@ public sealed partial class ErasureOrchestration(
     ExportRecords exports,
     IEmailSender email,
     IActivityFaults faults,
-    TimeProvider clock)
+    TimeProvider clock,
+    RequestTracker requests)
 {
     public const string TombstoneTable = "tombstones";
     public const string PurgeQueueTable = "purgequeue";
@@ -80,11 +81,16 @@ public sealed partial class ErasureOrchestration(
         var existing = await tombstones.GetEntityIfExistsAsync<TableEntity>(TombstonePartition, input.RequestId);
         if (!existing.HasValue)
         {
+            // The request's dates and channel (nothing personal) outlive it here: the owner's log shows the deadline was met.
+            var request = await requests.FindAsync(input.UserId, input.RequestId, CancellationToken.None);
             await tombstones.UpsertEntityAsync(new TableEntity(TombstonePartition, input.RequestId)
             {
                 ["Reason"] = input.Reason,
                 ["StartedAt"] = clock.GetUtcNow(),
                 ["Status"] = "started",
+                ["ReceivedAt"] = request?.ReceivedAt,
+                ["DueAt"] = request?.EffectiveDueAt,
+                ["Channel"] = request?.Channel,
             }, TableUpdateMode.Replace);
         }
         var queue = await storage.TableAsync(PurgeQueueTable);

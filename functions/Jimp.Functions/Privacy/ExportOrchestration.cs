@@ -150,6 +150,16 @@ public sealed partial class ExportOrchestration(
         return request;
     }
 
+    /// <summary>Starts the export that answers a request already recorded (e.g. one received by e-mail and confirmed).</summary>
+    public static async Task StartForRequestAsync(DurableTaskClient client, ExportRecords exports, string userId, string locale, string requestId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(exports);
+        await exports.CreateAsync(userId, requestId, locale, now, cancellationToken);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ExportPersonalData), new ExportInput(userId, requestId, locale),
+            new StartOrchestrationOptions(InstanceIdFor(requestId)), cancellationToken);
+    }
+
     public static string PartName(string userId, string exportId, string store) => $"{userId}/{exportId}/parts/{store.Replace('{', '_').Replace('}', '_')}.json";
 
     private static readonly JsonSerializerOptions PartJson = new(JsonSerializerDefaults.Web);

@@ -24,6 +24,7 @@ public sealed partial class OperatorService(
     PolicyDocuments policies,
     PolicyAnnouncements announcements,
     TimeProvider clock,
+    MinorBlocklist blocklist,
     ILogger<OperatorService> logger)
 {
     public async Task<object> OpenRequestsAsync(CancellationToken cancellationToken)
@@ -74,6 +75,8 @@ public sealed partial class OperatorService(
     public async Task<(string RequestId, string InstanceId)> FlagMinorAsync(DurableTaskClient client, string userId, CancellationToken cancellationToken)
     {
         var account = await accounts.GetAsync(userId, cancellationToken) ?? throw ProblemException.NotFound("account");
+        // The address can no longer sign up, get a link or sign in (a keyed hash outlives the account).
+        await blocklist.BlockAsync(account.Email, cancellationToken);
         if (!account.IsMinorFlagged)
         {
             await accounts.UpdateAsync(account with { IsMinorFlagged = true }, cancellationToken);

@@ -60,6 +60,7 @@ public sealed class PersonalDataRegistry(IEnumerable<IPersonalDataStore> stores)
         ["purgequeue"] = "Random orchestration instance ids waiting to be purged; no user id.",
         ["technicallog{yyyyMM}"] = "Reserved technical-log family covered by log expiry; no app code writes to it today.",
         ["policyannouncements"] = "Which policy version was announced, and how far the mailing went; no user id.",
+        ["breaches"] = "The breach register (Art. 33(5)): incidents described by the operator without naming people; counts, dates, measures.",
     };
 
     public IPersonalDataStore this[string name] => Stores.Single(s => s.Name == name);

@@ -22,6 +22,16 @@ public static class RequestStatuses
     public const string Open = "open";
     public const string Completed = "completed";
     public const string Failed = "failed";
+
+    /// <summary>A request received by e-mail, waiting for the person to confirm by the link sent to the account's address.</summary>
+    public const string AwaitingConfirmation = "awaiting-confirmation";
+}
+
+/// <summary>How a request reached JIMP.</summary>
+public static class RequestChannels
+{
+    public const string App = "app";
+    public const string Email = "email";
 }
 
 /// <summary>One request with its legal deadline.</summary>
@@ -34,12 +44,18 @@ public sealed record PrivacyRequest(
     string Status,
     DateTimeOffset? CompletedAt,
     DateTimeOffset? ExtendedUntil,
-    string? ExtensionReason)
+    string? ExtensionReason,
+    string Channel = RequestChannels.App,
+    string? Outcome = null,
+    DateTimeOffset? ConfirmedAt = null)
 {
+    /// <summary>Still owed an answer (open, or waiting for the person's confirmation: the legal clock runs either way).</summary>
+    public bool IsPending => Status is RequestStatuses.Open or RequestStatuses.AwaitingConfirmation;
+
     /// <summary>The date the answer is owed by: the extension's, when there is one.</summary>
     public DateTimeOffset EffectiveDueAt => ExtendedUntil ?? DueAt;
 
-    public bool IsOverdue(DateTimeOffset now) => Status == RequestStatuses.Open && now > EffectiveDueAt;
+    public bool IsOverdue(DateTimeOffset now) => IsPending && now > EffectiveDueAt;
 }
 
 /// <summary>The legal deadlines of a request.</summary>
@@ -74,6 +90,9 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
 {
     public const string Table = "requests";
 
+    /// <summary>The partition of the requests of people without an account (answered "no data held"): no address, no id.</summary>
+    public const string NoAccountPartition = "no-account";
+
     public async Task<PrivacyRequest> OpenAsync(string userId, string type, CancellationToken cancellationToken) =>
         await RecordAsync(userId, type, RequestStatuses.Open, cancellationToken);
 
@@ -81,14 +100,53 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
     public async Task<PrivacyRequest> RecordCompletedAsync(string userId, string type, CancellationToken cancellationToken) =>
         await RecordAsync(userId, type, RequestStatuses.Completed, cancellationToken);
 
-    private async Task<PrivacyRequest> RecordAsync(string userId, string type, string status, CancellationToken cancellationToken)
+    private Task<PrivacyRequest> RecordAsync(string userId, string type, string status, CancellationToken cancellationToken) =>
+        RecordAsync(userId, type, status, clock.GetUtcNow(), RequestChannels.App, null, cancellationToken);
+
+    /// <summary>
+    /// Records a request received at <paramref name="receivedAt"/> (the deadline counts from then) through
+    /// <paramref name="channel"/>; a completed one carries its outcome.
+    /// </summary>
+    public async Task<PrivacyRequest> RecordAsync(string userId, string type, string status, DateTimeOffset receivedAt, string channel, string? outcome, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var request = new PrivacyRequest(userId, ConversationIdLike(now), type, now, Deadlines.DueAt(now), status,
-            status == RequestStatuses.Completed ? now : null, null, null);
+        var request = new PrivacyRequest(userId, ConversationIdLike(now), type, receivedAt, Deadlines.DueAt(receivedAt), status,
+            status == RequestStatuses.Completed ? now : null, null, null, channel, outcome);
         var table = await storage.TableAsync(Table, cancellationToken);
         await table.AddEntityAsync(ToEntity(request), cancellationToken);
         return request;
+    }
+
+    /// <summary>The person confirmed a request received by e-mail: it is open from now on (the deadline still counts from receipt).</summary>
+    public async Task<PrivacyRequest> ConfirmAsync(PrivacyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var confirmed = request with { Status = RequestStatuses.Open, ConfirmedAt = clock.GetUtcNow() };
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await table.UpdateEntityAsync(new TableEntity(request.UserId, request.Id) { ["Status"] = confirmed.Status, ["ConfirmedAt"] = confirmed.ConfirmedAt }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return confirmed;
+    }
+
+    /// <summary>Closes a request with the outcome the operator writes (what was done, or why it was refused).</summary>
+    public async Task<PrivacyRequest> CloseAsync(PrivacyRequest request, string status, string outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var closed = request with { Status = status, Outcome = outcome, CompletedAt = clock.GetUtcNow() };
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await table.UpdateEntityAsync(new TableEntity(request.UserId, request.Id) { ["Status"] = status, ["Outcome"] = outcome, ["CompletedAt"] = closed.CompletedAt }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return closed;
+    }
+
+    /// <summary>Every request of every person (the owner's log; one query per 1,000 rows).</summary>
+    public async Task<IReadOnlyList<PrivacyRequest>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var list = new List<PrivacyRequest>();
+        await foreach (var e in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            list.Add(ToRequest(e));
+        }
+        return list;
     }
 
     public async Task<PrivacyRequest?> FindAsync(string userId, string id, CancellationToken cancellationToken)
@@ -114,7 +172,7 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
         var list = new List<PrivacyRequest>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {RequestStatuses.Open}"), cancellationToken: cancellationToken))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {RequestStatuses.Open} or Status eq {RequestStatuses.AwaitingConfirmation}"), cancellationToken: cancellationToken))
         {
             list.Add(ToRequest(e));
         }
@@ -137,7 +195,7 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
         var now = clock.GetUtcNow();
         var problem = request switch
         {
-            { Status: not RequestStatuses.Open } => "Only an open request can be extended.",
+            { IsPending: false } => "Only an open request can be extended.",
             { ExtendedUntil: not null } => "A request can be extended only once.",
             _ when now > request.DueAt => "An extension must be decided before the due date.",
             _ when until <= request.DueAt => "The extension must end after the current due date.",
@@ -167,9 +225,13 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
         ["CompletedAt"] = r.CompletedAt,
         ["ExtendedUntil"] = r.ExtendedUntil,
         ["ExtensionReason"] = r.ExtensionReason,
+        ["Channel"] = r.Channel,
+        ["Outcome"] = r.Outcome,
+        ["ConfirmedAt"] = r.ConfirmedAt,
     };
 
     private static PrivacyRequest ToRequest(TableEntity e) => new(
         e.PartitionKey, e.RowKey, e.GetString("Type"), e.GetDateTimeOffset("ReceivedAt") ?? default, e.GetDateTimeOffset("DueAt") ?? default,
-        e.GetString("Status"), e.GetDateTimeOffset("CompletedAt"), e.GetDateTimeOffset("ExtendedUntil"), e.GetString("ExtensionReason"));
+        e.GetString("Status"), e.GetDateTimeOffset("CompletedAt"), e.GetDateTimeOffset("ExtendedUntil"), e.GetString("ExtensionReason"),
+        e.GetString("Channel") ?? RequestChannels.App, e.GetString("Outcome"), e.GetDateTimeOffset("ConfirmedAt"));
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Jimp.Functions.Retention;
 
-public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances);
+public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances, int MinorBlocks = 0);
 
 /// <summary>
 /// Deletes what has outlived its purpose: used or expired sign-in links (after a day), expired sessions,
@@ -37,7 +37,9 @@ public sealed partial class Housekeeping(JimpStorage storage, TimeProvider clock
         var rateCount = await DeleteExpiredAsync(RateLimits.Table, now, cancellationToken);
         var exportCount = await ExpireExportsAsync(now, cancellationToken);
         var purged = client is null ? 0 : await PurgeAsync(client, now, cancellationToken);
-        return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged);
+        // A minor's address is blocked for the stated period only (Operators:MinorBlockRetention).
+        var blocks = await DeleteExpiredAsync(MinorBlocklist.Table, now, cancellationToken);
+        return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged, blocks);
     }
 
     /// <summary>Deletes the entities whose <c>ExpiresAt</c> is before <paramref name="before"/>.</summary>

@@ -162,7 +162,7 @@ public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHo
         var done = events.Single(e => e.Name == "done").Data;
         Assert.Equal("offline", done.GetProperty("mode").GetString());
         var text = Sse.Text(events);
-        Assert.Contains("hors ligne", text, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith(OfflineCoach.HeaderFr, text, StringComparison.Ordinal);
 
         var stored = await user.GetJsonAsync($"/api/conversations/{id}");
         var messages = stored.GetProperty("messages").EnumerateArray().ToList();
@@ -183,7 +183,7 @@ public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHo
         var id = await NewConversationAsync(user);
         using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "How often should I post?" });
         var text = Sse.Text(await Sse.ReadAllAsync(response));
-        Assert.Contains("Offline coach", text, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith(OfflineCoach.HeaderEn, text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -34,7 +34,7 @@ public sealed class CoachingBenchmarks(ITestOutputHelper output)
     public void Offline_coach_answer_time_over_the_eval_questions()
     {
         var coach = new OfflineCoach(KnowledgeBase.LoadEmbedded());
-        var questions = OfflineCoachEvalTests.LoadQuestions();
+        var questions = CoachEvaluation.Load(CoachEvaluation.Dev).Questions;
         foreach (var q in questions.Take(5))
         {
             coach.Answer(CoachHarness.Profile(q.Lang), q.Text, []); // warm-up

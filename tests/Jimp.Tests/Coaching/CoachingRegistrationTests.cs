@@ -16,7 +16,7 @@ public sealed class CoachingRegistrationTests
         Assert.IsType<Jimp.Functions.Trends.TrendReader>(host.Services.GetRequiredService<ITrendReader>());
 
         var (text, final, _) = await CoachHarness.RunAsync(coach, new CoachRequest("user-1", CoachHarness.Profile(), [], "c'est quoi un bon hook"));
-        Assert.StartsWith("*Coach hors ligne* —", text, StringComparison.Ordinal);
+        Assert.StartsWith("*Réponse automatique* —", text, StringComparison.Ordinal);
         Assert.Equal(new DateOnly(2026, 11, 28), final.Trends.Day); // dated by the host's clock
         Assert.Empty(final.Trends.Items);
     }

@@ -157,7 +157,7 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         using var harness = new CoachHarness(new() { ["Model:Provider"] = ModelOptions.Offline });
         var (text, final, _) = await CoachHarness.RunAsync(harness.Coach, Request());
 
-        Assert.StartsWith("*Coach hors ligne* —", text, StringComparison.Ordinal);
+        Assert.StartsWith("*Réponse automatique* —", text, StringComparison.Ordinal);
         Assert.Equal(ModelOptions.Offline, final.Mode);
         Assert.Equal(CoachOutcomes.Completed, final.Outcome);
         Assert.False(final.FellBack);
@@ -193,7 +193,7 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal(CoachOutcomes.Fallback, final.Outcome);
         Assert.True(final.FellBack);
         Assert.StartsWith(CoachService.FallbackNoteFr, text, StringComparison.Ordinal);
-        Assert.Contains("*Coach hors ligne* —", text, StringComparison.Ordinal);
+        Assert.Contains("*Réponse automatique* —", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -288,7 +288,7 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Single(server.Requests);
         Assert.True(final.FellBack);
         Assert.StartsWith(CoachService.FallbackNoteEn, text, StringComparison.Ordinal);
-        Assert.Contains("*Offline coach* —", text, StringComparison.Ordinal);
+        Assert.Contains("*Automatic answer* —", text, StringComparison.Ordinal);
     }
 
     [Fact]

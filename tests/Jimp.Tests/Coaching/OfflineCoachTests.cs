@@ -15,10 +15,13 @@ public sealed class OfflineCoachTests
     ];
 
     [Fact]
-    public void Answer_starts_with_the_offline_label_in_the_users_language()
+    public void Answer_says_it_is_an_automatic_answer_from_the_playbooks_without_generative_ai()
     {
-        Assert.StartsWith("*Coach hors ligne* —", Coach.Answer(CoachHarness.Profile(), "c'est quoi un bon hook", []).Text, StringComparison.Ordinal);
-        Assert.StartsWith("*Offline coach* —", Coach.Answer(CoachHarness.Profile("en"), "what makes a good hook", []).Text, StringComparison.Ordinal);
+        var fr = Coach.Answer(CoachHarness.Profile(), "c'est quoi un bon hook", []).Text;
+        var en = Coach.Answer(CoachHarness.Profile("en"), "what makes a good hook", []).Text;
+        Assert.StartsWith("*Réponse automatique* — tirée des fiches conseils de JIMP, sans IA générative.", fr, StringComparison.Ordinal);
+        Assert.StartsWith("*Automatic answer* — from JIMP's playbooks, without generative AI.", en, StringComparison.Ordinal);
+        Assert.DoesNotContain("modèle d'IA", fr, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -78,11 +81,45 @@ public sealed class OfflineCoachTests
     }
 
     [Fact]
-    public void A_question_with_no_match_gets_an_honest_answer_without_sources()
+    public void A_question_with_no_match_gets_what_the_coach_can_help_with_and_a_question_back()
     {
         var answer = Coach.Answer(CoachHarness.Profile(), "zzzz qwxv", []);
         Assert.Empty(answer.Sources);
-        Assert.Contains("Je n'ai pas trouvé de fiche", answer.Text, StringComparison.Ordinal);
+        Assert.Equal(OfflineAnswerKinds.OutOfScope, answer.Kind);
+        Assert.Contains("Je peux t'aider sur : le choix des produits", answer.Text, StringComparison.Ordinal);
+        Assert.EndsWith("?", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("fr", "quelle météo demain à Lille ?")]
+    [InlineData("en", "what is the capital of peru")]
+    [InlineData("en", "write a python function that sorts a list")]
+    public void Out_of_scope_questions_get_no_playbook(string language, string question)
+    {
+        var answer = Coach.Answer(CoachHarness.Profile(language), question, Trends);
+        Assert.Equal(OfflineAnswerKinds.OutOfScope, answer.Kind);
+        Assert.Empty(answer.Sources);
+        Assert.DoesNotContain("###", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_topic_leads_and_the_users_niche_sheet_joins_second()
+    {
+        var profile = CoachHarness.Profile(level: ProfileOptions.Intermediate) with { Niches = ["beauty"] };
+        var answer = Coach.Answer(profile, "Comment trouver mon premier produit à promouvoir ?", []);
+        Assert.Equal(["products-choose-first-product", "niche-beauty"], answer.Sources.Take(2).Select(s => s.Id));
+        Assert.Contains("**À voir aussi — Niche beauté", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("comment avoir des echantillons gratos", "products-samples")]
+    [InlineData("jsp koi vendre, c koi un produit gagnant", "products-choose-first-product")]
+    [InlineData("comment faire un bon hoook", "hooks-first-3-seconds")]
+    [InlineData("les gens swipent direct des la premiere seconde", "hooks-first-3-seconds")]
+    public void Retrieval_copes_with_slang_abbreviations_typos_and_franglais(string question, string expected)
+    {
+        var hits = Coach.Knowledge.Search(question, "fr", max: 3);
+        Assert.Contains(hits, h => h.Entry.Id == expected);
     }
 
     [Fact]
@@ -108,7 +145,7 @@ public sealed class OfflineCoachTests
     }
 
     [Fact]
-    public void Niche_and_level_boost_prefer_the_users_niche_entry()
+    public void A_generic_question_brings_the_users_niche_sheet()
     {
         var kb = KnowledgeBase.LoadEmbedded();
         var hits = kb.Search("des idées de contenu pour mon compte", "fr", ["pets"], ProfileOptions.Beginner, max: 3);
@@ -116,8 +153,15 @@ public sealed class OfflineCoachTests
     }
 
     [Fact]
-    public void Analyzer_folds_accents_and_case_and_stems_plurals()
+    public void Analyzers_fold_accents_and_case_and_stem_plurals()
     {
+        foreach (var analyzer in Jimp.Functions.Coaching.Retrieval.TermAnalyzers.All)
+        {
+            Assert.Equal(analyzer.Terms("Vidéo ÉCHANTILLONS", "fr"), analyzer.Terms("video echantillons", "fr"));
+            Assert.Equal(analyzer.Terms("échantillons", "fr"), analyzer.Terms("echantillon", "fr"));
+            Assert.Equal(analyzer.Terms("hooks lights", "en"), analyzer.Terms("hook light", "en"));
+            Assert.Empty(analyzer.Terms("le la les de des et", "fr"));
+        }
         Assert.Equal(TextAnalyzer.Terms("Vidéo ÉCHANTILLON", "fr"), TextAnalyzer.Terms("videos echantillons", "fr"));
         Assert.Equal(TextAnalyzer.Terms("filming lights", "en"), TextAnalyzer.Terms("film light", "en"));
         Assert.Empty(TextAnalyzer.Terms("le la les de des et", "fr"));

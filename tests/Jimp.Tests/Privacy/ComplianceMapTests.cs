@@ -166,6 +166,7 @@ public sealed partial class ComplianceMapTests
         ["workspaceproducts"] = "espace créateur (produits",
         ["workspacevideos"] = "vidéos et leurs résultats",
         ["workspaceplans"] = "plans de la semaine",
+        ["minorblocklist"] = "empreinte à clé",
     };
 
     [Fact]

@@ -79,6 +79,32 @@ public static class AuthorizationMatrix
         ["ReadInsights"] = new("GET", "/api/operator/insights"),
     };
 
+    /// <summary>
+    /// The owner's console (session of an operator): anonymous → 401, a signed-in creator → 403, an operator →
+    /// <see cref="MatrixCase.OwnerStatus"/>. Rows that name a request or a version point at one that does not exist.
+    /// </summary>
+    public static IReadOnlyDictionary<string, MatrixCase> ConsoleCases { get; } = new Dictionary<string, MatrixCase>(StringComparer.Ordinal)
+    {
+        ["GetConsoleSession"] = new("GET", "/api/console/session"),
+        ["GetConsoleRequests"] = new("GET", "/api/console/requests"),
+        ["ExtendConsoleRequest"] = new("POST", $"/api/console/requests/{UnknownUserId}/0000000000000000000unknown/extend", new { until = "2027-01-20T00:00:00Z", reason = "Matrix" }, 404),
+        ["CloseConsoleRequest"] = new("POST", $"/api/console/requests/{UnknownUserId}/0000000000000000000unknown/close", new { outcome = "Matrix" }, 404),
+        ["LookupAccount"] = new("POST", "/api/console/lookup", new { email = "matrix-nobody@example.test" }),
+        ["RecordEmailedRequest"] = new("POST", "/api/console/email-requests", new { email = "matrix-nobody@example.test", kind = "access", receivedOn = "2026-11-27" }),
+        ["FlagMinorByAddress"] = new("POST", "/api/console/minors", new { email = "matrix-minor@example.test", confirm = "matrix-minor@example.test" }),
+        ["GetConsolePolicy"] = new("GET", "/api/console/policy"),
+        ["AnnounceConsolePolicy"] = new("POST", "/api/console/policy/9.9.9/announce", new { confirm = "9.9.9" }, 404),
+        ["GetConsoleInsights"] = new("GET", "/api/console/insights"),
+        ["ListBreaches"] = new("GET", "/api/console/breaches"),
+        ["RecordBreach"] = new("POST", "/api/console/breaches", new { detectedAt = "2026-11-27T10:00:00Z", nature = "Matrix incident", dataCategories = "none", peopleCount = 0, measures = "none" }, 201),
+        ["UpdateBreach"] = new("PUT", "/api/console/breaches/unknown", new { highRisk = true }, 404),
+        ["ExportBreaches"] = new("GET", "/api/console/breaches.csv"),
+        ["DownloadEvidencePack"] = new("GET", "/api/console/evidence-pack"),
+    };
+
+    /// <summary>The operator of the console rows (listed in Operators:Addresses of the matrix's host).</summary>
+    public static readonly string OperatorEmail = Users.NewEmail("matrix-operator");
+
     /// <summary>A well-formed user id that belongs to nobody.</summary>
     public const string UnknownUserId = "0123456789abcdef0123456789abcdef";
 

@@ -139,3 +139,23 @@ public sealed class WorkspaceRulesTests
         Assert.EndsWith("END:VCALENDAR\r\n", ics, StringComparison.Ordinal);
     }
 }
+
+public sealed class WorkspaceGroundingTests
+{
+    [Fact]
+    public void The_coachs_source_quotes_the_medians_and_the_rules_within_its_size_and_says_nothing_without_videos()
+    {
+        var today = new DateOnly(2026, 12, 1);
+        var videos = new List<Video>();
+        for (var i = 0; i < 4; i++) videos.Add(WorkspaceRulesTests.V(i, "question", 4m, 2000, 10, 1));
+        for (var i = 4; i < 8; i++) videos.Add(WorkspaceRulesTests.V(i, "result-first", 12m, 2000, 40, 3));
+        for (var i = 8; i < 12; i++) videos.Add(WorkspaceRulesTests.V(i, "problem", 9m, 2000, 30, 2));
+        var source = WorkspaceGrounding.Summarise(CreatorInsights.Compute([], videos, today, 2, french: true), french: true);
+        Assert.NotNull(source);
+        Assert.Equal(WorkspaceGrounding.SourceId, source.Id);
+        Assert.StartsWith("12 vidéos analysées. Médianes : rétention 45 %", source.Text, StringComparison.Ordinal);
+        Assert.Contains("Hooks « Question » (4) : rétention 20 % (-56 %)", source.Text, StringComparison.Ordinal);
+        Assert.True(source.Text.Length <= WorkspaceGrounding.MaxChars);
+        Assert.Null(WorkspaceGrounding.Summarise(CreatorInsights.Compute([], [], today, 2, french: true), french: true));
+    }
+}

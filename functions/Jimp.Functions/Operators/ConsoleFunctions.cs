@@ -1,0 +1,210 @@
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Insights;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Privacy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Jimp.Functions.Operators;
+
+/// <summary>
+/// The owner's console (<c>/#/operator</c>): signed-in operators only (401 without a session, 403 for anyone
+/// else). Every call is written to the security log under the operator's pseudonymous id.
+/// </summary>
+public sealed class ConsoleFunctions(
+    OperatorAuth auth,
+    SecurityLog securityLog,
+    ConsoleRequests requests,
+    OperatorService operations,
+    ConsolePolicy policy,
+    BreachRegister breaches,
+    EvidencePack evidence,
+    InsightsService insights,
+    OperatorDirectory operators,
+    TimeProvider clock)
+{
+    private async Task<SignedInOperator> OperatorAsync(HttpRequest request, string action, CancellationToken cancellationToken)
+    {
+        var op = await auth.RequireOperatorAsync(request, cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.OperatorAction, op.UserId, request, "console:" + action, cancellationToken);
+        return op;
+    }
+
+    [Function(nameof(GetConsoleSession))]
+    public async Task<IResult> GetConsoleSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/session")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var op = await auth.RequireOperatorAsync(request, cancellationToken);
+        return TypedResults.Ok(new { operatorId = op.UserId, sessionHours = operators.SessionLifetime.TotalHours });
+    }
+
+    [Function(nameof(GetConsoleRequests))]
+    public async Task<IResult> GetConsoleRequests(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/requests")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "list-requests", cancellationToken);
+        var (pending, closed) = await requests.LogAsync(cancellationToken);
+        return TypedResults.Ok(new { now = clock.GetUtcNow(), pending, closed });
+    }
+
+    [Function(nameof(ExtendConsoleRequest))]
+    public async Task<IResult> ExtendConsoleRequest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/requests/{userId}/{requestId}/extend")] HttpRequest request,
+        string userId, string requestId, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "extend-request:" + requestId, cancellationToken);
+        RequireUserId(userId);
+        var body = await request.ReadJsonAsync<ExtendRequestBody>(cancellationToken);
+        return TypedResults.Ok(await operations.ExtendAsync(userId, requestId, body, cancellationToken));
+    }
+
+    [Function(nameof(CloseConsoleRequest))]
+    public async Task<IResult> CloseConsoleRequest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/requests/{userId}/{requestId}/close")] HttpRequest request,
+        string userId, string requestId, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "close-request:" + requestId, cancellationToken);
+        RequireUserId(userId);
+        var body = await request.ReadJsonAsync<CloseRequestBody>(cancellationToken);
+        return TypedResults.Ok(await requests.CloseAsync(userId, requestId, body, cancellationToken));
+    }
+
+    /// <summary>Finds an account from an address (POST, so the address stays out of URLs and logs). Operators only.</summary>
+    [Function(nameof(LookupAccount))]
+    public async Task<IResult> LookupAccount(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/lookup")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "lookup", cancellationToken);
+        var body = await request.ReadJsonAsync<AddressBody>(cancellationToken);
+        return TypedResults.Ok(await requests.LookupAsync(body, cancellationToken));
+    }
+
+    [Function(nameof(RecordEmailedRequest))]
+    public async Task<IResult> RecordEmailedRequest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/email-requests")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await auth.RequireOperatorAsync(request, cancellationToken);
+        var body = await request.ReadJsonAsync<EmailedRequestBody>(cancellationToken);
+        var result = await requests.RecordEmailedAsync(body, cancellationToken);
+        await OperatorAsync(request, $"record-emailed-request:{result.Request.Id}:{result.Outcome}", cancellationToken);
+        return TypedResults.Ok(result);
+    }
+
+    [Function(nameof(FlagMinorByAddress))]
+    public async Task<IResult> FlagMinorByAddress(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/minors")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await auth.RequireOperatorAsync(request, cancellationToken);
+        var body = await request.ReadJsonAsync<MinorBody>(cancellationToken);
+        var result = await requests.FlagMinorAsync(body, client, cancellationToken);
+        await OperatorAsync(request, "flag-minor:" + (result.RequestId ?? "no-account"), cancellationToken);
+        return TypedResults.Ok(result);
+    }
+
+    [Function(nameof(GetConsolePolicy))]
+    public async Task<IResult> GetConsolePolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/policy")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "list-policy", cancellationToken);
+        return TypedResults.Ok(await policy.VersionsAsync(cancellationToken));
+    }
+
+    [Function(nameof(AnnounceConsolePolicy))]
+    public async Task<IResult> AnnounceConsolePolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/policy/{version}/announce")] HttpRequest request, string version, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "announce-policy:" + version, cancellationToken);
+        var body = await request.ReadJsonAsync<AnnounceBody>(cancellationToken);
+        return TypedResults.Ok(await policy.AnnounceAsync(version, body, cancellationToken));
+    }
+
+    [Function(nameof(GetConsoleInsights))]
+    public async Task<IResult> GetConsoleInsights(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/insights")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "read-insights", cancellationToken);
+        var weeks = await insights.ReadAsync(request.Query, cancellationToken);
+        return TypedResults.Ok(new { topics = insights.Topics, weeks });
+    }
+
+    [Function(nameof(ListBreaches))]
+    public async Task<IResult> ListBreaches(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/breaches")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "list-breaches", cancellationToken);
+        return TypedResults.Ok(new { items = (await breaches.ListAsync(cancellationToken)).Select(breaches.View) });
+    }
+
+    [Function(nameof(RecordBreach))]
+    public async Task<IResult> RecordBreach(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/breaches")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await auth.RequireOperatorAsync(request, cancellationToken);
+        var body = await request.ReadJsonAsync<BreachBody>(cancellationToken);
+        var breach = await breaches.RecordAsync(body, cancellationToken);
+        await OperatorAsync(request, "record-breach:" + breach.Id, cancellationToken);
+        return TypedResults.Created($"/api/console/breaches/{breach.Id}", breaches.View(breach));
+    }
+
+    [Function(nameof(UpdateBreach))]
+    public async Task<IResult> UpdateBreach(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "console/breaches/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "update-breach:" + id, cancellationToken);
+        var body = await request.ReadJsonAsync<BreachUpdateBody>(cancellationToken);
+        return TypedResults.Ok(breaches.View(await breaches.UpdateAsync(id, body, cancellationToken)));
+    }
+
+    [Function(nameof(ExportBreaches))]
+    public async Task<IResult> ExportBreaches(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/breaches.csv")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "export-breaches", cancellationToken);
+        var csv = BreachRegister.Csv(await breaches.ListAsync(cancellationToken));
+        return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv; charset=utf-8", "jimp-breach-register.csv");
+    }
+
+    [Function(nameof(DownloadEvidencePack))]
+    public async Task<IResult> DownloadEvidencePack(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/evidence-pack")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "evidence-pack", cancellationToken);
+        var zip = await evidence.BuildAsync(cancellationToken);
+        return TypedResults.File(zip, "application/zip", $"jimp-evidence-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.zip");
+    }
+
+    private static void RequireUserId(string userId)
+    {
+        if (userId.Length != 32 || !userId.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')) throw ProblemException.NotFound("request");
+    }
+}
+
+/// <summary>The person's side of a request received by e-mail: the confirmation link.</summary>
+public sealed class RequestConfirmationFunctions(ConsoleRequests requests, SessionAuth auth)
+{
+    [Function(nameof(ConfirmEmailedRequest))]
+    [PublicEndpoint("The person who wrote by e-mail may have no session; the single-use token sent to the account's own address is the identity check.")]
+    public async Task<IResult> ConfirmEmailedRequest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests/confirm")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        auth.RequireSameOrigin(request);
+        var body = await request.ReadJsonAsync<ConfirmRequestBody>(cancellationToken);
+        return TypedResults.Ok(await requests.ConfirmAsync(body.Token!, request, client, cancellationToken));
+    }
+}
+
+public static class OperatorsRegistration
+{
+    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddOperatorConsole(this Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ConsoleRequests>(services);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ConsolePolicy>(services);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<BreachRegister>(services);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<EvidencePack>(services);
+        return services;
+    }
+}

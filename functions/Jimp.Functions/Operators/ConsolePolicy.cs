@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using Azure.Data.Tables;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Privacy;
+
+namespace Jimp.Functions.Operators;
+
+public sealed record AnnounceBody([property: Required(ErrorMessage = "Type the version number again to confirm.")] string? Confirm);
+
+/// <summary>How far the mailing of an announcement went.</summary>
+public sealed record AnnouncementView(DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int Sent);
+
+public sealed record PolicyVersionView(string Version, DateOnly Date, DateOnly Effective, bool Material, bool Current, bool Upcoming, DateOnly EarliestAnnounceableEffective, AnnouncementView? Announcement);
+
+public sealed record PolicyConsoleView(IReadOnlyList<PolicyVersionView> Versions, int Accounts);
+
+/// <summary>The policy versions, their dates and announcements, for the console.</summary>
+public sealed class ConsolePolicy(PolicyDocuments policies, OperatorService operations, AccountStore accounts, JimpStorage storage, TimeProvider clock)
+{
+    public async Task<PolicyConsoleView> VersionsAsync(CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var markers = await storage.TableAsync(PolicyAnnouncements.Table, cancellationToken);
+        var byVersion = new Dictionary<string, AnnouncementView>(StringComparer.Ordinal);
+        await foreach (var m in markers.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            byVersion[m.RowKey] = new AnnouncementView(m.GetDateTimeOffset("StartedAt"), m.GetDateTimeOffset("CompletedAt"), m.GetInt32("Sent") ?? 0);
+        }
+        var current = policies.Current(today);
+        var count = 0;
+        await foreach (var _ in accounts.ListAsync(cancellationToken)) count++;
+        var versions = policies.Versions.Select(v => new PolicyVersionView(v.Version, v.Date, v.Effective, v.Material, v.Version == current.Version, v.Effective > today,
+            today.AddDays(PolicyAnnouncements.NoticeDays), byVersion.GetValueOrDefault(v.Version))).Reverse().ToList();
+        return new PolicyConsoleView(versions, count);
+    }
+
+    /// <summary>Announces a material version; the version typed again confirms it. The 30-day notice is enforced by <see cref="PolicyAnnouncements"/>.</summary>
+    public async Task<AnnouncementResult> AnnounceAsync(string version, AnnounceBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (policies.Versions.All(v => v.Version != version)) throw ProblemException.NotFound("policy version");
+        if ((body.Confirm ?? "").Trim() != version) throw RequestValidationException.For("confirm", "Type the version number again to confirm.");
+        return await operations.AnnounceAsync(version, cancellationToken);
+    }
+
+}
