@@ -30,9 +30,10 @@ echo "== web (type check, build, unit tests)"
 npm run --silent build:web
 npm run --silent test:web
 
-echo "== tests"
+echo "== tests (benchmarks at smoke size; ./bench.sh runs them at full size)"
 results="$root/artifacts/test-results"
 rm -rf "$results"
+rm -f "$root"/artifacts/devhost-starts-*.txt
 set +e
 dotnet test JIMP.sln --no-build --nologo -v q \
   --logger "trx;LogFileName=jimp.trx" --logger "console;verbosity=normal" \
@@ -50,6 +51,7 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+cat "$root"/artifacts/devhost-starts-*.txt 2>/dev/null || true
 echo "== browser tests (Chromium against the DevHost)"
 set +e
 bash tests/browser/run.sh > "$root/artifacts/browser-tests.log" 2>&1

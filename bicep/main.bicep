@@ -73,8 +73,35 @@ param smtpSender string = ''
 @secure()
 param smtpPassword string = ''
 
+@description('Key of the keyed hashes (HMAC): base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`. Required; keep it for the life of the deployment. Stored in Key Vault as keyed-hash-key.')
+@secure()
+@minLength(44)
+param keyedHashKey string
+
 @description('Base URL of the TikTok Creative Center trends source (empty: trends refresh is off).')
 param trendsBaseUrl string = ''
+
+@description('E-mail address that receives alerts and budget notices (empty: alerts show in the portal only and no budget is created).')
+param alertEmail string = ''
+
+@description('Failed (5xx) requests in 15 minutes that raise an alert.')
+@minValue(1)
+param failedRequestsThreshold int = 5
+
+@description('Azure OpenAI 429 answers in 15 minutes that raise an alert.')
+@minValue(1)
+param model429Threshold int = 10
+
+@description('Failed orchestrations (export, erasure) in an hour that raise an alert.')
+@minValue(1)
+param failedOrchestrationsThreshold int = 1
+
+@description('Monthly budget of the resource group, in the billing currency (0: none). Notices at 80 % spent and 100 % forecast.')
+@minValue(0)
+param monthlyBudget int = 50
+
+@description('First day of the budget (defaults to the first of the month of the deployment).')
+param budgetStartDate string = utcNow('yyyy-MM-01')
 
 var token = uniqueString(resourceGroup().id, environmentName)
 var tags = {
@@ -83,6 +110,7 @@ var tags = {
 }
 var deploymentContainerName = 'deployment'
 var smtpPasswordSecretName = 'smtp-password'
+var keyedHashKeySecretName = 'keyed-hash-key'
 var staticWebAppName = 'swa-jimp-${token}'
 
 // The app's identity: every data-plane permission below is granted to it, and only to it.
@@ -112,6 +140,18 @@ module storage 'modules/storage.bicep' = {
     name: 'stjimp${token}'
     appIdentityName: appIdentity.name
     workspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+// The Functions host's own account (host locks, Durable task hub, deployment package), apart from the data.
+module hostStorage 'modules/hoststorage.bicep' = {
+  name: 'host-storage'
+  params: {
+    location: location
+    tags: tags
+    name: 'stjimphost${take(token, 14)}'
+    appIdentityName: appIdentity.name
+    workspaceId: monitoring.outputs.workspaceId
     deploymentContainerName: deploymentContainerName
   }
 }
@@ -139,6 +179,8 @@ module keyVault 'modules/keyvault.bicep' = {
     name: 'kv-jimp-${token}'
     smtpPassword: smtpPassword
     smtpPasswordSecretName: smtpPasswordSecretName
+    keyedHashKey: keyedHashKey
+    keyedHashKeySecretName: keyedHashKeySecretName
     appIdentityName: appIdentity.name
     workspaceId: monitoring.outputs.workspaceId
   }
@@ -164,8 +206,8 @@ module api 'modules/functionapp.bicep' = {
     planName: 'plan-jimp-${token}'
     identityId: appIdentity.id
     identityClientId: appIdentity.properties.clientId
-    storageAccountName: storage.outputs.name
-    storageBlobEndpoint: storage.outputs.blobEndpoint
+    hostStorageAccountName: hostStorage.outputs.name
+    hostStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
     storageTableServiceUri: storage.outputs.tableServiceUri
     storageBlobServiceUri: storage.outputs.blobServiceUri
     deploymentContainerName: deploymentContainerName
@@ -179,6 +221,7 @@ module api 'modules/functionapp.bicep' = {
     smtpSender: smtpSender
     keyVaultUri: keyVault.outputs.uri
     smtpPasswordSecretName: smtpPasswordSecretName
+    keyedHashKeySecretName: keyedHashKeySecretName
     trendsBaseUrl: trendsBaseUrl
   }
 }
@@ -192,11 +235,30 @@ module webBackend 'modules/staticwebapp-backend.bicep' = {
   }
 }
 
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    namePrefix: 'jimp-${token}'
+    appInsightsId: monitoring.outputs.appInsightsId
+    openAiAccountId: openAi.outputs.id
+    functionAppHostName: api.outputs.defaultHostName
+    alertEmail: alertEmail
+    failedRequestsThreshold: failedRequestsThreshold
+    model429Threshold: model429Threshold
+    failedOrchestrationsThreshold: failedOrchestrationsThreshold
+    monthlyBudget: monthlyBudget
+    budgetStartDate: budgetStartDate
+  }
+}
+
 output AZURE_LOCATION string = location
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output API_BASE_URL string = 'https://${api.outputs.defaultHostName}'
 output WEB_BASE_URL string = webOrigin
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
 output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
 output AZURE_OPENAI_DEPLOYMENT string = openAi.outputs.deploymentName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

@@ -19,16 +19,16 @@ param identityId string
 @description('Client id of the app\'s user-assigned identity.')
 param identityClientId string
 
-@description('Storage account name (AzureWebJobsStorage, tables, blobs).')
-param storageAccountName string
+@description('Name of the host storage account (AzureWebJobsStorage, Durable task hub, deployment package).')
+param hostStorageAccountName string
 
-@description('Blob endpoint of the storage account, ending with a slash.')
-param storageBlobEndpoint string
+@description('Blob endpoint of the host storage account, ending with a slash.')
+param hostStorageBlobEndpoint string
 
-@description('Table service URI of the storage account.')
+@description('Table service URI of the data storage account (the app\'s tables, personal data).')
 param storageTableServiceUri string
 
-@description('Blob service URI of the storage account.')
+@description('Blob service URI of the data storage account (exports).')
 param storageBlobServiceUri string
 
 @description('Blob container holding the deployment package.')
@@ -63,6 +63,9 @@ param keyVaultUri string
 
 @description('Name of the Key Vault secret holding the SMTP password.')
 param smtpPasswordSecretName string
+
+@description('Name of the Key Vault secret holding the keyed-hash key.')
+param keyedHashKeySecretName string
 
 @description('Base URL of the Creative Center trends source (empty: trends refresh is off).')
 param trendsBaseUrl string
@@ -114,7 +117,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          value: '${hostStorageBlobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -142,10 +145,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         supportCredentials: true
       }
       appSettings: [
-        // Functions host storage (triggers, Durable Functions task hub): identity, no key.
+        // Functions host storage (triggers, Durable Functions task hub), its own account: identity, no key.
         {
           name: 'AzureWebJobsStorage__accountName'
-          value: storageAccountName
+          value: hostStorageAccountName
         }
         {
           name: 'AzureWebJobsStorage__credential'
@@ -211,6 +214,11 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'ClientAddress__TrustedProxyHops'
           value: '1'
+        }
+        // The keyed-hash key (HMAC of the e-mail index, rate limits, tombstone ids): resolved from Key Vault likewise.
+        {
+          name: 'KeyedHash__Key'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${keyedHashKeySecretName})'
         }
         {
           name: 'App__PublicBaseUrl'

@@ -1,4 +1,4 @@
-// Key Vault for the one secret the app needs (the SMTP password). RBAC only, no access policies.
+// Key Vault for the secrets the app needs (the SMTP password, the keyed-hash key). RBAC only, no access policies.
 
 @description('Azure region (EU only, validated by main.bicep).')
 param location string
@@ -23,6 +23,13 @@ param workspaceId string
 
 @description('Name of the secret holding the SMTP password.')
 param smtpPasswordSecretName string
+
+@description('Key of the keyed hashes (HMAC) of e-mail index, rate-limit keys and tombstones: base64 of 32+ random bytes.')
+@secure()
+param keyedHashKey string
+
+@description('Name of the secret holding the keyed-hash key.')
+param keyedHashKeySecretName string
 
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: appIdentityName
@@ -56,6 +63,17 @@ resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if 
   properties: {
     value: smtpPassword
     contentType: 'text/plain'
+  }
+}
+
+// Always written (the app does not start without it). Keep the same value across deployments: a new key
+// makes every stored keyed hash (e-mail index, tombstones) unmatchable.
+resource keyedHashKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: vault
+  name: keyedHashKeySecretName
+  properties: {
+    value: keyedHashKey
+    contentType: 'application/base64'
   }
 }
 

@@ -103,5 +103,6 @@ resource openAiUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+output id string = account.id
 output endpoint string = account.properties.endpoint
 output deploymentName string = chat.name

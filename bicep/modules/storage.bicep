@@ -1,5 +1,6 @@
-// Storage account for Table (all structured data), Blob (exports, large payloads, deployment
-// package) and Queue (Durable Functions task hub). Identity-only: shared keys are disabled.
+// Storage account of the app's data, personal data included: Table (all structured data) and Blob
+// (exports). The Functions host, Durable Functions and the deployment package live in another account
+// (hoststorage.bicep), so the app's roles here are only what its code uses. Identity-only: shared keys are disabled.
 
 @description('Azure region (EU only, validated by main.bicep).')
 param location string
@@ -18,9 +19,6 @@ param appIdentityName string
 @description('Log Analytics workspace that receives the storage resource logs.')
 param workspaceId string
 
-@description('Blob container the Flex Consumption plan deploys the app package from.')
-param deploymentContainerName string
-
 @description('Days a deleted blob or container can still be restored, and days an export lives.')
 param retentionDays int = 7
 
@@ -38,6 +36,7 @@ var tableNames = [
   'tombstones'
   'purgequeue'
   'policyannouncements'
+  'keyedhashstate'
   'trends'
   'insights'
   'ratelimits'
@@ -107,14 +106,6 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01'
 resource exportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobService
   name: 'exports'
-  properties: {
-    publicAccess: 'None'
-  }
-}
-
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
-  parent: blobService
-  name: deploymentContainerName
   properties: {
     publicAccess: 'None'
   }
@@ -217,18 +208,20 @@ resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
   }
 }
 
-// The app's identity: blobs (exports, deployment package, Functions host locks), tables (data,
-// Durable Functions history) and queues (Durable Functions work items).
-resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, appIdentity.id, 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
+// Storage Blob Data Contributor: the app reads, writes and deletes export archives. Not Owner: it never
+// changes containers' access or ACLs.
+resource blobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account.id, appIdentity.id, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
   scope: account
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
     principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
+// Storage Table Data Contributor: the app's tables (accounts, conversations, logs, ...), month-sharded log
+// tables created and deleted at run time included. No queue role: the app's code uses no queue here.
 resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(account.id, appIdentity.id, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
   scope: account
@@ -239,17 +232,8 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 }
 
-resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, appIdentity.id, '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
-  scope: account
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
-    principalId: appIdentity.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
 output name string = account.name
+output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableServiceUri string = 'https://${account.name}.table.${environment().suffixes.storage}'
 output blobServiceUri string = 'https://${account.name}.blob.${environment().suffixes.storage}'

@@ -32,6 +32,11 @@ public static class DevHostApp
         var port = Environment.GetEnvironmentVariable("JIMP_PORT") is { Length: > 0 } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : DefaultPort;
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddOptions<DevHostOptions>().BindConfiguration(DevHostOptions.Section);
+        // The keyed-hash key locally: generated on first run into the git-ignored .jimp/ (KeyedHash:Key, when set, wins).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KeyedHash:KeyFile"] = builder.Configuration["KeyedHash:KeyFile"] ?? Path.Combine(Azurite.FindRepositoryRoot(builder.Environment.ContentRootPath), ".jimp", "keyed-hash.key"),
+        });
 
         // Drafts of the next policy versions, read from a folder (local only): the deployed app serves the embedded ones.
         if (builder.Configuration[$"{DevHostOptions.Section}:{nameof(DevHostOptions.PolicyDraftsDirectory)}"] is { Length: > 0 } drafts && Directory.Exists(drafts))

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Jimp.Functions.Accounts;
 using Jimp.Functions.Platform.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -31,6 +32,8 @@ internal static class HttpFunctionEndpoints
         {
             throw new ProblemException(401, "Function key required.", "This operator function needs its key in the x-functions-key header.") { Code = "function-key" };
         }
+        // Deny by default, as the worker's authentication middleware does: a session unless public or key-protected.
+        await AuthenticationMiddleware.AuthenticateAsync(context, EndpointAccessRules.Of(function.Method), context.RequestServices.GetRequiredService<SessionAuth>(), context.RequestAborted);
         var durableClient = new Lazy<DurableTaskClient>(() => context.RequestServices.GetRequiredService<DurableTaskClient>());
         var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, (ParameterInfo p, out object? value) =>
         {
@@ -44,6 +47,8 @@ internal static class HttpFunctionEndpoints
             else return false;
             return true;
         });
+        ContractCheck.RequestRead(function, context);
+        ContractCheck.Response(function, context, result);
         switch (result)
         {
             case IResult typed:

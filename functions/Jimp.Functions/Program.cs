@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.UseMiddleware<ProblemDetailsMiddleware>();
+builder.UseJimpMiddleware();
 builder.Services.AddJimp(builder.Configuration);
 builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 builder.Build().Run();

@@ -7,7 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { BASE_URL, launch, newContext, signInLinkFor, waitForHealth, watchErrors } from './lib.mjs';
+import { BASE_URL, DESKTOP, launch, newContext, signInLinkFor, waitForHealth, watchErrors } from './lib.mjs';
+
+/** A context where the test may inject axe (the CSP itself is checked by ui.test.mjs). */
+const axeContext = (b) => b.newContext({ baseURL: BASE_URL, viewport: DESKTOP, bypassCSP: true, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const OWNER = 'owner@example.com';
@@ -23,7 +26,7 @@ const errors = [];
 before(async () => {
   await waitForHealth();
   browser = await launch();
-  owner = await newContext(browser);
+  owner = await axeContext(browser);
   ownerPage = await owner.newPage();
   watchErrors(ownerPage, errors);
 });
@@ -136,7 +139,7 @@ describe("the owner's console (real API)", () => {
 
   step('the person confirms by the e-mailed link; the erasure runs and the request closes before its deadline', async () => {
     const link = await linkIn(personEmail, /(https?:\/\/\S+#\/confirm-request\?token=[A-Za-z0-9_-]{43})/);
-    const context = await newContext(browser);
+    const context = await axeContext(browser);
     const page = await context.newPage();
     await page.goto(link);
     await page.getByTestId('confirm-request-done').waitFor({ timeout: 15000 });

@@ -21,7 +21,12 @@ public static class RegisterRenderer
     public static IReadOnlyList<IPersonalDataStore> LoadStores()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" })
+            .AddInMemoryCollection(new Dictionary<string, string?> 
+            {
+                ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+                // The stores take the keyed hash; nothing is hashed here, so any key does.
+                ["KeyedHash:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            })
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

@@ -3,6 +3,7 @@
  * and `X-Requested-With: jimp` on every state-changing call (the API also checks the Origin header).
  * Errors come back as RFC 9457 problems; ApiError carries their status, stable code and field errors.
  */
+import type { components, paths } from './api-types';
 import { readEventStream, type SseEvent } from './sse';
 
 export interface Problem {
@@ -121,145 +122,28 @@ export async function postStream(path: string, body: unknown, onEvent: (event: S
   await readEventStream(response.body, onEvent);
 }
 
-// ---- Types of the contract (docs/api.md) ----
+// ---- Types of the contract ----
+// Generated from docs/openapi.json (itself generated from the C# records) into api-types.ts by
+// `npm run generate:api` (scripts/openapi.sh does both); `npm run build` fails when they drift.
 
-export interface PolicyRef {
-  version: string;
-  effective: string;
-  material: boolean;
-}
+type Schemas = components['schemas'];
 
-export interface UserSummary {
-  userId: string;
-  email: string;
-  locale: string;
-  createdAt: string;
-  acceptedPolicyVersion: string;
-  currentPolicyVersion: string;
-  newerPolicyAwaits: boolean;
-  upcomingPolicy: PolicyRef | null;
-  restricted: boolean;
-  objectsToInsights: boolean;
-}
-
-export interface PolicyVersion {
-  version: string;
-  date: string;
-  effective: string;
-  material: boolean;
-  languages: string[];
-}
-
-export interface PolicyDocument {
-  current: string;
-  upcoming: PolicyRef | null;
-  versions: PolicyVersion[];
-  version: string;
-  date: string;
-  effective: string;
-  material: boolean;
-  documents: { fr?: string; en?: string };
-}
-
-export interface Option {
-  id: string;
-  fr?: string;
-  en?: string;
-  labelFr?: string;
-  labelEn?: string;
-}
-
-export interface ProfileOptions {
-  niches: Option[];
-  goals: Option[];
-  experience: Option[];
-  learningStyles: Option[];
-  countries: Option[];
-  languages: Option[];
-  limits?: { maxNiches?: number; nicheDetailsMaxLength?: number; maxMonthlyCommissionTargetEur?: number };
-}
-
-export interface Profile {
-  niches: string[];
-  nicheDetails?: string | null;
-  goals: string[];
-  monthlyCommissionTargetEur?: number | null;
-  experience: string;
-  learningStyle: string;
-  country: string;
-  language: string;
-  updatedAt?: string;
-}
-
-export interface Conversation {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  messageCount: number;
-}
-
-export interface Message {
-  id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  createdAt: string;
-  status: 'ok' | 'failed' | 'content-filtered';
-  mode?: string;
-  aiGenerated?: boolean;
-}
-
-export interface TrendItem {
-  kind: string;
-  rank: number;
-  name: string;
-  metric?: number | string | null;
-  country: string;
-  periodDays: number;
-  date: string;
-  fetchedAt: string;
-}
-
-export interface Trends {
-  configured: boolean;
-  source?: string;
-  items: TrendItem[];
-}
-
-export interface ExportItem {
-  id: string;
-  requestId: string;
-  status: 'pending' | 'ready' | 'failed' | 'expired';
-  createdAt: string;
-  readyAt?: string | null;
-  expiresAt?: string | null;
-}
-
-export interface RequestItem {
-  id: string;
-  type: string;
-  receivedAt: string;
-  dueAt: string;
-  status: string;
-  completedAt?: string | null;
-  extension: { until: string; reason: string } | null;
-}
-
-export interface ConsentItem {
-  purpose: string;
-  fr: string;
-  en: string;
-  descriptionFr?: string;
-  descriptionEn?: string;
-  granted: boolean;
-  changedAt?: string | null;
-  policyVersion?: string | null;
-}
-
-export interface ActivityEvent {
-  at: string;
-  event: string;
-  ipPrefix?: string | null;
-  userAgentFamily?: string | null;
-  detail?: string | null;
-}
+export type PolicyRef = Schemas['UpcomingPolicy'];
+export type UserSummary = Schemas['UserSummary'];
+export type PolicyVersion = Schemas['PolicyVersionSummary'];
+export type PolicyDocument = Schemas['PolicyResponse'];
+export type Option = Schemas['ProfileOptionView'];
+export type ProfileOptions = Schemas['ProfileOptionsResponse'];
+/** A profile as the server answers it; the body of PUT /api/me/profile is {@link ProfileInput}. */
+export type Profile = Schemas['ProfileView'];
+export type ProfileInput = Schemas['CoachProfile'];
+export type Conversation = Schemas['ConversationView'];
+export type Message = Schemas['MessageView'];
+export type TrendItem = Schemas['TrendEntry'];
+export type Trends = Schemas['TrendsResponse'];
+/** The query of GET /api/trends: `kind` is one of the kinds the server knows. */
+export type TrendQuery = NonNullable<paths['/api/trends']['get']['parameters']['query']>;
+export type ExportItem = Schemas['ExportRecordView'];
+export type RequestItem = Schemas['RequestView'];
+export type ConsentItem = Schemas['ConsentView'];
+export type ActivityEvent = Schemas['SecurityEvent'];

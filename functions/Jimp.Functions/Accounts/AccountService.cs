@@ -85,7 +85,7 @@ public sealed class AccountService(
 
         auth.RequireSameOrigin(request);
         var client = ClientInfo.From(request);
-        await rateLimits.HitAsync("link-ip:" + client.IpPrefix + ":" + ClientInfo.ClientIp(request), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync(RateLimits.IpKey("link-ip", client), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
         await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
 
         if (await blocklist.IsBlockedAsync(address, cancellationToken))
@@ -107,7 +107,7 @@ public sealed class AccountService(
         ArgumentNullException.ThrowIfNull(request);
         auth.RequireSameOrigin(request);
         var client = ClientInfo.From(request);
-        await rateLimits.HitAsync("verify-ip:" + ClientInfo.ClientIp(request), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
+        await rateLimits.HitAsync(RateLimits.IpKey("verify-ip", client), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
         var now = clock.GetUtcNow();
         var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken, TokenPurpose.SignIn, TokenPurpose.EmailChange);
         if (check != TokenCheck.Valid)

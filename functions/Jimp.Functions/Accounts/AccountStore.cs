@@ -21,9 +21,10 @@ public sealed record Account(
 
 /// <summary>
 /// The <c>users</c> table (one entity per user, partition = user id) and the <c>emailindex</c> table (one
-/// entity per address, keyed by the SHA-256 of the normalised address, pointing at the user id).
+/// entity per address, keyed by the keyed hash (HMAC-SHA256, <see cref="KeyedHash"/>) of the normalised address,
+/// pointing at the user id).
 /// </summary>
-public sealed class AccountStore(JimpStorage storage)
+public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
 {
     public const string UsersTable = "users";
     public const string EmailIndexTable = "emailindex";
@@ -32,14 +33,24 @@ public sealed class AccountStore(JimpStorage storage)
 
     public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
 
-    public static string EmailKey(string email) => Secrets.Hash(NormaliseEmail(email));
+    public string EmailKey(string email) => keyedHash.EmailIndexKey(NormaliseEmail(email));
 
     public async Task<string?> FindUserIdByEmailAsync(string email, CancellationToken cancellationToken)
     {
         var index = await storage.TableAsync(EmailIndexTable, cancellationToken);
         var entry = await index.GetEntityIfExistsAsync<TableEntity>(EmailKey(email), IndexRow, cancellationToken: cancellationToken);
-        return entry.HasValue ? entry.Value!.GetString("UserId") : null;
+        if (entry.HasValue) return entry.Value!.GetString("UserId");
+        // Not found: if the index was built under another key (first start after the keyed hash came, or a rotation),
+        // rebuild it before saying "no account", or a sign-in would create a second account for the same address.
+        if (!indexIsCurrent && await RekeyEmailIndexIfNeededAsync(cancellationToken) > 0)
+        {
+            entry = await index.GetEntityIfExistsAsync<TableEntity>(EmailKey(email), IndexRow, cancellationToken: cancellationToken);
+            if (entry.HasValue) return entry.Value!.GetString("UserId");
+        }
+        return null;
     }
+
+    private volatile bool indexIsCurrent;
 
     public async Task<Account?> GetAsync(string userId, CancellationToken cancellationToken)
     {
@@ -65,7 +76,7 @@ public sealed class AccountStore(JimpStorage storage)
         var index = await storage.TableAsync(EmailIndexTable, cancellationToken);
         try
         {
-            await index.AddEntityAsync(new TableEntity(EmailKey(account.Email), IndexRow) { ["UserId"] = account.UserId }, cancellationToken);
+            await index.AddEntityAsync(IndexEntry(account.Email, account.UserId), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -90,7 +101,7 @@ public sealed class AccountStore(JimpStorage storage)
         var index = await storage.TableAsync(EmailIndexTable, cancellationToken);
         try
         {
-            await index.AddEntityAsync(new TableEntity(EmailKey(newEmail), IndexRow) { ["UserId"] = account.UserId }, cancellationToken);
+            await index.AddEntityAsync(IndexEntry(newEmail, account.UserId), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -99,6 +110,44 @@ public sealed class AccountStore(JimpStorage storage)
         await UpdateAsync(account with { Email = NormaliseEmail(newEmail) }, cancellationToken);
         await index.DeleteEntityAsync(EmailKey(account.Email), IndexRow, ETag.All, cancellationToken);
         return true;
+    }
+
+    /// <summary>The table that remembers under which key the e-mail index was last rebuilt (no personal data).</summary>
+    public const string KeyStateTable = "keyedhashstate";
+
+    private TableEntity IndexEntry(string email, string userId) =>
+        new(EmailKey(email), IndexRow) { ["UserId"] = userId, ["KeyId"] = keyedHash.KeyId };
+
+    /// <summary>
+    /// Rebuilds the e-mail index under the current keyed-hash key when it was built under another one (the rows of
+    /// before the keyed hash, SHA-256 of the address, or a rotated key): one read when nothing is to do. Every account
+    /// gets its entry under the current key, then every entry not written under it is deleted. Idempotent.
+    /// </summary>
+    public async Task<int> RekeyEmailIndexIfNeededAsync(CancellationToken cancellationToken)
+    {
+        var state = await storage.TableAsync(KeyStateTable, cancellationToken);
+        var marker = await state.GetEntityIfExistsAsync<TableEntity>("state", EmailIndexTable, cancellationToken: cancellationToken);
+        if (marker.HasValue && marker.Value!.GetString("KeyId") == keyedHash.KeyId)
+        {
+            indexIsCurrent = true;
+            return 0;
+        }
+        var index = await storage.TableAsync(EmailIndexTable, cancellationToken);
+        var changed = 0;
+        await foreach (var account in ListAsync(cancellationToken))
+        {
+            await index.UpsertEntityAsync(IndexEntry(account.Email, account.UserId), TableUpdateMode.Replace, cancellationToken);
+            changed++;
+        }
+        await foreach (var e in index.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "KeyId"], cancellationToken: cancellationToken))
+        {
+            if (e.GetString("KeyId") == keyedHash.KeyId) continue;
+            await index.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
+            changed++;
+        }
+        await state.UpsertEntityAsync(new TableEntity("state", EmailIndexTable) { ["KeyId"] = keyedHash.KeyId }, TableUpdateMode.Replace, cancellationToken);
+        indexIsCurrent = true;
+        return Math.Max(changed, 1);
     }
 
     private static TableEntity ToEntity(Account a) => new(a.UserId, AccountRow)

@@ -5,16 +5,22 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Jimp.Functions.Accounts;
 
-public sealed class AuthFunctions(AccountService accounts, SessionAuth auth)
+/// <summary>An e-mail is on its way (or would be: the answer is the same whether or not the address has an account).</summary>
+public sealed record SentNotice(string Status, string Message);
+
+/// <summary>The answer of a followed link: who is signed in now, and whether the link signed in or changed the address.</summary>
+public sealed record VerifyResponse(string Outcome, UserSummary User);
+
+public sealed record RevokedSessions(int Revoked);
+
+public sealed class AuthFunctions(AccountService accounts)
 {
-    private static readonly object LinkSent = new
-    {
-        status = "sent",
-        message = "If this address can receive e-mail, a sign-in link is on its way. It works once, for 15 minutes.",
-    };
+    private static readonly SentNotice LinkSent = new("sent", "If this address can receive e-mail, a sign-in link is on its way. It works once, for 15 minutes.");
 
     [Function(nameof(RequestSignInLink))]
     [PublicEndpoint("Signing in starts without a session; the answer is the same whether or not the address has an account.")]
+    [ApiRequest(typeof(LinkRequest))]
+    [ApiResponse(202, typeof(SentNotice))]
     public async Task<IResult> RequestSignInLink(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/link")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -25,29 +31,33 @@ public sealed class AuthFunctions(AccountService accounts, SessionAuth auth)
 
     [Function(nameof(VerifySignInLink))]
     [PublicEndpoint("The token from the e-mailed link is the credential; a GET never signs anyone in.")]
+    [ApiRequest(typeof(VerifyRequest))]
+    [ApiResponse(200, typeof(VerifyResponse), Description = "Signed in; the session cookie is set.")]
     public async Task<IResult> VerifySignInLink(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/verify")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<VerifyRequest>(cancellationToken);
         var (outcome, user) = await accounts.VerifyAsync(body.Token!, request, cancellationToken);
-        return TypedResults.Ok(new { outcome = outcome == VerifyOutcome.SignedIn ? "signed-in" : "email-changed", user });
+        return TypedResults.Ok(new VerifyResponse(outcome == VerifyOutcome.SignedIn ? "signed-in" : "email-changed", user));
     }
 
     [Function(nameof(Logout))]
+    [ApiResponse(204, Description = "Signed out; the cookie is cleared.")]
     public async Task<IResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         await accounts.LogoutAsync(user, request, cancellationToken);
         return TypedResults.NoContent();
     }
 
     [Function(nameof(LogoutEverywhere))]
+    [ApiResponse(200, typeof(RevokedSessions))]
     public async Task<IResult> LogoutEverywhere(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout-all")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var revoked = await accounts.LogoutAllAsync(user, request, cancellationToken);
-        return TypedResults.Ok(new { revoked });
+        return TypedResults.Ok(new RevokedSessions(revoked));
     }
 }

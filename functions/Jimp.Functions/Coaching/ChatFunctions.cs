@@ -5,25 +5,28 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Jimp.Functions.Coaching;
 
-public sealed class ChatFunctions(SessionAuth auth, ChatService chat)
+public sealed class ChatFunctions(ChatService chat)
 {
     /// <summary>Answers <c>text/event-stream</c>: start, delta…, done (or error). Problems before the stream are problem+json.</summary>
     [Function(nameof(SendMessage))]
+    [ApiRequest(typeof(ChatMessageRequest))]
+    [ApiResponse(200, ContentType = "text/event-stream", Description = "Events start, delta…, then done or error (docs/api.md).")]
     public async Task<IResult> SendMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<ChatMessageRequest>(cancellationToken);
         await chat.TurnAsync(user, id, body.Text!, request.HttpContext.Response, cancellationToken);
         return TypedResults.Empty;
     }
 
     [Function(nameof(RetryMessage))]
+    [ApiResponse(200, ContentType = "text/event-stream", Description = "The same stream as a new message.")]
     public async Task<IResult> RetryMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages/{messageId}/retry")] HttpRequest request,
         string id, string messageId, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         await chat.RetryAsync(user, id, messageId, request.HttpContext.Response, cancellationToken);
         return TypedResults.Empty;
     }

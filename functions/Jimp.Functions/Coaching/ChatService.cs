@@ -124,7 +124,7 @@ public sealed partial class ChatService(
             var now = clock.GetUtcNow();
             var answer = new StoredMessage(ConversationStore.AnswerIdFor(userMessage.Id), ChatTurn.Assistant, final.Text, now,
                 final.Outcome == CoachOutcomes.ContentFiltered ? MessageStatus.ContentFiltered : MessageStatus.Ok,
-                final.Mode, final.PromptTokens, final.CompletionTokens);
+                final.Mode, final.PromptTokens, final.CompletionTokens) { Sources = final.Sources };
             var autoTitle = state.Titled || state.MessageCount > 0 ? null : TitleFrom(text);
             var stored = await conversations.CompleteTurnAsync(user.UserId, conversationId, answer, final.Trends, autoTitle,
                 state.MessageCount + (retryOf is null ? 2 : 1), now, CancellationToken.None);
@@ -136,6 +136,8 @@ public sealed partial class ChatService(
                 outcome = final.Outcome,
                 usage = new { promptTokens = final.PromptTokens, completionTokens = final.CompletionTokens },
                 title = autoTitle,
+                sources = final.Sources,
+                aiGenerated = final.Mode != ModelOptions.Offline,
             });
             LogTurn(logger, user.UserId, conversationId, final.Mode, final.Outcome, final.PromptTokens, final.CompletionTokens);
         }

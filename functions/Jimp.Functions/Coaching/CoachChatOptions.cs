@@ -26,6 +26,10 @@ public sealed class CoachChatOptions
     [Range(100, 20_000)]
     public int MaxMessageTokens { get; set; } = 1200;
 
+    /// <summary>Tokens reserved for the sources retrieved for the question (the playbooks the model may cite).</summary>
+    [Range(0, 20_000)]
+    public int GroundingTokenBudget { get; set; } = 900;
+
     /// <summary>How many trends the prompt lists (the offline coach names at most 3 of them).</summary>
     [Range(0, 50)]
     public int TrendsInPrompt { get; set; } = 10;
@@ -49,9 +53,9 @@ public sealed class CoachChatOptions
     /// <summary>The fixed reserves leave room for the system prompt, profile and trends (about 1,000 tokens).</summary>
     public bool IsValid(out string? problem)
     {
-        var reserved = SummaryTokenBudget + MaxMessageTokens + 1500;
+        var reserved = SummaryTokenBudget + MaxMessageTokens + GroundingTokenBudget + 1500;
         problem = PromptTokenBudget < reserved
-            ? $"Chat:PromptTokenBudget must be at least SummaryTokenBudget + MaxMessageTokens + 1500 ({reserved})."
+            ? $"Chat:PromptTokenBudget must be at least SummaryTokenBudget + MaxMessageTokens + GroundingTokenBudget + 1500 ({reserved})."
             : null;
         return problem is null;
     }

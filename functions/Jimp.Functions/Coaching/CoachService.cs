@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Jimp.Functions.Coaching.Retrieval;
 using Jimp.Functions.Platform.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,8 @@ public sealed record CoachReset : CoachUpdate;
 /// <param name="FellBack">The model was configured but the offline coach answered.</param>
 /// <param name="Text">The whole reply as the user saw it after any reset: the text to store.</param>
 /// <param name="Trends">The trends snapshot used; hand it back in the next request of the conversation.</param>
-/// <param name="SourceIds">Playbook entries the offline coach used (empty for model answers).</param>
+/// <param name="Sources">The sources the answer cites: the playbooks the offline coach used, or those of the grounding
+/// the model cited by id (<c>[playbook-id]</c>).</param>
 public sealed record CoachFinal(
     string Mode,
     string Outcome,
@@ -50,7 +52,7 @@ public sealed record CoachFinal(
     bool FellBack,
     string Text,
     TrendSnapshot Trends,
-    IReadOnlyList<string> SourceIds) : CoachUpdate;
+    IReadOnlyList<SourceRef> Sources) : CoachUpdate;
 
 public static class CoachOutcomes
 {
@@ -94,11 +96,13 @@ public sealed partial class CoachService(
                 yield return new CoachTextDelta(chunk);
             }
             yield return new CoachFinal(ModelOptions.Offline, CoachOutcomes.Completed, 0, prompts.Tokens.Count(answer.Text), false,
-                answer.Text, trends, answer.Sources.Select(s => s.Id).ToList());
+                answer.Text, trends, Refs(answer, request.Profile));
             yield break;
         }
 
-        var prompt = prompts.Build(request.Profile, trends, request.History, request.Text, request.Summary);
+        // One retrieval for both paths: the playbooks the offline coach would use ground the model, as data.
+        var grounding = Grounding(request);
+        var prompt = prompts.Build(request.Profile, trends, request.History, request.Text, request.Summary, grounding);
         var text = new StringBuilder();
         var failure = Failure.None;
         var filtered = false;
@@ -200,15 +204,34 @@ public sealed partial class CoachService(
                 yield return new CoachTextDelta(chunk);
             }
             yield return new CoachFinal(ModelOptions.Offline, CoachOutcomes.Fallback, prompt.PromptTokens, prompts.Tokens.Count(reply), true,
-                reply, trends, answer.Sources.Select(s => s.Id).ToList());
+                reply, trends, Refs(answer, request.Profile));
             yield break;
         }
         var final = text.ToString();
         yield return new CoachFinal(model.Mode, CoachOutcomes.Completed,
             usage?.InputTokenCount is { } input ? (int)input : prompt.PromptTokens,
             usage?.OutputTokenCount is { } output ? (int)output : prompts.Tokens.Count(final),
-            false, final, trends, []);
+            false, final, trends, Cited(final, grounding));
     }
+
+    /// <summary>The playbooks retrieved for the question; none for an injection attempt or an out-of-scope question.</summary>
+    private IReadOnlyList<GroundingSource> Grounding(CoachRequest request)
+    {
+        if (InjectionGuard.IsAttempt(request.Text))
+        {
+            return [];
+        }
+        var lang = request.Profile.IsFrench ? "fr" : "en";
+        var result = offline.Knowledge.Retrieve(request.Text, lang, request.Profile.Niches, request.Profile.Experience, OfflineCoach.MaxSources);
+        return result.InScope() ? result.Hits.Select(h => GroundingSource.From(h.Entry, lang)).ToList() : [];
+    }
+
+    private static List<SourceRef> Refs(OfflineAnswer answer, CoachProfile profile) =>
+        answer.Sources.Select(e => new SourceRef(GroundingTypes.Playbook, e.Id, e.In(profile.IsFrench ? "fr" : "en").Title)).ToList();
+
+    /// <summary>The grounding sources the model's text cites as <c>[id]</c>, in the order given.</summary>
+    internal static List<SourceRef> Cited(string text, IReadOnlyList<GroundingSource> grounding) =>
+        grounding.Where(g => text.Contains("[" + g.Id + "]", StringComparison.Ordinal)).Select(g => g.Ref).ToList();
 
     private async Task<TrendSnapshot> TrendsForAsync(CoachRequest request, CoachChatOptions o, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public static class CoachingRegistration
     public static IServiceCollection AddCoaching(this IServiceCollection services)
     {
         services.AddOptions<CoachChatOptions>().BindConfiguration(CoachChatOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.IsValid(out _), "Chat:PromptTokenBudget must be at least SummaryTokenBudget + MaxMessageTokens + 1500.")
+            .Validate(o => o.IsValid(out _), "Chat:PromptTokenBudget must be at least SummaryTokenBudget + MaxMessageTokens + GroundingTokenBudget + 1500.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => KnowledgeBase.LoadEmbedded());

@@ -10,14 +10,18 @@ namespace Jimp.Functions.Coaching;
 
 public sealed record ConversationView(string Id, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount);
 
-public sealed record MessageView(string Id, string Role, string Text, DateTimeOffset CreatedAt, string Status, string? Mode, bool AiGenerated);
+/// <param name="Sources">What the answer cites (playbooks now; trends and the creator's own data later), shown as chips.</param>
+public sealed record MessageView(string Id, string Role, string Text, DateTimeOffset CreatedAt, string Status, string? Mode, bool AiGenerated, IReadOnlyList<SourceRef> Sources);
 
 /// <summary>A message as stored, with what an export and the coach need.</summary>
 public sealed record StoredMessage(string Id, string Role, string Text, DateTimeOffset CreatedAt, string Status, string? Mode, int PromptTokens, int CompletionTokens)
 {
     public bool AiGenerated => Role == ChatTurn.Assistant;
 
-    public MessageView ToView() => new(Id, Role, Text, CreatedAt, Status, Mode, AiGenerated);
+    /// <summary>The sources the answer cites (assistant messages).</summary>
+    public IReadOnlyList<SourceRef> Sources { get; init; } = [];
+
+    public MessageView ToView() => new(Id, Role, Text, CreatedAt, Status, Mode, AiGenerated && Mode != ModelOptions.Offline, Sources);
 }
 
 /// <summary>A conversation's state for the next turn: its newest messages, the trends pinned for the day, its counts.</summary>
@@ -208,6 +212,7 @@ public sealed class ConversationStore(JimpStorage storage)
                 ["PromptTokens"] = answer.PromptTokens,
                 ["CompletionTokens"] = answer.CompletionTokens,
                 ["AiGenerated"] = true,
+                ["Sources"] = answer.Sources.Count == 0 ? null : JsonSerializer.Serialize(answer.Sources, RequestJson.Options),
             }),
             new(TableTransactionActionType.UpdateMerge, state, ETag.All),
             new(TableTransactionActionType.UpdateMerge, list, ETag.All),
@@ -259,5 +264,8 @@ public sealed class ConversationStore(JimpStorage storage)
         e.GetString("Status") ?? MessageStatus.Ok,
         e.GetString("Mode"),
         e.GetInt32("PromptTokens") ?? 0,
-        e.GetInt32("CompletionTokens") ?? 0);
+        e.GetInt32("CompletionTokens") ?? 0)
+    {
+        Sources = e.GetString("Sources") is { } sources ? JsonSerializer.Deserialize<List<SourceRef>>(sources, RequestJson.Options) ?? [] : [],
+    };
 }

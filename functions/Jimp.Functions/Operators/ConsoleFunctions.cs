@@ -9,6 +9,13 @@ using Microsoft.DurableTask.Client;
 
 namespace Jimp.Functions.Operators;
 
+public sealed record ConsoleSession(string OperatorId, double SessionHours);
+
+/// <summary>The requests log: open ones by due date, then the closed ones.</summary>
+public sealed record ConsoleRequestLog(DateTimeOffset Now, IReadOnlyList<ConsoleRequestRow> Pending, IReadOnlyList<ConsoleRequestRow> Closed);
+
+public sealed record BreachList(IReadOnlyList<BreachView> Items);
+
 /// <summary>
 /// The owner's console (<c>/#/operator</c>): signed-in operators only (401 without a session, 403 for anyone
 /// else). Every call is written to the security log under the operator's pseudonymous id.
@@ -33,23 +40,27 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(GetConsoleSession))]
+    [ApiResponse(200, typeof(ConsoleSession))]
     public async Task<IResult> GetConsoleSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/session")] HttpRequest request, CancellationToken cancellationToken)
     {
         var op = await auth.RequireOperatorAsync(request, cancellationToken);
-        return TypedResults.Ok(new { operatorId = op.UserId, sessionHours = operators.SessionLifetime.TotalHours });
+        return TypedResults.Ok(new ConsoleSession(op.UserId, operators.SessionLifetime.TotalHours));
     }
 
     [Function(nameof(GetConsoleRequests))]
+    [ApiResponse(200, typeof(ConsoleRequestLog))]
     public async Task<IResult> GetConsoleRequests(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/requests")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "list-requests", cancellationToken);
         var (pending, closed) = await requests.LogAsync(cancellationToken);
-        return TypedResults.Ok(new { now = clock.GetUtcNow(), pending, closed });
+        return TypedResults.Ok(new ConsoleRequestLog(clock.GetUtcNow(), pending, closed));
     }
 
     [Function(nameof(ExtendConsoleRequest))]
+    [ApiRequest(typeof(ExtendRequestBody))]
+    [ApiResponse(200, typeof(ExtendedRequest))]
     public async Task<IResult> ExtendConsoleRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/requests/{userId}/{requestId}/extend")] HttpRequest request,
         string userId, string requestId, CancellationToken cancellationToken)
@@ -61,6 +72,8 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(CloseConsoleRequest))]
+    [ApiRequest(typeof(CloseRequestBody))]
+    [ApiResponse(200, typeof(ConsoleRequestRow))]
     public async Task<IResult> CloseConsoleRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/requests/{userId}/{requestId}/close")] HttpRequest request,
         string userId, string requestId, CancellationToken cancellationToken)
@@ -73,6 +86,8 @@ public sealed class ConsoleFunctions(
 
     /// <summary>Finds an account from an address (POST, so the address stays out of URLs and logs). Operators only.</summary>
     [Function(nameof(LookupAccount))]
+    [ApiRequest(typeof(AddressBody))]
+    [ApiResponse(200, typeof(LookupResult))]
     public async Task<IResult> LookupAccount(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/lookup")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -82,6 +97,8 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(RecordEmailedRequest))]
+    [ApiRequest(typeof(EmailedRequestBody))]
+    [ApiResponse(200, typeof(EmailedRequestResult))]
     public async Task<IResult> RecordEmailedRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/email-requests")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -93,6 +110,8 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(FlagMinorByAddress))]
+    [ApiRequest(typeof(MinorBody))]
+    [ApiResponse(200, typeof(MinorFlagResult))]
     public async Task<IResult> FlagMinorByAddress(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/minors")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
@@ -105,6 +124,7 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(GetConsolePolicy))]
+    [ApiResponse(200, typeof(PolicyConsoleView))]
     public async Task<IResult> GetConsolePolicy(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/policy")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -113,6 +133,8 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(AnnounceConsolePolicy))]
+    [ApiRequest(typeof(AnnounceBody))]
+    [ApiResponse(200, typeof(AnnouncementResult))]
     public async Task<IResult> AnnounceConsolePolicy(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/policy/{version}/announce")] HttpRequest request, string version, CancellationToken cancellationToken)
     {
@@ -122,23 +144,29 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(GetConsoleInsights))]
+    [ApiQuery("from", "First ISO week, e.g. 2026-W37 (default: 12 finished weeks ago).")]
+    [ApiQuery("to", "Last ISO week (default: the last finished one); at most 106 weeks.")]
+    [ApiResponse(200, typeof(InsightsResponse))]
     public async Task<IResult> GetConsoleInsights(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/insights")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "read-insights", cancellationToken);
         var weeks = await insights.ReadAsync(request.Query, cancellationToken);
-        return TypedResults.Ok(new { topics = insights.Topics, weeks });
+        return TypedResults.Ok(new InsightsResponse(insights.Topics, weeks));
     }
 
     [Function(nameof(ListBreaches))]
+    [ApiResponse(200, typeof(BreachList))]
     public async Task<IResult> ListBreaches(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/breaches")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "list-breaches", cancellationToken);
-        return TypedResults.Ok(new { items = (await breaches.ListAsync(cancellationToken)).Select(breaches.View) });
+        return TypedResults.Ok(new BreachList((await breaches.ListAsync(cancellationToken)).Select(breaches.View).ToList()));
     }
 
     [Function(nameof(RecordBreach))]
+    [ApiRequest(typeof(BreachBody))]
+    [ApiResponse(201, typeof(BreachView))]
     public async Task<IResult> RecordBreach(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/breaches")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -150,6 +178,8 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(UpdateBreach))]
+    [ApiRequest(typeof(BreachUpdateBody))]
+    [ApiResponse(200, typeof(BreachView))]
     public async Task<IResult> UpdateBreach(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "console/breaches/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
@@ -159,6 +189,7 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(ExportBreaches))]
+    [ApiResponse(200, ContentType = "text/csv")]
     public async Task<IResult> ExportBreaches(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/breaches.csv")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -168,6 +199,7 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(DownloadEvidencePack))]
+    [ApiResponse(200, ContentType = "application/zip")]
     public async Task<IResult> DownloadEvidencePack(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/evidence-pack")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -186,6 +218,8 @@ public sealed class ConsoleFunctions(
 public sealed class RequestConfirmationFunctions(ConsoleRequests requests, SessionAuth auth)
 {
     [Function(nameof(ConfirmEmailedRequest))]
+    [ApiRequest(typeof(ConfirmRequestBody))]
+    [ApiResponse(200, typeof(ConfirmRequestResult))]
     [PublicEndpoint("The person who wrote by e-mail may have no session; the single-use token sent to the account's own address is the identity check.")]
     public async Task<IResult> ConfirmEmailedRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests/confirm")] HttpRequest request,

@@ -205,7 +205,7 @@ public sealed class ConsoleRequests(
     public async Task<ConfirmRequestResult> ConfirmAsync(string token, HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await rateLimits.HitAsync("confirm-ip:" + ClientInfo.ClientIp(request), 60, TimeSpan.FromHours(1), cancellationToken);
+        await rateLimits.HitAsync(RateLimits.IpKey("confirm-ip", ClientInfo.From(request)), 60, TimeSpan.FromHours(1), cancellationToken);
         var (check, link) = await tokens.ConsumeAsync(token, clock.GetUtcNow(), cancellationToken, TokenPurpose.RequestConfirmation);
         if (check != TokenCheck.Valid)
         {

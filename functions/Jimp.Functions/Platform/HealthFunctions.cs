@@ -1,3 +1,4 @@
+using Jimp.Functions.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -7,6 +8,8 @@ public sealed class HealthFunctions(HealthService health)
 {
     [Function(nameof(Health))]
     [PublicEndpoint("Liveness for operators and uptime checks; it says nothing about any user.")]
+    [ApiResponse(200, typeof(HealthReport))]
+    [ApiResponse(503, typeof(HealthReport), Description = "Storage is down.")]
     public async Task<IResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -8,15 +8,23 @@ namespace Jimp.Functions.Platform;
 
 /// <summary>
 /// Fixed-window rate limits kept in Table Storage, so they hold across every instance of the app. Keys are
-/// hashed: the table never holds an address or an IP. Used where requests are rare and abuse is costly
+/// keyed hashes (<see cref="KeyedHash"/>) of an address or of a truncated IP (<see cref="ClientInfo.TruncateIp"/>): the
+/// table never holds an address or an IP, and its keys cannot be reversed without the secret key. Used where requests are rare and abuse is costly
 /// (sign-in links, token checks); a limit costs one read and one write.
 /// </summary>
-public sealed class RateLimits(JimpStorage storage, TimeProvider clock)
+public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimeProvider clock)
 {
     public const string Table = "ratelimits";
 
-    /// <summary>The key of the per-address limit (hashed before storage; erasure finds it from the address).</summary>
+    /// <summary>The key of the per-address limit (keyed-hashed before storage; erasure finds it from the address).</summary>
     public static string EmailKey(string email) => "link-email:" + email.Trim().ToLowerInvariant();
+
+    /// <summary>The key of a per-network limit: only the truncated IP (/24, /48), never the full address.</summary>
+    public static string IpKey(string limit, ClientInfo client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return limit + ":" + client.IpPrefix;
+    }
 
     /// <summary>Counts one hit on <paramref name="key"/>; throws a 429 problem with Retry-After past <paramref name="limit"/>.</summary>
     public async Task HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
@@ -25,7 +33,7 @@ public sealed class RateLimits(JimpStorage storage, TimeProvider clock)
         var now = clock.GetUtcNow();
         var windowStart = now.UtcTicks - now.UtcTicks % window.Ticks;
         var rowKey = windowStart.ToString("D19", CultureInfo.InvariantCulture);
-        var partition = Secrets.Hash(key);
+        var partition = keyedHash.RateLimitKey(key);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -24,7 +25,7 @@ public static class ErasureReasons
 /// <param name="Reason">One of <see cref="ErasureReasons"/>.</param>
 public sealed record ErasureInput(string UserId, string RequestId, string Reason);
 
-public sealed record EraseStoreInput(string UserId, string TombstoneId, string Store);
+public sealed record EraseStoreInput(string UserId, string Store);
 
 public sealed record FinishErasureInput(string RequestId, Dictionary<string, int> Counts);
 
@@ -32,7 +33,7 @@ public sealed record FinishErasureInput(string RequestId, Dictionary<string, int
 /// The right to erasure (Art. 17): a tombstone first (request id, dates, nothing personal), the confirmation
 /// e-mail while the address is still known, then every store of the registry (the account last, since the
 /// other activities find the address through it), then the tombstone's counts. Security-log entries move
-/// under a one-way tombstone id. The orchestration histories of the user's requests are queued for purging.
+/// under the tombstone id, a keyed hash of the user id (<see cref="KeyedHash.TombstoneId"/>). The orchestration histories of the user's requests are queued for purging.
 /// Every activity is idempotent; the orchestration resumes after a crash where it stopped.
 /// </summary>
 public sealed partial class ErasureOrchestration(
@@ -42,6 +43,7 @@ public sealed partial class ErasureOrchestration(
     ExportRecords exports,
     IEmailSender email,
     IActivityFaults faults,
+    KeyedHash keyedHash,
     TimeProvider clock,
     RequestTracker requests)
 {
@@ -57,14 +59,12 @@ public sealed partial class ErasureOrchestration(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger(nameof(EraseAccount));
-        // Deterministic on replay, random across accounts, and never derived from the user id: one-way.
-        var tombstoneId = "x" + context.NewGuid().ToString("N");
         var stores = await context.CallActivityAsync<string[]>(nameof(BeginErasure), input, ExportOrchestration.Retry);
         await context.CallActivityAsync(nameof(SendErasureConfirmation), input, ExportOrchestration.Retry);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var store in stores)
         {
-            counts[store] = await context.CallActivityAsync<int>(nameof(EraseStore), new EraseStoreInput(input.UserId, tombstoneId, store), ExportOrchestration.Retry);
+            counts[store] = await context.CallActivityAsync<int>(nameof(EraseStore), new EraseStoreInput(input.UserId, store), ExportOrchestration.Retry);
         }
         await context.CallActivityAsync(nameof(FinishErasure), new FinishErasureInput(input.RequestId, counts), ExportOrchestration.Retry);
         LogErased(logger, input.RequestId, counts.Values.Sum());
@@ -86,6 +86,9 @@ public sealed partial class ErasureOrchestration(
             await tombstones.UpsertEntityAsync(new TableEntity(TombstonePartition, input.RequestId)
             {
                 ["Reason"] = input.Reason,
+                // The keyed hash of the user id (one-way without the key): what the security log is kept under and
+                // what a restore from backup matches rows against, so an erased person never comes back.
+                ["Subject"] = keyedHash.TombstoneId(input.UserId),
                 ["StartedAt"] = clock.GetUtcNow(),
                 ["Status"] = "started",
                 ["ReceivedAt"] = request?.ReceivedAt,
@@ -135,7 +138,7 @@ public sealed partial class ErasureOrchestration(
         ArgumentNullException.ThrowIfNull(input);
         faults.BeforeRun(nameof(EraseStore), input.Store);
         var account = await accounts.GetAsync(input.UserId, CancellationToken.None);
-        return await registry[input.Store].EraseAsync(new ErasureSubject(input.UserId, account?.Email, input.TombstoneId), CancellationToken.None);
+        return await registry[input.Store].EraseAsync(new ErasureSubject(input.UserId, account?.Email, keyedHash.TombstoneId(input.UserId)), CancellationToken.None);
     }
 
     /// <summary>Completes the tombstone: the proof that the erasure was done, with counts per store and nothing personal.</summary>

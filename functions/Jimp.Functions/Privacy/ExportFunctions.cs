@@ -8,33 +8,40 @@ using Microsoft.DurableTask.Client;
 
 namespace Jimp.Functions.Privacy;
 
-public sealed class ExportFunctions(SessionAuth auth, RequestTracker requests, ExportRecords exports, JimpStorage storage, SecurityLog securityLog, TimeProvider clock)
+public sealed record ExportStarted(string RequestId, string ExportId, string Status, DateTimeOffset DueAt);
+
+public sealed record ExportList(IReadOnlyList<ExportRecordView> Items);
+
+public sealed class ExportFunctions(RequestTracker requests, ExportRecords exports, JimpStorage storage, SecurityLog securityLog, TimeProvider clock)
 {
     [Function(nameof(RequestExport))]
+    [ApiResponse(202, typeof(ExportStarted), Description = "Being prepared; an e-mail links to the privacy center when it is ready.")]
     public async Task<IResult> RequestExport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/exports")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var started = await ExportOrchestration.StartAsync(client, requests, exports, user, clock.GetUtcNow(), cancellationToken);
-        return TypedResults.Accepted($"/api/me/exports/{started.Id}", new { requestId = started.Id, exportId = started.Id, status = ExportStatuses.Pending, dueAt = started.DueAt });
+        return TypedResults.Accepted($"/api/me/exports/{started.Id}", new ExportStarted(started.Id, started.Id, ExportStatuses.Pending, started.DueAt));
     }
 
     [Function(nameof(ListExports))]
+    [ApiResponse(200, typeof(ExportList))]
     public async Task<IResult> ListExports(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/exports")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
-        return TypedResults.Ok(new { items = await exports.ListAsync(user.UserId, clock.GetUtcNow(), cancellationToken) });
+        var user = request.SignedInUser();
+        return TypedResults.Ok(new ExportList(await exports.ListAsync(user.UserId, clock.GetUtcNow(), cancellationToken)));
     }
 
     /// <summary>The ZIP, to the same signed-in user only, until 7 days after creation; each download is logged.</summary>
     [Function(nameof(DownloadExport))]
+    [ApiResponse(200, ContentType = "application/zip", Description = "The archive, until 7 days after creation.")]
     public async Task<IResult> DownloadExport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/exports/{id}/download")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var record = await exports.FindAsync(user.UserId, id, cancellationToken) ?? throw ProblemException.NotFound("export");
         var view = ExportRecords.ToView(record, clock.GetUtcNow());
         if (view.Status == ExportStatuses.Pending) throw new ProblemException(409, "Not ready yet.", "Your export is being prepared; you will get an e-mail.") { Code = "export-pending" };

@@ -15,6 +15,16 @@ public sealed record ExtendRequestBody(
     [property: Required(ErrorMessage = "Give the new due date (ISO 8601).")] DateTimeOffset? Until,
     [property: Required(ErrorMessage = "Give the reason the user will read."), StringLength(500, ErrorMessage = "The reason is at most 500 characters.")] string? Reason);
 
+public sealed record OpenRequestView(string UserId, string Id, string Type, DateTimeOffset ReceivedAt, DateTimeOffset DueAt, DateTimeOffset DueBy, ExtensionView? Extension, bool Overdue);
+
+/// <summary>The open requests by due date.</summary>
+public sealed record OpenRequestList(IReadOnlyList<OpenRequestView> Items);
+
+/// <summary>An extended request; <c>notified</c> is false when the notice e-mail failed (tell the user another way).</summary>
+public sealed record ExtendedRequest(RequestView Request, bool Notified);
+
+public sealed record MinorFlagged(string RequestId, string InstanceId);
+
 /// <summary>The owner's side of the requests, in a service so the functions stay thin.</summary>
 public sealed partial class OperatorService(
     RequestTracker requests,
@@ -27,28 +37,23 @@ public sealed partial class OperatorService(
     MinorBlocklist blocklist,
     ILogger<OperatorService> logger)
 {
-    public async Task<object> OpenRequestsAsync(CancellationToken cancellationToken)
+    public async Task<OpenRequestList> OpenRequestsAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var open = await requests.ListOpenAsync(cancellationToken);
-        return new
-        {
-            items = open.Select(r => new
-            {
-                r.UserId,
-                r.Id,
-                r.Type,
-                r.ReceivedAt,
-                r.DueAt,
-                dueBy = r.EffectiveDueAt,
-                extension = r.ExtendedUntil is { } until ? new ExtensionView(until, r.ExtensionReason ?? "") : null,
-                overdue = r.IsOverdue(now),
-            }),
-        };
+        return new OpenRequestList(open.Select(r => new OpenRequestView(
+            r.UserId,
+            r.Id,
+            r.Type,
+            r.ReceivedAt,
+            r.DueAt,
+            r.EffectiveDueAt,
+            r.ExtendedUntil is { } until ? new ExtensionView(until, r.ExtensionReason ?? "") : null,
+            r.IsOverdue(now))).ToList());
     }
 
     /// <summary>Extends a request (once, before due, at most two months, with a reason) and tells the user why and until when.</summary>
-    public async Task<object> ExtendAsync(string userId, string requestId, ExtendRequestBody body, CancellationToken cancellationToken)
+    public async Task<ExtendedRequest> ExtendAsync(string userId, string requestId, ExtendRequestBody body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var found = await requests.FindAsync(userId, requestId, cancellationToken) ?? throw ProblemException.NotFound("request");
@@ -65,7 +70,7 @@ public sealed partial class OperatorService(
             notified = false;
             LogNoticeFailed(logger, userId, requestId, ex.GetType().Name);
         }
-        return new { request = RequestView.From(extended), notified };
+        return new ExtendedRequest(RequestView.From(extended), notified);
     }
 
     /// <summary>
@@ -102,6 +107,7 @@ public sealed partial class OperatorService(
 public sealed class OperatorFunctions(OperatorService operations, SecurityLog securityLog)
 {
     [Function(nameof(ListOpenRequests))]
+    [ApiResponse(200, typeof(OpenRequestList))]
     public async Task<IResult> ListOpenRequests(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "operator/requests")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -110,6 +116,8 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     }
 
     [Function(nameof(ExtendRequest))]
+    [ApiRequest(typeof(ExtendRequestBody))]
+    [ApiResponse(200, typeof(ExtendedRequest), Description = "Extended; the user is e-mailed the reason and the date. 400 extension-refused: once, before due, at most 2 months, with a reason.")]
     public async Task<IResult> ExtendRequest(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/requests/{userId}/{requestId}/extend")] HttpRequest request,
         string userId, string requestId, CancellationToken cancellationToken)
@@ -121,6 +129,7 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     }
 
     [Function(nameof(FlagMinor))]
+    [ApiResponse(202, typeof(MinorFlagged), Description = "Flagged, signed out everywhere, erasure opened and started.")]
     public async Task<IResult> FlagMinor(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/accounts/{userId}/minor")] HttpRequest request,
         [DurableClient] DurableTaskClient client, string userId, CancellationToken cancellationToken)
@@ -128,10 +137,11 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
         RequireUserId(userId);
         await securityLog.WriteAsync(SecurityEvents.OperatorAction, userId, request, "flag-minor", cancellationToken);
         var (requestId, instanceId) = await operations.FlagMinorAsync(client, userId, cancellationToken);
-        return TypedResults.Accepted((string?)null, new { requestId, instanceId });
+        return TypedResults.Accepted((string?)null, new MinorFlagged(requestId, instanceId));
     }
 
     [Function(nameof(AnnouncePolicy))]
+    [ApiResponse(200, typeof(AnnouncementResult), Description = "409 notice-period (less than 30 days ahead) or not-material.")]
     public async Task<IResult> AnnouncePolicy(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/policy/{version}/announce")] HttpRequest request,
         string version, CancellationToken cancellationToken)

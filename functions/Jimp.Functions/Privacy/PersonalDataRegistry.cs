@@ -59,6 +59,7 @@ public sealed class PersonalDataRegistry(IEnumerable<IPersonalDataStore> stores)
         ["insights"] = "Aggregate counts only; groups under 10 suppressed; no ids, no free text.",
         ["purgequeue"] = "Random orchestration instance ids waiting to be purged; no user id.",
         ["technicallog{yyyyMM}"] = "Reserved technical-log family covered by log expiry; no app code writes to it today.",
+        ["keyedhashstate"] = "The fingerprint of the keyed-hash key the e-mail index was last rebuilt under; no user data.",
         ["policyannouncements"] = "Which policy version was announced, and how far the mailing went; no user id.",
         ["breaches"] = "The breach register (Art. 33(5)): incidents described by the operator without naming people; counts, dates, measures.",
     };
@@ -153,7 +154,7 @@ public class UserPartitionTable(
 }
 
 /// <summary>The e-mail index: one entity keyed by the address's hash; nothing to export (it repeats the account's address).</summary>
-public sealed class EmailIndexStore(JimpStorage storage) : IPersonalDataStore
+public sealed class EmailIndexStore(JimpStorage storage, AccountStore accounts) : IPersonalDataStore
 {
     public string Name => AccountStore.EmailIndexTable;
 
@@ -173,7 +174,7 @@ public sealed class EmailIndexStore(JimpStorage storage) : IPersonalDataStore
         ArgumentNullException.ThrowIfNull(subject);
         if (subject.Email is null) return 0;
         var table = await storage.TableAsync(Name, cancellationToken);
-        var response = await table.DeleteEntityAsync(AccountStore.EmailKey(subject.Email), AccountStore.IndexRow, ETag.All, cancellationToken);
+        var response = await table.DeleteEntityAsync(accounts.EmailKey(subject.Email), AccountStore.IndexRow, ETag.All, cancellationToken);
         return response.Status == 404 ? 0 : 1;
     }
 }
@@ -232,8 +233,8 @@ public sealed class SignInTokenStore(JimpStorage storage) : IPersonalDataStore
     }
 }
 
-/// <summary>Rate-limit counters keyed by a hash of the address: erased with it.</summary>
-public sealed class RateLimitStore(JimpStorage storage) : IPersonalDataStore
+/// <summary>Rate-limit counters keyed by a keyed hash of the address or of the truncated IP: erased with the address.</summary>
+public sealed class RateLimitStore(JimpStorage storage, KeyedHash keyedHash) : IPersonalDataStore
 {
     public string Name => RateLimits.Table;
 
@@ -252,6 +253,6 @@ public sealed class RateLimitStore(JimpStorage storage) : IPersonalDataStore
     {
         ArgumentNullException.ThrowIfNull(subject);
         if (subject.Email is null) return 0;
-        return await UserPartitionTable.DeletePartitionAsync(storage, Name, Secrets.Hash(RateLimits.EmailKey(subject.Email)), cancellationToken);
+        return await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.EmailKey(subject.Email)), cancellationToken);
     }
 }

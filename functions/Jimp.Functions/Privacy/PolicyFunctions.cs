@@ -1,13 +1,29 @@
 using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Jimp.Functions.Privacy;
 
+public sealed record PolicyVersionSummary(string Version, DateOnly Date, DateOnly Effective, bool Material, IReadOnlyList<string> Languages);
+
+/// <summary>The policy shown (the current one, or <c>?version=</c>), with every version and the upcoming one.</summary>
+public sealed record PolicyResponse(
+    string Current,
+    Accounts.UpcomingPolicy? Upcoming,
+    IReadOnlyList<PolicyVersionSummary> Versions,
+    string Version,
+    DateOnly Date,
+    DateOnly Effective,
+    bool Material,
+    IReadOnlyDictionary<string, string> Documents);
+
 public sealed class PolicyFunctions(PolicyDocuments policies, TimeProvider clock)
 {
     [Function(nameof(GetPolicy))]
     [PublicEndpoint("The privacy policy must be readable before anyone signs up.")]
+    [ApiQuery("version", "A past or upcoming version; the current one without it.")]
+    [ApiResponse(200, typeof(PolicyResponse), Description = "documents maps a language (fr, en) to the Markdown text.")]
     public IResult GetPolicy(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "policy")] HttpRequest request)
     {
@@ -16,16 +32,14 @@ public sealed class PolicyFunctions(PolicyDocuments policies, TimeProvider clock
         var current = policies.Current(today);
         var shown = requested.Length == 0 ? current : policies.Versions.FirstOrDefault(v => v.Version == requested)
             ?? throw Platform.Http.ProblemException.NotFound("policy version");
-        return TypedResults.Ok(new
-        {
-            current = current.Version,
-            upcoming = policies.Upcoming(today) is { } up ? new { up.Version, up.Effective, up.Material } : null,
-            versions = policies.Versions.Select(v => new { v.Version, v.Date, v.Effective, v.Material, languages = v.ByLanguage.Keys }),
-            version = shown.Version,
+        return TypedResults.Ok(new PolicyResponse(
+            current.Version,
+            policies.Upcoming(today) is { } up ? new Accounts.UpcomingPolicy(up.Version, up.Effective, up.Material) : null,
+            policies.Versions.Select(v => new PolicyVersionSummary(v.Version, v.Date, v.Effective, v.Material, v.ByLanguage.Keys.ToList())).ToList(),
+            shown.Version,
             shown.Date,
             shown.Effective,
             shown.Material,
-            documents = shown.ByLanguage.ToDictionary(kv => kv.Key, kv => kv.Value.Markdown),
-        });
+            shown.ByLanguage.ToDictionary(kv => kv.Key, kv => kv.Value.Markdown)));
     }
 }

@@ -17,7 +17,7 @@ public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits
 /// rate-limit windows, exports older than 7 days (blob deleted, record marked expired), and orchestration
 /// histories — of erased users at once, of everything else 7 days after completion. Safe to run twice.
 /// </summary>
-public sealed partial class Housekeeping(JimpStorage storage, TimeProvider clock, ILogger<Housekeeping> logger)
+public sealed partial class Housekeeping(JimpStorage storage, AccountStore accounts, TimeProvider clock, ILogger<Housekeeping> logger)
 {
     public static readonly TimeSpan OrchestrationHistoryKept = TimeSpan.FromDays(7);
 
@@ -31,6 +31,8 @@ public sealed partial class Housekeeping(JimpStorage storage, TimeProvider clock
     public async Task<HousekeepingReport> RunAsync(DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        // Once per keyed-hash key: the index rows of before it (plain SHA-256) are rebuilt under it.
+        await accounts.RekeyEmailIndexIfNeededAsync(cancellationToken);
         // Links are kept a day past expiry so a late click still gets "expired", not "unknown".
         var tokenCount = await DeleteExpiredAsync(SignInTokens.Table, now - TimeSpan.FromDays(1), cancellationToken);
         var sessionCount = await DeleteExpiredAsync(SessionStore.Table, now, cancellationToken);

@@ -17,16 +17,22 @@ public sealed partial class LogExpiryService(
     TimeProvider clock,
     ILogger<LogExpiryService> logger)
 {
+    /// <summary>How often <c>ExpireLogs</c> runs (its schedule is daily): a month goes one run before its oldest entry ages.</summary>
+    public static readonly TimeSpan RunInterval = TimeSpan.FromDays(1);
+
     /// <summary>
-    /// The first month kept. The table of month M is deleted when M (its first day) is before the first day of
-    /// the month <c>LogMonths</c> months before now (UTC). With 12 months, on 2026-11-28 the cutoff is 2025-11-01:
-    /// <c>...log202510</c> and older are deleted, <c>...log202511</c> is kept until 2026-12-01 00:00 UTC. So an entry
-    /// is kept at least 12 full months and less than 13.
+    /// The first month kept. The oldest entry a month's table can hold was written at the first instant of the
+    /// month, and it turns <c>LogMonths</c> months old at the first instant of the same month <c>LogMonths</c>
+    /// later; the table must be gone by then. Runs are <see cref="RunInterval"/> apart, so the table of month M is
+    /// deleted by the first run at which M + <c>LogMonths</c> months is at most one interval away. With 12 months,
+    /// on 2026-11-28 the cutoff is 2025-12-01 (<c>...log202511</c> went on 2026-10-31); <c>...log202512</c> goes on
+    /// 2026-11-30. So no entry is ever older than 12 months, and a month is kept at least 11 months.
     /// </summary>
     public static DateOnly CutoffFor(DateTimeOffset now, int logMonths)
     {
-        var utc = now.UtcDateTime;
-        return new DateOnly(utc.Year, utc.Month, 1).AddMonths(-logMonths);
+        // Month M goes when M + logMonths months <= the next run, i.e. M <= the next run's month - logMonths months.
+        var next = (now + RunInterval).UtcDateTime;
+        return new DateOnly(next.Year, next.Month, 1).AddMonths(1 - logMonths);
     }
 
     public async Task<LogExpiryReport> RunAsync(CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public sealed class RetentionOptions
     [Required]
     public string LogExpirySchedule { get; set; } = "0 30 3 * * *";
 
-    /// <summary>Full months of logs kept before the current one (see <see cref="LogExpiryService.CutoffFor"/>).</summary>
+    /// <summary>No log entry is older than this many months (see <see cref="LogExpiryService.CutoffFor"/>).</summary>
     [Range(1, 120)]
     public int LogMonths { get; set; } = 12;
 

@@ -1,4 +1,4 @@
-using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -8,7 +8,7 @@ namespace Jimp.Functions.Trends;
 /// <summary>The answer of <c>GET /api/trends</c>.</summary>
 public sealed record TrendsResponse(bool Configured, IReadOnlyList<TrendEntry> Items);
 
-public sealed class TrendFunctions(TrendService trends, SessionAuth auth, IOptions<TrendsOptions> options)
+public sealed class TrendFunctions(TrendService trends, IOptions<TrendsOptions> options)
 {
     [Function(nameof(RefreshTrends))]
     public Task RefreshTrends([TimerTrigger("%Trends:RefreshSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -16,11 +16,15 @@ public sealed class TrendFunctions(TrendService trends, SessionAuth auth, IOptio
 
     /// <summary>Current trends for a country, optionally a niche and a kind: <c>?country=FR&amp;niche=beauty&amp;kind=hashtags</c>.</summary>
     [Function(nameof(GetTrends))]
+    [ApiQuery("country", "ISO 3166-1 alpha-2, e.g. FR.", Required = true)]
+    [ApiQuery("niche", "A niche id from /api/profile/options.")]
+    [ApiQuery("kind", "One kind of trend; all kinds without it.", Values = [TrendKinds.Hashtags, TrendKinds.Songs, TrendKinds.Products, TrendKinds.Keywords])]
+    [ApiQuery("period", "Days (one of Trends:Periods, 7 by default).")]
+    [ApiResponse(200, typeof(TrendsResponse))]
     public async Task<IResult> GetTrends(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "trends")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        await auth.RequireUserAsync(request, cancellationToken);
         var query = TrendQueryParser.Parse(request.Query, options.Value);
         var items = await trends.GetAsync(query, cancellationToken);
         return TypedResults.Ok(new TrendsResponse(options.Value.IsConfigured, items));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Accounts;
 
@@ -31,8 +32,9 @@ public sealed class EmailChangeTests(SharedHost shared) : IClassFixture<SharedHo
         // The old address is notified and no longer leads to this account; its index entry is gone.
         Assert.NotEmpty(await Mailbox.WaitForAsync(host, user.Email, "a changé"));
         var index = (await host.ScanTablesAsync()).Where(l => l.StartsWith(host.Prefix + "emailindex:", StringComparison.Ordinal)).ToList();
-        Assert.DoesNotContain(index, l => l.Contains(Jimp.Functions.Platform.Secrets.Hash(user.Email), StringComparison.Ordinal));
-        Assert.Contains(index, l => l.Contains(Jimp.Functions.Platform.Secrets.Hash(newEmail), StringComparison.Ordinal));
+        var keyed = host.Services.GetRequiredService<Jimp.Functions.Platform.KeyedHash>();
+        Assert.DoesNotContain(index, l => l.Contains(keyed.EmailIndexKey(user.Email), StringComparison.Ordinal));
+        Assert.Contains(index, l => l.Contains(keyed.EmailIndexKey(newEmail), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,12 +10,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jimp.Tests.Accounts;
 
-public sealed class PolicyTests
+[Collection(SharedHostCollection.Name)]
+public sealed class PolicyTests(SharedHost shared)
 {
     [Fact]
     public async Task The_policy_is_served_from_docs_in_french_and_english_with_its_version()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var policy = await host.Client.GetFromJsonAsync<JsonElement>("/api/policy");
 
         Assert.Equal("2.0.0", policy.GetProperty("current").GetString());
@@ -30,7 +31,7 @@ public sealed class PolicyTests
     [Fact]
     public async Task An_unknown_policy_version_is_a_404_problem()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         using var response = await host.Client.GetAsync("/api/policy?version=9.9.9");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

@@ -3,12 +3,13 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Accounts;
 
-public sealed class RateLimitTests
+[Collection(SharedHostCollection.Name)]
+public sealed class RateLimitTests(SharedHost shared)
 {
     [Fact]
     public async Task The_sixth_link_for_one_address_in_an_hour_is_429_with_retry_after()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var email = Users.NewEmail("limit");
         for (var i = 0; i < 5; i++)
         {

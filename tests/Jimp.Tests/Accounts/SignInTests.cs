@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
 using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Accounts;
 
@@ -38,6 +42,47 @@ public sealed class SignInTests(SharedHost shared) : IClassFixture<SharedHost>, 
         // A random id, never derived from the address.
         Assert.Matches("^[0-9a-f]{32}$", user.UserId);
         Assert.DoesNotContain(user.UserId, Jimp.Functions.Platform.Secrets.Hash(email), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_email_index_and_rate_limits_hold_keyed_hashes_never_a_plain_sha256_nor_a_full_ip()
+    {
+        using var user = await Users.SignUpAsync(host);
+        var keyed = host.Services.GetRequiredService<KeyedHash>();
+        var tables = await host.ScanTablesAsync();
+        var index = tables.Where(l => l.StartsWith(host.Prefix + "emailindex:", StringComparison.Ordinal)).ToList();
+        var limits = tables.Where(l => l.StartsWith(host.Prefix + "ratelimits:", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains(index, l => l.Contains("PartitionKey=" + keyed.EmailIndexKey(user.Email), StringComparison.Ordinal));
+        Assert.DoesNotContain(tables, l => l.Contains(Secrets.Hash(user.Email), StringComparison.Ordinal));
+        Assert.Contains(limits, l => l.Contains("PartitionKey=" + keyed.RateLimitKey(RateLimits.EmailKey(user.Email)), StringComparison.Ordinal));
+        Assert.DoesNotContain(limits, l => l.Contains(Secrets.Hash(RateLimits.EmailKey(user.Email)), StringComparison.Ordinal));
+        // The per-network limits count the /24, never the address (127.0.0.1 here).
+        Assert.Contains(limits, l => l.Contains("PartitionKey=" + keyed.RateLimitKey("link-ip:127.0.0.0/24"), StringComparison.Ordinal));
+        Assert.Contains(limits, l => l.Contains("PartitionKey=" + keyed.RateLimitKey("verify-ip:127.0.0.0/24"), StringComparison.Ordinal));
+        Assert.DoesNotContain(tables, l => l.Contains("127.0.0.1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Index_rows_of_before_the_keyed_hash_are_rebuilt_under_the_key_once_and_sign_in_still_finds_the_account()
+    {
+        using var user = await Users.SignUpAsync(host);
+        var keyed = host.Services.GetRequiredService<KeyedHash>();
+        var index = await host.Storage.TableAsync(AccountStore.EmailIndexTable, default);
+        // The state before the keyed hash: the index keyed by the plain SHA-256, no key fingerprint anywhere.
+        await index.DeleteEntityAsync(keyed.EmailIndexKey(user.Email), AccountStore.IndexRow, Azure.ETag.All);
+        await index.AddEntityAsync(new TableEntity(Secrets.Hash(user.Email), AccountStore.IndexRow) { ["UserId"] = user.UserId });
+        var state = await host.Storage.TableAsync(AccountStore.KeyStateTable, default);
+        await state.DeleteEntityAsync("state", AccountStore.EmailIndexTable, Azure.ETag.All);
+
+        await host.RunTimerAsync("RunHousekeeping");
+
+        var rows = (await host.ScanTablesAsync()).Where(l => l.StartsWith(host.Prefix + "emailindex:", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(rows, l => l.Contains(Secrets.Hash(user.Email), StringComparison.Ordinal));
+        Assert.Contains(rows, l => l.Contains("PartitionKey=" + keyed.EmailIndexKey(user.Email), StringComparison.Ordinal) && l.Contains("KeyId=" + keyed.KeyId, StringComparison.Ordinal));
+        Assert.Equal(user.UserId, await host.Services.GetRequiredService<AccountStore>().FindUserIdByEmailAsync(user.Email, default));
+        // Done once per key: a second run changes nothing.
+        Assert.Equal(0, await host.Services.GetRequiredService<AccountStore>().RekeyEmailIndexIfNeededAsync(default));
     }
 
     [Fact]

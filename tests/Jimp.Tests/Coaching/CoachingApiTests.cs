@@ -169,7 +169,8 @@ public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHo
         Assert.Equal(2, messages.Count);
         Assert.Equal("user", messages[0].GetProperty("role").GetString());
         Assert.Equal("assistant", messages[1].GetProperty("role").GetString());
-        Assert.True(messages[1].GetProperty("aiGenerated").GetBoolean());
+        Assert.False(messages[1].GetProperty("aiGenerated").GetBoolean()); // an automatic answer from the playbooks, not generative AI
+        Assert.Contains(messages[1].GetProperty("sources").EnumerateArray(), s => s.GetProperty("id").GetString() == "products-choose-first-product");
         Assert.Equal(text, messages[1].GetProperty("text").GetString());
         Assert.Equal(done.GetProperty("assistantMessageId").GetString(), messages[1].GetProperty("id").GetString());
         // The first message names the conversation.

@@ -1,11 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using Jimp.Functions.Coaching;
+using Jimp.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Jimp.Tests.Coaching;
 
-/// <summary>Figures for the coach, printed; the prompt-size target is asserted, timings are only printed.</summary>
+/// <summary>
+/// Figures for the coach, printed. The prompt-size target is asserted; the offline coach's answer time is held to a
+/// bound well above its figure (p50 1.7 ms, p95 74 ms with the retrieval of #14, on the shared machine at a load of
+/// 40) and well inside a chat turn, which a regression to a model call or a much heavier scan would cross.
+/// </summary>
+[Trait("Category", Bench.Category)]
 public sealed class CoachingBenchmarks(ITestOutputHelper output)
 {
     [Fact]
@@ -31,8 +37,9 @@ public sealed class CoachingBenchmarks(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Offline_coach_answer_time_over_the_eval_questions()
+    public void Offline_coach_answers_the_eval_questions_within_its_bound()
     {
+        var bound = TimeSpan.FromMilliseconds(250); // at the 95th percentile, on a shared 2-core machine
         var coach = new OfflineCoach(KnowledgeBase.LoadEmbedded());
         var questions = CoachEvaluation.Load(CoachEvaluation.Dev).Questions;
         foreach (var q in questions.Take(5))
@@ -40,7 +47,7 @@ public sealed class CoachingBenchmarks(ITestOutputHelper output)
             coach.Answer(CoachHarness.Profile(q.Lang), q.Text, []); // warm-up
         }
         var times = new List<double>();
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < Bench.Size(2, 5); round++)
         {
             foreach (var q in questions)
             {
@@ -54,5 +61,6 @@ public sealed class CoachingBenchmarks(ITestOutputHelper output)
         double Percentile(double p) => times[(int)Math.Ceiling(p * times.Count) - 1];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"offline coach over {times.Count} answers: p50 {Percentile(0.50):0.000} ms, p95 {Percentile(0.95):0.000} ms, max {times[^1]:0.000} ms"));
+        Assert.True(Percentile(0.95) <= bound.TotalMilliseconds, $"the offline coach's p95 is {Percentile(0.95):0.0} ms; the bound is {bound.TotalMilliseconds} ms");
     }
 }

@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Coaching;
 
-public sealed class CoachingRegistrationTests
+[Collection(SharedHostCollection.Name)]
+public sealed class CoachingRegistrationTests(SharedHost shared)
 {
     [Fact]
     public async Task AddJimp_registers_the_offline_coach_by_default_with_no_trend_data()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var coach = host.Services.GetRequiredService<CoachService>();
         Assert.Equal(ModelOptions.Offline, coach.Mode);
         // The coach reads the stored trends (the Trends feature's reader); this host has none stored.

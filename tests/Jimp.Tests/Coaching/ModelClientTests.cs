@@ -5,6 +5,7 @@ using Jimp.Tests.Support;
 namespace Jimp.Tests.Coaching;
 
 /// <summary>The coach against a real-socket fake of Azure OpenAI / OpenAI-compatible servers.</summary>
+[Collection(ModelSpans.Collection)]
 public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private FakeOpenAIServer server = null!;
@@ -251,7 +252,7 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.DoesNotContain("Le début", text, StringComparison.Ordinal);
         Assert.Equal(CoachOutcomes.Fallback, final.Outcome);
         Assert.True(final.FellBack);
-        Assert.NotEmpty(final.SourceIds);
+        Assert.NotEmpty(final.Sources);
         Assert.Single(server.Requests); // no retry for a dropped stream
     }
 
@@ -306,8 +307,11 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal(1, trends.Calls);
         Assert.Same(first.Final.Trends, second.Final.Trends);
         var systems = server.Requests.Select(r => r.Json["messages"]![0]!["content"]!.GetValue<string>()).ToList();
+        var data = server.Requests.Select(r => r.Json["messages"]![1]!["content"]!.GetValue<string>()).ToList(); // the trends data message
         Assert.Equal(systems[0], systems[1]);
-        Assert.Contains("#skincareroutine", systems[0], StringComparison.Ordinal);
-        Assert.Contains("2026-11-27", systems[0], StringComparison.Ordinal);
+        Assert.Equal(data[0], data[1]);
+        Assert.Contains("#skincareroutine", data[0], StringComparison.Ordinal);
+        Assert.Contains("2026-11-27", data[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("skincareroutine", systems[0], StringComparison.Ordinal);
     }
 }

@@ -23,6 +23,88 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
 
     private const string FunctionApp = "Microsoft.Web/sites";
     private const string StorageAccount = "Microsoft.Storage/storageAccounts";
+    private const string DataStorageModule = "storage";
+    private const string HostStorageModule = "host-storage";
+
+    private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string QueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+
+    [Fact]
+    public void Personal_data_has_its_own_storage_account_and_the_app_only_the_roles_it_uses_there()
+    {
+        Assert.Equal(new[] { DataStorageModule, HostStorageModule }.Order(StringComparer.Ordinal), template.OfType(StorageAccount).Select(a => a.Scope.DeploymentName!).Order(StringComparer.Ordinal));
+        string[] RolesIn(string module) => template.OfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => a.Scope.DeploymentName == module)
+            .Select(a => Regex.Match(a.Path("properties", "roleDefinitionId").GetString()!, "[0-9a-f]{8}-[0-9a-f-]{27}").Value)
+            .Order(StringComparer.Ordinal).ToArray();
+
+        // Data: tables and export blobs, nothing that can change access or the app's code.
+        Assert.Equal(new[] { BlobDataContributor, TableDataContributor }.Order(StringComparer.Ordinal), RolesIn(DataStorageModule));
+        // Host: what identity-based AzureWebJobsStorage and Durable Functions need.
+        Assert.Equal(new[] { BlobDataOwner, QueueDataContributor, TableDataContributor }.Order(StringComparer.Ordinal), RolesIn(HostStorageModule));
+
+        var settings = AppSettings();
+        Assert.Contains($"'{HostStorageModule}'", settings["AzureWebJobsStorage__accountName"], StringComparison.Ordinal);
+        Assert.Contains($"'{DataStorageModule}'", settings["Storage__TableServiceUri"], StringComparison.Ordinal);
+        Assert.Contains($"'{DataStorageModule}'", settings["Storage__BlobServiceUri"], StringComparison.Ordinal);
+        var site = template.Resource(FunctionApp);
+        var package = CompiledTemplate.Expand(site.Path("properties", "functionAppConfig", "deployment", "storage", "value").GetString()!, site.Scope);
+        Assert.Contains($"'{HostStorageModule}'", package, StringComparison.Ordinal);
+        // The deployment package and the app's tables never share an account.
+        Assert.DoesNotContain(template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => c.Scope.DeploymentName == DataStorageModule && CompiledTemplate.ShortNameOf(c) == "deployment");
+    }
+
+    [Fact]
+    public void Alerts_availability_test_and_budget_exist_each_with_its_parameter()
+    {
+        var parameters = template.Root.GetProperty("parameters");
+        foreach (var name in new[] { "alertEmail", "failedRequestsThreshold", "model429Threshold", "failedOrchestrationsThreshold", "monthlyBudget" })
+        {
+            Assert.True(parameters.TryGetProperty(name, out _), $"missing parameter {name}");
+        }
+        var metricAlerts = template.OfType("Microsoft.Insights/metricAlerts").ToList();
+        Assert.Contains(metricAlerts, a => a.Json.ToString().Contains("requests/failed", StringComparison.Ordinal));
+        Assert.Contains(metricAlerts, a => a.Json.ToString().Contains("AzureOpenAIRequests", StringComparison.Ordinal) && a.Json.ToString().Contains("429", StringComparison.Ordinal));
+        Assert.Contains(metricAlerts, a => a.Json.ToString().Contains("WebtestLocationAvailabilityCriteria", StringComparison.Ordinal));
+        Assert.Single(template.OfType("Microsoft.Insights/scheduledQueryRules"));
+        var test = template.Resource("Microsoft.Insights/webtests");
+        Assert.Equal("standard", test.Json.GetProperty("kind").GetString());
+        var url = CompiledTemplate.Expand(test.Path("properties", "Request", "RequestUrl").GetString()!, test.Scope);
+        Assert.StartsWith("format('https://{0}/api/health', ", url, StringComparison.Ordinal);
+        Assert.All(test.Path("properties", "Locations").EnumerateArray(), l => Assert.StartsWith("emea-", l.GetProperty("Id").GetString(), StringComparison.Ordinal));
+        var budget = template.Resource("Microsoft.Consumption/budgets");
+        Assert.Equal("Monthly", budget.Path("properties", "timeGrain").GetString());
+        Assert.Equal("parameters('monthlyBudget')", CompiledTemplate.Expand(budget.Path("properties", "amount").GetString()!, budget.Scope));
+    }
+
+    [Fact]
+    public void Keyed_hash_key_must_be_given_and_reaches_the_app_only_through_key_vault()
+    {
+        var parameter = template.Root.GetProperty("parameters").GetProperty("keyedHashKey");
+
+        Assert.Equal("securestring", parameter.GetProperty("type").GetString());
+        Assert.Equal(44, parameter.GetProperty("minLength").GetInt32()); // base64 of 32 bytes
+        Assert.False(parameter.TryGetProperty("defaultValue", out _));
+        Assert.StartsWith("format('@Microsoft.KeyVault(SecretUri=", AppSettings()["KeyedHash__Key"], StringComparison.Ordinal);
+        Assert.Contains("keyed-hash-key", AppSettings()["KeyedHash__Key"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_role_assignment_in_the_bicep_says_why_in_a_comment()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(template.RepoRoot, "bicep"), "*.bicep", SearchOption.AllDirectories))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (!lines[i].Contains("'Microsoft.Authorization/roleAssignments@", StringComparison.Ordinal)) continue;
+                Assert.True(i > 0 && lines[i - 1].TrimStart().StartsWith("//", StringComparison.Ordinal), $"{Path.GetFileName(file)}:{i + 1}: a role assignment without a comment above it");
+            }
+        }
+    }
 
     [Fact]
     public void Bicep_template_compiles_without_errors_or_warnings()
@@ -49,12 +131,15 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Fact]
-    public void Storage_account_requires_tls_1_2_and_https()
+    public void Storage_accounts_require_tls_1_2_and_https()
     {
-        var properties = template.Resource(StorageAccount).Path("properties");
-
-        Assert.Equal("TLS1_2", properties.GetProperty("minimumTlsVersion").GetString());
-        Assert.True(properties.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+        Assert.Equal(2, template.OfType(StorageAccount).Count());
+        foreach (var account in template.OfType(StorageAccount))
+        {
+            var properties = account.Path("properties");
+            Assert.Equal("TLS1_2", properties.GetProperty("minimumTlsVersion").GetString());
+            Assert.True(properties.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+        }
     }
 
     [Fact]
@@ -77,20 +162,17 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Fact]
-    public void Storage_account_refuses_shared_key_access()
+    public void Storage_accounts_refuse_shared_key_access()
     {
-        var properties = template.Resource(StorageAccount).Path("properties");
-
-        Assert.False(properties.GetProperty("allowSharedKeyAccess").GetBoolean());
+        Assert.All(template.OfType(StorageAccount), a => Assert.False(a.Path("properties", "allowSharedKeyAccess").GetBoolean()));
     }
 
     [Fact]
-    public void Storage_account_refuses_public_blob_access()
+    public void Storage_accounts_refuse_public_blob_access()
     {
-        var properties = template.Resource(StorageAccount).Path("properties");
         var containers = template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
 
-        Assert.False(properties.GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.All(template.OfType(StorageAccount), a => Assert.False(a.Path("properties", "allowBlobPublicAccess").GetBoolean()));
         Assert.NotEmpty(containers);
         Assert.All(containers, c => Assert.Equal("None", c.Path("properties", "publicAccess").GetString()));
     }
@@ -98,7 +180,8 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     [Fact]
     public void Deleted_blobs_and_containers_are_recoverable_for_7_days()
     {
-        var blobService = template.Resource("Microsoft.Storage/storageAccounts/blobServices");
+        // The data account's blob service (exports); the host account's holds no personal data.
+        var blobService = Assert.Single(template.OfType("Microsoft.Storage/storageAccounts/blobServices"), b => b.Scope.DeploymentName == DataStorageModule);
 
         foreach (var policy in new[] { "deleteRetentionPolicy", "containerDeleteRetentionPolicy" })
         {
@@ -191,6 +274,8 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         foreach (var (resource, location) in located)
         {
             var expression = CompiledTemplate.Expand(location.GetString()!, resource.Scope);
+            // Alert rules and action groups are global by design; they hold thresholds and an address, no user data.
+            if (expression == "'global'" && resource.Type is "Microsoft.Insights/actionGroups" or "Microsoft.Insights/metricAlerts") continue;
             var parameter = Regex.Match(expression, @"^parameters\('(\w+)'\)$");
             if (parameter.Success)
             {
@@ -269,9 +354,6 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", StorageAccount)]
-    [InlineData("Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", StorageAccount)]
-    [InlineData("Storage Queue Data Contributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", StorageAccount)]
     [InlineData("Cognitive Services OpenAI User", "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd", "Microsoft.CognitiveServices/accounts")]
     [InlineData("Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6", "Microsoft.KeyVault/vaults")]
     [InlineData("Monitoring Metrics Publisher", "3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components")]
@@ -485,7 +567,7 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
         var configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(
             new Microsoft.Extensions.Configuration.ConfigurationBuilder(),
-            new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" }).Build();
+            new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true", ["KeyedHash:Key"] = Convert.ToBase64String(new byte[32]) }).Build();
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(services, configuration);
         Jimp.Functions.Platform.JimpServiceCollectionExtensions.AddJimp(services, configuration);
         using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);

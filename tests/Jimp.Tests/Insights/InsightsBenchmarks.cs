@@ -10,10 +10,11 @@ namespace Jimp.Tests.Insights;
 
 /// <summary>
 /// What one weekly insights run costs on Azurite, in storage requests and wall time, for 250 and 1,000 people
-/// asking 20 questions each in the week (each question with its answer, so the scan also passes over the
+/// (smoke size in ./test.sh: 50 and 120) asking 20 questions each in the week (each question with its answer, so the scan also passes over the
 /// assistant's messages). Figures are printed; the assertions hold the shape: reads grow with pages of 1,000,
 /// writes with weeks, and a second run is one request.
 /// </summary>
+[Trait("Category", Bench.Category)]
 public sealed class InsightsBenchmarks(ITestOutputHelper output)
 {
     private const int QuestionsPerPerson = 20;
@@ -29,7 +30,7 @@ public sealed class InsightsBenchmarks(ITestOutputHelper output)
     public async Task A_weekly_run_reads_pages_of_1000_and_writes_one_batch_per_week()
     {
         output.WriteLine($"{"people",6} {"questions",9} {"seed s",6} | {"requests",8} {"queries",7} {"batches",7} {"run ms",7} {"questions/s",11} | {"rerun",5}");
-        foreach (var people in new[] { 250, 1_000 })
+        foreach (var people in Bench.Size(new[] { 50, 120 }, new[] { 250, 1_000 }))
         {
             await using var host = await JimpTestHost.StartAsync();
             var seed = Stopwatch.StartNew();

@@ -14,18 +14,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Platform;
 
-public sealed class DevHostTests : IAsyncLifetime
+public sealed class DevHostTests(ProbeHost shared) : IClassFixture<ProbeHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o =>
-    {
-        o.ExtraFunctions.AddRange(ProbeFunctions.All);
-        o.Settings["Probe:Schedule"] = "0 0 3 * * *";
-        o.Services = s => s.AddSingleton<ProbeState>();
-    });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [Fact]
     public async Task Hosts_watch_no_files_so_that_many_at_once_do_not_exhaust_inotify()

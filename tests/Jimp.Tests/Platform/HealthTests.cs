@@ -5,12 +5,13 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Platform;
 
-public sealed class HealthTests
+[Collection(SharedHostCollection.Name)]
+public sealed class HealthTests(SharedHost shared)
 {
     [Fact]
     public async Task Health_is_200_with_storage_ok_against_Azurite()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         using var response = await host.Client.GetAsync("/api/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,10 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Jimp.DevHost;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Platform;
 
@@ -16,6 +20,7 @@ public sealed class ProbeFunctions(ProbeState state)
     public sealed record EchoRequest([property: Required, StringLength(10)] string Name, [property: Range(1, 5)] int Stars);
 
     [Function(nameof(ProbeEcho))]
+    [PublicEndpoint("A probe of request reading; it touches no account.")]
     public async Task<IResult> ProbeEcho([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "probe/echo/{id:int}")] HttpRequest request, int id, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<EchoRequest>(cancellationToken);
@@ -23,6 +28,7 @@ public sealed class ProbeFunctions(ProbeState state)
     }
 
     [Function(nameof(ProbeBoom))]
+    [PublicEndpoint("A probe of the 500 answer.")]
     public IResult ProbeBoom([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "probe/boom")] HttpRequest request) =>
         throw new InvalidOperationException("secret internal detail at ProbeBoom");
 
@@ -31,6 +37,7 @@ public sealed class ProbeFunctions(ProbeState state)
         TypedResults.Ok(new { ok = true });
 
     [Function(nameof(ProbeStart))]
+    [PublicEndpoint("A probe of the in-process durable engine.")]
     public async Task<IResult> ProbeStart(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "probe/orchestrations")] HttpRequest request,
         [DurableClient] DurableTaskClient client)
@@ -39,6 +46,13 @@ public sealed class ProbeFunctions(ProbeState state)
         var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
         return TypedResults.Ok(new { status = done.RuntimeStatus.ToString(), output = done.ReadOutputAs<int>() });
     }
+
+    /// <summary>Declares no access at all and checks nothing itself: deny by default must still refuse anonymous callers.</summary>
+    [Function(nameof(ProbeWhoAmI))]
+    public IResult ProbeWhoAmI([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "probe/whoami")] HttpRequest request) =>
+        TypedResults.Ok(new WhoAmI(request.SignedInUser().UserId));
+
+    public sealed record WhoAmI(string UserId);
 
     public sealed record ProbeInput(int Steps);
 
@@ -76,6 +90,19 @@ public sealed class ProbeFunctions(ProbeState state)
 }
 
 /// <summary>A DI singleton the probes touch, so tests see that functions got their services from DI.</summary>
+/// <summary>A shared host with the probe functions (a timer on "Probe:Schedule", an orchestration) and their <see cref="ProbeState"/>.</summary>
+public sealed class ProbeHost : SharedHost
+{
+    protected override void Configure(JimpTestHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ExtraFunctions.AddRange(ProbeFunctions.All);
+        options.Settings["Probe:Schedule"] = "0 0 3 * * *";
+        options.Services = s => s.AddSingleton<ProbeState>();
+    }
+}
+
+/// <summary>Counts the probes' work; shared by the tests of a host, so tests compare before and after.</summary>
 public sealed class ProbeState
 {
     public static int OrchestratorRuns;

@@ -2,23 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Jimp.Tests.Privacy;
 using Jimp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Platform;
 
-public sealed class ProblemTests : IAsyncLifetime
+public sealed class ProblemTests(ProbeHost shared) : IClassFixture<ProbeHost>, IAsyncDisposable
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o =>
-    {
-        o.ExtraFunctions.AddRange(ProbeFunctions.All);
-        o.Settings["Probe:Schedule"] = "0 0 3 * * *";
-        o.Services = s => s.AddSingleton<ProbeState>();
-    });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private static async Task<JsonElement> ProblemOf(HttpResponseMessage response)
     {
@@ -101,5 +95,51 @@ public sealed class ProblemTests : IAsyncLifetime
         Assert.DoesNotContain("InvalidOperationException", raw, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", raw, StringComparison.Ordinal);
         Assert.DoesNotContain(".cs:line", raw, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Authentication is declared once: a function that neither opts out nor checks anything is still closed.</summary>
+public sealed class DenyByDefaultTests : IAsyncLifetime
+{
+    private JimpTestHost host = null!;
+
+    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o =>
+    {
+        o.ExtraFunctions.AddRange(ProbeFunctions.All);
+        o.Settings["Probe:Schedule"] = "0 0 3 * * *";
+        o.Services = s => s.AddSingleton<ProbeState>();
+    });
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task A_function_without_a_public_attribute_refuses_anonymous_callers_with_a_401_problem()
+    {
+        using var response = await host.Client.GetAsync("/api/probe/whoami");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("unauthenticated", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_function_sees_the_signed_in_user()
+    {
+        using var user = await Users.SignUpAsync(host);
+        using var response = await user.GetAsync("/api/probe/whoami");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(user.UserId, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("userId").GetString());
+    }
+
+    [Fact]
+    public void No_function_checks_the_session_by_hand()
+    {
+        var source = RepositoryFiles.Path("functions", "Jimp.Functions");
+        var handWritten = Directory.EnumerateFiles(source, "*Functions.cs", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("RequireUserAsync(", StringComparison.Ordinal))
+            .Select(Path.GetFileName)
+            .ToList();
+        Assert.True(handWritten.Count == 0, "Functions that check the session themselves (the authentication middleware does it): " + string.Join(", ", handWritten));
     }
 }

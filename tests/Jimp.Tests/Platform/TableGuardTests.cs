@@ -4,16 +4,12 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Platform;
 
-public sealed class TableGuardTests : IAsyncLifetime
+public sealed class TableGuardTests(SharedHost shared) : IClassFixture<SharedHost>, IAsyncLifetime
 {
-    private JimpTestHost host = null!;
+    private readonly JimpTestHost host = shared.ForTest();
     private TableClient table = null!;
 
-    public async Task InitializeAsync()
-    {
-        host = await JimpTestHost.StartAsync();
-        table = await host.Storage.TableAsync("guards");
-    }
+    public async Task InitializeAsync() => table = await host.Storage.TableAsync("guards");
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 

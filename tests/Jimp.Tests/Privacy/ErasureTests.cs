@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Jimp.Functions.Platform;
 using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
@@ -35,6 +36,7 @@ public sealed class ErasureTests(SharedHost shared) : IClassFixture<SharedHost>,
         Assert.DoesNotContain(user.UserId, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(user.Email, everything, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Secrets.Hash(user.Email), everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Services.GetRequiredService<KeyedHash>().EmailIndexKey(user.Email), everything, StringComparison.Ordinal);
         Assert.DoesNotContain(user.MessageText, everything, StringComparison.Ordinal);
         // Another user's data is untouched.
         Assert.Equal(otherBefore, (await host.ScanTablesAsync()).Count(l => l.Contains(other.UserId, StringComparison.Ordinal)));
@@ -66,6 +68,10 @@ public sealed class ErasureTests(SharedHost shared) : IClassFixture<SharedHost>,
         var log = (await host.ScanTablesAsync()).Where(l => l.StartsWith(host.Prefix + "securitylog", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(log, l => l.Contains(user.UserId, StringComparison.Ordinal));
         Assert.True(log.Count(l => l.Contains("PartitionKey=x", StringComparison.Ordinal)) >= before);
+        // The tombstone id is the keyed hash of the user id: one-way without the key, and what a restore replays.
+        var tombstoneId = host.Services.GetRequiredService<KeyedHash>().TombstoneId(user.UserId);
+        Assert.True(log.Count(l => l.Contains("PartitionKey=" + tombstoneId, StringComparison.Ordinal)) >= before);
+        Assert.NotEqual(Secrets.Hash(user.UserId)[..32], tombstoneId[1..]);
     }
 
     [Fact]

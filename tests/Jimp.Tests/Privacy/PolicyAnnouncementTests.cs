@@ -8,12 +8,26 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
-public sealed class PolicyAnnouncementTests : IAsyncLifetime
+/// <summary>A shared host with made-up policy versions (see <see cref="PolicyAnnouncementTests"/>) and a probe e-mail sender.</summary>
+public sealed class PolicyAnnouncementHost : SharedHost
 {
-    private JimpTestHost host = null!;
+    protected override void Configure(JimpTestHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Services = s =>
+        {
+            s.AddSingleton(PolicyAnnouncementTests.Policies());
+            ProbeEmailSender.Register(s);
+        };
+    }
+}
+
+public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : IClassFixture<PolicyAnnouncementHost>, IAsyncDisposable
+{
+    private readonly JimpTestHost host = shared.ForTest();
 
     // The test clock starts on 28 November 2026: 3.0.0 is 48 days away, 2.1.0 only 22.
-    private static PolicyDocuments Policies() => new(
+    internal static PolicyDocuments Policies() => new(
     [
         Doc("2.0.0", "2026-11-01", "2026-11-28", "fr"), Doc("2.0.0", "2026-11-01", "2026-11-28", "en"),
         Doc("2.1.0", "2026-11-28", "2026-12-20", "fr"), Doc("2.1.0", "2026-11-28", "2026-12-20", "en"),
@@ -23,13 +37,7 @@ public sealed class PolicyAnnouncementTests : IAsyncLifetime
     private static PolicyDocument Doc(string version, string date, string effective, string language) =>
         PolicyDocuments.Parse($"---\nversion: {version}\ndate: {date}\neffective: {effective}\nmaterial: true\nlanguage: {language}\n---\nPolicy {version}");
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o => o.Services = s =>
-    {
-        s.AddSingleton(Policies());
-        ProbeEmailSender.Register(s);
-    });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private PolicyAnnouncements Announcements => host.Services.GetRequiredService<PolicyAnnouncements>();
 

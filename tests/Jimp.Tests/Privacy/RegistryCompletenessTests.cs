@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
 
-public sealed partial class RegistryCompletenessTests
+[Collection(SharedHostCollection.Name)]
+public sealed partial class RegistryCompletenessTests(SharedHost shared)
 {
     /// <summary>
     /// Every table and container the test suite has created in storage (each test host has its own prefix
@@ -15,7 +16,7 @@ public sealed partial class RegistryCompletenessTests
     [Fact]
     public async Task Every_table_and_container_in_storage_is_in_the_registry_or_declared_non_personal()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
         await PrivacyFixture.ExportAndWaitAsync(host, user.Client);
         using (await user.Client.SendAsync(HttpMethod.Put, "/api/me/consents/marketing-emails", new { granted = true })) { }

@@ -31,15 +31,29 @@ public sealed class ProbeEmailSender(IEmailSender inner) : IEmailSender
     }
 }
 
-public sealed class RestrictionTests : IAsyncLifetime
+/// <summary>A shared host whose e-mail goes through a <see cref="ProbeEmailSender"/>.</summary>
+public sealed class ProbeEmailHost : SharedHost
 {
-    private JimpTestHost host = null!;
+    protected override void Configure(JimpTestHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Services = ProbeEmailSender.Register;
+    }
+}
+
+public sealed class RestrictionTests : IClassFixture<ProbeEmailHost>, IAsyncDisposable
+{
+    private readonly JimpTestHost host;
+
+    public RestrictionTests(ProbeEmailHost shared)
+    {
+        host = shared.ForTest();
+        Mail.BeforeSend = null; // a hook another test of this host set
+    }
 
     public static readonly object Profile = new { niches = new[] { "beauty" }, goals = new[] { "first-sale" }, experience = "beginner", learningStyle = "step-by-step", country = "FR", language = "fr" };
 
-    public async Task InitializeAsync() => host = await JimpTestHost.StartAsync(o => o.Services = ProbeEmailSender.Register);
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private ProbeEmailSender Mail => host.Services.GetRequiredService<ProbeEmailSender>();
 

@@ -11,7 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Retention;
 
-public sealed class HousekeepingTests
+[Collection(SharedHostCollection.Name)]
+public sealed class HousekeepingTests(SharedHost shared)
 {
     /// <summary>
     /// The DevHost's in-process engine cannot purge; Azure's backend can. What this proves is what housekeeping
@@ -21,7 +22,7 @@ public sealed class HousekeepingTests
     [Fact]
     public async Task An_erased_users_orchestration_histories_are_purged_at_once_and_the_rest_after_7_days()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
         var exportId = await PrivacyFixture.ExportAndWaitAsync(host, user.Client);
         using var erasure = await user.Client.SendAsync(HttpMethod.Post, "/api/me/erasure", new { confirm = user.Email });

@@ -6,12 +6,13 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Retention;
 
-public sealed class InactivityTests
+[Collection(SharedHostCollection.Name)]
+public sealed class InactivityTests(SharedHost shared)
 {
     [Fact]
     public async Task A_warning_at_23_months_an_erasure_at_24_and_a_restricted_user_untouched()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var idle = await PrivacyFixture.UserWithDataEverywhereAsync(host);
         using var restricted = await Users.SignUpAsync(host);
         using (var r = await restricted.SendAsync(HttpMethod.Put, "/api/me/restriction")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
@@ -38,7 +39,7 @@ public sealed class InactivityTests
     [Fact]
     public async Task Signing_in_again_resets_the_count()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         using var user = await Users.SignUpAsync(host);
         host.Clock.Advance(TimeSpan.FromDays(30 * 23 + 10));
         using (await Users.RequestLinkAsync(host, Users.LinkBody(user.Email))) { }

@@ -102,23 +102,28 @@ public sealed class JimpTestHost : IAsyncDisposable
     /// <summary>DevHosts started in this test run, and the time their starts took (summed over parallel starts).</summary>
     public static (int Starts, TimeSpan Time) Started => (Volatile.Read(ref starts), TimeSpan.FromTicks(Interlocked.Read(ref startTicks)));
 
-    static JimpTestHost()
+    private static readonly object StatsLock = new();
+
+    /// <summary>
+    /// Rewrites artifacts/devhost-starts-{pid}.txt after every start (the runner may end the process before any exit
+    /// handler): ./test.sh and ./bench.sh print it, since how many hosts a run starts is a figure to keep down.
+    /// </summary>
+    private static void WriteStats()
     {
-        // ./test.sh and ./bench.sh print it: how many hosts a run starts is a figure to keep down.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        var (count, time) = Started;
+        lock (StatsLock)
         {
             try
             {
-                var (count, time) = Started;
                 var folder = Path.Combine(TestAzurite.RepositoryRoot, "artifacts");
                 Directory.CreateDirectory(folder);
-                File.AppendAllText(Path.Combine(folder, "devhost-starts.txt"),
-                    FormattableString.Invariant($"{count} DevHost starts, {time.TotalSeconds:0.0} s starting them (summed), pid {Environment.ProcessId}\n"));
+                File.WriteAllText(Path.Combine(folder, $"devhost-starts-{Environment.ProcessId}.txt"),
+                    FormattableString.Invariant($"{count} DevHost starts, {time.TotalSeconds:0.0} s spent starting them (summed over parallel starts)\n"));
             }
             catch (IOException)
             {
             }
-        };
+        }
     }
 
     /// <summary>
@@ -144,8 +149,9 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["App:PublicBaseUrl"] = PublicBaseUrl,
             // As deployed (bicep/modules/functionapp.bicep): one trusted proxy, Azure's front end, appends X-Forwarded-For.
             ["ClientAddress:TrustedProxyHops"] = "1",
-            ["KeyedHash:Key"] = "dGVzdC1rZXllZC1oYXNoLWtleS1ub3QtYS1zZWNyZXQtMDA=",
             ["DevHost:StartAzurite"] = "false",
+            // Every host its own keyed-hash key, as every deployment has its own secret.
+            ["KeyedHash:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["DevHost:RunTimers"] = "false",
             ["DevHost:FunctionKey"] = FunctionKey,
             ["DevHost:ScopedStoragePrefixes"] = "true",
@@ -180,6 +186,7 @@ public sealed class JimpTestHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Interlocked.Increment(ref starts);
         Interlocked.Add(ref startTicks, watch.Elapsed.Ticks);
+        WriteStats();
         return new JimpTestHost(app, new Uri(address), prefix, clock, logs, shared: null);
     }
 

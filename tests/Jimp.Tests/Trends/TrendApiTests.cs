@@ -11,7 +11,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace Jimp.Tests.Trends;
 
-public sealed class TrendApiTests
+public sealed class TrendApiTests(SharedHost shared) : IClassFixture<SharedHost>
 {
     private static readonly TrendsOptions Options = Configured();
 
@@ -28,7 +28,7 @@ public sealed class TrendApiTests
     [Fact]
     public async Task Trends_need_a_signed_in_user()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         using var response = await host.Client.GetAsync("/api/trends?country=FR");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -38,7 +38,7 @@ public sealed class TrendApiTests
     [Fact]
     public async Task A_signed_in_bad_query_is_a_400_problem_over_http_naming_each_field()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         using var user = await Users.SignUpAsync(host);
         using var response = await user.GetAsync("/api/trends?country=XX&niche=astrology&user_id=1");
 
@@ -86,7 +86,7 @@ public sealed class TrendApiTests
     [Fact]
     public async Task Not_configured_answers_configured_false_and_no_items()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var trends = host.Services.GetRequiredService<TrendService>();
         var items = await trends.GetAsync(new TrendQuery("FR", "beauty", null, 7), default);
 

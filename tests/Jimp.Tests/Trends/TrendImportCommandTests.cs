@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jimp.Tests.Trends;
 
 /// <summary>The owner's command (<c>scripts/import-trends.sh</c> runs it) against the test's own storage prefix.</summary>
-public sealed class TrendImportCommandTests : IDisposable
+public sealed class TrendImportCommandTests(SharedHost shared) : IClassFixture<SharedHost>, IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("jimp-import-").FullName;
 
@@ -21,7 +21,7 @@ public sealed class TrendImportCommandTests : IDisposable
     [Fact]
     public async Task The_import_command_stores_a_csv_file_where_the_app_reads_it()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var file = Path.Combine(folder, "trends.csv");
         await File.WriteAllTextAsync(file, "kind,country,period,date,rank,name,metric\nkeywords,FR,7,2026-11-27,1,routine,40\nkeywords,FR,7,2026-11-27,2,serum,30\n");
         using var output = new StringWriter();
@@ -38,7 +38,7 @@ public sealed class TrendImportCommandTests : IDisposable
     [Fact]
     public async Task The_import_command_takes_kind_country_and_period_of_a_json_file_from_its_options()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var file = Path.Combine(folder, "songs.json");
         await File.WriteAllTextAsync(file, """{"code":0,"msg":"OK","data":{"sound_list":[{"title":"Chanson","author":"Someone","rank":1}],"pagination":{"has_more":false}}}""");
         using var output = new StringWriter();
@@ -70,7 +70,7 @@ public sealed class TrendImportCommandTests : IDisposable
     [Fact]
     public async Task A_refused_file_exits_1_with_the_reason_and_stores_nothing()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var file = Path.Combine(folder, "bad.csv");
         await File.WriteAllTextAsync(file, "kind,country,period,date,rank,name,metric\nvideos,FR,7,2026-11-27,1,x,1\n");
         using var output = new StringWriter();

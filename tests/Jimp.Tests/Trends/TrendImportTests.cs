@@ -5,14 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Trends;
 
-public sealed class TrendImportTests
+public sealed class TrendImportTests(SharedHost shared) : IClassFixture<SharedHost>
 {
     private static MemoryStream Utf8(string text) => new(Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public async Task A_csv_file_becomes_one_snapshot_per_kind_country_period_and_date()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var importer = host.Services.GetRequiredService<TrendImporter>();
         const string csv = """
             kind,country,period,date,rank,name,metric
@@ -42,7 +42,7 @@ public sealed class TrendImportTests
     [Fact]
     public async Task A_creative_center_json_file_is_mapped_like_a_fetched_page_and_creators_are_dropped()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var importer = host.Services.GetRequiredService<TrendImporter>();
         var nick = FakeCreativeCenter.CreatorNickNames[0];
         var avatar = FakeCreativeCenter.CreatorAvatarUrls[0];
@@ -74,7 +74,7 @@ public sealed class TrendImportTests
     [InlineData("kind,country,period,date,rank,name,metric\nhashtags,FR,7,2026-11-27,0,a,1\n", "rank")]
     public async Task A_bad_file_is_refused_whole_with_the_line_and_stores_nothing(string csv, string mentioned)
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var importer = host.Services.GetRequiredService<TrendImporter>();
 
         var error = await Assert.ThrowsAsync<TrendImportException>(() => importer.ImportCsvAsync(Utf8(csv), default));
@@ -86,7 +86,7 @@ public sealed class TrendImportTests
     [Fact]
     public async Task An_error_answer_saved_as_a_file_is_not_imported()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         var importer = host.Services.GetRequiredService<TrendImporter>();
         const string json = """{"code":50004,"msg":"no permission","data":{"list":[]}}""";
 

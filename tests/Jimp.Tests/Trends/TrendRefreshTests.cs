@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Trends;
 
-public sealed class TrendRefreshTests : IAsyncLifetime
+[Collection(SharedHostCollection.Name)]
+public sealed class TrendRefreshTests(SharedHost shared) : IAsyncLifetime
 {
     private FakeCreativeCenter fake = null!;
 
@@ -176,7 +177,7 @@ public sealed class TrendRefreshTests : IAsyncLifetime
     [Fact]
     public async Task Not_configured_fetches_nothing_stores_nothing_and_says_so_once()
     {
-        await using var host = await JimpTestHost.StartAsync();
+        await using var host = shared.ForTest();
         await host.RunTimerAsync(nameof(TrendFunctions.RefreshTrends));
         await host.RunTimerAsync(nameof(TrendFunctions.RefreshTrends));
 

@@ -154,8 +154,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   };
   const setMeta = (b: Bubble, role: string, createdAt?: string, mode?: string): void => {
     const parts: string[] = [];
-    if (role === 'assistant') parts.push(t('chat.aiGenerated'));
-    if (role === 'assistant' && mode === 'offline') parts.push(t('chat.offlineMode'));
+    // Offline answers are assembled from JIMP's playbooks, not generated: they are labelled as such (not "AI-generated").
+    if (role === 'assistant') parts.push(mode === 'offline' ? t('chat.automaticAnswer') : t('chat.aiGenerated'));
     if (createdAt) parts.push(fmtDateTime(createdAt));
     b.meta.textContent = parts.join(' · ');
   };
@@ -418,7 +418,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
 
   function renderHistory(items: Message[], before: Element | null = null): void {
     items.forEach((m, index) => {
-      const b = bubble(m.role, m.text, m.createdAt, m.mode);
+      const b = bubble(m.role === 'user' ? 'user' : 'assistant', m.text, m.createdAt, m.mode ?? undefined);
       if (before) {
         empty.remove();
         messages.insertBefore(b.root, before);
@@ -426,7 +426,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         addBubble(b);
       }
       if (m.role === 'assistant') {
-        showOffline(m.mode);
+        showOffline(m.mode ?? undefined);
         if (m.status === 'content-filtered') b.body.after(notice('warning', t('chat.filtered')));
         if (m.status === 'failed') {
           const previous = items.slice(0, index).reverse().find((x) => x.role === 'user');

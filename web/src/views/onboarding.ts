@@ -1,4 +1,4 @@
-import { ApiError, put, type Option, type Profile } from '../api';
+import { ApiError, put, type Option, type Profile, type ProfileInput } from '../api';
 import { h, replace } from '../dom';
 import { lang, optionLabel, t } from '../i18n';
 import type { ViewContext } from '../main';
@@ -8,16 +8,23 @@ import { choice, choiceGroup, errorText, field, notice, pageHeader, showFieldErr
 const COMMISSION_GOAL = 'monthly-commission';
 const MAX_NICHES = 3;
 
+/** The form's values: a profile without its date (what PUT /api/me/profile takes, every field given). */
+type ProfileDraft = Omit<Profile, 'updatedAt'> & ProfileInput;
+/** The server's ProfileOptions.MaxMonthlyCommissionTargetEur (it validates the field; this only sets the input's max). */
+const MAX_COMMISSION_TARGET_EUR = 100_000;
+
 export async function renderOnboarding({ main, navigate, isStale }: ViewContext): Promise<void> {
   replace(main, spinner(t('common.loading')));
   const [options, existing] = await Promise.all([loadOptions(), loadProfile()]);
   if (isStale()) return;
   const first = existing === null;
-  const maxNiches = options.limits?.maxNiches ?? MAX_NICHES;
-  const detailsMax = options.limits?.nicheDetailsMaxLength ?? 200;
-  const profile: Profile = existing ?? {
+  const maxNiches = options.maxNiches || MAX_NICHES;
+  const detailsMax = options.nicheDetailsMaxLength || 200;
+  const profile: ProfileDraft = existing ?? {
     niches: [],
+    nicheDetails: null,
     goals: [],
+    monthlyCommissionTargetEur: null,
     experience: options.experience[0]?.id ?? 'beginner',
     learningStyle: options.learningStyles[0]?.id ?? 'step-by-step',
     country: 'FR',
@@ -47,7 +54,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
   detailsField.appendChild(counter);
 
   const goalGroup = choiceGroup(t('profile.goals'), 'goals', checks('goals', options.goals, profile.goals), { hint: t('profile.goalsHint'), className: 'chips', hideLegend: true });
-  const target = h('input', { type: 'number', name: 'monthlyCommissionTargetEur', inputmode: 'numeric', min: '0', max: String(options.limits?.maxMonthlyCommissionTargetEur ?? 100000), step: '50', 'data-testid': 'commission-target' });
+  const target = h('input', { type: 'number', name: 'monthlyCommissionTargetEur', inputmode: 'numeric', min: '0', max: String(MAX_COMMISSION_TARGET_EUR), step: '50', 'data-testid': 'commission-target' });
   if (profile.monthlyCommissionTargetEur != null) target.value = String(profile.monthlyCommissionTargetEur);
   const targetField = field(t('profile.target'), target, { name: 'monthlyCommissionTargetEur', hint: t('profile.targetHint') });
   targetField.classList.add('target-field');
@@ -98,7 +105,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
     status.hide();
     const values = (name: string): string[] => Array.from(form.querySelectorAll<HTMLInputElement>(`input[name=${name}]:checked`)).map((b) => b.value);
     const goals = values('goals');
-    const body: Profile = {
+    const body: ProfileDraft = {
       niches: values('niches'),
       nicheDetails: details.value.trim() || null,
       goals,

@@ -1,21 +1,21 @@
-import { get, type TrendItem, type Trends } from '../api';
+import { get, type TrendItem, type TrendQuery, type Trends } from '../api';
 import { h, replace } from '../dom';
 import { fmtDate, fmtNumber, optionLabel, t, type Key } from '../i18n';
 import type { ViewContext } from '../main';
 import { loadOptions, loadProfile } from '../state';
 import { errorText, notice, pageHeader, spinner } from '../ui';
 
-const KIND_KEYS: Record<string, Key> = {
-  hashtag: 'trends.kindHashtag',
+type Kind = NonNullable<TrendQuery['kind']>;
+
+/** The kinds the API knows (docs/openapi.json): the filter sends exactly these. */
+const KIND_KEYS: Record<Kind, Key> = {
   hashtags: 'trends.kindHashtag',
-  keyword: 'trends.kindKeyword',
   keywords: 'trends.kindKeyword',
-  product: 'trends.kindProduct',
   products: 'trends.kindProduct',
-  song: 'trends.kindSong',
   songs: 'trends.kindSong',
-  creator: 'trends.kindCreator',
 };
+const KINDS = Object.keys(KIND_KEYS) as Kind[];
+const isKind = (value: string): value is Kind => (KINDS as string[]).includes(value);
 
 export async function renderTrends({ main, isStale }: ViewContext): Promise<void> {
   replace(main, spinner(t('common.loading')));
@@ -34,9 +34,7 @@ export async function renderTrends({ main, isStale }: ViewContext): Promise<void
     'select',
     { id: 'trend-kind', 'data-testid': 'trend-kind' },
     h('option', { value: '' }, t('trends.kindAll')),
-    h('option', { value: 'hashtag' }, t('trends.kindHashtag')),
-    h('option', { value: 'keyword' }, t('trends.kindKeyword')),
-    h('option', { value: 'product' }, t('trends.kindProduct')),
+    KINDS.map((kind) => h('option', { value: kind }, t(KIND_KEYS[kind]))),
   );
   const results = h('div', { class: 'trend-results', 'aria-live': 'polite', 'data-testid': 'trend-results' });
   const filters = h(
@@ -50,9 +48,10 @@ export async function renderTrends({ main, isStale }: ViewContext): Promise<void
 
   const load = async (): Promise<void> => {
     replace(results, spinner(t('common.loading')));
-    const query = new URLSearchParams({ country });
-    if (nicheSelect.value) query.set('niche', nicheSelect.value);
-    if (kindSelect.value) query.set('kind', kindSelect.value);
+    const wanted: TrendQuery = { country };
+    if (nicheSelect.value) wanted.niche = nicheSelect.value;
+    if (isKind(kindSelect.value)) wanted.kind = kindSelect.value;
+    const query = new URLSearchParams(Object.entries(wanted).filter((e): e is [string, string] => typeof e[1] === 'string'));
     try {
       const trends = await get<Trends>(`/api/trends?${query.toString()}`);
       if (isStale()) return;
@@ -77,10 +76,11 @@ function showTrends(results: HTMLElement, trends: Trends): void {
   }
   const groups = new Map<string, TrendItem[]>();
   for (const item of trends.items) groups.set(item.kind, [...(groups.get(item.kind) ?? []), item]);
-  const latest = trends.items.map((i) => i.fetchedAt).sort().at(-1);
+  const latestItem = [...trends.items].sort((a, b) => a.fetchedAt.localeCompare(b.fetchedAt)).at(-1);
+  const latest = latestItem?.fetchedAt;
   replace(
     results,
-    h('p', { class: 'source muted small', 'data-testid': 'trend-source' }, t('trends.source', { source: trends.source || 'TikTok Creative Center' }), latest ? ` · ${t('trends.updated', { date: fmtDate(latest) })}` : ''),
+    h('p', { class: 'source muted small', 'data-testid': 'trend-source' }, t('trends.source', { source: latestItem?.source || 'TikTok Creative Center' }), latest ? ` · ${t('trends.updated', { date: fmtDate(latest) })}` : ''),
     h(
       'div',
       { class: 'trend-grid' },
@@ -88,7 +88,7 @@ function showTrends(results: HTMLElement, trends: Trends): void {
         h(
           'section',
           { class: 'card trend-card' },
-          h('h2', null, KIND_KEYS[kind] ? t(KIND_KEYS[kind]) : kind),
+          h('h2', null, isKind(kind) ? t(KIND_KEYS[kind]) : kind),
           h('p', { class: 'muted small card-sub' }, t('trends.period', { n: items[0]?.periodDays ?? 7 }), ' · ', t('trends.asOf', { date: fmtDate(items[0]?.date ?? '') })),
           h(
             'ol',
@@ -101,7 +101,7 @@ function showTrends(results: HTMLElement, trends: Trends): void {
                   null,
                   h('span', { class: 'rank', 'aria-hidden': 'true' }, String(item.rank)),
                   h('span', { class: 'trend-name' }, item.name),
-                  item.metric != null && item.metric !== '' ? h('span', { class: 'trend-meta' }, t('trends.metric', { n: typeof item.metric === 'number' ? fmtNumber(item.metric) : item.metric })) : null,
+                  item.metric != null ? h('span', { class: 'trend-meta' }, t('trends.metric', { n: fmtNumber(item.metric) })) : null,
                 ),
               ),
           ),

@@ -25,6 +25,7 @@ public static partial class InjectionGuard
         |\b(no|without|aucune?|sans|plus\s*(de|aucune?))\s*(restrictions?|rules|regles?|limites?|filtres?)\b
         |\b(repete[rsz]?|repeat|print|affiche[rsz]?|reveal|revele[rsz]?|montre[rsz]?|show|dump)\b.{0,40}\b(above|au.dessus|prompt|instructions?|consignes?|configuration|verbatim|mot\s*pour\s*mot)\b
         |^\s*(\[?\s*system\s*\]?\s*:|\#{2,}\s*(new|nouvelles?)\s*(instructions?|consignes?|regles?))|\b(nouvelles?|new)\s*(instructions?|consignes?|regles?|rules?)\s*:
+        |</?\s*(system|sources?|trends|instructions?)\b
         |\bpretend\b.{0,30}\b(no|without)\b|\bact\s*as\b.{0,20}\b(unrestricted|dan|unfiltered)\b
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex Patterns();

@@ -19,6 +19,7 @@ public static class RequestJson
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.Items[ApiContract.RequestTypeKey] = typeof(T);
         if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             throw new ProblemException(415, "Unsupported media type.", "Send the body as application/json.") { Code = "unsupported-media-type" };
