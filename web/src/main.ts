@@ -16,7 +16,7 @@ import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'confirm-request' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }

@@ -10,27 +10,53 @@ namespace Jimp.Functions.Workspace;
 /// <summary>The tick of one video of the plan.</summary>
 public sealed record PlanTick(bool Done);
 
+/// <summary>The workspace's fixed choices: the same for everyone.</summary>
+public sealed record WorkspaceOptionsResponse(
+    IReadOnlyList<WorkspaceCategory> HookStyles,
+    IReadOnlyList<WorkspaceCategory> Formats,
+    IReadOnlyList<string> Statuses,
+    int MaxProducts,
+    int MaxVideos,
+    int MaxImportBytes,
+    IReadOnlyList<string> CsvColumns);
+
+/// <summary>One of the creator's products with what JIMP computes from it.</summary>
+public sealed record ProductItem(
+    string Id,
+    string Name,
+    string? Niche,
+    decimal? PriceEur,
+    decimal? CommissionPercent,
+    string? ShopUrl,
+    string? Notes,
+    string Status,
+    decimal? EarningPerSaleEur,
+    IReadOnlyList<string> TrendingInNiche,
+    bool Trending,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>The creator's products and the limit (Workspace:MaxProducts).</summary>
+public sealed record ProductList(IReadOnlyList<ProductItem> Items, int Max);
+
+/// <summary>The creator's videos (with retention, click-through and conversion) and the limit (Workspace:MaxVideos).</summary>
+public sealed record VideoList(IReadOnlyList<Video> Items, int Max);
+
 public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService workspace)
 {
     [Function(nameof(GetWorkspaceOptions))]
+    [ApiResponse(200, typeof(WorkspaceOptionsResponse))]
     [PublicEndpoint("The workspace's fixed choices (hook styles, formats, statuses, limits, CSV columns): the same for everyone, nothing personal.")]
     public IResult GetWorkspaceOptions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspace/options")] HttpRequest request)
     {
-        static object Map(WorkspaceCategory c) => new { id = c.Id, playbookId = c.PlaybookId, fr = c.Fr, en = c.En };
-        return TypedResults.Ok(new
-        {
-            hookStyles = HookStyles.All.Select(Map),
-            formats = VideoFormats.All.Select(Map),
-            statuses = ProductStatuses.All,
-            maxProducts = workspace.Options.MaxProducts,
-            maxVideos = workspace.Options.MaxVideos,
-            maxImportBytes = workspace.Options.MaxImportBytes,
-            csvColumns = VideoCsv.TemplateColumns,
-        });
+        return TypedResults.Ok(new WorkspaceOptionsResponse(HookStyles.All, VideoFormats.All, ProductStatuses.All,
+            workspace.Options.MaxProducts, workspace.Options.MaxVideos, workspace.Options.MaxImportBytes, VideoCsv.TemplateColumns));
     }
 
     [Function(nameof(GetVideoTemplate))]
+    [ApiQuery("lang", "The language of the example row.", Values = ["fr", "en"])]
+    [ApiResponse(200, ContentType = "text/csv", Description = "The template (UTF-8 with BOM): the column ids and one invented example row.")]
     [PublicEndpoint("JIMP's CSV template with an invented example row: the same for everyone, nothing personal.")]
     public IResult GetVideoTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspace/template.csv")] HttpRequest request)
@@ -42,15 +68,18 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     }
 
     [Function(nameof(ListMyProducts))]
+    [ApiResponse(200, typeof(ProductList))]
     public async Task<IResult> ListMyProducts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/products")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = await auth.RequireUserAsync(request, cancellationToken);
         var products = await workspace.ProductsAsync(user, cancellationToken);
-        return TypedResults.Ok(new { items = products.Select(ToView), max = workspace.Options.MaxProducts });
+        return TypedResults.Ok(new ProductList(products.Select(ToView).ToList(), workspace.Options.MaxProducts));
     }
 
     [Function(nameof(AddMyProduct))]
+    [ApiRequest(typeof(ProductInput))]
+    [ApiResponse(201, typeof(ProductItem))]
     public async Task<IResult> AddMyProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/products")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -61,6 +90,8 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     }
 
     [Function(nameof(UpdateMyProduct))]
+    [ApiRequest(typeof(ProductInput))]
+    [ApiResponse(200, typeof(ProductItem))]
     public async Task<IResult> UpdateMyProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
     {
@@ -70,6 +101,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     }
 
     [Function(nameof(DeleteMyProduct))]
+    [ApiResponse(204)]
     public async Task<IResult> DeleteMyProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
     {
@@ -79,34 +111,40 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     }
 
     [Function(nameof(ListMyVideos))]
+    [ApiResponse(200, typeof(VideoList))]
     public async Task<IResult> ListMyVideos(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/videos")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = await auth.RequireUserAsync(request, cancellationToken);
         var videos = await workspace.VideosAsync(user.UserId, cancellationToken);
-        return TypedResults.Ok(new { items = videos.Select(ToView), max = workspace.Options.MaxVideos });
+        return TypedResults.Ok(new VideoList(videos, workspace.Options.MaxVideos));
     }
 
     [Function(nameof(AddMyVideo))]
+    [ApiRequest(typeof(VideoInput))]
+    [ApiResponse(201, typeof(Video))]
     public async Task<IResult> AddMyVideo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/videos")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = await auth.RequireUserAsync(request, cancellationToken);
         var input = await request.ReadJsonAsync<VideoInput>(cancellationToken);
         var video = await workspace.SaveVideoAsync(user, null, input, cancellationToken);
-        return TypedResults.Created($"/api/me/videos/{video.Id}", ToView(video));
+        return TypedResults.Created($"/api/me/videos/{video.Id}", video);
     }
 
     [Function(nameof(UpdateMyVideo))]
+    [ApiRequest(typeof(VideoInput))]
+    [ApiResponse(200, typeof(Video))]
     public async Task<IResult> UpdateMyVideo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
     {
         var user = await auth.RequireUserAsync(request, cancellationToken);
         var input = await request.ReadJsonAsync<VideoInput>(cancellationToken);
-        return TypedResults.Ok(ToView(await workspace.SaveVideoAsync(user, RequireId(videoId, "video"), input, cancellationToken)));
+        return TypedResults.Ok(await workspace.SaveVideoAsync(user, RequireId(videoId, "video"), input, cancellationToken));
     }
 
     [Function(nameof(DeleteMyVideo))]
+    [ApiResponse(204)]
     public async Task<IResult> DeleteMyVideo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
     {
@@ -117,17 +155,19 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
 
     /// <summary>Imports a CSV of videos (body <c>text/csv</c>): all rows or none.</summary>
     [Function(nameof(ImportMyVideos))]
+    [ApiResponse(200, typeof(ImportResult), Description = "All rows stored. The body is the CSV file itself (text/csv, UTF-8); a bad row gives 400 csv-invalid with rows [{line, column, message}] and nothing stored.")]
     public async Task<IResult> ImportMyVideos(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/videos/import")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = await auth.RequireUserAsync(request, cancellationToken);
         var csv = await ReadCsvAsync(request, workspace.Options.MaxImportBytes, cancellationToken);
         var result = await workspace.ImportAsync(user, csv, cancellationToken);
-        return TypedResults.Ok(new { imported = result.Imported, added = result.Added, replaced = result.Replaced, layout = result.Layout, ignoredColumns = result.IgnoredColumns });
+        return TypedResults.Ok(result);
     }
 
     /// <summary>The creator's own insights (403 <c>restricted</c> while processing is restricted).</summary>
     [Function(nameof(GetMyResults))]
+    [ApiResponse(200, typeof(CreatorInsightsView))]
     public async Task<IResult> GetMyResults(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/results")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -136,6 +176,8 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     }
 
     [Function(nameof(GetMyPlan))]
+    [ApiQuery("week", "An ISO week, e.g. 2026-W49 (default: next week).")]
+    [ApiResponse(200, typeof(WeeklyPlan))]
     public async Task<IResult> GetMyPlan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/plan")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -146,6 +188,8 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     }
 
     [Function(nameof(ProposeMyPlan))]
+    [ApiQuery("week", "An ISO week, e.g. 2026-W49 (default: next week).")]
+    [ApiResponse(200, typeof(WeeklyPlan))]
     public async Task<IResult> ProposeMyPlan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/plan")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -154,6 +198,8 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     }
 
     [Function(nameof(TickMyPlanItem))]
+    [ApiRequest(typeof(PlanTick))]
+    [ApiResponse(200, typeof(WeeklyPlan))]
     public async Task<IResult> TickMyPlanItem(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/plan/{week}/items/{index}")] HttpRequest request, string week, string index, CancellationToken cancellationToken)
     {
@@ -165,6 +211,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
 
     /// <summary>The plan as an <c>.ics</c> calendar (RFC 5545).</summary>
     [Function(nameof(DownloadMyPlan))]
+    [ApiResponse(200, ContentType = "text/calendar", Description = "The plan as an RFC 5545 calendar, one all-day event per video.")]
     public async Task<IResult> DownloadMyPlan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/plan/{week}/calendar")] HttpRequest request, string week, CancellationToken cancellationToken)
     {
@@ -173,47 +220,9 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
         return TypedResults.File(Encoding.UTF8.GetBytes(workspace.Calendar(plan)), "text/calendar; charset=utf-8", $"jimp-{plan.Week}.ics");
     }
 
-    private static object ToView(ProductView v) => new
-    {
-        v.Product.Id,
-        v.Product.Name,
-        v.Product.Niche,
-        v.Product.PriceEur,
-        v.Product.CommissionPercent,
-        v.Product.ShopUrl,
-        v.Product.Notes,
-        v.Product.Status,
-        v.EarningPerSaleEur,
-        v.TrendingInNiche,
-        v.Trending,
-        v.Product.CreatedAt,
-        v.Product.UpdatedAt,
-    };
-
-    private static object ToView(Video v) => new
-    {
-        v.Id,
-        v.PostedOn,
-        v.ProductId,
-        v.HookText,
-        v.HookStyle,
-        v.Format,
-        v.LengthSeconds,
-        v.Views,
-        v.AverageWatchSeconds,
-        v.CompletionPercent,
-        v.Likes,
-        v.Comments,
-        v.Shares,
-        v.ProductClicks,
-        v.Orders,
-        v.CommissionEur,
-        v.Source,
-        v.RetentionPercent,
-        v.ClickThroughPercent,
-        v.ConversionPercent,
-        v.UpdatedAt,
-    };
+    private static ProductItem ToView(ProductView v) => new(
+        v.Product.Id, v.Product.Name, v.Product.Niche, v.Product.PriceEur, v.Product.CommissionPercent, v.Product.ShopUrl, v.Product.Notes,
+        v.Product.Status, v.EarningPerSaleEur, v.TrendingInNiche, v.Trending, v.Product.CreatedAt, v.Product.UpdatedAt);
 
     /// <summary>Ids are the hex this feature makes: anything else is nobody's (404), never a key sent to storage.</summary>
     private static string RequireId(string id, string what) =>

@@ -2,23 +2,16 @@
  * The creator's workspace (#/workspace): products, videos (CSV import or form), the insights with their charts
  * and the rules of thumb they trigger, and the weekly plan (tick off, download as .ics).
  */
-import { ApiError, del, get, post, put } from '../api';
+import { ApiError, del, get, post, put, type CreatorInsights, type CsvRowError, type ImportResult, type WeeklyPlan, type WorkspaceCategory, type WorkspaceOptions, type WorkspaceProducts } from '../api';
 import { timeChart } from '../charts';
 import { h, replace } from '../dom';
 import { fmtDate, lang, t, type Key } from '../i18n';
 import type { ViewContext } from '../main';
 import { errorText, field, notice, pageHeader, section, showFieldErrors, spinner } from '../ui';
 
-interface Category { id: string; playbookId: string; fr: string; en: string }
-interface WorkspaceOptions { hookStyles: Category[]; formats: Category[]; statuses: string[]; maxProducts: number; maxVideos: number; csvColumns: string[] }
-interface Product { id: string; name: string; niche?: string | null; priceEur?: number | null; commissionPercent?: number | null; shopUrl?: string | null; status: string; earningPerSaleEur?: number | null; trendingInNiche: string[]; trending: boolean }
-interface Point { id: string; postedOn: string; hookStyle?: string | null; views: number; retentionPercent?: number | null; clickThroughPercent?: number | null; conversionPercent?: number | null }
-interface HookResult { hookStyle: string; label: string; videos: number; retentionPercent?: number | null; clickThroughPercent?: number | null; retentionVsMedian?: number | null }
-interface Finding { kind: string; tone: string; playbookId: string; text: string }
-interface Results { videos: number; analysed: number; medians: { retentionPercent?: number | null; clickThroughPercent?: number | null; conversionPercent?: number | null }; points: Point[]; hookStyles: HookResult[]; findings: Finding[] }
-interface PlanItem { index: number; date: string; productName?: string | null; hookStyle: string; format: string; idea: string; trend?: string | null; done: boolean }
-interface Plan { week: string; items: PlanItem[] }
-interface RowError { line: number; column?: string | null; message: string }
+type Category = WorkspaceCategory;
+type Results = CreatorInsights;
+type Plan = WeeklyPlan;
 
 const label = (c: Category | undefined): string => (c ? (lang() === 'en' ? c.en : c.fr) : '');
 const pct = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : `${n} %`);
@@ -55,9 +48,9 @@ export async function renderWorkspace({ main, isStale }: ViewContext): Promise<v
 }
 
 async function showProducts(slot: HTMLElement, options: WorkspaceOptions, refresh: () => Promise<void>): Promise<void> {
-  let list: { items: Product[] };
+  let list: WorkspaceProducts;
   try {
-    list = await get<{ items: Product[] }>('/api/me/products');
+    list = await get<WorkspaceProducts>('/api/me/products');
   } catch (error) {
     replace(slot, notice('error', errorText(error)));
     return;
@@ -139,7 +132,7 @@ function importForm(options: WorkspaceOptions, refresh: () => Promise<void>): HT
       try {
         const text = await chosen.text();
         const response = await fetch('/api/me/videos/import', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'text/csv', 'X-Requested-With': 'jimp', Accept: 'application/json' }, body: text, cache: 'no-store' });
-        const body = (await response.json()) as { imported?: number; added?: number; detail?: string; rows?: RowError[] };
+        const body = (await response.json()) as Partial<ImportResult> & { detail?: string; rows?: CsvRowError[] };
         if (!response.ok) {
           replace(
             outcome,
