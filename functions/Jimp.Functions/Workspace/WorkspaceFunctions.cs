@@ -42,7 +42,7 @@ public sealed record ProductList(IReadOnlyList<ProductItem> Items, int Max);
 /// <summary>The creator's videos (with retention, click-through and conversion) and the limit (Workspace:MaxVideos).</summary>
 public sealed record VideoList(IReadOnlyList<Video> Items, int Max);
 
-public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService workspace)
+public sealed class WorkspaceFunctions(WorkspaceService workspace)
 {
     [Function(nameof(GetWorkspaceOptions))]
     [ApiResponse(200, typeof(WorkspaceOptionsResponse))]
@@ -72,7 +72,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> ListMyProducts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/products")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var products = await workspace.ProductsAsync(user, cancellationToken);
         return TypedResults.Ok(new ProductList(products.Select(ToView).ToList(), workspace.Options.MaxProducts));
     }
@@ -83,7 +83,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> AddMyProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/products")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<ProductInput>(cancellationToken);
         var product = await workspace.AddProductAsync(user, input, cancellationToken);
         return TypedResults.Created($"/api/me/products/{product.Product.Id}", ToView(product));
@@ -95,7 +95,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> UpdateMyProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<ProductInput>(cancellationToken);
         return TypedResults.Ok(ToView(await workspace.UpdateProductAsync(user, RequireId(productId, "product"), input, cancellationToken)));
     }
@@ -105,7 +105,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> DeleteMyProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         await workspace.DeleteProductAsync(user, RequireId(productId, "product"), cancellationToken);
         return TypedResults.NoContent();
     }
@@ -115,7 +115,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> ListMyVideos(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/videos")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var videos = await workspace.VideosAsync(user.UserId, cancellationToken);
         return TypedResults.Ok(new VideoList(videos, workspace.Options.MaxVideos));
     }
@@ -126,7 +126,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> AddMyVideo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/videos")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<VideoInput>(cancellationToken);
         var video = await workspace.SaveVideoAsync(user, null, input, cancellationToken);
         return TypedResults.Created($"/api/me/videos/{video.Id}", video);
@@ -138,7 +138,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> UpdateMyVideo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<VideoInput>(cancellationToken);
         return TypedResults.Ok(await workspace.SaveVideoAsync(user, RequireId(videoId, "video"), input, cancellationToken));
     }
@@ -148,7 +148,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> DeleteMyVideo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         await workspace.DeleteVideoAsync(user, RequireId(videoId, "video"), cancellationToken);
         return TypedResults.NoContent();
     }
@@ -159,7 +159,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> ImportMyVideos(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/videos/import")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var csv = await ReadCsvAsync(request, workspace.Options.MaxImportBytes, cancellationToken);
         var result = await workspace.ImportAsync(user, csv, cancellationToken);
         return TypedResults.Ok(result);
@@ -171,7 +171,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> GetMyResults(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/results")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         return TypedResults.Ok(await workspace.InsightsAsync(user, cancellationToken));
     }
 
@@ -181,7 +181,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> GetMyPlan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/plan")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var plan = await workspace.PlanAsync(user, request.Query["week"], cancellationToken)
             ?? throw new ProblemException(404, "No plan yet.", user.Locale == "en" ? "Ask JIMP to propose this week's plan." : "Demande à JIMP de proposer le plan de cette semaine.") { Code = "no-plan" };
         return TypedResults.Ok(plan);
@@ -193,7 +193,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> ProposeMyPlan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/plan")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         return TypedResults.Ok(await workspace.ProposePlanAsync(user, request.Query["week"], cancellationToken));
     }
 
@@ -203,7 +203,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> TickMyPlanItem(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/plan/{week}/items/{index}")] HttpRequest request, string week, string index, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var tick = await request.ReadJsonAsync<PlanTick>(cancellationToken);
         if (!int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i)) throw ProblemException.NotFound("plan item");
         return TypedResults.Ok(await workspace.TickAsync(user, week, i, tick.Done, cancellationToken));
@@ -215,7 +215,7 @@ public sealed class WorkspaceFunctions(SessionAuth auth, WorkspaceService worksp
     public async Task<IResult> DownloadMyPlan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/plan/{week}/calendar")] HttpRequest request, string week, CancellationToken cancellationToken)
     {
-        var user = await auth.RequireUserAsync(request, cancellationToken);
+        var user = request.SignedInUser();
         var plan = await workspace.PlanAsync(user, week, cancellationToken) ?? throw ProblemException.NotFound("plan");
         return TypedResults.File(Encoding.UTF8.GetBytes(workspace.Calendar(plan)), "text/calendar; charset=utf-8", $"jimp-{plan.Week}.ics");
     }
