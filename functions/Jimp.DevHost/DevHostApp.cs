@@ -1,5 +1,6 @@
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Http;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.FileProviders;
 
 namespace Jimp.DevHost;
@@ -29,8 +30,14 @@ public static class DevHostApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        var port = Environment.GetEnvironmentVariable("JIMP_PORT") is { Length: > 0 } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : DefaultPort;
+        // JIMP_PORT (environment or --JIMP_PORT=) moves the app, so it moves the default public URL with it: e-mail
+        // links and the Origin check follow. An explicit App:PublicBaseUrl (a proxy, a tunnel) still wins.
+        var port = builder.Configuration["JIMP_PORT"] is { Length: > 0 } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : DefaultPort;
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { [$"{AppOptions.Section}:{nameof(AppOptions.PublicBaseUrl)}"] = $"http://127.0.0.1:{port}" },
+        });
         builder.Services.AddOptions<DevHostOptions>().BindConfiguration(DevHostOptions.Section);
         // The keyed-hash key locally: generated on first run into the git-ignored .jimp/ (KeyedHash:Key, when set, wins).
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -1,13 +1,6 @@
-using Jimp.Functions.Platform;
-using Jimp.Functions.Platform.Http;
+using Jimp.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.UseJimpMiddleware();
-builder.Services.AddJimp(builder.Configuration);
-builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
-builder.Build().Run();
+// Everything is in JimpFunctionsApp.Configure, so the worker tests build exactly this host (tests/Jimp.Tests/Platform/WorkerTests.cs).
+JimpFunctionsApp.Configure(FunctionsApplication.CreateBuilder(args)).Build().Run();

@@ -110,6 +110,11 @@ describe('journey of one creator (real API)', () => {
     assert.equal(await answer.locator('[data-testid="retry"]').count(), 0, 'the turn did not fail');
     assert.equal(await page.getByTestId('offline-badge').isVisible(), true);
     assert.match(page.url(), /#\/chat\/[^/]+$/);
+    // The web app sends no title: the server names the conversation after the first message, and the page shows it.
+    const named = 'Donne-moi des idées de hooks pour un sérum visage';
+    assert.equal((await page.locator('h1.chat-title').innerText()).trim(), named);
+    const listed = await page.evaluate(async () => (await (await fetch('/api/conversations', { credentials: 'same-origin' })).json()).items.map((c) => c.title));
+    assert.deepEqual(listed, [named]);
   });
 
   step('requests an export and downloads a ZIP', async () => {

@@ -247,7 +247,7 @@ export async function mockApi(target, state = fakeState()) {
     }
     if (p === 'conversations' && method === 'GET') return json(200, { items: state.conversations, next: null });
     if (p === 'conversations' && method === 'POST') {
-      const c = { id: `c${state.conversations.length + 10}`, title: body?.title ?? '', createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), messageCount: 0 };
+      const c = { id: `c${state.conversations.length + 10}`, title: body?.title ?? (state.profile?.language === 'en' ? 'New conversation' : 'Nouvelle conversation'), titled: Boolean(body?.title), createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), messageCount: 0 };
       state.conversations.unshift(c);
       state.messages[c.id] = [];
       return json(201, c);
@@ -272,10 +272,14 @@ export async function mockApi(target, state = fakeState()) {
     if (m && method === 'POST') {
       if (state.restricted) return problem(403, 'restricted');
       if (state.chatStatus === 429) return json(429, { title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '30' });
+      // Like the server: the first message names a conversation created without a title (the done event says so).
+      const conv = state.conversations.find((x) => x.id === m[1]);
+      const autoTitle = conv && !conv.titled && !conv.messageCount && !state.failStream ? (body?.text ?? '').split('\n')[0].slice(0, 60) : null;
+      if (autoTitle) Object.assign(conv, { title: autoTitle, titled: true });
       const text = state.nextAnswer ?? state.answer[state.profile?.language === 'en' ? 'en' : 'fr'];
       const chunks = text.match(/[\s\S]{1,12}/g) ?? [];
       const events = [['start', { userMessageId: 'um1', mode: 'offline' }], ...chunks.map((c) => ['delta', { text: c }])];
-      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 } }]);
+      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle }]);
       if (state.failStream === 'once') state.failStream = false;
       return route.fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
     }

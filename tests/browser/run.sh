@@ -30,7 +30,7 @@ log=artifacts/browser-devhost.log
 echo "== DevHost on $base (log: $log)"
 # The owner's console: one operator address, and drafts of the next policy versions to announce.
 drafts=$(node tests/browser/policy-drafts.mjs artifacts/policy-drafts)
-JIMP_PORT=$port App__PublicBaseUrl=$base Operators__Addresses=owner@example.com DevHost__PolicyDraftsDirectory=$drafts dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
+JIMP_PORT=$port Operators__Addresses=owner@example.com DevHost__PolicyDraftsDirectory=$drafts dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
 devhost=$!
 cleanup() { kill "$devhost" 2>/dev/null || true; wait "$devhost" 2>/dev/null || true; }
 trap cleanup EXIT

@@ -154,6 +154,7 @@ public static partial class OpenApiRenderer
             {
                 var schema = response.Type is not null
                     ? new JsonObject { ["$ref"] = refOf(response.Type, false) }
+                    : response.ContentType == Problems.ContentType ? new JsonObject { ["$ref"] = "#/components/schemas/Problem" }
                     : new JsonObject { ["type"] = "string", ["format"] = response.ContentType == "application/zip" ? "binary" : null };
                 if (schema["format"] is null) schema.Remove("format");
                 entry["content"] = new JsonObject { [response.ContentType] = new JsonObject { ["schema"] = schema } };

@@ -1240,6 +1240,15 @@ export interface operations {
                     "application/json": components["schemas"]["SentNotice"];
                 };
             };
+            /** @description email-unavailable: the mail server is down; this request did not count against the hourly limit. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
             default: {
                 headers: {

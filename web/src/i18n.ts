@@ -41,6 +41,7 @@ export const fr = {
   'error.rateLimitedSeconds': 'Trop de demandes. Réessayez dans {n} s.',
   'error.rateLimitedMinutes': 'Trop de demandes. Réessayez dans {n} min.',
   'error.rateLimitedLater': 'Trop de demandes. Réessayez un peu plus tard.',
+  'error.emailUnavailable': "L'envoi d'e-mails est indisponible. Réessayez dans quelques minutes : cette demande n'est pas décomptée.",
 
   'notFound.title': 'Cette page n’existe pas',
   'notFound.home': "Revenir à l'accueil",
@@ -179,6 +180,7 @@ export const fr = {
   'trends.updated': 'mis à jour le {date}',
   'trends.period': '{n} derniers jours',
   'trends.asOf': 'au {date}',
+  'trends.stale': 'Ces tendances datent du {date}, il y a plus d’une semaine : elles ne sont peut-être plus d’actualité.',
   'trends.metric': 'Popularité : {n}',
   'trends.unconfiguredTitle': 'Aucune source de tendances configurée',
   'trends.unconfiguredBody': 'Les tendances TikTok Creative Center ne sont pas encore branchées sur ce serveur. Le coach répond quand même, avec sa base de conseils.',
@@ -302,6 +304,7 @@ export const en: Record<Key, string> = {
   'error.rateLimitedSeconds': 'Too many requests. Try again in {n} s.',
   'error.rateLimitedMinutes': 'Too many requests. Try again in {n} min.',
   'error.rateLimitedLater': 'Too many requests. Try again a little later.',
+  'error.emailUnavailable': 'E-mail is unavailable. Try again in a few minutes: this request was not counted.',
 
   'notFound.title': 'This page does not exist',
   'notFound.home': 'Back to the home page',
@@ -440,6 +443,7 @@ export const en: Record<Key, string> = {
   'trends.updated': 'updated {date}',
   'trends.period': 'last {n} days',
   'trends.asOf': 'as of {date}',
+  'trends.stale': 'These trends are from {date}, more than a week ago: they may no longer be current.',
   'trends.metric': 'Popularity: {n}',
   'trends.unconfiguredTitle': 'No trend source configured',
   'trends.unconfiguredBody': 'TikTok Creative Center trends are not connected on this server yet. The coach still answers, using its advice library.',

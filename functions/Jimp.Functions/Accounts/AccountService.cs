@@ -85,7 +85,8 @@ public sealed class AccountService(
 
         auth.RequireSameOrigin(request);
         var client = ClientInfo.From(request);
-        await rateLimits.HitAsync(RateLimits.IpKey("link-ip", client), options.Value.LinksPerIpPerHour, Hour, cancellationToken);
+        var ipKey = RateLimits.IpKey("link-ip", client);
+        await rateLimits.HitAsync(ipKey, options.Value.LinksPerIpPerHour, Hour, cancellationToken);
         await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
 
         if (await blocklist.IsBlockedAsync(address, cancellationToken))
@@ -97,7 +98,17 @@ public sealed class AccountService(
         var userId = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
         var expiresAt = clock.GetUtcNow() + options.Value.SignInLinkLifetime;
         var token = await tokens.CreateAsync(TokenPurpose.SignIn, address, userId, locale, current, expiresAt, cancellationToken);
-        await email.SendAsync(AccountEmails.SignInLink(address, locale, Link("verify", token), options.Value.SignInLinkLifetime), cancellationToken);
+        try
+        {
+            await email.SendAsync(AccountEmails.SignInLink(address, locale, Link("verify", token), options.Value.SignInLinkLifetime), cancellationToken);
+        }
+        catch (EmailUnavailableException)
+        {
+            // No link went out: the person may ask again as soon as e-mail is back. (The unused token expires.)
+            await rateLimits.UndoAsync(RateLimits.EmailKey(address), Hour, CancellationToken.None);
+            await rateLimits.UndoAsync(ipKey, Hour, CancellationToken.None);
+            throw ProblemException.EmailUnavailable();
+        }
         await securityLog.WriteAsync(SecurityEvents.LinkRequested, userId, client, cancellationToken: cancellationToken);
     }
 

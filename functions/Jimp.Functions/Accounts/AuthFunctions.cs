@@ -21,6 +21,7 @@ public sealed class AuthFunctions(AccountService accounts)
     [PublicEndpoint("Signing in starts without a session; the answer is the same whether or not the address has an account.")]
     [ApiRequest(typeof(LinkRequest))]
     [ApiResponse(202, typeof(SentNotice))]
+    [ApiResponse(503, ContentType = Problems.ContentType, Description = "email-unavailable: the mail server is down; this request did not count against the hourly limit.")]
     public async Task<IResult> RequestSignInLink(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/link")] HttpRequest request, CancellationToken cancellationToken)
     {

@@ -26,6 +26,33 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
         return limit + ":" + client.IpPrefix;
     }
 
+    /// <summary>
+    /// Takes back one hit counted by <see cref="HitAsync"/> in the current window, when what it allowed could not be
+    /// done (the e-mail could not be sent): a failure on our side does not use up the person's budget.
+    /// </summary>
+    public async Task UndoAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var now = clock.GetUtcNow();
+        var rowKey = (now.UtcTicks - now.UtcTicks % window.Ticks).ToString("D19", CultureInfo.InvariantCulture);
+        var partition = keyedHash.RateLimitKey(key);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+            if (!existing.HasValue || (existing.Value!.GetInt32("Count") ?? 0) <= 0) return;
+            var entity = new TableEntity(partition, rowKey) { ["Count"] = existing.Value.GetInt32("Count")!.Value - 1 };
+            try
+            {
+                await table.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Counted at the same time: read again.
+            }
+        }
+    }
+
     /// <summary>Counts one hit on <paramref name="key"/>; throws a 429 problem with Retry-After past <paramref name="limit"/>.</summary>
     public async Task HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {

@@ -2,12 +2,13 @@ import { ApiError, del, get, patch, post, postStream, type Conversation, type Me
 import { h, replace } from '../dom';
 import { fmtDateTime, fmtRelative, lang, t, type Key } from '../i18n';
 import type { ViewContext } from '../main';
+import { MESSAGE_MAX_LENGTH, TITLE_MAX_LENGTH } from '../limits';
 import { renderMarkdown } from '../markdown';
 import { loadProfile, session } from '../state';
 import { confirmDialog, errorText, notice, waitText } from '../ui';
 import type { SseEvent } from '../sse';
 
-const MAX_LENGTH = 4000;
+const MAX_LENGTH = MESSAGE_MAX_LENGTH;
 
 interface QuickAction {
   key: Key;
@@ -228,6 +229,12 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         paint();
         setMeta(answer, 'assistant', new Date().toISOString(), mode);
         if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
+        if (typeof data.title === 'string' && data.title && conversationId) {
+          const named = data.title;
+          title.textContent = named;
+          conversations = conversations.map((c) => (c.id === conversationId ? { ...c, title: named } : c));
+          renderList();
+        }
       } else if (event.event === 'error') {
         finished = true;
         if (frame) cancelAnimationFrame(frame);
@@ -272,7 +279,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       busy = true;
       setEnabled(false);
       try {
-        const created = await post<Conversation>('/api/conversations', { title: text.slice(0, 60) });
+        // No title: the server names the conversation after its first message (the done event carries it).
+        const created = await post<Conversation>('/api/conversations');
         conversationId = created.id;
         history.replaceState(null, '', `#/chat/${encodeURIComponent(created.id)}`);
         conversations = [created, ...conversations];
@@ -322,7 +330,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   }
 
   async function renameConversation(c: Conversation): Promise<void> {
-    const field = h('input', { type: 'text', value: c.title, maxlength: '100', id: 'rename-input', 'data-testid': 'rename-input', required: true });
+    const field = h('input', { type: 'text', value: c.title, maxlength: String(TITLE_MAX_LENGTH), id: 'rename-input', 'data-testid': 'rename-input', required: true });
     const ok = await confirmDialog({ title: t('chat.renameTitle'), body: [h('label', { for: 'rename-input' }, t('chat.renameField')), field], confirmLabel: t('common.save'), canConfirm: () => field.value.trim().length > 0 });
     if (!ok) return;
     try {

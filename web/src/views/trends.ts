@@ -14,7 +14,7 @@ const KIND_KEYS: Record<Kind, Key> = {
   products: 'trends.kindProduct',
   songs: 'trends.kindSong',
 };
-const KINDS = Object.keys(KIND_KEYS) as Kind[];
+export const KINDS = Object.keys(KIND_KEYS) as Kind[];
 const isKind = (value: string): value is Kind => (KINDS as string[]).includes(value);
 
 export async function renderTrends({ main, isStale }: ViewContext): Promise<void> {
@@ -65,8 +65,15 @@ export async function renderTrends({ main, isStale }: ViewContext): Promise<void
   await load();
 }
 
-function showTrends(results: HTMLElement, trends: Trends): void {
-  if (!trends.configured) {
+/** Trends older than this are still shown, with a warning. */
+const STALE_AFTER_DAYS = 7;
+
+/**
+ * The stored trends, with their source and date, whatever the server's configuration: trends imported with
+ * scripts/import-trends.sh show although no Creative Center endpoint is configured (the coach uses them too).
+ */
+export function showTrends(results: HTMLElement, trends: Trends, now: Date = new Date()): void {
+  if (trends.items.length === 0 && !trends.configured) {
     replace(results, h('div', { class: 'card empty-state', 'data-testid': 'trends-unconfigured' }, h('h2', null, t('trends.unconfiguredTitle')), h('p', null, t('trends.unconfiguredBody'))));
     return;
   }
@@ -78,8 +85,13 @@ function showTrends(results: HTMLElement, trends: Trends): void {
   for (const item of trends.items) groups.set(item.kind, [...(groups.get(item.kind) ?? []), item]);
   const latestItem = [...trends.items].sort((a, b) => a.fetchedAt.localeCompare(b.fetchedAt)).at(-1);
   const latest = latestItem?.fetchedAt;
+  const newestDate = trends.items.map((i) => i.date).sort().at(-1) ?? '';
+  const ageDays = (now.getTime() - Date.parse(newestDate)) / 86_400_000;
+  const stale = ageDays > STALE_AFTER_DAYS ? notice('warning', t('trends.stale', { date: fmtDate(newestDate) })) : null;
+  stale?.setAttribute('data-testid', 'trends-stale');
   replace(
     results,
+    stale,
     h('p', { class: 'source muted small', 'data-testid': 'trend-source' }, t('trends.source', { source: latestItem?.source || 'TikTok Creative Center' }), latest ? ` · ${t('trends.updated', { date: fmtDate(latest) })}` : ''),
     h(
       'div',

@@ -65,11 +65,15 @@ public sealed record EmailMessage(string To, string Subject, string Text, string
 
 public interface IEmailSender
 {
+    /// <exception cref="EmailUnavailableException">The mail server could not be reached or refused the message.</exception>
     Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
 
     /// <summary>False when no SMTP server is configured: callers answer 503 before storing anything.</summary>
     bool IsConfigured => true;
 }
+
+/// <summary>The e-mail could not be sent (the mail server is down or refused it): a dependency down, so a 503.</summary>
+public sealed class EmailUnavailableException(Exception inner) : Exception("The mail server is unavailable.", inner);
 
 /// <summary>Sends through SMTP with MailKit. Logs never carry the address, the subject or the body.</summary>
 public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<SmtpEmailSender> logger) : IEmailSender
@@ -91,15 +95,26 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, ILog
         mime.Body = new BodyBuilder { TextBody = message.Text, HtmlBody = message.Html }.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = 15_000 };
-        await client.ConnectAsync(o.Host!, o.Port, Enum.Parse<SecureSocketOptions>(o.TlsMode), cancellationToken);
-        if (!string.IsNullOrEmpty(o.User))
+        try
         {
-            await client.AuthenticateAsync(o.User, o.Password ?? "", cancellationToken);
+            await client.ConnectAsync(o.Host!, o.Port, Enum.Parse<SecureSocketOptions>(o.TlsMode), cancellationToken);
+            if (!string.IsNullOrEmpty(o.User))
+            {
+                await client.AuthenticateAsync(o.User, o.Password ?? "", cancellationToken);
+            }
+            await client.SendAsync(mime, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
         }
-        await client.SendAsync(mime, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogUnavailable(logger, ex.GetType().Name);
+            throw new EmailUnavailableException(ex);
+        }
         LogSent(logger, mime.MessageId ?? "none");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "E-mail not sent: the mail server is unavailable ({ExceptionType})")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "E-mail sent, message id {MessageId}")]
     private static partial void LogSent(ILogger logger, string messageId);

@@ -30,6 +30,10 @@ public class ProblemException(int status, string title, string? detail = null) :
     public static ProblemException TooManyRequests(int retryAfterSeconds) =>
         new(429, "Too many requests.", $"Try again in {retryAfterSeconds} seconds.") { RetryAfterSeconds = retryAfterSeconds, Code = "rate-limited" };
 
+    /// <summary>The mail server is down: nothing was sent; try again later.</summary>
+    public static ProblemException EmailUnavailable() =>
+        new(503, "E-mail is unavailable.", "E-mail is unavailable right now: try again in a few minutes.") { RetryAfterSeconds = 120, Code = "email-unavailable" };
+
     public static ProblemException BadRequest(string detail, string? code = null) =>
         new(400, "The request is not valid.", detail) { Code = code };
 }

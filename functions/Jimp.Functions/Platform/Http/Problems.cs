@@ -17,6 +17,10 @@ public static partial class Problems
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(logger);
         var error = Unwrap(exception);
+        if (error is Email.EmailUnavailableException)
+        {
+            error = ProblemException.EmailUnavailable(); // a dependency down says so, wherever an e-mail was due
+        }
         if (error is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
         {
             return; // the client went away: nobody to answer
