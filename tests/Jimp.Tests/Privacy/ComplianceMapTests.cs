@@ -164,6 +164,7 @@ public sealed partial class ComplianceMapTests
         ["securitylog{yyyyMM}"] = "journal de sécurité",
         ["ratelimits"] = "compteurs anti-abus",
         ["minorblocklist"] = "empreinte à clé",
+        ["insightsquestions"] = "catégorie de sujet",
     };
 
     [Fact]
