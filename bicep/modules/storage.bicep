@@ -41,6 +41,9 @@ var tableNames = [
   'insights'
   'insightsquestions'
   'ratelimits'
+  'workspaceproducts'
+  'workspacevideos'
+  'workspaceplans'
   'minorblocklist'
   'breaches'
 ]
