@@ -39,7 +39,11 @@ var tableNames = [
   'keyedhashstate'
   'trends'
   'insights'
+  'insightsquestions'
   'ratelimits'
+  'workspaceproducts'
+  'workspacevideos'
+  'workspaceplans'
   'minorblocklist'
   'breaches'
 ]
