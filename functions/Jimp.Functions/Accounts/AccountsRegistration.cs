@@ -16,6 +16,7 @@ public static class AccountsRegistration
             .ValidateOnStart();
         services.TryAddSingleton<IEmailSender, SmtpEmailSender>();
         services.TryAddSingleton(PolicyDocuments.Embedded);
+        services.AddSingleton<PolicyCalendar>();
         services.AddSingleton<SecurityLog>();
         services.AddSingleton<RateLimits>();
         services.AddSingleton<AccountStore>();
