@@ -40,6 +40,9 @@ var tableNames = [
   'trends'
   'insights'
   'ratelimits'
+  'workspaceproducts'
+  'workspacevideos'
+  'workspaceplans'
   'minorblocklist'
   'breaches'
 ]

@@ -519,6 +519,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetMyPlan"];
+        put?: never;
+        post: operations["ProposeMyPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/plan/{week}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DownloadMyPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/plan/{week}/items/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["TickMyPlanItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListMyProducts"];
+        put?: never;
+        post: operations["AddMyProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["UpdateMyProduct"];
+        post?: never;
+        delete: operations["DeleteMyProduct"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/profile": {
         parameters: {
             query?: never;
@@ -562,6 +642,70 @@ export interface paths {
         put: operations["RestrictMyProcessing"];
         post?: never;
         delete: operations["LiftMyRestriction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetMyResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListMyVideos"];
+        put?: never;
+        post: operations["AddMyVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/videos/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportMyVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/videos/{videoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["UpdateMyVideo"];
+        post?: never;
+        delete: operations["DeleteMyVideo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -706,6 +850,40 @@ export interface paths {
             cookie?: never;
         };
         get: operations["GetTrends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public: The workspace's fixed choices (hook styles, formats, statuses, limits, CSV columns): the same for everyone, nothing personal. */
+        get: operations["GetWorkspaceOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public: JIMP's CSV template with an invented example row: the same for everyone, nothing personal. */
+        get: operations["GetVideoTemplate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -888,6 +1066,16 @@ export interface components {
             updatedAt: string;
             messageCount: number;
         };
+        CreatorInsightsView: {
+            videos: number;
+            analysed: number;
+            settleDays: number;
+            medians: components["schemas"]["Medians"];
+            points: components["schemas"]["VideoPoint"][];
+            hookStyles: components["schemas"]["HookStyleResult"][];
+            products: components["schemas"]["ProductResult"][];
+            findings: components["schemas"]["Finding"][];
+        };
         EmailChangeRequest: {
             newEmail: string | null;
         };
@@ -946,6 +1134,12 @@ export interface components {
             until: string;
             reason: string;
         };
+        Finding: {
+            kind: string;
+            tone: string;
+            playbookId: string;
+            text: string;
+        };
         HealthReport: {
             storage: string;
             model: string;
@@ -953,6 +1147,25 @@ export interface components {
             version: string;
             /** @default configured */
             email: string;
+        };
+        HookStyleResult: {
+            hookStyle: string;
+            label: string;
+            playbookId: string;
+            videos: number;
+            retentionPercent: number | null;
+            clickThroughPercent: number | null;
+            conversionPercent: number | null;
+            retentionVsMedian: number | null;
+            clickThroughVsMedian: number | null;
+            conversionVsMedian: number | null;
+        };
+        ImportResult: {
+            imported: number;
+            added: number;
+            replaced: number;
+            layout: string;
+            ignoredColumns: string[];
         };
         InsightGroup: {
             kind: string;
@@ -993,6 +1206,13 @@ export interface components {
             minorFlagged: boolean;
             blocked: boolean;
             requests: components["schemas"]["ConsoleRequestRow"][];
+        };
+        Medians: {
+            retentionPercent: number | null;
+            completionPercent: number | null;
+            clickThroughPercent: number | null;
+            conversionPercent: number | null;
+            commissionPer1000Views: number | null;
         };
         MessageView: {
             id: string;
@@ -1044,6 +1264,21 @@ export interface components {
             dueBy: string;
             extension: components["schemas"]["ExtensionView"] | null;
             overdue: boolean;
+        };
+        PlanItem: {
+            index: number;
+            /** Format: date */
+            date: string;
+            productId: string | null;
+            productName: string | null;
+            hookStyle: string;
+            format: string;
+            idea: string;
+            trend: string | null;
+            done: boolean;
+        };
+        PlanTick: {
+            done?: boolean;
         };
         PolicyConsoleView: {
             versions: components["schemas"]["PolicyVersionView"][];
@@ -1097,6 +1332,49 @@ export interface components {
             errors?: {
                 [key: string]: string[];
             };
+        };
+        ProductInput: {
+            name?: string | null;
+            niche?: string | null;
+            priceEur?: number | null;
+            commissionPercent?: number | null;
+            shopUrl?: string | null;
+            notes?: string | null;
+            status?: string | null;
+        };
+        ProductItem: {
+            id: string;
+            name: string;
+            niche: string | null;
+            priceEur: number | null;
+            commissionPercent: number | null;
+            shopUrl: string | null;
+            notes: string | null;
+            status: string;
+            earningPerSaleEur: number | null;
+            trendingInNiche: string[];
+            trending: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ProductList: {
+            items: components["schemas"]["ProductItem"][];
+            max: number;
+        };
+        ProductResult: {
+            productId: string;
+            name: string;
+            status: string;
+            videos: number;
+            views: number;
+            productClicks: number;
+            orders: number;
+            commissionEur: number;
+            earningPerSaleEur: number | null;
+            clickThroughPercent: number | null;
+            conversionPercent: number | null;
         };
         ProfileOptionView: {
             id: string;
@@ -1208,6 +1486,88 @@ export interface components {
         VerifyResponse: {
             outcome: string;
             user: components["schemas"]["UserSummary"];
+        };
+        Video: {
+            id: string;
+            /** Format: date */
+            postedOn: string;
+            productId: string | null;
+            hookText: string | null;
+            hookStyle: string | null;
+            format: string | null;
+            lengthSeconds: number;
+            views: number;
+            averageWatchSeconds: number | null;
+            completionPercent: number | null;
+            likes: number;
+            comments: number;
+            shares: number;
+            productClicks: number;
+            orders: number;
+            commissionEur: number;
+            source: string;
+            /** Format: date-time */
+            updatedAt: string;
+            retentionPercent: number | null;
+            clickThroughPercent: number | null;
+            conversionPercent: number | null;
+        };
+        VideoInput: {
+            /** Format: date */
+            postedOn?: string | null;
+            productId?: string | null;
+            hookText?: string | null;
+            hookStyle?: string | null;
+            format?: string | null;
+            lengthSeconds?: number | null;
+            views?: number | null;
+            averageWatchSeconds?: number | null;
+            completionPercent?: number | null;
+            likes?: number | null;
+            comments?: number | null;
+            shares?: number | null;
+            productClicks?: number | null;
+            orders?: number | null;
+            commissionEur?: number | null;
+        };
+        VideoList: {
+            items: components["schemas"]["Video"][];
+            max: number;
+        };
+        VideoPoint: {
+            id: string;
+            /** Format: date */
+            postedOn: string;
+            hookStyle: string | null;
+            productId: string | null;
+            views: number;
+            retentionPercent: number | null;
+            completionPercent: number | null;
+            clickThroughPercent: number | null;
+            conversionPercent: number | null;
+            commissionEur: number;
+        };
+        WeeklyPlan: {
+            week: string;
+            language: string;
+            /** Format: date-time */
+            createdAt: string;
+            items: components["schemas"]["PlanItem"][];
+        };
+        WorkspaceCategory: {
+            id: string;
+            playbookId: string;
+            fr: string;
+            en: string;
+        };
+        WorkspaceOptionsResponse: {
+            hookStyles: components["schemas"]["WorkspaceCategory"][];
+            formats: components["schemas"]["WorkspaceCategory"][];
+            statuses: string[];
+            maxProducts: number;
+            maxVideos: number;
+            maxImportBytes: number;
+            csvColumns: string[];
         };
     };
     responses: never;
@@ -2409,6 +2769,263 @@ export interface operations {
             };
         };
     };
+    GetMyPlan: {
+        parameters: {
+            query?: {
+                /** @description An ISO week, e.g. 2026-W49 (default: next week). */
+                week?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyPlan"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProposeMyPlan: {
+        parameters: {
+            query?: {
+                /** @description An ISO week, e.g. 2026-W49 (default: next week). */
+                week?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyPlan"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DownloadMyPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                week: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan as an RFC 5545 calendar, one all-day event per video. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TickMyPlanItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                week: string;
+                index: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanTick"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyPlan"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListMyProducts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AddMyProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductItem"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UpdateMyProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductItem"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DeleteMyProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     GetMyProfile: {
         parameters: {
             query?: never;
@@ -2546,6 +3163,190 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RestrictionState"];
                 };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetMyResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorInsightsView"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListMyVideos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoList"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AddMyVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VideoInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Video"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ImportMyVideos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All rows stored. The body is the CSV file itself (text/csv, UTF-8); a bad row gives 400 csv-invalid with rows [{line, column, message}] and nothing stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UpdateMyVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VideoInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Video"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DeleteMyVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
             default: {
@@ -2838,6 +3639,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrendsResponse"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetWorkspaceOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceOptionsResponse"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetVideoTemplate: {
+        parameters: {
+            query?: {
+                /** @description The language of the example row. */
+                lang?: "fr" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template (UTF-8 with BOM): the column ids and one invented example row. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */

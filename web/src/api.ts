@@ -147,3 +147,13 @@ export type ExportItem = Schemas['ExportRecordView'];
 export type RequestItem = Schemas['RequestView'];
 export type ConsentItem = Schemas['ConsentView'];
 export type ActivityEvent = Schemas['SecurityEvent'];
+export type WorkspaceCategory = Schemas['WorkspaceCategory'];
+export type WorkspaceOptions = Schemas['WorkspaceOptionsResponse'];
+export type WorkspaceProduct = Schemas['ProductItem'];
+export type WorkspaceProducts = Schemas['ProductList'];
+export type WorkspaceVideo = Schemas['Video'];
+export type ImportResult = Schemas['ImportResult'];
+export type CreatorInsights = Schemas['CreatorInsightsView'];
+export type WeeklyPlan = Schemas['WeeklyPlan'];
+/** One bad row of a CSV import: the `rows` of a 400 csv-invalid problem (an extension the Problem schema does not name). */
+export interface CsvRowError { line: number; column?: string | null; message: string }

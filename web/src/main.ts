@@ -9,13 +9,14 @@ import { renderVerify } from './views/verify';
 import { renderOnboarding } from './views/onboarding';
 import { renderChat } from './views/chat';
 import { renderTrends } from './views/trends';
+import { renderWorkspace } from './views/workspace';
 import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
 import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'confirm-request' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -38,6 +39,7 @@ const views: Record<Route['name'], View> = {
   onboarding: renderOnboarding,
   chat: renderChat,
   trends: renderTrends,
+  workspace: renderWorkspace,
   privacy: renderPrivacy,
   policy: renderPolicy,
   operator: renderOperator,
@@ -46,7 +48,7 @@ const views: Record<Route['name'], View> = {
 };
 
 /** Routes that need a session; the others are public. */
-const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'privacy', 'operator']);
+const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy', 'operator']);
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -56,7 +58,7 @@ export function parseRoute(hash: string): Route {
   const first = parts[0] ?? '';
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
-  if (['verify', 'onboarding', 'trends', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
+  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }
 
@@ -82,6 +84,7 @@ function navigate(hash: string, options: { replace?: boolean } = {}): void {
 const NAV: { route: Route['name']; href: string; key: Key; testId: string }[] = [
   { route: 'chat', href: '#/chat', key: 'nav.chat', testId: 'nav-chat' },
   { route: 'trends', href: '#/trends', key: 'nav.trends', testId: 'nav-trends' },
+  { route: 'workspace', href: '#/workspace', key: 'nav.workspace', testId: 'nav-workspace' },
   { route: 'onboarding', href: '#/onboarding', key: 'nav.profile', testId: 'nav-profile' },
   { route: 'privacy', href: '#/privacy', key: 'nav.privacy', testId: 'nav-privacy' },
 ];

@@ -6,6 +6,7 @@ using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Retention;
 using Jimp.Functions.Privacy;
 using Jimp.Functions.Trends;
+using Jimp.Functions.Workspace;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class JimpServiceCollectionExtensions
         services.AddTrends();
         services.AddRetention();
         services.AddInsights();
+        services.AddWorkspace();
         services.AddOperatorConsole();
         return services;
     }

@@ -38,7 +38,7 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
         using (other)
         {
             using var request = new HttpRequestMessage(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids));
-            if (row.BodyFor(owner) is { } body) request.Content = System.Net.Http.Json.JsonContent.Create(body);
+            if (row.BodyFor(owner) is { } body) request.Content = body as HttpContent ?? System.Net.Http.Json.JsonContent.Create(body);
             request.Headers.Add("Origin", JimpTestHost.PublicBaseUrl);
             using var response = await Host.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

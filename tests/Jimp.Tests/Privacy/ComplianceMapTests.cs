@@ -163,6 +163,9 @@ public sealed partial class ComplianceMapTests
         ["exports"] = "fichier d'export",
         ["securitylog{yyyyMM}"] = "journal de sécurité",
         ["ratelimits"] = "compteurs anti-abus",
+        ["workspaceproducts"] = "espace créateur (produits",
+        ["workspacevideos"] = "vidéos et leurs résultats",
+        ["workspaceplans"] = "plans de la semaine",
         ["minorblocklist"] = "empreinte à clé",
     };
 

@@ -49,6 +49,21 @@ public static class AuthorizationMatrix
         ["LiftMyRestriction"] = new("DELETE", "/api/me/restriction"),
         ["PutMyObjection"] = new("PUT", "/api/me/objection", new { insights = true }),
         ["GetMyRequests"] = new("GET", "/api/me/requests"),
+        // Workspace: products, videos, results, weekly plan
+        ["ListMyProducts"] = new("GET", "/api/me/products"),
+        ["AddMyProduct"] = new("POST", "/api/me/products", new { name = "Lampe matrice", priceEur = 20, commissionPercent = 10 }, 201),
+        ["UpdateMyProduct"] = new("PUT", "/api/me/products/{productId}", new { name = "Lampe renommée", status = "testing" }),
+        ["DeleteMyProduct"] = new("DELETE", "/api/me/products/{productId}", OwnerStatus: 204),
+        ["ListMyVideos"] = new("GET", "/api/me/videos"),
+        ["AddMyVideo"] = new("POST", "/api/me/videos", new { postedOn = "2026-11-20", lengthSeconds = 20, views = 1000 }, 201),
+        ["UpdateMyVideo"] = new("PUT", "/api/me/videos/{videoId}", new { postedOn = "2026-11-21", lengthSeconds = 25, views = 1500 }),
+        ["DeleteMyVideo"] = new("DELETE", "/api/me/videos/{videoId}", OwnerStatus: 204),
+        ["ImportMyVideos"] = new("POST", "/api/me/videos/import", (Func<UserClient, object>)(_ => new StringContent("date,length_seconds,views\n2026-11-20,20,1000\n", System.Text.Encoding.UTF8, "text/csv"))),
+        ["GetMyResults"] = new("GET", "/api/me/results"),
+        ["GetMyPlan"] = new("GET", "/api/me/plan"),
+        ["ProposeMyPlan"] = new("POST", "/api/me/plan"),
+        ["TickMyPlanItem"] = new("PUT", "/api/me/plan/{planWeek}/items/0", new { done = true }),
+        ["DownloadMyPlan"] = new("GET", "/api/me/plan/{planWeek}/calendar"),
     };
 
     /// <summary>Operator functions (function key): without the key → 401; with it → <see cref="MatrixCase.OwnerStatus"/>.</summary>
@@ -106,7 +121,12 @@ public static class AuthorizationMatrix
         var failed = await store.AddUserMessageAsync(owner.UserId, conversationId, "Une question restée sans réponse", null, host.Clock.GetUtcNow(), default);
         await store.SetStatusAsync(owner.UserId, conversationId, failed.Id, Jimp.Functions.Coaching.MessageStatus.Failed, default);
         var exportId = await Jimp.Tests.Privacy.PrivacyFixture.ExportAndWaitAsync(host, owner);
-        return new Dictionary<string, string>(StringComparer.Ordinal) { ["conversationId"] = conversationId, ["failedMessageId"] = failed.Id, ["exportId"] = exportId };
+        var (productId, videoId, planWeek) = await Jimp.Tests.Workspace.WorkspaceFixture.OwnerResourcesAsync(owner);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["conversationId"] = conversationId, ["failedMessageId"] = failed.Id, ["exportId"] = exportId,
+            ["productId"] = productId, ["videoId"] = videoId, ["planWeek"] = planWeek,
+        };
     }
 
     public static string Fill(string path, IReadOnlyDictionary<string, string> ids)

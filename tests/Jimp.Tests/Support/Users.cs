@@ -19,7 +19,7 @@ public sealed class UserClient(JimpTestHost host, string email, string cookie, s
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body);
+        if (body is not null) request.Content = body as HttpContent ?? JsonContent.Create(body); // a CSV upload sends its own content
         request.Headers.Add("Cookie", $"jimp_session={Cookie}");
         request.Headers.Add("Origin", JimpTestHost.PublicBaseUrl);
         return await http.SendAsync(request);

@@ -18,6 +18,9 @@ public class ProblemException(int status, string title, string? detail = null) :
     /// <summary>A stable machine-readable code (<c>"token-expired"</c>) the web app can switch on.</summary>
     public string? Code { get; init; }
 
+    /// <summary>More members of the problem (e.g. an import's per-row errors), written beside <c>code</c>.</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public static ProblemException Unauthorized() =>
         new(401, "Sign-in required.", "Sign in to use this feature.") { Code = "unauthenticated" };
 

@@ -63,6 +63,10 @@ public static partial class Problems
         {
             problem.Extensions["code"] = code;
         }
+        if (error is ProblemException { Extensions: { } extensions })
+        {
+            foreach (var (key, value) in extensions) problem.Extensions[key] = value;
+        }
         return problem;
     }
 

@@ -1,0 +1,210 @@
+/**
+ * The creator's workspace (#/workspace): products, videos (CSV import or form), the insights with their charts
+ * and the rules of thumb they trigger, and the weekly plan (tick off, download as .ics).
+ */
+import { ApiError, del, get, post, put, type CreatorInsights, type CsvRowError, type ImportResult, type WeeklyPlan, type WorkspaceCategory, type WorkspaceOptions, type WorkspaceProducts } from '../api';
+import { timeChart } from '../charts';
+import { h, replace } from '../dom';
+import { fmtDate, lang, t, type Key } from '../i18n';
+import type { ViewContext } from '../main';
+import { errorText, field, notice, pageHeader, section, showFieldErrors, spinner } from '../ui';
+
+type Category = WorkspaceCategory;
+type Results = CreatorInsights;
+type Plan = WeeklyPlan;
+
+const label = (c: Category | undefined): string => (c ? (lang() === 'en' ? c.en : c.fr) : '');
+const pct = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : `${n} %`);
+
+export async function renderWorkspace({ main, isStale }: ViewContext): Promise<void> {
+  replace(main, spinner(t('common.loading')));
+  let options: WorkspaceOptions;
+  try {
+    options = await get<WorkspaceOptions>('/api/workspace/options');
+  } catch (error) {
+    replace(main, notice('error', errorText(error)));
+    return;
+  }
+  if (isStale()) return;
+  const products = h('div', { 'data-testid': 'ws-products' });
+  const results = h('div', { 'data-testid': 'ws-results', 'aria-live': 'polite' });
+  const plan = h('div', { 'data-testid': 'ws-plan' });
+  const refresh = async (): Promise<void> => {
+    await Promise.all([showProducts(products, options, refresh), showResults(results, options), showPlan(plan, options, false)]);
+  };
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'wide' },
+      pageHeader(t('ws.title'), t('ws.lead')),
+      section('ws.productsTitle', products),
+      section('ws.importTitle', importForm(options, refresh)),
+      section('ws.resultsTitle', results),
+      section('ws.planTitle', plan),
+    ),
+  );
+  await refresh();
+}
+
+async function showProducts(slot: HTMLElement, options: WorkspaceOptions, refresh: () => Promise<void>): Promise<void> {
+  let list: WorkspaceProducts;
+  try {
+    list = await get<WorkspaceProducts>('/api/me/products');
+  } catch (error) {
+    replace(slot, notice('error', errorText(error)));
+    return;
+  }
+  const name = h('input', { name: 'name', required: true, maxlength: 120, autocomplete: 'off', 'data-testid': 'product-name' });
+  const price = h('input', { name: 'priceEur', type: 'number', min: 0, step: '0.01', inputmode: 'decimal', 'data-testid': 'product-price' });
+  const commission = h('input', { name: 'commissionPercent', type: 'number', min: 0, max: 100, step: '0.1', inputmode: 'decimal', 'data-testid': 'product-commission' });
+  const shop = h('input', { name: 'shopUrl', type: 'url', placeholder: 'https://shop.tiktok.com/…', 'data-testid': 'product-url' });
+  const status = h('select', { name: 'status', 'data-testid': 'product-status' }, options.statuses.map((s) => h('option', { value: s }, t(`ws.status.${s}` as Key))));
+  const message = h('div', { role: 'status' });
+  const form = h(
+    'form',
+    { class: 'ws-form', novalidate: true, 'data-testid': 'product-form' },
+    field(t('ws.productName'), name, { name: 'name' }),
+    field(t('ws.price'), price, { name: 'priceEur' }),
+    field(t('ws.commission'), commission, { name: 'commissionPercent' }),
+    field(t('ws.shopUrl'), shop, { name: 'shopUrl', hint: t('ws.shopUrlHint') }),
+    field(t('ws.status'), status, { name: 'status' }),
+    h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'product-add' }, t('ws.addProduct')),
+    message,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const num = (el: HTMLInputElement): number | null => (el.value === '' ? null : Number(el.value));
+    void (async () => {
+      try {
+        await post('/api/me/products', { name: name.value, priceEur: num(price), commissionPercent: num(commission), shopUrl: shop.value || null, status: status.value });
+        await refresh();
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 400) showFieldErrors(form, error.fieldErrors);
+        else replace(message, notice('error', errorText(error)));
+      }
+    })();
+  });
+  const rows = list.items.map((p) =>
+    h(
+      'tr',
+      { 'data-testid': 'product-row' },
+      h('th', { scope: 'row' }, p.name),
+      h('td', null, t(`ws.status.${p.status}` as Key)),
+      h('td', null, p.priceEur ?? '—'),
+      h('td', null, pct(p.commissionPercent)),
+      h('td', { 'data-testid': 'product-earning' }, p.earningPerSaleEur === null || p.earningPerSaleEur === undefined ? '—' : `${p.earningPerSaleEur} €`),
+      h('td', null, p.trendingInNiche.length > 0 ? p.trendingInNiche.slice(0, 3).join(', ') : '—'),
+      h('td', null, h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => void del(`/api/me/products/${p.id}`).then(refresh) }, t('common.delete'), h('span', { class: 'visually-hidden' }, ` ${p.name}`))),
+    ),
+  );
+  replace(
+    slot,
+    list.items.length === 0
+      ? h('p', { class: 'muted' }, t('ws.noProducts'))
+      : h('div', { class: 'table-wrap' }, h('table', { class: 'ws-table' }, h('thead', null, h('tr', null, [t('ws.productName'), t('ws.status'), t('ws.price'), t('ws.commission'), t('ws.earning'), t('ws.trending'), ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', null, rows))),
+    form,
+  );
+}
+
+function importForm(options: WorkspaceOptions, refresh: () => Promise<void>): HTMLElement {
+  const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-testid': 'csv-file' });
+  const outcome = h('div', { 'aria-live': 'polite', 'data-testid': 'csv-outcome' });
+  const form = h(
+    'form',
+    { class: 'ws-form', 'data-testid': 'csv-form' },
+    h('p', null, t('ws.importLead', { max: options.maxVideos })),
+    h('p', null, h('a', { href: `/api/workspace/template.csv?lang=${lang()}`, download: '', 'data-testid': 'csv-template' }, t('ws.template'))),
+    h('p', { class: 'muted small' }, t('ws.tiktokStudio')),
+    field(t('ws.csvFile'), file),
+    h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'csv-import' }, t('ws.import')),
+    outcome,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = file.files?.[0];
+    if (!chosen) {
+      replace(outcome, notice('error', t('ws.chooseFile')));
+      return;
+    }
+    void (async () => {
+      replace(outcome, spinner(t('common.loading')));
+      try {
+        const text = await chosen.text();
+        const response = await fetch('/api/me/videos/import', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'text/csv', 'X-Requested-With': 'jimp', Accept: 'application/json' }, body: text, cache: 'no-store' });
+        const body = (await response.json()) as Partial<ImportResult> & { detail?: string; rows?: CsvRowError[] };
+        if (!response.ok) {
+          replace(
+            outcome,
+            notice('error', body.detail ?? t('error.server')),
+            body.rows && body.rows.length > 0 ? h('ul', { class: 'csv-errors', 'data-testid': 'csv-errors' }, body.rows.map((r) => h('li', null, r.line > 0 ? t('ws.line', { n: r.line }) : '', r.column ? ` (${r.column}) ` : ' ', r.message))) : null,
+          );
+          return;
+        }
+        replace(outcome, notice('success', t('ws.imported', { n: body.imported ?? 0, added: body.added ?? 0 })));
+        await refresh();
+      } catch (error) {
+        replace(outcome, notice('error', errorText(error)));
+      }
+    })();
+  });
+  return form;
+}
+
+async function showResults(slot: HTMLElement, options: WorkspaceOptions): Promise<void> {
+  let r: Results;
+  try {
+    r = await get<Results>('/api/me/results');
+  } catch (error) {
+    replace(slot, notice('error', errorText(error)));
+    return;
+  }
+  if (r.analysed === 0) {
+    replace(slot, h('p', { class: 'muted' }, t('ws.noResults')));
+    return;
+  }
+  const dates = r.points.map((p) => p.postedOn);
+  replace(
+    slot,
+    h('p', { 'data-testid': 'ws-medians' }, t('ws.medians', { n: r.analysed, retention: pct(r.medians.retentionPercent), ctr: pct(r.medians.clickThroughPercent), conversion: pct(r.medians.conversionPercent) })),
+    timeChart(t('ws.chartRetention'), dates, [{ label: t('ws.retention'), values: r.points.map((p) => p.retentionPercent ?? null), color: '#6d28d9' }], 'chart-retention'),
+    timeChart(t('ws.chartCtr'), dates, [
+      { label: t('ws.ctr'), values: r.points.map((p) => p.clickThroughPercent ?? null), color: '#0f766e' },
+      { label: t('ws.conversion'), values: r.points.map((p) => p.conversionPercent ?? null), color: '#b45309' },
+    ], 'chart-ctr'),
+    h('h3', null, t('ws.byHook')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'ws-table', 'data-testid': 'hook-table' },
+      h('thead', null, h('tr', null, [t('ws.hookStyle'), t('ws.videos'), t('ws.retention'), t('ws.vsMedian'), t('ws.ctr')].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', null, r.hookStyles.map((s) => h('tr', null, h('th', { scope: 'row' }, label(options.hookStyles.find((o) => o.id === s.hookStyle)) || s.label), h('td', null, s.videos), h('td', null, pct(s.retentionPercent)), h('td', null, s.retentionVsMedian === null || s.retentionVsMedian === undefined ? '—' : `${s.retentionVsMedian > 0 ? '+' : ''}${s.retentionVsMedian} %`), h('td', null, pct(s.clickThroughPercent))))))),
+    h('h3', null, t('ws.findings')),
+    h('ul', { class: 'findings', 'data-testid': 'findings' }, r.findings.map((f) => h('li', { class: `finding finding-${f.tone}` }, f.text, ' ', h('span', { class: 'muted small' }, `[${f.playbookId}]`)))),
+  );
+}
+
+async function showPlan(slot: HTMLElement, options: WorkspaceOptions, propose: boolean): Promise<void> {
+  let plan: Plan | null = null;
+  try {
+    plan = propose ? await post<Plan>('/api/me/plan') : await get<Plan>('/api/me/plan');
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'no-plan')) {
+      replace(slot, notice('error', errorText(error)));
+      return;
+    }
+  }
+  const proposeButton = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'plan-propose', onclick: () => void showPlan(slot, options, true) }, plan ? t('ws.planAgain') : t('ws.planPropose'));
+  if (!plan) {
+    replace(slot, h('p', { class: 'muted' }, t('ws.noPlan')), proposeButton);
+    return;
+  }
+  const current = plan;
+  replace(
+    slot,
+    h('p', null, t('ws.planWeek', { week: current.week })),
+    h('ul', { class: 'plan-items', 'data-testid': 'plan-items' }, current.items.map((item) => {
+      const box = h('input', { type: 'checkbox', id: `plan-${item.index}`, checked: item.done, 'data-testid': 'plan-tick' });
+      box.addEventListener('change', () => void put(`/api/me/plan/${current.week}/items/${item.index}`, { done: box.checked }).catch(() => { box.checked = !box.checked; }));
+      return h('li', { class: 'plan-item' }, box, h('label', { for: `plan-${item.index}` }, h('strong', null, fmtDate(item.date)), ' — ', item.idea, item.trend ? ` ${t('ws.trendToTry', { trend: item.trend })}` : ''));
+    })),
+    h('p', null, h('a', { class: 'btn btn-secondary', href: `/api/me/plan/${current.week}/calendar`, download: `jimp-${current.week}.ics`, 'data-testid': 'plan-ics' }, t('ws.planIcs')), ' ', proposeButton),
+  );
+}
