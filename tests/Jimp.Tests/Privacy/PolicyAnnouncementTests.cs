@@ -134,11 +134,11 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
     [Fact]
     public async Task A_material_version_comes_into_force_30_days_after_its_announcement_and_an_unannounced_one_never_does()
     {
-        using var user = await Users.SignUpAsync(host);
         host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 16, 9, 0, 0, TimeSpan.Zero));
         await Announcements.AnnounceAsync(Version("3.0.0"), default);
         host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 21, 9, 0, 0, TimeSpan.Zero)); // past 2.1.0's date: it was never announced
         Assert.Equal("2.0.0", (await host.Client.GetFromJsonAsync<JsonElement>("/api/policy")).GetProperty("current").GetString());
+        using var user = await Users.SignUpAsync(host); // signs up accepting 2.0.0 (a session lasts 30 days)
 
         host.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 14, 23, 0, 0, TimeSpan.Zero));
         var before = await user.GetJsonAsync("/api/me");
