@@ -39,6 +39,7 @@ var tableNames = [
   'keyedhashstate'
   'trends'
   'insights'
+  'insightsquestions'
   'ratelimits'
   'workspaceproducts'
   'workspacevideos'

@@ -17,11 +17,13 @@ public sealed record ChatMessageRequest(
 /// One chat turn, streamed as server-sent events: the user's message is stored first, the coach's answer is
 /// streamed as it comes and stored when complete, even if the client went away. Storage cost: one query (the
 /// conversation's state and newest messages), one insert (the user's message), one batch (the answer, the
-/// state, the list entry); plus the session check's point read.
+/// state, the list entry); one upsert per question observer (the insights index); plus the session check's point
+/// read: five in all.
 /// </summary>
 public sealed partial class ChatService(
     ConversationStore conversations,
     CoachService coach,
+    IEnumerable<IQuestionObserver> observers,
     TimeProvider clock,
     ILogger<ChatService> logger,
     ICreatorDataProvider? creatorData = null)
@@ -86,6 +88,7 @@ public sealed partial class ChatService(
         if (retryOf is null)
         {
             userMessage = await conversations.AddUserMessageAsync(user.UserId, conversationId, text, recent.FirstOrDefault()?.Id, clock.GetUtcNow(), requestAborted);
+            await ObserveAsync(user.UserId, conversationId, userMessage, profile);
         }
         else
         {
@@ -160,6 +163,25 @@ public sealed partial class ChatService(
             });
         }
     }
+
+    /// <summary>The observers (the insights index) are best effort: a failed index write loses one count, never the turn.</summary>
+    private async Task ObserveAsync(string userId, string conversationId, StoredMessage question, CoachProfile profile)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.QuestionAskedAsync(userId, conversationId, question, profile, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or TimeoutException or HttpRequestException)
+            {
+                LogObserverFailed(logger, observer.GetType().Name, ex.GetType().Name);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Question observer {Observer} failed with {ExceptionType}; the turn goes on")]
+    private static partial void LogObserverFailed(ILogger logger, string observer, string exceptionType);
 
     private static string TitleFrom(string text)
     {

@@ -49,7 +49,7 @@ public static class MessageStatus
 /// Conversation ids sort newest first. A turn costs one query, one insert (the user's message) and one batch
 /// (the answer, the state and the list entry: one partition).
 /// </summary>
-public sealed class ConversationStore(JimpStorage storage)
+public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestionObserver> observers)
 {
     public const string Table = "conversations";
     private const string ListPrefix = "c-";
@@ -242,7 +242,7 @@ public sealed class ConversationStore(JimpStorage storage)
         await table.SubmitTransactionAsync(actions, cancellationToken);
     }
 
-    /// <summary>Deletes the conversation with all its messages, in batches of at most 100.</summary>
+    /// <summary>Deletes the conversation with all its messages, in batches of at most 100; the observers (the insights index) first.</summary>
     public async Task<int> DeleteAsync(string userId, string id, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
@@ -251,6 +251,11 @@ public sealed class ConversationStore(JimpStorage storage)
         await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
             keys.Add(new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All));
+        }
+        var messageIds = keys.Select(k => k.Entity.RowKey).Where(k => k.Length == id.Length + 20 && k[id.Length] == '-').Select(k => k[(id.Length + 1)..]).ToList();
+        foreach (var observer in observers)
+        {
+            await observer.ConversationDeletedAsync(userId, id, messageIds, cancellationToken);
         }
         foreach (var chunk in keys.Chunk(100))
         {

@@ -10,6 +10,9 @@ public static class InsightsRegistration
     {
         services.AddOptions<InsightsOptions>().BindConfiguration(InsightsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<InsightsStore>();
+        services.TryAddSingleton<QuestionIndex>();
+        services.AddSingleton<Coaching.IQuestionObserver>(sp => sp.GetRequiredService<QuestionIndex>());
+        services.AddSingleton<Privacy.IPersonalDataStore>(sp => sp.GetRequiredService<QuestionIndex>());
         services.TryAddSingleton<InsightsService>();
         return services;
     }

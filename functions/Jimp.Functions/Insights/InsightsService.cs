@@ -1,5 +1,4 @@
 using Jimp.Functions.Accounts;
-using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Http;
 using Jimp.Functions.Privacy;
 using Microsoft.AspNetCore.Http;
@@ -16,30 +15,33 @@ public sealed record InsightsReport(IReadOnlyList<string> Weeks, int PublishedGr
 /// coach something, per niche × experience level, and per topic category of their questions. Only people who
 /// neither objected nor are restricted, flagged as minors or being erased are counted; any group of fewer than
 /// <see cref="InsightsOptions.MinimumGroupSize"/> people is left out; the results hold category ids and numbers,
-/// never an id or a text. Questions are sorted into the offline coach's playbook topics in memory, the text is
-/// read and dropped. A run computes every finished week of the catch-up window not computed yet, so a missed
+/// never an id or a text. A run computes every finished week of the catch-up window not computed yet, so a missed
 /// run is caught up and a second run does nothing.
+/// Cost is what is due, not what exists: the run reads the week's <see cref="QuestionIndex"/> (written with each
+/// turn: topic, niches and level, no text), one point read of the account per person active that week (the
+/// exclusions are checked at the run, so an objection made after the question still counts), the open erasure
+/// requests, and then deletes the index weeks that left the window. It never reads the conversations table.
 /// </summary>
 public sealed partial class InsightsService(
     AccountStore accounts,
-    ProfileStore profiles,
-    ConversationStore conversations,
     RequestTracker requests,
-    KnowledgeBase knowledge,
+    QuestionIndex index,
     InsightsStore store,
     IOptions<InsightsOptions> options,
     TimeProvider clock,
     ILogger<InsightsService> logger)
 {
     /// <summary>The category of a question that matches no playbook.</summary>
-    public const string OtherTopic = "other";
+    public const string OtherTopic = QuestionIndex.OtherTopic;
+
+    /// <summary>Account point reads in flight at once.</summary>
+    private const int AccountReadsInParallel = 16;
 
     /// <summary>The topic categories, from the playbooks, plus <see cref="OtherTopic"/>.</summary>
-    public IReadOnlyList<string> Topics { get; } = knowledge.Entries.Select(e => e.Topic).Append(OtherTopic).Distinct(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Topics { get; } = index.Topics;
 
     /// <summary>The topic category of one question: the topic of the playbook that answers it best, or <see cref="OtherTopic"/>.</summary>
-    public string TopicOf(string question, string language) =>
-        knowledge.Search(question, language, max: 1) is [var best, ..] ? best.Entry.Topic : OtherTopic;
+    public string TopicOf(string question, string language) => index.TopicOf(question, language);
 
     public async Task<InsightsReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -54,31 +56,45 @@ public sealed partial class InsightsService(
             return new InsightsReport([], 0, 0);
         }
 
-        var people = await CountablePeopleAsync(cancellationToken);
-        var tallies = missing.ToDictionary(w => w, _ => new Dictionary<string, PersonWeek>(StringComparer.Ordinal));
-        await foreach (var (userId, text, createdAt) in conversations.UserMessagesAsync(missing[0].Start, missing[^1].End, cancellationToken))
-        {
-            if (!people.TryGetValue(userId, out var person) || !tallies.TryGetValue(InsightWeek.Of(createdAt), out var week))
-            {
-                continue; // left out, or a week computed already
-            }
-            if (!week.TryGetValue(userId, out var tally))
-            {
-                week[userId] = tally = new PersonWeek(person);
-            }
-            tally.Add(TopicOf(text, person.Language));
-        }
-
+        var erasing = (await requests.ListOpenAsync(cancellationToken)).Where(r => r.Type == RequestTypes.Erasure).Select(r => r.UserId).ToHashSet(StringComparer.Ordinal);
+        var countable = new Dictionary<string, bool>(StringComparer.Ordinal);
         int published = 0, suppressed = 0;
         foreach (var week in missing)
         {
-            var result = Aggregate(week, tallies[week].Values, now);
+            var tallies = new Dictionary<string, PersonWeek>(StringComparer.Ordinal);
+            await foreach (var question in index.ReadWeekAsync(week, cancellationToken))
+            {
+                if (!tallies.TryGetValue(question.UserId, out var tally))
+                {
+                    tallies[question.UserId] = tally = new PersonWeek(question.Niches, question.Level);
+                }
+                tally.Add(question.Topic);
+            }
+            await CheckAccountsAsync(tallies.Keys.Where(id => !countable.ContainsKey(id)).ToList(), erasing, countable, cancellationToken);
+            var result = Aggregate(week, tallies.Where(t => countable[t.Key]).Select(t => t.Value), now);
             await store.ReplaceWeekAsync(result, cancellationToken);
             published += result.Groups.Count;
             suppressed += result.SuppressedGroups;
             LogWeek(logger, result.Week, result.Groups.Count, result.SuppressedGroups);
         }
+        var expired = await index.DeleteWeeksBeforeAsync(first, cancellationToken);
+        LogExpired(logger, expired, first.ToString());
         return new InsightsReport(missing.Select(w => w.ToString()).ToList(), published, suppressed);
+    }
+
+    /// <summary>Who may be counted: an account that did not object and is not restricted, flagged as a minor or being erased (one point read each, in parallel).</summary>
+    private async Task CheckAccountsAsync(List<string> userIds, HashSet<string> erasing, Dictionary<string, bool> countable, CancellationToken cancellationToken)
+    {
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = AccountReadsInParallel, CancellationToken = cancellationToken }, async (userId, ct) =>
+        {
+            var account = erasing.Contains(userId) ? null : await accounts.GetAsync(userId, ct);
+            results[userId] = account is not null && !RightsService.ExcludedFromInsights(account);
+        });
+        foreach (var (userId, ok) in results)
+        {
+            countable[userId] = ok;
+        }
     }
 
     /// <summary>The weeks from the query (default: the last 12 finished), as the operator reads them.</summary>
@@ -128,34 +144,6 @@ public sealed partial class InsightsService(
         return (first, last);
     }
 
-    /// <summary>Who may be counted: an account that did not object and is not restricted, flagged as a minor or being erased; with the profile's niches and level.</summary>
-    private async Task<Dictionary<string, Person>> CountablePeopleAsync(CancellationToken cancellationToken)
-    {
-        var people = new Dictionary<string, Person>(StringComparer.Ordinal);
-        await foreach (var account in accounts.ListAsync(cancellationToken))
-        {
-            if (!RightsService.ExcludedFromInsights(account))
-            {
-                people[account.UserId] = new Person([], null, account.Locale);
-            }
-        }
-        foreach (var request in await requests.ListOpenAsync(cancellationToken))
-        {
-            if (request.Type == RequestTypes.Erasure)
-            {
-                people.Remove(request.UserId);
-            }
-        }
-        await foreach (var (userId, profile) in profiles.ListAsync(cancellationToken))
-        {
-            if (people.ContainsKey(userId))
-            {
-                people[userId] = new Person(profile.Niches, profile.Experience, profile.Language);
-            }
-        }
-        return people;
-    }
-
     private InsightWeekResult Aggregate(InsightWeek week, IEnumerable<PersonWeek> tallies, DateTimeOffset now)
     {
         var groups = new Dictionary<string, InsightGroup>(StringComparer.Ordinal);
@@ -163,9 +151,9 @@ public sealed partial class InsightsService(
             groups[person.RowKey] = groups.TryGetValue(person.RowKey, out var g) ? g with { Users = g.Users + 1, Questions = g.Questions + person.Questions } : person;
         foreach (var tally in tallies)
         {
-            if (tally.Person.Level is { } level)
+            if (tally.Level is { } level)
             {
-                foreach (var niche in tally.Person.Niches.Distinct(StringComparer.Ordinal))
+                foreach (var niche in tally.Niches.Distinct(StringComparer.Ordinal))
                 {
                     Count(new InsightGroup(InsightKinds.NicheLevel, niche, level, null, 1, tally.Questions));
                 }
@@ -180,12 +168,12 @@ public sealed partial class InsightsService(
         return new InsightWeekResult(week.ToString(), now, minimum, groups.Count - kept.Count, kept);
     }
 
-    private sealed record Person(IReadOnlyList<string> Niches, string? Level, string Language);
-
-    /// <summary>One person's questions of one week, kept in memory during the run only.</summary>
-    private sealed class PersonWeek(Person person)
+    /// <summary>One person's questions of one week, kept in memory during the run only; the profile as of their first question of the week.</summary>
+    private sealed class PersonWeek(IReadOnlyList<string> niches, string? level)
     {
-        public Person Person { get; } = person;
+        public IReadOnlyList<string> Niches { get; } = niches;
+
+        public string? Level { get; } = level;
 
         public int Questions { get; private set; }
 
@@ -200,6 +188,9 @@ public sealed partial class InsightsService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Insights: week {Week} computed, {Published} groups published, {Suppressed} under the minimum size suppressed")]
     private static partial void LogWeek(ILogger logger, string week, int published, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Insights: {Expired} index rows of weeks before {First} deleted")]
+    private static partial void LogExpired(ILogger logger, int expired, string first);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Insights: every week up to {Week} is computed already")]
     private static partial void LogNothingToDo(ILogger logger, string week);

@@ -21,8 +21,13 @@ public sealed class ChatTurnBenchmarks(ITestOutputHelper output)
     /// <summary>The same at the concurrent streams' 95th percentile, where turns queue on 2 cores and one Azurite.</summary>
     public static readonly TimeSpan ConcurrentOverheadBound = TimeSpan.FromSeconds(8);
 
+    /// <summary>
+    /// Five: the session check's point read, the conversation's query, the question's insert, the insights index's
+    /// upsert (issue 20: the weekly run reads that index instead of scanning the conversations), the answer's batch.
+    /// Issue 14 sets the same ceiling (budgets ride in the query and the batch).
+    /// </summary>
     [Fact]
-    public async Task A_chat_turn_costs_at_most_4_storage_requests_session_check_included()
+    public async Task A_chat_turn_costs_at_most_5_storage_requests_session_check_and_insights_index_included()
     {
         await using var host = await JimpTestHost.StartAsync();
         using var user = await CoachingApiTests.OnboardedAsync(host);
@@ -42,7 +47,7 @@ public sealed class ChatTurnBenchmarks(ITestOutputHelper output)
             if (i == 0) output.WriteLine($"one turn: {spent}");
         }
         output.WriteLine($"storage requests per chat turn over {turns} turns: min {perTurn.Min()}, max {perTurn.Max()}, mean {perTurn.Average():0.00}");
-        Assert.All(perTurn, n => Assert.True(n <= 4, $"a turn cost {n} storage requests"));
+        Assert.All(perTurn, n => Assert.True(n <= 5, $"a turn cost {n} storage requests"));
     }
 
     [Fact]

@@ -10,9 +10,11 @@ namespace Jimp.Tests.Insights;
 
 /// <summary>
 /// What one weekly insights run costs on Azurite, in storage requests and wall time, for 250 and 1,000 people
-/// (smoke size in ./test.sh: 50 and 120) asking 20 questions each in the week (each question with its answer, so the scan also passes over the
-/// assistant's messages). Figures are printed; the assertions hold the shape: reads grow with pages of 1,000,
-/// writes with weeks, and a second run is one request.
+/// (smoke size in ./test.sh: 50 and 120) asking 20 questions each in the week, each with a history of 40 older
+/// messages in their conversations (which the run must not read). The run reads the week's question index
+/// (written with each turn), one account point read per active person, and writes one batch per week. Figures are
+/// printed; the assertions hold the shape: reads grow with index pages of 1,000 and active people, writes with
+/// weeks, and a second run is one request.
 /// </summary>
 [Trait("Category", Bench.Category)]
 public sealed class InsightsBenchmarks(ITestOutputHelper output)
@@ -27,9 +29,9 @@ public sealed class InsightsBenchmarks(ITestOutputHelper output)
     ];
 
     [Fact]
-    public async Task A_weekly_run_reads_pages_of_1000_and_writes_one_batch_per_week()
+    public async Task A_weekly_run_reads_the_weeks_index_and_writes_one_batch_per_week()
     {
-        output.WriteLine($"{"people",6} {"questions",9} {"seed s",6} | {"requests",8} {"queries",7} {"batches",7} {"run ms",7} {"questions/s",11} | {"rerun",5}");
+        output.WriteLine($"{"people",6} {"questions",9} {"seed s",6} | {"requests",8} {"queries",7} {"points",6} {"batches",7} {"run ms",7} {"questions/s",11} | {"rerun",5}");
         foreach (var people in Bench.Size(new[] { 50, 120 }, new[] { 250, 1_000 }))
         {
             await using var host = await JimpTestHost.StartAsync();
@@ -49,37 +51,51 @@ public sealed class InsightsBenchmarks(ITestOutputHelper output)
             var rerun = host.Counter.Snapshot().Since(before).Total;
 
             var questions = people * QuestionsPerPerson;
-            output.WriteLine($"{people,6} {questions,9:N0} {seed.Elapsed.TotalSeconds,6:F1} | {cost.Total,8} {cost["table:query"],7} {cost["table:batch"],7} {watch.ElapsedMilliseconds,7} {questions * 1000.0 / Math.Max(1, watch.ElapsedMilliseconds),11:N0} | {rerun,5}");
+            output.WriteLine($"{people,6} {questions,9:N0} {seed.Elapsed.TotalSeconds,6:F1} | {cost.Total,8} {cost["table:query"],7} {cost["table:point-read"],6} {cost["table:batch"],7} {watch.ElapsedMilliseconds,7} {questions * 1000.0 / Math.Max(1, watch.ElapsedMilliseconds),11:N0} | {rerun,5}");
             output.WriteLine($"    {cost}");
 
             Assert.Equal(8, report.Weeks.Count);
             Assert.Equal(1, rerun);
-            // Reads: the summaries, accounts, open requests and profiles (a page per 1,000 each), the questions and
-            // answers (a page per 1,000 matches, plus the pages the service returns while scanning), one per week
-            // for the rows already there. Writes: one batch per week.
-            var pages = (int)Math.Ceiling(2.0 * questions / 1000);
+            // Reads: the summaries, the open requests, per week the index range (a page per 1,000 questions) and
+            // the result rows already there, the expired weeks; one account point read per active person.
+            var pages = (int)Math.Ceiling((double)questions / 1000);
             Assert.Equal(8, cost["table:batch"]);
-            Assert.True(cost["table:query"] <= 1 + 3 * (people / 1000 + 1) + pages + 2 + 8, $"{cost["table:query"]} queries");
+            Assert.Equal(people, cost["table:point-read"]);
+            Assert.True(cost["table:query"] <= 1 + 1 + 8 + pages + 8 + 1, $"{cost["table:query"]} queries");
         }
     }
 
-    /// <summary>People in 12 niches × 3 levels, their account and profile, and one conversation of questions and answers each.</summary>
+    /// <summary>People in 12 niches × 3 levels, their account and profile, a conversation with 40 older messages, and 20 indexed questions in week 48.</summary>
     private static async Task SeedAsync(JimpTestHost host, int people)
     {
         var conversations = await host.Storage.TableAsync(ConversationStore.Table);
+        var index = await host.Storage.TableAsync(QuestionIndex.Table);
+        var topics = host.Services.GetRequiredService<QuestionIndex>();
         string[] levels = ["beginner", "intermediate", "advanced"];
         await Parallel.ForEachAsync(Enumerable.Range(0, people), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, ct) =>
         {
-            var id = await InsightsFixture.PersonAsync(host, Niches.All[n % Niches.All.Count].Id, levels[n % 3]);
-            var actions = new List<TableTransactionAction>();
+            var niche = Niches.All[n % Niches.All.Count].Id;
+            var id = await InsightsFixture.PersonAsync(host, niche, levels[n % 3]);
+            var history = new List<TableTransactionAction>();
+            for (var q = 0; q < 40; q++)
+            {
+                var old = InsightsFixture.InWeek48.AddDays(-30).AddMinutes(q);
+                history.Add(new(TableTransactionActionType.Add, new TableEntity(id, $"conv-{ConversationStore.NewestFirst(old)}") { ["Role"] = q % 2 == 0 ? "user" : "assistant", ["Text"] = Questions[q % Questions.Length], ["CreatedAt"] = old, ["Status"] = "ok" }));
+            }
+            await conversations.SubmitTransactionAsync(history, ct);
+            // What 20 turns of week 48 write to the index: one partition per person and week, so one batch here.
+            var conversation = new string('a', 25);
+            var rows = new List<TableTransactionAction>();
             for (var q = 0; q < QuestionsPerPerson; q++)
             {
                 var when = InsightsFixture.InWeek48.AddMinutes(q);
-                var key = long.Parse(ConversationStore.NewestFirst(when), System.Globalization.CultureInfo.InvariantCulture);
-                actions.Add(new(TableTransactionActionType.Add, new TableEntity(id, $"conv-{key:D19}") { ["Role"] = "user", ["Text"] = Questions[(n + q) % Questions.Length], ["CreatedAt"] = when, ["Status"] = "ok" }));
-                actions.Add(new(TableTransactionActionType.Add, new TableEntity(id, $"conv-{key - 1:D19}") { ["Role"] = "assistant", ["Text"] = "Une réponse du coach.", ["CreatedAt"] = when.AddSeconds(5), ["Status"] = "ok" }));
+                var text = Questions[(n + q) % Questions.Length];
+                rows.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(QuestionIndex.PartitionOf(InsightWeek.Of(when), id), $"{id}-{conversation}-{ConversationStore.NewestFirst(when)}")
+                {
+                    ["Topic"] = topics.TopicOf(text, "fr"), ["Niches"] = niche, ["Level"] = levels[n % 3], ["CreatedAt"] = when,
+                }));
             }
-            await conversations.SubmitTransactionAsync(actions, ct);
+            await index.SubmitTransactionAsync(rows, ct);
         });
     }
 }

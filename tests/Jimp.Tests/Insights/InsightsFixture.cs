@@ -41,15 +41,24 @@ public static class InsightsFixture
         return ids;
     }
 
-    /// <summary>One conversation holding <paramref name="questions"/>, asked a minute apart from <paramref name="at"/>.</summary>
+    /// <summary>
+    /// One conversation holding <paramref name="questions"/>, asked a minute apart from <paramref name="at"/>: each
+    /// stored and handed to the question observers, as a chat turn does (the insights index).
+    /// </summary>
     public static async Task AskAsync(JimpTestHost host, string userId, DateTimeOffset at, params string[] questions)
     {
         var store = host.Services.GetRequiredService<ConversationStore>();
+        var profile = (await host.Services.GetRequiredService<ProfileStore>().GetAsync(userId, default))!.Value.Profile;
         var conversation = await store.CreateAsync(userId, "Questions", true, at, default);
         string? newest = null;
         foreach (var question in questions)
         {
-            newest = (await store.AddUserMessageAsync(userId, conversation.Id, question, newest, at, default)).Id;
+            var message = await store.AddUserMessageAsync(userId, conversation.Id, question, newest, at, default);
+            foreach (var observer in host.Services.GetServices<IQuestionObserver>())
+            {
+                await observer.QuestionAskedAsync(userId, conversation.Id, message, profile, default);
+            }
+            newest = message.Id;
             at = at.AddMinutes(1);
         }
     }

@@ -198,6 +198,64 @@ public sealed class InsightsTests(SharedHost shared) : IClassFixture<SharedHost>
     }
 
     [Fact]
+    public async Task The_run_reads_the_weeks_index_and_never_the_conversations()
+    {
+        var people = await PeopleAsync(host, 10, "tech", "beginner");
+        foreach (var id in people) await AskAsync(host, id, InWeek48, HookQuestion, LiveQuestion);
+        // The conversations table gone: a run that read it would find nothing (or fail).
+        await host.Storage.TableService.DeleteTableAsync(host.Storage.TableName("conversations"));
+        MoveToWeek49();
+
+        var before = host.Counter.Snapshot();
+        var report = await host.Services.GetRequiredService<InsightsService>().RunAsync(default);
+        var cost = host.Counter.Snapshot().Since(before);
+
+        Assert.Equal(8, report.Weeks.Count);
+        var rows = await RowsAsync(host);
+        Assert.Equal(10, Group(rows, "2026-W48", "topic:hooks")!.GetInt32("Users"));
+        Assert.Equal(10, Group(rows, "2026-W48", "niche:tech:beginner")!.GetInt32("Users"));
+        // Queries: the summaries, the open requests, per week one index range and one for the result rows already
+        // there, the expired weeks; a point read per person active in the window (once, however many weeks); a
+        // batch per computed week.
+        Assert.Equal(1 + 1 + (8 * 2) + 1, cost["table:query"]);
+        Assert.Equal(10, cost["table:point-read"]);
+        Assert.Equal(8, cost["table:batch"]);
+    }
+
+    [Fact]
+    public async Task The_index_keeps_the_catch_up_window_only_and_is_exported_and_erased_with_the_user()
+    {
+        var people = await PeopleAsync(host, 2, "games", "advanced");
+        await AskAsync(host, people[0], InWeek48.AddDays(-70), HookQuestion); // week 38: out of the 8-week window on 49
+        await AskAsync(host, people[0], InWeek48, HookQuestion, LiveQuestion);
+        await AskAsync(host, people[1], InWeek48, CommissionQuestion);
+        var index = host.Services.GetRequiredService<QuestionIndex>();
+
+        var exported = await index.ExportAsync(people[0], default);
+        Assert.Equal(3, exported.Count);
+        Assert.Contains(exported, r => (string?)r["week"] == "2026-W48" && (string?)r["topic"] == "lives");
+        Assert.DoesNotContain(exported, r => r.Values.OfType<string>().Any(v => v.Contains("live demain", StringComparison.Ordinal)));
+
+        MoveToWeek49();
+        await host.Services.GetRequiredService<InsightsService>().RunAsync(default);
+        Assert.Equal(2, (await index.ExportAsync(people[0], default)).Count); // week 38 deleted by the run
+
+        Assert.Equal(2, await index.EraseAsync(new ErasureSubject(people[0], null, "tomb"), default));
+        Assert.Empty(await index.ExportAsync(people[0], default));
+        Assert.Single(await index.ExportAsync(people[1], default));
+    }
+
+    [Fact]
+    public void Each_week_is_sharded_so_no_partition_takes_every_users_questions()
+    {
+        var shards = Enumerable.Range(0, 1600).Select(_ => QuestionIndex.ShardOf(Guid.NewGuid().ToString("N"))).GroupBy(s => s).ToList();
+        Assert.Equal(QuestionIndex.Shards, shards.Count);
+        Assert.All(shards, g => Assert.InRange(g.Count(), 50, 170));
+        Assert.Equal(QuestionIndex.ShardOf("abc"), QuestionIndex.ShardOf("abc"));
+        Assert.StartsWith("2026-W48-", QuestionIndex.PartitionOf(new InsightWeek(2026, 48), "abc"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_minimum_group_size_cannot_be_set_below_the_policys_10()
     {
         var tooSmall = new InsightsOptions { MinimumGroupSize = 9 };

@@ -167,6 +167,7 @@ public sealed partial class ComplianceMapTests
         ["workspacevideos"] = "vidéos et leurs résultats",
         ["workspaceplans"] = "plans de la semaine",
         ["minorblocklist"] = "empreinte à clé",
+        ["insightsquestions"] = "catégorie de sujet",
     };
 
     [Fact]
