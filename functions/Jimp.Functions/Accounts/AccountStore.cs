@@ -17,7 +17,23 @@ public sealed record Account(
     DateTimeOffset LastSignInAt,
     bool Restricted,
     bool ObjectsToInsights,
-    bool IsMinorFlagged);
+    bool IsMinorFlagged)
+{
+    /// <summary>When Retention last warned that the account would be erased for inactivity (it counts only if after <see cref="LastSignInAt"/>).</summary>
+    public DateTimeOffset? InactivityWarnedAt { get; init; }
+
+    /// <summary>When Retention started erasing the account for inactivity (it counts only if after <see cref="LastSignInAt"/>).</summary>
+    public DateTimeOffset? InactivityErasureStartedAt { get; init; }
+
+    /// <summary>The privacy request of that erasure.</summary>
+    public string? InactivityErasureRequestId { get; init; }
+
+    /// <summary>Warned in the current period of inactivity: a sign-in after the warning starts a new period.</summary>
+    public bool WarnedSinceLastSignIn => InactivityWarnedAt > LastSignInAt;
+
+    /// <summary>An inactivity erasure was started in the current period of inactivity.</summary>
+    public bool InactivityErasureStartedSinceLastSignIn => InactivityErasureStartedAt > LastSignInAt;
+}
 
 /// <summary>
 /// The <c>users</c> table (one entity per user, partition = user id) and the <c>emailindex</c> table (one
@@ -87,11 +103,63 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         return account.UserId;
     }
 
+    /// <summary>
+    /// Writes the account's fields as a MERGE: a column the given record does not carry (an inactivity mark set
+    /// after the record was read) stays. Nothing here relies on an update wiping a column: the inactivity marks
+    /// count only when later than <see cref="Account.LastSignInAt"/>.
+    /// </summary>
     public async Task UpdateAsync(Account account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         var users = await storage.TableAsync(UsersTable, cancellationToken);
-        await users.UpsertEntityAsync(ToEntity(account), TableUpdateMode.Replace, cancellationToken);
+        await users.UpsertEntityAsync(ToEntity(account), TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every account, a page at a time with the page's continuation token, starting after <paramref name="continuationToken"/>
+    /// (for jobs that save their progress and resume, such as the policy announcement).
+    /// </summary>
+    public async IAsyncEnumerable<(IReadOnlyList<Account> Accounts, string? ContinuationToken)> ListPagesAsync(string? continuationToken, int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        var pages = users.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {AccountRow}"), maxPerPage: pageSize, cancellationToken: cancellationToken)
+            .AsPages(continuationToken, pageSize);
+        await foreach (var page in pages)
+        {
+            yield return (page.Values.Select(ToAccount).ToList(), page.ContinuationToken);
+        }
+    }
+
+    /// <summary>The accounts whose last sign-in is at or before <paramref name="before"/> (for Retention's inactivity job).</summary>
+    public async IAsyncEnumerable<Account> ListNotSignedInSinceAsync(DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {AccountRow} and LastSignInAt le {before}");
+        await foreach (var e in users.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return ToAccount(e);
+        }
+    }
+
+    /// <summary>Records that the inactivity warning was sent (only this column is written).</summary>
+    public Task MarkInactivityWarnedAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        MergeAsync(new TableEntity(userId, AccountRow) { [nameof(Account.InactivityWarnedAt)] = at }, cancellationToken);
+
+    /// <summary>Records that an inactivity erasure was started, with its privacy request (only these columns are written).</summary>
+    public Task MarkInactivityErasureStartedAsync(string userId, DateTimeOffset at, string requestId, CancellationToken cancellationToken) =>
+        MergeAsync(new TableEntity(userId, AccountRow) { [nameof(Account.InactivityErasureStartedAt)] = at, [nameof(Account.InactivityErasureRequestId)] = requestId }, cancellationToken);
+
+    private async Task MergeAsync(TableEntity columns, CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        try
+        {
+            await users.UpdateEntityAsync(columns, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The account is gone (erased meanwhile): nothing to mark, and it must not come back.
+        }
     }
 
     /// <summary>Moves the account to a new address: the new index entry first (fails if taken), then the account, then the old entry.</summary>
@@ -150,7 +218,17 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         return Math.Max(changed, 1);
     }
 
-    private static TableEntity ToEntity(Account a) => new(a.UserId, AccountRow)
+    private static TableEntity ToEntity(Account a)
+    {
+        var entity = Columns(a);
+        // Only the marks the record carries: a null never clears a mark written by Retention after the record was read.
+        if (a.InactivityWarnedAt is { } warned) entity[nameof(Account.InactivityWarnedAt)] = warned;
+        if (a.InactivityErasureStartedAt is { } started) entity[nameof(Account.InactivityErasureStartedAt)] = started;
+        if (a.InactivityErasureRequestId is { } requestId) entity[nameof(Account.InactivityErasureRequestId)] = requestId;
+        return entity;
+    }
+
+    private static TableEntity Columns(Account a) => new(a.UserId, AccountRow)
     {
         ["Email"] = a.Email,
         ["Locale"] = a.Locale,
@@ -175,5 +253,10 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         e.GetDateTimeOffset("LastSignInAt") ?? default,
         e.GetBoolean("Restricted") ?? false,
         e.GetBoolean("ObjectsToInsights") ?? false,
-        e.GetBoolean("IsMinorFlagged") ?? false);
+        e.GetBoolean("IsMinorFlagged") ?? false)
+    {
+        InactivityWarnedAt = e.GetDateTimeOffset(nameof(Account.InactivityWarnedAt)),
+        InactivityErasureStartedAt = e.GetDateTimeOffset(nameof(Account.InactivityErasureStartedAt)),
+        InactivityErasureRequestId = e.GetString(nameof(Account.InactivityErasureRequestId)),
+    };
 }

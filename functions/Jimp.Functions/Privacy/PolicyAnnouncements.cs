@@ -17,7 +17,7 @@ public sealed record AnnouncementResult(string Version, int Sent, bool AlreadyAn
 /// (no personal data: the version, the progress through the <c>users</c> table, counts) makes it idempotent:
 /// a finished announcement sends nothing again; an interrupted one resumes from its last finished page.
 /// </summary>
-public sealed class PolicyAnnouncements(JimpStorage storage, IEmailSender email, IOptions<AppOptions> app, TimeProvider clock)
+public sealed class PolicyAnnouncements(JimpStorage storage, AccountStore accounts, IEmailSender email, IOptions<AppOptions> app, TimeProvider clock)
 {
     public const string Table = "policyannouncements";
     public const int NoticeDays = 30;
@@ -52,24 +52,22 @@ public sealed class PolicyAnnouncements(JimpStorage storage, IEmailSender email,
             await markers.UpsertEntityAsync(marker, TableUpdateMode.Replace, cancellationToken);
         }
 
-        var users = await storage.TableAsync(AccountStore.UsersTable, cancellationToken);
         var sent = 0;
         var token = marker.GetString("ContinuationToken");
-        var pages = users.QueryAsync<TableEntity>(x => x.RowKey == AccountStore.AccountRow, maxPerPage: pageSize,
-            select: ["Email", "Locale", "IsMinorFlagged"], cancellationToken: cancellationToken).AsPages(token, pageSize);
-        await foreach (var page in pages)
+        // The accounts feature owns the users table: the announcement pages through its accounts.
+        await foreach (var (page, continuation) in accounts.ListPagesAsync(token, pageSize, cancellationToken))
         {
             var sentInPage = 0;
-            foreach (var account in page.Values)
+            foreach (var account in page)
             {
                 // An account flagged as a minor's is being erased: it gets no more mail.
-                if (account.GetBoolean("IsMinorFlagged") == true || string.IsNullOrEmpty(account.GetString("Email"))) continue;
-                await email.SendAsync(Notice(account.GetString("Email"), account.GetString("Locale") ?? "fr", upcoming), cancellationToken);
+                if (account.IsMinorFlagged || string.IsNullOrEmpty(account.Email)) continue;
+                await email.SendAsync(Notice(account.Email, account.Locale, upcoming), cancellationToken);
                 sentInPage++;
             }
             sent += sentInPage;
             // Progress is saved after each page: a rerun after a failure resumes here (at most one page is sent twice).
-            marker["ContinuationToken"] = page.ContinuationToken;
+            marker["ContinuationToken"] = continuation;
             marker["Sent"] = (marker.GetInt32("Sent") ?? 0) + sentInPage;
             await markers.UpsertEntityAsync(marker, TableUpdateMode.Replace, cancellationToken);
         }

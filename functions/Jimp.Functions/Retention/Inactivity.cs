@@ -1,8 +1,5 @@
-using Azure;
-using Azure.Data.Tables;
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Platform.Email;
-using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Privacy;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -20,7 +17,7 @@ public sealed record InactivityReport(int Warned, int Erasing, int SkippedRestri
 /// an erasure is started once.
 /// </summary>
 public sealed partial class Inactivity(
-    JimpStorage storage,
+    AccountStore accounts,
     RequestTracker requests,
     IEmailSender email,
     IOptions<RetentionOptions> options,
@@ -41,31 +38,30 @@ public sealed partial class Inactivity(
         var now = clock.GetUtcNow();
         var warnBefore = now.AddMonths(-options.Value.InactivityWarningMonths);
         var eraseBefore = now.AddMonths(-options.Value.InactivityErasureMonths);
-        var users = await storage.TableAsync(AccountStore.UsersTable, cancellationToken);
         int warned = 0, erasing = 0, skipped = 0;
-        var filter = $"LastSignInAt le datetime'{warnBefore.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'";
-        await foreach (var e in users.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        // The accounts feature owns the users table: Retention asks it, and records its marks through it.
+        await foreach (var account in accounts.ListNotSignedInSinceAsync(warnBefore, cancellationToken))
         {
-            if (e.GetBoolean("Restricted") == true)
+            if (account.Restricted)
             {
                 skipped++;
                 continue;
             }
-            var lastSignIn = e.GetDateTimeOffset("LastSignInAt") ?? now;
-            if (lastSignIn <= eraseBefore)
+            if (account.LastSignInAt <= eraseBefore)
             {
-                if (e.GetDateTimeOffset("InactivityErasureStartedAt") is not null) continue;
-                await users.UpdateEntityAsync(new TableEntity(e.PartitionKey, e.RowKey) { ["InactivityErasureStartedAt"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-                var request = await requests.OpenAsync(e.PartitionKey, RequestTypes.Erasure, cancellationToken);
-                await ErasureOrchestration.ScheduleAsync(client, new ErasureInput(e.PartitionKey, request.Id, ErasureReasons.Inactivity), cancellationToken);
+                if (account.InactivityErasureStartedSinceLastSignIn) continue;
+                var request = await requests.OpenAsync(account.UserId, RequestTypes.Erasure, cancellationToken);
+                await accounts.MarkInactivityErasureStartedAsync(account.UserId, now, request.Id, cancellationToken);
+                await ErasureOrchestration.ScheduleAsync(client, new ErasureInput(account.UserId, request.Id, ErasureReasons.Inactivity), cancellationToken);
                 erasing++;
             }
-            else if (e.GetDateTimeOffset("InactivityWarnedAt") is null)
+            else if (!account.WarnedSinceLastSignIn)
             {
-                var erasureDate = lastSignIn.AddMonths(options.Value.InactivityErasureMonths);
+                // Once per period of inactivity: a sign-in after this warning starts a new period, warned again 23 months later.
+                var erasureDate = account.LastSignInAt.AddMonths(options.Value.InactivityErasureMonths);
                 var link = new Uri(app.Value.PublicBaseUrl.TrimEnd('/') + "/");
-                var to = e.GetString("Email");
-                await email.SendAsync(e.GetString("Locale") == "en"
+                var to = account.Email;
+                await email.SendAsync(account.Locale == "en"
                     ? AccountEmails.WithLink(to, "Your JIMP account will be deleted", "Hello,",
                         $"You have not signed in to JIMP for {options.Value.InactivityWarningMonths} months. As our privacy policy says, your account and all its data will be deleted on {erasureDate:yyyy-MM-dd} unless you sign in before then:",
                         link, "Sign in to JIMP", "Nothing else to do: signing in once keeps your account.")
@@ -73,7 +69,7 @@ public sealed partial class Inactivity(
                         $"Vous ne vous êtes pas connecté à JIMP depuis {options.Value.InactivityWarningMonths} mois. Comme le prévoit notre politique de confidentialité, votre compte et toutes ses données seront supprimés le {erasureDate:dd/MM/yyyy}, sauf si vous vous connectez d'ici là :",
                         link, "Me connecter à JIMP", "Rien d'autre à faire : une connexion suffit à garder votre compte."),
                     cancellationToken);
-                await users.UpdateEntityAsync(new TableEntity(e.PartitionKey, e.RowKey) { ["InactivityWarnedAt"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                await accounts.MarkInactivityWarnedAsync(account.UserId, now, cancellationToken);
                 warned++;
             }
         }
