@@ -8,6 +8,7 @@ namespace Jimp.Functions.Accounts;
 
 public static class AccountsRegistration
 {
+    /// <summary>The accounts feature only (sign-in, sessions, operators, the minors' blocklist); Privacy and Retention register their own.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -15,7 +16,6 @@ public static class AccountsRegistration
             .Validate(o => o.IsValid(out _), "Email:Sender must be a bare e-mail address when Email:Host is set (the display name goes in Email:SenderName).")
             .ValidateOnStart();
         services.TryAddSingleton<IEmailSender, SmtpEmailSender>();
-        services.TryAddSingleton(PolicyDocuments.Embedded);
         services.AddSingleton<SecurityLog>();
         services.AddSingleton<RateLimits>();
         services.AddSingleton<AccountStore>();
@@ -28,11 +28,6 @@ public static class AccountsRegistration
         services.AddSingleton<OperatorAuth>();
         services.AddSingleton<MinorBlocklist>();
         services.AddSingleton<IPersonalDataStore, MinorBlocklistStore>();
-        services.AddSingleton<RequestTracker>();
-        services.AddSingleton<ExportRecords>();
-        services.TryAddSingleton<IActivityFaults, NoFaults>();
-        services.AddPersonalDataRegistry();
-        services.AddSingleton<Retention.Housekeeping>();
         return services;
     }
 }

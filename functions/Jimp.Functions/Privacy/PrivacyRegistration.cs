@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jimp.Functions.Privacy;
 
@@ -7,6 +8,12 @@ public static class PrivacyRegistration
     /// <summary>The user's rights (consent, restriction, objection, requests) and the owner's side of them.</summary>
     public static IServiceCollection AddPrivacyRights(this IServiceCollection services)
     {
+        services.TryAddSingleton(PolicyDocuments.Embedded);
+        services.AddSingleton<RequestTracker>();
+        services.AddSingleton<ExportRecords>();
+        services.TryAddSingleton<IActivityFaults, NoFaults>();
+        // Every feature's personal-data stores, in export/erasure order (the accounts' blocklist store is added before).
+        services.AddPersonalDataRegistry();
         services.AddSingleton<ConsentLedger>();
         services.AddSingleton<MarketingMailer>();
         services.AddSingleton<RightsService>();

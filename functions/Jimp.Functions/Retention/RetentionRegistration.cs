@@ -5,13 +5,14 @@ namespace Jimp.Functions.Retention;
 
 public static class RetentionRegistration
 {
-    /// <summary>Month-sharded log tables and their expiry.</summary>
+    /// <summary>Month-sharded log tables and their expiry, inactivity, housekeeping.</summary>
     public static IServiceCollection AddRetention(this IServiceCollection services)
     {
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<MonthlyLogTables>();
         services.TryAddSingleton<LogExpiryService>();
         services.TryAddSingleton<Inactivity>();
+        services.TryAddSingleton<Housekeeping>();
         return services;
     }
 }
