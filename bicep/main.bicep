@@ -46,9 +46,32 @@ param chatModelVersion string = '2025-11-13'
 @maxLength(64)
 param chatDeploymentName string = 'chat'
 
-@description('Chat deployment capacity, in thousands of tokens per minute.')
+// The model quota is planned, not guessed (docs/scaling.md): capacity (K tokens/min) =
+//   ceil(plannedCreators × turnsPerCreatorPerDay × tokensPerTurn × peakFactor / 1,440 minutes / 1,000).
+// Defaults: 1,000 creators × 10 turns × 4,000 tokens × 4 (busiest minute vs the day's average) → 112K TPM.
+// chatModelCapacity, when set above 0, overrides the formula (e.g. the quota the subscription actually has).
+@description('Creators the model quota is planned for.')
 @minValue(1)
-param chatModelCapacity int = 30
+param plannedCreators int = 1000
+
+@description('Chat turns a creator makes on a busy day.')
+@minValue(1)
+param turnsPerCreatorPerDay int = 10
+
+@description('Tokens one turn costs, prompt and answer (the prompt budget is 6,000; measured turns are 2,000 to 5,000).')
+@minValue(1)
+param tokensPerTurn int = 4000
+
+@description('How much busier the busiest minute is than the day\'s average minute.')
+@minValue(1)
+param peakFactor int = 4
+
+@description('Chat deployment capacity in thousands of tokens per minute; 0 = computed from the planning parameters above.')
+@minValue(0)
+param chatModelCapacity int = 0
+
+var plannedTokensPerMinute = plannedCreators * turnsPerCreatorPerDay * tokensPerTurn * peakFactor / 1440
+var chatCapacity = max(1, chatModelCapacity > 0 ? chatModelCapacity : (plannedTokensPerMinute + 999) / 1000)
 
 @description('Days logs are kept in Log Analytics / Application Insights (at most 365: logs live 12 months at most).')
 @minValue(30)
@@ -165,7 +188,7 @@ module openAi 'modules/openai.bicep' = {
     deploymentName: chatDeploymentName
     modelName: chatModelName
     modelVersion: chatModelVersion
-    capacity: chatModelCapacity
+    capacity: chatCapacity
     appIdentityName: appIdentity.name
     workspaceId: monitoring.outputs.workspaceId
   }
@@ -247,6 +270,7 @@ module alerts 'modules/alerts.bicep' = {
     alertEmail: alertEmail
     failedRequestsThreshold: failedRequestsThreshold
     model429Threshold: model429Threshold
+    modelTokensPerMinuteCapacity: chatCapacity * 1000
     failedOrchestrationsThreshold: failedOrchestrationsThreshold
     monthlyBudget: monthlyBudget
     budgetStartDate: budgetStartDate
@@ -260,6 +284,7 @@ output WEB_BASE_URL string = webOrigin
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
 output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
+output CHAT_MODEL_CAPACITY_K_TPM int = chatCapacity
 output AZURE_OPENAI_DEPLOYMENT string = openAi.outputs.deploymentName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsightsConnectionString

@@ -30,6 +30,10 @@ param failedRequestsThreshold int
 @minValue(1)
 param model429Threshold int
 
+@description('The chat deployment\'s quota in tokens per minute (the alert fires at 80 % of it).')
+@minValue(1000)
+param modelTokensPerMinuteCapacity int
+
 @description('Failed orchestrations (export, erasure) in an hour that raise the alert.')
 @minValue(1)
 param failedOrchestrationsThreshold int
@@ -129,6 +133,39 @@ resource model429 'Microsoft.Insights/metricAlerts@2018-03-01' = {
           ]
           operator: 'GreaterThanOrEqual'
           threshold: model429Threshold
+          timeAggregation: 'Total'
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
+// 80 % of the quota over 5 minutes (Processed Inference Tokens, REST name TokenTransaction): time to raise the
+// capacity (or plannedCreators) before creators reach the budget's 429 and the offline coach.
+resource modelQuota80 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${namePrefix}-model-quota-80'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'The chat model used 80 % of its tokens-per-minute quota over 5 minutes: raise the capacity before creators are told the model is busy.'
+    severity: 2
+    enabled: true
+    scopes: [
+      openAiAccountId
+    ]
+    evaluationFrequency: 'PT1M'
+    windowSize: 'PT5M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'tokens80'
+          metricName: 'TokenTransaction'
+          metricNamespace: 'Microsoft.CognitiveServices/accounts'
+          operator: 'GreaterThanOrEqual'
+          threshold: modelTokensPerMinuteCapacity * 5 * 80 / 100
           timeAggregation: 'Total'
         }
       ]

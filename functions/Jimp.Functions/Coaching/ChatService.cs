@@ -25,13 +25,17 @@ public sealed partial class ChatService(
     CoachService coach,
     IEnumerable<IQuestionObserver> observers,
     TimeProvider clock,
-    ILogger<ChatService> logger)
+    ILogger<ChatService> logger,
+    ICreatorDataProvider? creatorData = null)
 {
     public const int MaxTextLength = 4000;
     public const int TurnsPerMinute = 20;
 
     /// <summary>Messages handed to the coach: its prompt builder keeps the newest within the token budget and summarises the rest.</summary>
     public const int HistoryMessages = 200;
+
+    /// <summary>How long a conversation reuses the creator's numbers it read (2 storage requests) before reading them again.</summary>
+    public const int CreatorDataMinutes = 10;
 
     private static readonly TimeSpan MaxTurnDuration = TimeSpan.FromMinutes(3);
 
@@ -107,7 +111,8 @@ public sealed partial class ChatService(
         try
         {
             CoachFinal? final = null;
-            var request = new CoachRequest(user.UserId, profile, history, text) { Trends = state.Trends };
+            var creator = await CreatorPinAsync(user, state.Creator, turnTimeout.Token);
+            var request = new CoachRequest(user.UserId, profile, history, text) { Trends = state.Trends, Creator = creator?.Data };
             await foreach (var update in coach.StreamReplyAsync(request, turnTimeout.Token))
             {
                 switch (update)
@@ -130,7 +135,7 @@ public sealed partial class ChatService(
                 final.Mode, final.PromptTokens, final.CompletionTokens) { Sources = final.Sources };
             var autoTitle = state.Titled || state.MessageCount > 0 ? null : TitleFrom(text);
             var stored = await conversations.CompleteTurnAsync(user.UserId, conversationId, answer, final.Trends, autoTitle,
-                state.MessageCount + (retryOf is null ? 2 : 1), now, CancellationToken.None);
+                state.MessageCount + (retryOf is null ? 2 : 1), now, CancellationToken.None, creator);
             await stream.SendAsync("done", new
             {
                 userMessageId = userMessage.Id,
@@ -183,6 +188,29 @@ public sealed partial class ChatService(
         var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? text.Trim();
         return line.Length <= 60 ? line : line[..57].TrimEnd() + "…";
     }
+
+    /// <summary>
+    /// The creator's own numbers for this turn: the conversation's pin when recent, else read again (and pinned by
+    /// the answer's write); none, and nothing pinned, while restricted or when their store is unavailable.
+    /// </summary>
+    private async Task<CreatorPin?> CreatorPinAsync(SignedInUser user, CreatorPin? pinned, CancellationToken cancellationToken)
+    {
+        if (creatorData is null || user.Restricted) return null;
+        var now = clock.GetUtcNow();
+        if (pinned is not null && now - pinned.At < TimeSpan.FromMinutes(CreatorDataMinutes) && pinned.At <= now) return pinned;
+        try
+        {
+            return new CreatorPin(now, await creatorData.ForAsync(user, cancellationToken));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCreatorDataUnavailable(logger, user.UserId, e.GetType().Name);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Creator data of user {UserId} unavailable ({ExceptionType}); answering without it")]
+    private static partial void LogCreatorDataUnavailable(ILogger logger, string userId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn of user {UserId} in {ConversationId}: {Mode}, {Outcome}, {PromptTokens} prompt and {CompletionTokens} completion tokens")]
     private static partial void LogTurn(ILogger logger, string userId, string conversationId, string mode, string outcome, int promptTokens, int completionTokens);

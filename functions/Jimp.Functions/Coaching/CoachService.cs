@@ -23,6 +23,9 @@ public sealed record CoachRequest(string UserId, CoachProfile Profile, IReadOnly
 
     /// <summary>The trends snapshot of the conversation's previous turn (<see cref="CoachFinal.Trends"/>); reused the same day.</summary>
     public TrendSnapshot? Trends { get; init; }
+
+    /// <summary>The creator's own numbers (their workspace), when they have some and processing is not restricted.</summary>
+    public CreatorData? Creator { get; init; }
 }
 
 /// <summary>What <see cref="CoachService.StreamReplyAsync"/> yields: deltas, possibly a reset, then one <see cref="CoachFinal"/>.</summary>
@@ -43,7 +46,7 @@ public sealed record CoachReset : CoachUpdate;
 /// <param name="Text">The whole reply as the user saw it after any reset: the text to store.</param>
 /// <param name="Trends">The trends snapshot used; hand it back in the next request of the conversation.</param>
 /// <param name="Sources">The sources the answer cites: the playbooks the offline coach used, or those of the grounding
-/// the model cited by id (<c>[playbook-id]</c>).</param>
+/// the model cited by id (<c>[playbook-id]</c>, <c>[workspace-results]</c> for the creator's own numbers).</param>
 public sealed record CoachFinal(
     string Mode,
     string Outcome,
@@ -90,7 +93,7 @@ public sealed partial class CoachService(
 
         if (model.IsOffline)
         {
-            var answer = offline.Answer(request.Profile, request.Text, trends.Items);
+            var answer = offline.Answer(request.Profile, request.Text, trends.Items, request.Creator);
             await foreach (var chunk in OfflineCoach.Chunk(answer.Text, cancellationToken))
             {
                 yield return new CoachTextDelta(chunk);
@@ -197,7 +200,7 @@ public sealed partial class CoachService(
             {
                 yield return new CoachReset();
             }
-            var answer = offline.Answer(request.Profile, request.Text, trends.Items);
+            var answer = offline.Answer(request.Profile, request.Text, trends.Items, request.Creator);
             var reply = (fr ? FallbackNoteFr : FallbackNoteEn) + "\n\n" + answer.Text;
             await foreach (var chunk in OfflineCoach.Chunk(reply, cancellationToken))
             {
@@ -214,7 +217,10 @@ public sealed partial class CoachService(
             false, final, trends, Cited(final, grounding));
     }
 
-    /// <summary>The playbooks retrieved for the question; none for an injection attempt or an out-of-scope question.</summary>
+    /// <summary>
+    /// The playbooks retrieved for the question, then the creator's own numbers when the question is in scope;
+    /// none for an injection attempt or an out-of-scope question.
+    /// </summary>
     private IReadOnlyList<GroundingSource> Grounding(CoachRequest request)
     {
         if (InjectionGuard.IsAttempt(request.Text))
@@ -223,11 +229,18 @@ public sealed partial class CoachService(
         }
         var lang = request.Profile.IsFrench ? "fr" : "en";
         var result = offline.Knowledge.Retrieve(request.Text, lang, request.Profile.Niches, request.Profile.Experience, OfflineCoach.MaxSources);
-        return result.InScope() ? result.Hits.Select(h => GroundingSource.From(h.Entry, lang)).ToList() : [];
+        if (!result.InScope()) return [];
+        var sources = result.Hits.Select(h => GroundingSource.From(h.Entry, lang)).ToList();
+        if (request.Creator is { } creator) sources.Insert(0, creator.Source);
+        return sources;
     }
 
-    private static List<SourceRef> Refs(OfflineAnswer answer, CoachProfile profile) =>
-        answer.Sources.Select(e => new SourceRef(GroundingTypes.Playbook, e.Id, e.In(profile.IsFrench ? "fr" : "en").Title)).ToList();
+    private static List<SourceRef> Refs(OfflineAnswer answer, CoachProfile profile)
+    {
+        var refs = answer.Sources.Select(e => new SourceRef(GroundingTypes.Playbook, e.Id, e.In(profile.IsFrench ? "fr" : "en").Title)).ToList();
+        if (answer.Creator is { } creator) refs.Insert(0, creator.Ref);
+        return refs;
+    }
 
     /// <summary>The grounding sources the model's text cites as <c>[id]</c>, in the order given.</summary>
     internal static List<SourceRef> Cited(string text, IReadOnlyList<GroundingSource> grounding) =>

@@ -25,7 +25,11 @@ public sealed record StoredMessage(string Id, string Role, string Text, DateTime
 }
 
 /// <summary>A conversation's state for the next turn: its newest messages, the trends pinned for the day, its counts.</summary>
-public sealed record ConversationState(string Id, IReadOnlyList<StoredMessage> RecentNewestFirst, TrendSnapshot? Trends, int MessageCount, bool Titled);
+public sealed record ConversationState(string Id, IReadOnlyList<StoredMessage> RecentNewestFirst, TrendSnapshot? Trends, int MessageCount, bool Titled)
+{
+    /// <summary>The creator's numbers as the conversation last read them.</summary>
+    public CreatorPin? Creator { get; init; }
+}
 
 public static class MessageStatus
 {
@@ -118,7 +122,11 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
         var (state, messages) = read.Value;
         var trendsJson = state.GetString("Trends");
         var trends = trendsJson is null ? null : JsonSerializer.Deserialize<TrendSnapshot>(trendsJson, RequestJson.Options);
-        return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false);
+        var creatorJson = state.GetString("Creator");
+        return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false)
+        {
+            Creator = creatorJson is null ? null : JsonSerializer.Deserialize<CreatorPin>(creatorJson, RequestJson.Options),
+        };
     }
 
     /// <summary>
@@ -188,12 +196,14 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
 
     /// <summary>Stores the answer, the day's trends and the list entry's new state in one batch (one partition).</summary>
     public async Task<StoredMessage> CompleteTurnAsync(
-        string userId, string conversationId, StoredMessage answer, TrendSnapshot trends, string? autoTitle, int messageCount, DateTimeOffset now, CancellationToken cancellationToken)
+        string userId, string conversationId, StoredMessage answer, TrendSnapshot trends, string? autoTitle, int messageCount, DateTimeOffset now, CancellationToken cancellationToken,
+        CreatorPin? creator = null)
     {
         ArgumentNullException.ThrowIfNull(answer);
         var table = await storage.TableAsync(Table, cancellationToken);
         var messageId = answer.Id;
         var state = new TableEntity(userId, conversationId) { ["Trends"] = JsonSerializer.Serialize(trends, RequestJson.Options), ["MessageCount"] = messageCount };
+        if (creator is not null) state["Creator"] = JsonSerializer.Serialize(creator, RequestJson.Options);
         var list = new TableEntity(userId, ListPrefix + conversationId) { ["UpdatedAt"] = now, ["MessageCount"] = messageCount };
         if (autoTitle is not null)
         {

@@ -32,3 +32,24 @@ public sealed record GroundingSource(string Type, string Id, string Title, strin
 
 /// <summary>A cited source as stored with the answer and shown as a chip: its type, id and title in the user's language.</summary>
 public sealed record SourceRef(string Type, string Id, string Title);
+
+/// <summary>A rule of a playbook that the creator's own numbers trigger, e.g. "your question hooks keep 30 % fewer viewers than your median".</summary>
+public sealed record CreatorFinding(string PlaybookId, string Text);
+
+/// <summary>
+/// The creator's own numbers for one turn: a <see cref="GroundingTypes.CreatorData"/> source the model reads as
+/// delimited data and cites by id, and the findings the offline coach states.
+/// </summary>
+public sealed record CreatorData(GroundingSource Source, IReadOnlyList<CreatorFinding> Findings);
+
+/// <summary>Where the coach gets the creator's own numbers (the workspace provides it); null when there are none to use.</summary>
+public interface ICreatorDataProvider
+{
+    Task<CreatorData?> ForAsync(Accounts.SignedInUser user, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The creator's numbers as a conversation last read them (kept in its state row, like the day's trends), so a turn
+/// does not pay the workspace's storage requests again within <see cref="ChatService.CreatorDataMinutes"/>.
+/// </summary>
+public sealed record CreatorPin(DateTimeOffset At, CreatorData? Data);

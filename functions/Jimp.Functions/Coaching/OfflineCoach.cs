@@ -19,7 +19,11 @@ public static class OfflineAnswerKinds
 }
 
 /// <summary>An offline answer and the playbook entries it was built from.</summary>
-public sealed record OfflineAnswer(string Text, IReadOnlyList<PlaybookEntry> Sources, string Kind = OfflineAnswerKinds.Playbook);
+public sealed record OfflineAnswer(string Text, IReadOnlyList<PlaybookEntry> Sources, string Kind = OfflineAnswerKinds.Playbook)
+{
+    /// <summary>The creator's own numbers, when the answer states the findings they trigger.</summary>
+    public GroundingSource? Creator { get; init; }
+}
 
 /// <summary>
 /// The built-in coach: no model, no network, no generative AI. It finds the playbooks that match the question (the
@@ -40,7 +44,19 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
 
     public KnowledgeBase Knowledge { get; } = knowledge;
 
-    public OfflineAnswer Answer(CoachProfile profile, string question, IReadOnlyList<TrendItem> trends)
+    /// <summary>Findings of the creator's own numbers stated in one answer, at most.</summary>
+    public const int MaxCreatorFindings = 3;
+
+    /// <summary>Topics where the creator's own results say what to change (not shop rules, compliance, commissions…).</summary>
+    private static readonly HashSet<string> CreatorDataTopics = new(StringComparer.Ordinal) { "analytics", "hooks", "scripts", "filming", "posting", "growth", "products", "beginner-path" };
+
+    private static readonly string[] OwnWorkWords =
+    [
+        "mes vidéos", "mes videos", "mes résultats", "mes resultats", "mes chiffres", "mes stats", "mes statistiques", "mes hooks",
+        "my videos", "my results", "my numbers", "my stats", "my analytics", "my hooks",
+    ];
+
+    public OfflineAnswer Answer(CoachProfile profile, string question, IReadOnlyList<TrendItem> trends, CreatorData? creator = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(question);
@@ -62,6 +78,13 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         var hits = result.Hits;
         var sources = new List<PlaybookEntry>();
         var main = hits[0].Entry;
+        var usedCreator = creator is { Findings.Count: > 0 } && (CreatorDataTopics.Contains(main.Topic) || OwnWorkWords.Any(w => question.Contains(w, StringComparison.OrdinalIgnoreCase)))
+            ? creator
+            : null;
+        if (usedCreator is not null)
+        {
+            AppendCreator(text, usedCreator, fr);
+        }
         sources.Add(main);
         AppendMain(text, main.In(lang), profile, fr);
         foreach (var hit in hits.Skip(1))
@@ -80,9 +103,22 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         if (sources.Count > 0)
         {
             var titles = string.Join(fr ? " ; " : "; ", sources.Select(s => fr ? $"« {s.In(lang).Title} »" : $"“{s.In(lang).Title}”"));
-            text.Append(CultureInfo.InvariantCulture, $"\n\n*{(fr ? "Sources : fiches JIMP" : "Sources: JIMP playbooks")} {titles}.*");
+            var own = usedCreator is null ? "" : fr ? $"tes chiffres (« {usedCreator.Source.Title} ») ; " : $"your numbers (“{usedCreator.Source.Title}”); ";
+            text.Append(CultureInfo.InvariantCulture, $"\n\n*{(fr ? "Sources : " : "Sources: ")}{own}{(fr ? "fiches JIMP" : "JIMP playbooks")} {titles}.*");
         }
-        return new OfflineAnswer(text.ToString(), sources);
+        return new OfflineAnswer(text.ToString(), sources) { Creator = usedCreator?.Source };
+    }
+
+    /// <summary>The playbook rules the creator's own numbers trigger, those that say what to fix first.</summary>
+    private static void AppendCreator(StringBuilder text, CreatorData creator, bool fr)
+    {
+        text.Append(fr ? "**D'après tes chiffres** (ton espace créateur) :\n" : "**From your numbers** (your creator workspace):\n");
+        foreach (var finding in creator.Findings.Take(MaxCreatorFindings))
+        {
+            var line = new string(finding.Text.Take(300).Select(c => char.IsControl(c) || c is '*' or '_' or '`' or '[' or ']' or '<' or '>' or '|' ? ' ' : c).ToArray()).Trim();
+            text.Append("- ").Append(line).Append('\n');
+        }
+        text.Append('\n');
     }
 
     internal const string OutOfScopeFr =

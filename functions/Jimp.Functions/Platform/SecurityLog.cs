@@ -25,8 +25,10 @@ public sealed record SecurityEvent(DateTimeOffset At, string Event, string IpPre
 
 /// <summary>
 /// The security log: month-sharded tables <c>securitylog{yyyyMM}</c>, one partition per pseudonymous user id
-/// (or <c>anonymous</c>), newest first. Fields: UTC time, event, user id, IP truncated, user-agent family.
-/// Never an e-mail address, a token or a full IP.
+/// (or, for events without a user, one of 16 shards <c>anonymous-0</c> … <c>anonymous-f</c>, picked at random per
+/// event: a sign-up spray writes to every user-less partition evenly, 16 × the ~2,000 entities/s a partition serves;
+/// rows written before the shards, in the single <c>anonymous</c> partition, are still read), newest first.
+/// Fields: UTC time, event, user id, IP truncated, user-agent family. Never an e-mail address, a token or a full IP.
 /// </summary>
 public sealed class SecurityLog(JimpStorage storage, TimeProvider clock)
 {
@@ -41,7 +43,8 @@ public sealed class SecurityLog(JimpStorage storage, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(client);
         var now = clock.GetUtcNow();
         var table = await storage.TableAsync(TableFor(now), cancellationToken);
-        var entity = new TableEntity(userId ?? Anonymous, NewestFirstKey(now))
+        var key = NewestFirstKey(now);
+        var entity = new TableEntity(userId ?? AnonymousShard(key), key)
         {
             ["At"] = now,
             ["Event"] = eventName,
@@ -52,28 +55,52 @@ public sealed class SecurityLog(JimpStorage storage, TimeProvider clock)
         await table.AddEntityAsync(entity, cancellationToken);
     }
 
-    /// <summary>The user's own events of this month and the previous ones, newest first.</summary>
+    /// <summary>Shards of the user-less events, one hex digit.</summary>
+    public const int AnonymousShards = 16;
+
+    /// <summary>The user's own events (or, for <see cref="Anonymous"/>, the user-less ones of every shard) of this month and the previous ones, newest first.</summary>
     public async Task<IReadOnlyList<SecurityEvent>> RecentAsync(string userId, int max, int months, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        IReadOnlyList<string> partitions = userId == Anonymous
+            ? [Anonymous, .. Enumerable.Range(0, AnonymousShards).Select(i => Anonymous + "-" + i.ToString("x1", CultureInfo.InvariantCulture))]
+            : [userId];
         var events = new List<SecurityEvent>();
         for (var i = 0; i < months && events.Count < max; i++)
         {
             var table = storage.Table(TableFor(now.AddMonths(-i)));
+            var month = new List<TableEntity>();
             try
             {
-                await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, maxPerPage: max, cancellationToken: cancellationToken))
+                foreach (var partition in partitions)
                 {
-                    events.Add(new SecurityEvent(e.GetDateTimeOffset("At") ?? e.Timestamp ?? now, e.GetString("Event"), e.GetString("IpPrefix"), e.GetString("UserAgentFamily"), e.GetString("Detail")));
-                    if (events.Count >= max) break;
+                    var taken = 0;
+                    await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == partition, maxPerPage: max, cancellationToken: cancellationToken))
+                    {
+                        month.Add(e);
+                        if (++taken >= max - events.Count) break;
+                    }
                 }
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
                 // No log table for that month: nothing happened then.
             }
+            // Row keys are newest-first times: merging the shards is sorting by them.
+            foreach (var e in month.OrderBy(e => e.RowKey, StringComparer.Ordinal).Take(max - events.Count))
+            {
+                events.Add(new SecurityEvent(e.GetDateTimeOffset("At") ?? e.Timestamp ?? now, e.GetString("Event"), e.GetString("IpPrefix"), e.GetString("UserAgentFamily"), e.GetString("Detail")));
+            }
         }
         return events;
+    }
+
+    /// <summary>The shard of a user-less event: from the random part of its row key, so spread evenly.</summary>
+    public static string AnonymousShard(string rowKey)
+    {
+        ArgumentNullException.ThrowIfNull(rowKey);
+        var random = rowKey[^1];
+        return Anonymous + "-" + (Convert.ToInt32(random.ToString(), 16) % AnonymousShards).ToString("x1", CultureInfo.InvariantCulture);
     }
 
     /// <summary><c>securitylog202611</c> for November 2026 (the storage prefix is added by JimpStorage).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Coaching;
 using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Workspace;
@@ -13,14 +14,14 @@ public sealed record WorkspaceSource(string Id, string Title, string Text, IRead
 /// trigger), cited as <see cref="SourceId"/> like a playbook. Nothing while processing is restricted, or before
 /// any video has settled. Two storage queries (products, videos).
 /// </summary>
-public sealed class WorkspaceGrounding(WorkspaceStore store, IOptions<WorkspaceOptions> options, TimeProvider clock)
+public sealed class WorkspaceGrounding(WorkspaceStore store, IOptions<WorkspaceOptions> options, TimeProvider clock) : ICreatorDataProvider
 {
     public const string SourceId = "workspace-results";
 
     /// <summary>At most this many characters of text (about 250 tokens), so it fits any prompt budget.</summary>
     public const int MaxChars = 1_000;
 
-    public async Task<WorkspaceSource?> ForAsync(SignedInUser user, CancellationToken cancellationToken)
+    public async Task<WorkspaceSource?> SourceForAsync(SignedInUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         if (user.Restricted) return null;
@@ -30,6 +31,16 @@ public sealed class WorkspaceGrounding(WorkspaceStore store, IOptions<WorkspaceO
         var insights = CreatorInsights.Compute(products, videos, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), options.Value.SettleDays, french);
         return Summarise(insights, french);
     }
+
+    /// <summary>The coach's view: the source to cite, and the findings, those that say what to fix first.</summary>
+    public async Task<CreatorData?> ForAsync(SignedInUser user, CancellationToken cancellationToken) =>
+        ToCreatorData(await SourceForAsync(user, cancellationToken));
+
+    public static CreatorData? ToCreatorData(WorkspaceSource? source) => source is null
+        ? null
+        : new CreatorData(
+            new GroundingSource(GroundingTypes.CreatorData, source.Id, source.Title, source.Text),
+            source.Findings.OrderBy(f => f.Tone == "fix" ? 0 : 1).Select(f => new CreatorFinding(f.PlaybookId, f.Text)).ToList());
 
     public static WorkspaceSource? Summarise(CreatorInsightsView insights, bool french)
     {

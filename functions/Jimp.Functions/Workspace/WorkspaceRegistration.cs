@@ -17,6 +17,7 @@ public static class WorkspaceRegistration
         services.TryAddSingleton<WorkspaceStore>();
         services.TryAddSingleton<WorkspaceService>();
         services.TryAddSingleton<WorkspaceGrounding>();
+        services.TryAddSingleton<Coaching.ICreatorDataProvider>(sp => sp.GetRequiredService<WorkspaceGrounding>());
         services.AddSingleton<IPersonalDataStore>(sp => new UserPartitionTable(sp.GetRequiredService<JimpStorage>(), WorkspaceStore.ProductsTable,
             ("Mes produits", "My products"), "Let creators keep the products they promote or consider, and compute what a sale earns.", Contract, AccountRetention));
         services.AddSingleton<IPersonalDataStore>(sp => new UserPartitionTable(sp.GetRequiredService<JimpStorage>(), WorkspaceStore.VideosTable,

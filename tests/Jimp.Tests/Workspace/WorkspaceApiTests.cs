@@ -154,6 +154,26 @@ public sealed class WorkspaceApiTests(WorkspaceHost fixture) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task After_importing_30_videos_the_coach_answers_from_the_creators_own_numbers_and_cites_them()
+    {
+        using var user = await CreatorAsync();
+        await WorkspaceFixture.AddProductAsync(user);
+        await WorkspaceFixture.ImportAsync(user, WorkspaceFixture.ThirtyVideos("Brosse anti-poils", new DateOnly(2026, 11, 25)));
+        using var created = await user.SendAsync(HttpMethod.Post, "/api/conversations");
+        var conversation = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        using (var turn = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{conversation}/messages", new { text = "qu'est-ce que je dois changer dans mes vidéos ?" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, turn.StatusCode);
+            await Sse.ReadAllAsync(turn);
+        }
+        var answer = (await user.GetJsonAsync($"/api/conversations/{conversation}")).GetProperty("messages")[1];
+        var text = answer.GetProperty("text").GetString()!;
+        Assert.Contains("D'après tes chiffres", text, StringComparison.Ordinal);
+        Assert.Contains("moins longtemps que ta médiane", text, StringComparison.Ordinal);
+        Assert.Contains(answer.GetProperty("sources").EnumerateArray(), s => s.GetProperty("type").GetString() == "creator-data" && s.GetProperty("id").GetString() == WorkspaceGrounding.SourceId);
+    }
+
+    [Fact]
     public async Task Restriction_stops_the_analysis_and_the_plan()
     {
         using var user = await CreatorAsync(locale: "en");
