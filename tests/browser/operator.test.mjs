@@ -98,11 +98,15 @@ describe("the owner's console (real API)", () => {
     const creator = await newContext(browser);
     const page = await creator.newPage();
     await signIn(page, personEmail);
+    // A creator's menu has no console link; the owner's has one (after /api/me says operator).
+    await page.getByTestId('nav-privacy').waitFor({ state: 'attached' });
+    assert.equal(await page.getByTestId('nav-operator').count(), 0);
     await page.goto('/#/operator');
     await page.getByRole('alert').filter({ hasText: /réservée|listed/ }).waitFor();
     await creator.close();
 
     await signIn(ownerPage, OWNER);
+    await ownerPage.getByTestId('nav-operator').waitFor({ state: 'attached' });
     await ownerPage.goto('/#/operator');
     await ownerPage.getByTestId('op-emailed-form').waitFor();
     await ownerPage.waitForFunction(() => !document.querySelector('.loading'));

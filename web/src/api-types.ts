@@ -1018,6 +1018,8 @@ export interface components {
             now: string;
             pending: components["schemas"]["ConsoleRequestRow"][];
             closed: components["schemas"]["ConsoleRequestRow"][];
+            /** Format: date */
+            closedSince: string;
         };
         ConsoleRequestRow: {
             userId: string | null;
@@ -1479,6 +1481,7 @@ export interface components {
             upcomingPolicy: components["schemas"]["UpcomingPolicy"] | null;
             restricted: boolean;
             objectsToInsights: boolean;
+            operator: boolean;
         };
         VerifyRequest: {
             token: string | null;

@@ -35,7 +35,8 @@ public sealed record UserSummary(
     bool NewerPolicyAwaits,
     UpcomingPolicy? UpcomingPolicy,
     bool Restricted,
-    bool ObjectsToInsights);
+    bool ObjectsToInsights,
+    bool Operator);
 
 public sealed record UpcomingPolicy(string Version, DateOnly Effective, bool Material);
 
@@ -287,7 +288,7 @@ public sealed class AccountService(
             account.UserId, account.Email, account.Locale, account.CreatedAt, account.AcceptedPolicyVersion, current.Version,
             IsNewer(current.Version, account.AcceptedPolicyVersion),
             upcoming is null ? null : new UpcomingPolicy(upcoming.Version, schedule.InForceFrom(upcoming)!.Value, upcoming.Material),
-            account.Restricted, account.ObjectsToInsights);
+            account.Restricted, account.ObjectsToInsights, operators.IsOperator(account.Email));
     }
 
     private static ProblemException AccountBeingErased() =>
