@@ -3435,7 +3435,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 409 notice-period (less than 30 days ahead) or not-material. */
+            /** @description 400 with a field error on effective (code notice-period: less than 30 days ahead, in the Accept-Language's language) or 409 not-material. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -49,7 +49,7 @@ public sealed class AccountService(
     SecurityLog securityLog,
     RateLimits rateLimits,
     IEmailSender email,
-    PolicyDocuments policies,
+    PolicyCalendar policies,
     Coaching.ProfileStore profiles,
     IOptions<AccountsOptions> options,
     IOptions<AppOptions> app,
@@ -71,7 +71,7 @@ public sealed class AccountService(
         if (!email.IsConfigured) throw new EmailNotConfiguredException(); // 503 before anything is stored
         var address = ValidateEmail(body.Email, "email");
         var locale = body.Locale ?? "fr";
-        var current = policies.Current(Today).Version;
+        var current = (await policies.CurrentAsync(cancellationToken)).Version;
         var errors = new Dictionary<string, string[]>();
         if (!body.AgeConfirmed)
         {
@@ -164,14 +164,14 @@ public sealed class AccountService(
         var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
         auth.SetCookie(request.HttpContext.Response, cookie, expiresAt);
         await securityLog.WriteAsync(SecurityEvents.SignInSucceeded, account.UserId, client, cancellationToken: cancellationToken);
-        return (VerifyOutcome.SignedIn, Summarise(account));
+        return (VerifyOutcome.SignedIn, await SummariseAsync(account, cancellationToken));
     }
 
     public async Task<UserSummary> GetSummaryAsync(SignedInUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
-        return Summarise(account);
+        return await SummariseAsync(account, cancellationToken);
     }
 
     public async Task LogoutAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
@@ -229,18 +229,19 @@ public sealed class AccountService(
             ? AccountEmails.Notice(oldAddress, "Your JIMP e-mail address was changed", "Hello,", "Your JIMP account now uses another e-mail address. If it was not you, write to the contact address in the privacy policy.")
             : AccountEmails.Notice(oldAddress, "L'adresse e-mail de votre compte JIMP a changé", "Bonjour,", "Votre compte JIMP utilise désormais une autre adresse e-mail. Si ce n'était pas vous, écrivez à l'adresse de contact indiquée dans la politique de confidentialité."),
             cancellationToken);
-        return Summarise(account with { Email = AccountStore.NormaliseEmail(link.Email) });
+        return await SummariseAsync(account with { Email = AccountStore.NormaliseEmail(link.Email) }, cancellationToken);
     }
 
-    public UserSummary Summarise(Account account)
+    public async Task<UserSummary> SummariseAsync(Account account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var current = policies.Current(Today);
-        var upcoming = policies.Upcoming(Today);
+        var schedule = await policies.GetAsync(cancellationToken);
+        var current = schedule.Current(Today);
+        var upcoming = schedule.Upcoming(Today);
         return new UserSummary(
             account.UserId, account.Email, account.Locale, account.CreatedAt, account.AcceptedPolicyVersion, current.Version,
             IsNewer(current.Version, account.AcceptedPolicyVersion),
-            upcoming is null ? null : new UpcomingPolicy(upcoming.Version, upcoming.Effective, upcoming.Material),
+            upcoming is null ? null : new UpcomingPolicy(upcoming.Version, schedule.InForceFrom(upcoming)!.Value, upcoming.Material),
             account.Restricted, account.ObjectsToInsights);
     }
 

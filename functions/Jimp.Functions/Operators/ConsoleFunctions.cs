@@ -138,9 +138,9 @@ public sealed class ConsoleFunctions(
     public async Task<IResult> AnnounceConsolePolicy(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/policy/{version}/announce")] HttpRequest request, string version, CancellationToken cancellationToken)
     {
-        await OperatorAsync(request, "announce-policy:" + version, cancellationToken);
+        var op = await OperatorAsync(request, "announce-policy:" + version, cancellationToken);
         var body = await request.ReadJsonAsync<AnnounceBody>(cancellationToken);
-        return TypedResults.Ok(await policy.AnnounceAsync(version, body, cancellationToken));
+        return TypedResults.Ok(await policy.AnnounceAsync(version, body, op.Locale, cancellationToken));
     }
 
     [Function(nameof(GetConsoleInsights))]

@@ -17,7 +17,7 @@ public sealed record PolicyVersionView(string Version, DateOnly Date, DateOnly E
 public sealed record PolicyConsoleView(IReadOnlyList<PolicyVersionView> Versions, int Accounts);
 
 /// <summary>The policy versions, their dates and announcements, for the console.</summary>
-public sealed class ConsolePolicy(PolicyDocuments policies, OperatorService operations, AccountStore accounts, JimpStorage storage, TimeProvider clock)
+public sealed class ConsolePolicy(PolicyDocuments policies, PolicyCalendar calendar, OperatorService operations, AccountStore accounts, JimpStorage storage, TimeProvider clock)
 {
     public async Task<PolicyConsoleView> VersionsAsync(CancellationToken cancellationToken)
     {
@@ -28,21 +28,26 @@ public sealed class ConsolePolicy(PolicyDocuments policies, OperatorService oper
         {
             byVersion[m.RowKey] = new AnnouncementView(m.GetDateTimeOffset("StartedAt"), m.GetDateTimeOffset("CompletedAt"), m.GetInt32("Sent") ?? 0);
         }
-        var current = policies.Current(today);
+        var schedule = await calendar.GetAsync(cancellationToken);
+        var current = schedule.Current(today);
         var count = 0;
         await foreach (var _ in accounts.ListAsync(cancellationToken)) count++;
-        var versions = policies.Versions.Select(v => new PolicyVersionView(v.Version, v.Date, v.Effective, v.Material, v.Version == current.Version, v.Effective > today,
+        var versions = policies.Versions.Select(v => new PolicyVersionView(v.Version, v.Date, v.Effective, v.Material, v.Version == current.Version, IsPending(schedule, v, current, today),
             today.AddDays(PolicyAnnouncements.NoticeDays), byVersion.GetValueOrDefault(v.Version))).Reverse().ToList();
         return new PolicyConsoleView(versions, count);
     }
 
+    /// <summary>Newer than the version in force and not in force yet (announced or not): a version the console can announce.</summary>
+    private static bool IsPending(PolicySchedule schedule, PolicyVersion v, PolicyVersion current, DateOnly today) =>
+        Version.Parse(v.Version) > Version.Parse(current.Version) && !(schedule.InForceFrom(v) is { } from && from <= today);
+
     /// <summary>Announces a material version; the version typed again confirms it. The 30-day notice is enforced by <see cref="PolicyAnnouncements"/>.</summary>
-    public async Task<AnnouncementResult> AnnounceAsync(string version, AnnounceBody body, CancellationToken cancellationToken)
+    public async Task<AnnouncementResult> AnnounceAsync(string version, AnnounceBody body, string locale, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (policies.Versions.All(v => v.Version != version)) throw ProblemException.NotFound("policy version");
         if ((body.Confirm ?? "").Trim() != version) throw RequestValidationException.For("confirm", "Type the version number again to confirm.");
-        return await operations.AnnounceAsync(version, cancellationToken);
+        return await operations.AnnounceAsync(version, cancellationToken, locale);
     }
 
 }

@@ -57,14 +57,14 @@ public sealed record ConsentRecord(string Purpose, bool Granted, string PolicyVe
 /// every grant and withdrawal with the purpose, the state, the policy version in force, the time and the
 /// channel. The current state of a purpose is its newest row; reading every state is one partition query.
 /// </summary>
-public sealed class ConsentLedger(JimpStorage storage, PolicyDocuments policies, TimeProvider clock)
+public sealed class ConsentLedger(JimpStorage storage, PolicyCalendar policies, TimeProvider clock)
 {
     public const string Table = "consents";
 
     public async Task<ConsentRecord> AppendAsync(string userId, string purpose, bool granted, string channel, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var record = new ConsentRecord(purpose, granted, policies.Current(DateOnly.FromDateTime(now.UtcDateTime)).Version, now, channel);
+        var record = new ConsentRecord(purpose, granted, (await policies.GetAsync(cancellationToken)).Current(DateOnly.FromDateTime(now.UtcDateTime)).Version, now, channel);
         var table = await storage.TableAsync(Table, cancellationToken);
         // Newest first even when two changes share an instant: the new row always sorts before the newest one.
         var inverted = DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks;

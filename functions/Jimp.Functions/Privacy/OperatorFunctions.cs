@@ -93,10 +93,10 @@ public sealed partial class OperatorService(
         return (open.Id, instanceId);
     }
 
-    public async Task<AnnouncementResult> AnnounceAsync(string version, CancellationToken cancellationToken)
+    public async Task<AnnouncementResult> AnnounceAsync(string version, CancellationToken cancellationToken, string locale = "fr")
     {
         var found = policies.Versions.FirstOrDefault(v => v.Version == version) ?? throw ProblemException.NotFound("policy version");
-        return await announcements.AnnounceAsync(found, cancellationToken);
+        return await announcements.AnnounceAsync(found, cancellationToken, locale: locale);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} of user {UserId} extended, but the notice e-mail failed ({ExceptionType})")]
@@ -141,13 +141,14 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     }
 
     [Function(nameof(AnnouncePolicy))]
-    [ApiResponse(200, typeof(AnnouncementResult), Description = "409 notice-period (less than 30 days ahead) or not-material.")]
+    [ApiResponse(200, typeof(AnnouncementResult), Description = "400 with a field error on effective (code notice-period: less than 30 days ahead, in the Accept-Language's language) or 409 not-material.")]
     public async Task<IResult> AnnouncePolicy(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/policy/{version}/announce")] HttpRequest request,
         string version, CancellationToken cancellationToken)
     {
         await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "announce-policy:" + version, cancellationToken);
-        return TypedResults.Ok(await operations.AnnounceAsync(version, cancellationToken));
+        var locale = request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
+        return TypedResults.Ok(await operations.AnnounceAsync(version, cancellationToken, locale));
     }
 
     /// <summary>A user id is 32 lowercase hex characters; anything else names no account (and is never logged).</summary>

@@ -17,13 +17,14 @@ public sealed record AnnouncementResult(string Version, int Sent, bool AlreadyAn
 /// (no personal data: the version, the progress through the <c>users</c> table, counts) makes it idempotent:
 /// a finished announcement sends nothing again; an interrupted one resumes from its last finished page.
 /// </summary>
-public sealed class PolicyAnnouncements(JimpStorage storage, AccountStore accounts, IEmailSender email, IOptions<AppOptions> app, TimeProvider clock)
+public sealed class PolicyAnnouncements(JimpStorage storage, AccountStore accounts, IEmailSender email, IOptions<AppOptions> app, PolicyCalendar calendar, TimeProvider clock)
 {
     public const string Table = "policyannouncements";
     public const int NoticeDays = 30;
-    private const string Partition = "announcement";
+    public const string Partition = "announcement";
 
-    public async Task<AnnouncementResult> AnnounceAsync(PolicyVersion upcoming, CancellationToken cancellationToken, int pageSize = 100)
+    /// <param name="locale">The language of the operator who announces it (the refusal's field error is in it).</param>
+    public async Task<AnnouncementResult> AnnounceAsync(PolicyVersion upcoming, CancellationToken cancellationToken, int pageSize = 100, string locale = "fr")
     {
         ArgumentNullException.ThrowIfNull(upcoming);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -33,8 +34,14 @@ public sealed class PolicyAnnouncements(JimpStorage storage, AccountStore accoun
         }
         if (upcoming.Effective < today.AddDays(NoticeDays))
         {
-            throw new ProblemException(409, "Too late to announce.",
-                $"Version {upcoming.Version} takes effect on {upcoming.Effective:yyyy-MM-dd}: a material change must be announced at least {NoticeDays} days before. Move its effective date to {today.AddDays(NoticeDays):yyyy-MM-dd} or later.")
+            // A field error on the version's effective date (the console shows it beside the date), with the earliest date that would do.
+            var earliest = today.AddDays(NoticeDays);
+            throw new RequestValidationException(new Dictionary<string, string[]>
+            {
+                ["effective"] = [locale == "en"
+                    ? $"Version {upcoming.Version} takes effect on {RightsEmails.Date(upcoming.Effective, "en")}: a material change must be announced at least {NoticeDays} days before. Move its effective date to {RightsEmails.Date(earliest, "en")} or later."
+                    : $"La version {upcoming.Version} s'applique le {RightsEmails.Date(upcoming.Effective, "fr")} : un changement important doit être annoncé au moins {NoticeDays} jours avant. Reportez sa date d'entrée en vigueur au {RightsEmails.Date(earliest, "fr")} ou plus tard."],
+            })
             { Code = "notice-period" };
         }
 
@@ -73,6 +80,7 @@ public sealed class PolicyAnnouncements(JimpStorage storage, AccountStore accoun
         }
         marker["CompletedAt"] = clock.GetUtcNow();
         await markers.UpsertEntityAsync(marker, TableUpdateMode.Replace, cancellationToken);
+        calendar.Forget(); // the version's 30 days start now: it is in force from max(effective, today + 30)
         return new AnnouncementResult(upcoming.Version, sent, AlreadyAnnounced: false);
     }
 

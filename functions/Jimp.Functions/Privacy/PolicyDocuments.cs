@@ -31,12 +31,13 @@ public sealed partial class PolicyDocuments
     /// <summary>Every version, oldest first.</summary>
     public IReadOnlyList<PolicyVersion> Versions { get; }
 
-    /// <summary>The version in force on <paramref name="today"/>.</summary>
-    public PolicyVersion Current(DateOnly today) =>
-        Versions.LastOrDefault(v => v.Effective <= today) ?? Versions.First();
-
-    /// <summary>A version published but not yet in force, if any.</summary>
-    public PolicyVersion? Upcoming(DateOnly today) => Versions.FirstOrDefault(v => v.Effective > today);
+    /// <summary>
+    /// When each version is in force, given when the announcements of material versions completed
+    /// (<see cref="PolicyCalendar"/> reads them). Without announcements only the first version and
+    /// non-material ones ever take effect.
+    /// </summary>
+    public PolicySchedule Schedule(IReadOnlyDictionary<string, DateTimeOffset>? announcementsCompletedAt = null) =>
+        new(this, announcementsCompletedAt ?? new Dictionary<string, DateTimeOffset>());
 
     public static PolicyDocuments Load(Assembly assembly)
     {
@@ -77,4 +78,42 @@ public sealed partial class PolicyDocuments
 
     [GeneratedRegex(@"\A---\r?\n(?<body>.*?)\r?\n---\r?\n", RegexOptions.Singleline)]
     private static partial Regex FrontMatter();
+}
+
+/// <summary>
+/// The 30-day notice, enforced: a material version (other than the first) is in force only from
+/// <c>max(effective, announcement completed + 30 days)</c>, and never if its announcement has not completed.
+/// A non-material version is in force on its effective date.
+/// </summary>
+public sealed class PolicySchedule(PolicyDocuments documents, IReadOnlyDictionary<string, DateTimeOffset> announcementsCompletedAt)
+{
+    public IReadOnlyList<PolicyVersion> Versions => documents.Versions;
+
+    /// <summary>When the announcement of <paramref name="version"/> finished mailing everyone, if it did.</summary>
+    public DateTimeOffset? AnnouncedAt(PolicyVersion version) =>
+        announcementsCompletedAt.TryGetValue(version.Version, out var at) ? at : null;
+
+    /// <summary>The first day <paramref name="version"/> is in force; null while it cannot be (not announced).</summary>
+    public DateOnly? InForceFrom(PolicyVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        if (!version.Material || ReferenceEquals(version, documents.Versions[0])) return version.Effective;
+        if (AnnouncedAt(version) is not { } at) return null;
+        var earliest = DateOnly.FromDateTime(at.UtcDateTime).AddDays(PolicyAnnouncements.NoticeDays);
+        return earliest > version.Effective ? earliest : version.Effective;
+    }
+
+    /// <summary>The version in force on <paramref name="today"/>: of those whose in-force day has come, the latest.</summary>
+    public PolicyVersion Current(DateOnly today) =>
+        Versions.Where(v => InForceFrom(v) is { } from && from <= today)
+            .OrderBy(v => InForceFrom(v)).ThenBy(v => System.Version.Parse(v.Version))
+            .LastOrDefault() ?? Versions[0];
+
+    /// <summary>The next version that will come into force (it has a date), if any.</summary>
+    public PolicyVersion? Upcoming(DateOnly today)
+    {
+        var current = System.Version.Parse(Current(today).Version);
+        return Versions.Where(v => System.Version.Parse(v.Version) > current && InForceFrom(v) is { } from && from > today)
+            .OrderBy(v => InForceFrom(v)).FirstOrDefault();
+    }
 }

@@ -18,15 +18,16 @@ public sealed record PolicyResponse(
     bool Material,
     IReadOnlyDictionary<string, string> Documents);
 
-public sealed class PolicyFunctions(PolicyDocuments policies, TimeProvider clock)
+public sealed class PolicyFunctions(PolicyCalendar calendar, TimeProvider clock)
 {
     [Function(nameof(GetPolicy))]
     [PublicEndpoint("The privacy policy must be readable before anyone signs up.")]
     [ApiQuery("version", "A past or upcoming version; the current one without it.")]
     [ApiResponse(200, typeof(PolicyResponse), Description = "documents maps a language (fr, en) to the Markdown text.")]
-    public IResult GetPolicy(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "policy")] HttpRequest request)
+    public async Task<IResult> GetPolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "policy")] HttpRequest request, CancellationToken cancellationToken)
     {
+        var policies = await calendar.GetAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var requested = request.Query["version"].ToString();
         var current = policies.Current(today);
@@ -34,7 +35,7 @@ public sealed class PolicyFunctions(PolicyDocuments policies, TimeProvider clock
             ?? throw Platform.Http.ProblemException.NotFound("policy version");
         return TypedResults.Ok(new PolicyResponse(
             current.Version,
-            policies.Upcoming(today) is { } up ? new Accounts.UpcomingPolicy(up.Version, up.Effective, up.Material) : null,
+            policies.Upcoming(today) is { } up ? new Accounts.UpcomingPolicy(up.Version, policies.InForceFrom(up)!.Value, up.Material) : null,
             policies.Versions.Select(v => new PolicyVersionSummary(v.Version, v.Date, v.Effective, v.Material, v.ByLanguage.Keys.ToList())).ToList(),
             shown.Version,
             shown.Date,

@@ -9,6 +9,7 @@ public static class PrivacyRegistration
     public static IServiceCollection AddPrivacyRights(this IServiceCollection services)
     {
         services.TryAddSingleton(PolicyDocuments.Embedded);
+        services.AddSingleton<PolicyCalendar>();
         services.AddSingleton<RequestTracker>();
         services.AddSingleton<ExportRecords>();
         services.TryAddSingleton<IActivityFaults, NoFaults>();

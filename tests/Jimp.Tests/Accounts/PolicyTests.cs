@@ -37,16 +37,37 @@ public sealed class PolicyTests(SharedHost shared)
     }
 
     [Fact]
-    public void An_upcoming_material_version_is_announced_before_it_takes_effect_and_never_current_early()
+    public void A_material_version_is_in_force_only_30_days_after_its_announcement_completed_and_never_unannounced()
     {
         var v2 = PolicyDocuments.Parse("---\nversion: 2.0.0\ndate: 2026-11-28\neffective: 2026-11-28\nmaterial: true\nlanguage: fr\n---\nv2");
         var v3 = PolicyDocuments.Parse("---\nversion: 3.0.0\ndate: 2027-01-01\neffective: 2027-02-01\nmaterial: true\nlanguage: fr\n---\nv3");
+        var v301 = PolicyDocuments.Parse("---\nversion: 3.0.1\ndate: 2027-03-01\neffective: 2027-03-01\nmaterial: false\nlanguage: fr\n---\nv3.0.1");
         var docs = new PolicyDocuments([v2, v3]);
 
-        Assert.Equal("2.0.0", docs.Current(new DateOnly(2027, 1, 31)).Version);
-        Assert.Equal("3.0.0", docs.Upcoming(new DateOnly(2027, 1, 31))!.Version);
-        Assert.Equal("3.0.0", docs.Current(new DateOnly(2027, 2, 1)).Version);
-        Assert.Null(docs.Upcoming(new DateOnly(2027, 2, 1)));
+        // Never announced: its date comes and goes, the first version stays in force, and nothing is "upcoming".
+        var unannounced = docs.Schedule();
+        Assert.Equal("2.0.0", unannounced.Current(new DateOnly(2027, 6, 1)).Version);
+        Assert.Null(unannounced.Upcoming(new DateOnly(2027, 1, 31)));
+        Assert.Null(unannounced.InForceFrom(unannounced.Versions[1]));
+
+        // Announced (mailing completed) on 10 January: in force 30 days later, on 9 February, not on its 1 February.
+        var late = docs.Schedule(new Dictionary<string, DateTimeOffset> { ["3.0.0"] = new(2027, 1, 10, 23, 0, 0, TimeSpan.Zero) });
+        Assert.Equal("2.0.0", late.Current(new DateOnly(2027, 2, 1)).Version);
+        Assert.Equal("2.0.0", late.Current(new DateOnly(2027, 2, 8)).Version);
+        Assert.Equal("3.0.0", late.Upcoming(new DateOnly(2027, 2, 8))!.Version);
+        Assert.Equal(new DateOnly(2027, 2, 9), late.InForceFrom(late.Upcoming(new DateOnly(2027, 2, 8))!));
+        Assert.Equal("3.0.0", late.Current(new DateOnly(2027, 2, 9)).Version);
+        Assert.Null(late.Upcoming(new DateOnly(2027, 2, 9)));
+
+        // Announced in time (1 December): in force on its own date.
+        var onTime = docs.Schedule(new Dictionary<string, DateTimeOffset> { ["3.0.0"] = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero) });
+        Assert.Equal("2.0.0", onTime.Current(new DateOnly(2027, 1, 31)).Version);
+        Assert.Equal("3.0.0", onTime.Upcoming(new DateOnly(2027, 1, 31))!.Version);
+        Assert.Equal("3.0.0", onTime.Current(new DateOnly(2027, 2, 1)).Version);
+
+        // A non-material version needs no announcement.
+        var fix = new PolicyDocuments([v2, v3, v301]).Schedule(new Dictionary<string, DateTimeOffset> { ["3.0.0"] = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero) });
+        Assert.Equal("3.0.1", fix.Current(new DateOnly(2027, 3, 1)).Version);
     }
 
     [Fact]
@@ -61,6 +82,7 @@ public sealed class PolicyTests(SharedHost shared)
             s.RemoveAll<PolicyDocuments>();
             s.AddSingleton(new PolicyDocuments(documents));
         });
+        await Jimp.Tests.Privacy.PolicyAnnouncementTests.MarkAnnouncedAsync(host, "3.0.0", new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
         using var user = await CoachingApiTests.OnboardedAsync(host);
         var accounts = host.Services.GetRequiredService<AccountStore>();
         var acceptedAt = (await accounts.GetAsync(user.UserId, default))!.AcceptedPolicyAt;

@@ -95,15 +95,22 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
     }
 
     [Fact]
-    public async Task A_change_less_than_30_days_away_is_refused_and_nobody_is_mailed()
+    public async Task A_change_less_than_30_days_away_is_refused_with_a_field_error_on_its_date_and_nobody_is_mailed()
     {
         using var user = await Users.SignUpAsync(host);
 
-        var refused = await Assert.ThrowsAsync<ProblemException>(() => Announcements.AnnounceAsync(Version("2.1.0"), default));
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => Announcements.AnnounceAsync(Version("2.1.0"), default));
         Assert.Equal("notice-period", refused.Code);
-        using (var viaOperator = await OperatorAsync("/api/operator/policy/2.1.0/announce"))
+        Assert.Contains("28 décembre 2026", Assert.Single(refused.Errors["effective"]), StringComparison.Ordinal); // the earliest date that would do, in French
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/operator/policy/2.1.0/announce"))
         {
-            Assert.Equal(HttpStatusCode.Conflict, viaOperator.StatusCode);
+            request.Headers.Add("x-functions-key", JimpTestHost.FunctionKey);
+            request.Headers.AcceptLanguage.ParseAdd("en-GB");
+            using var viaOperator = await host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, viaOperator.StatusCode);
+            var problem = await viaOperator.Content.ReadFromJsonAsync<JsonElement>();
+            var message = problem.GetProperty("errors").GetProperty("effective")[0].GetString();
+            Assert.Contains("Move its effective date to 28 December 2026 or later", message, StringComparison.Ordinal);
         }
         Assert.Equal(0, await Mailbox.SettledCountAsync(host, user.Email, "politique de confidentialité", expected: 0));
     }
@@ -112,12 +119,45 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
     public async Task Exactly_30_days_ahead_is_allowed_and_me_shows_the_upcoming_version()
     {
         using var user = await Users.SignUpAsync(host);
-        Assert.Equal("2.1.0", (await user.GetJsonAsync("/api/me")).GetProperty("upcomingPolicy").GetProperty("version").GetString());
+        // 2.1.0 is published but can never be announced in time: it is not "upcoming", and never comes into force.
+        Assert.Equal(JsonValueKind.Null, (await user.GetJsonAsync("/api/me")).GetProperty("upcomingPolicy").ValueKind);
         host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 16, 9, 0, 0, TimeSpan.Zero)); // 3.0.0 takes effect 30 days later
 
         var result = await Announcements.AnnounceAsync(Version("3.0.0"), default);
 
         Assert.Equal(1, result.Sent);
+        var upcoming = (await user.GetJsonAsync("/api/me")).GetProperty("upcomingPolicy");
+        Assert.Equal("3.0.0", upcoming.GetProperty("version").GetString());
+        Assert.Equal("2027-01-15", upcoming.GetProperty("effective").GetString());
+    }
+
+    [Fact]
+    public async Task A_material_version_comes_into_force_30_days_after_its_announcement_and_an_unannounced_one_never_does()
+    {
+        host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 16, 9, 0, 0, TimeSpan.Zero));
+        await Announcements.AnnounceAsync(Version("3.0.0"), default);
+        host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 21, 9, 0, 0, TimeSpan.Zero)); // past 2.1.0's date: it was never announced
+        Assert.Equal("2.0.0", (await host.Client.GetFromJsonAsync<JsonElement>("/api/policy")).GetProperty("current").GetString());
+        using var user = await Users.SignUpAsync(host); // signs up accepting 2.0.0 (a session lasts 30 days)
+
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 14, 23, 0, 0, TimeSpan.Zero));
+        var before = await user.GetJsonAsync("/api/me");
+        Assert.Equal("2.0.0", before.GetProperty("currentPolicyVersion").GetString());
+        Assert.False(before.GetProperty("newerPolicyAwaits").GetBoolean());
+
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 15, 0, 30, 0, TimeSpan.Zero));
+        Assert.Equal("3.0.0", (await host.Client.GetFromJsonAsync<JsonElement>("/api/policy")).GetProperty("current").GetString());
+        var after = await user.GetJsonAsync("/api/me");
+        Assert.Equal("3.0.0", after.GetProperty("currentPolicyVersion").GetString());
+        Assert.True(after.GetProperty("newerPolicyAwaits").GetBoolean());
+    }
+
+    /// <summary>Writes a completed announcement, as if it had been mailed on <paramref name="completedAt"/>.</summary>
+    internal static async Task MarkAnnouncedAsync(JimpTestHost host, string version, DateTimeOffset completedAt)
+    {
+        var table = await host.Services.GetRequiredService<Jimp.Functions.Platform.Storage.JimpStorage>().TableAsync(PolicyAnnouncements.Table);
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(PolicyAnnouncements.Partition, version) { ["StartedAt"] = completedAt, ["CompletedAt"] = completedAt, ["Sent"] = 0 });
+        host.Services.GetRequiredService<PolicyCalendar>().Forget();
     }
 
     [Fact]
