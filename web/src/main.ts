@@ -14,22 +14,7 @@ import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
 import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
-
-export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
-  params: URLSearchParams;
-  id?: string;
-}
-
-export interface ViewContext {
-  route: Route;
-  main: HTMLElement;
-  navigate: (hash: string, options?: { replace?: boolean }) => void;
-  /** Re-renders the header (after sign-in or sign-out). */
-  refreshChrome: () => void;
-  /** True once another route has been rendered: long-running work should stop writing to this view. */
-  isStale: () => boolean;
-}
+import { PRIVATE, parseRoute, type Route, type ViewContext } from './router';
 
 type View = (context: ViewContext) => Promise<void> | void;
 
@@ -46,21 +31,6 @@ const views: Record<Route['name'], View> = {
   'confirm-request': renderConfirmRequest,
   notfound: renderNotFound,
 };
-
-/** Routes that need a session; the others are public. */
-const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy', 'operator']);
-
-export function parseRoute(hash: string): Route {
-  const raw = hash.replace(/^#\/?/, '');
-  const [path = '', query = ''] = raw.split('?', 2);
-  const params = new URLSearchParams(query);
-  const parts = path.split('/').filter(Boolean);
-  const first = parts[0] ?? '';
-  if (first === '') return { name: 'signin', params };
-  if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
-  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
-  return { name: 'notfound', params };
-}
 
 const app = document.getElementById('app') as HTMLElement;
 const header = h('header', { class: 'app-header' });
