@@ -1,5 +1,5 @@
 // The router: the routes, what a view receives, and how a location hash maps to a route. No side effects, so
-// views and tests import it without booting the app (main.ts boots it).
+// views and tests import it without booting the app (main.ts's startApp boots it, called by index.ts).
 
 export interface Route {
   name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
