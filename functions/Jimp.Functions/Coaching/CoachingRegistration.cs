@@ -35,6 +35,7 @@ public static class CoachingRegistration
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<ChatService>();
+        services.AddCoachingPersonalData();
         return services;
     }
 }
