@@ -14,9 +14,10 @@ import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
 import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
+import { renderUnsubscribe } from './views/unsubscribe';
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'unsubscribe' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -44,6 +45,7 @@ const views: Record<Route['name'], View> = {
   policy: renderPolicy,
   operator: renderOperator,
   'confirm-request': renderConfirmRequest,
+  unsubscribe: renderUnsubscribe,
   notfound: renderNotFound,
 };
 
@@ -58,7 +60,7 @@ export function parseRoute(hash: string): Route {
   const first = parts[0] ?? '';
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
-  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
+  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request', 'unsubscribe'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }
 
@@ -211,7 +213,7 @@ async function render(): Promise<void> {
   renderCount += 1;
   const ticket = renderCount;
   document.documentElement.dataset.route = route.name;
-  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request') {
+  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request' && route.name !== 'unsubscribe') {
     replace(main, spinner(t('common.loading')));
     try {
       await loadUser();
