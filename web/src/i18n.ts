@@ -43,6 +43,7 @@ export const fr = {
   'error.rateLimitedMinutes': 'Trop de demandes. Réessayez dans {n} min.',
   'error.rateLimitedLater': 'Trop de demandes. Réessayez un peu plus tard.',
   'error.emailUnavailable': "L'envoi d'e-mails est indisponible. Réessayez dans quelques minutes : cette demande n'est pas décomptée.",
+  'error.storageUnavailable': "Le stockage de JIMP ne répond pas pour le moment. Réessayez dans une minute.",
 
   'notFound.title': 'Cette page n’existe pas',
   'notFound.home': "Revenir à l'accueil",
@@ -369,6 +370,7 @@ export const en: Record<Key, string> = {
   'error.rateLimitedMinutes': 'Too many requests. Try again in {n} min.',
   'error.rateLimitedLater': 'Too many requests. Try again a little later.',
   'error.emailUnavailable': 'E-mail is unavailable. Try again in a few minutes: this request was not counted.',
+  'error.storageUnavailable': "JIMP's storage is not answering right now. Try again in a minute.",
 
   'notFound.title': 'This page does not exist',
   'notFound.home': 'Back to the home page',

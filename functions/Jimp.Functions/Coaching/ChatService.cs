@@ -152,13 +152,22 @@ public sealed partial class ChatService(
         catch (Exception ex) when (ex is not OperationCanceledException || !requestAborted.IsCancellationRequested || turnTimeout.IsCancellationRequested)
         {
             LogTurnFailed(logger, user.UserId, conversationId, ex.GetType().Name);
-            await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
+            var storageDown = ex is Platform.Storage.StorageUnavailableException;
+            try
+            {
+                await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
+            }
+            catch (Platform.Storage.StorageUnavailableException)
+            {
+                // Storage is down: the message stays without an answer; the client is told which dependency failed.
+                storageDown = true;
+            }
             await stream.SendAsync("error", new
             {
                 status = 503,
                 title = "The coach could not answer.",
-                detail = "Your message is saved. Try again in a moment.",
-                code = "turn-failed",
+                detail = storageDown ? "JIMP's storage is not answering right now. Try again in a minute." : "Your message is saved. Try again in a moment.",
+                code = storageDown ? "storage-unavailable" : "turn-failed",
                 userMessageId = userMessage.Id,
             });
         }
