@@ -34,6 +34,7 @@ public static class CoachingRegistration
         services.TryAddSingleton<CoachService>();
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<ICreatorDataCache>(sp => sp.GetRequiredService<ConversationStore>());
         services.TryAddSingleton<ChatService>();
         services.AddCoachingPersonalData();
         return services;

@@ -16,6 +16,7 @@ public static class PrivacyRegistration
         // The registry and Privacy's own stores; every feature declares its stores in its own registration.
         services.AddPersonalDataRegistry();
         services.AddSingleton<ConsentLedger>();
+        services.AddSingleton<UnsubscribeLinks>();
         services.AddSingleton<MarketingMailer>();
         services.AddSingleton<RightsService>();
         services.AddSingleton<PolicyAnnouncements>();
