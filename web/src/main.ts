@@ -15,6 +15,7 @@ import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
 import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
+import { renderUnsubscribe } from './views/unsubscribe';
 import { PRIVATE, parseRoute, type Route, type ViewContext } from './router';
 
 type View = (context: ViewContext) => Promise<void> | void;
@@ -30,6 +31,7 @@ const views: Record<Route['name'], View> = {
   policy: renderPolicy,
   operator: renderOperator,
   'confirm-request': renderConfirmRequest,
+  unsubscribe: renderUnsubscribe,
   notfound: renderNotFound,
 };
 
@@ -186,7 +188,7 @@ async function render(reason: RenderReason = 'navigation'): Promise<void> {
   renderCount += 1;
   const ticket = renderCount;
   document.documentElement.dataset.route = route.name;
-  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request') {
+  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request' && route.name !== 'unsubscribe') {
     replace(main, spinner(t('common.loading')));
     try {
       await loadUser();

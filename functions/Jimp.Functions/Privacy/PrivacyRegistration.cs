@@ -16,6 +16,7 @@ public static class PrivacyRegistration
         // Every feature's personal-data stores, in export/erasure order (the accounts' blocklist store is added before).
         services.AddPersonalDataRegistry();
         services.AddSingleton<ConsentLedger>();
+        services.AddSingleton<UnsubscribeLinks>();
         services.AddSingleton<MarketingMailer>();
         services.AddSingleton<RightsService>();
         services.AddSingleton<PolicyAnnouncements>();
