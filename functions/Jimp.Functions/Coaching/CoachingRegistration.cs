@@ -36,6 +36,7 @@ public static class CoachingRegistration
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<ICreatorDataCache>(sp => sp.GetRequiredService<ConversationStore>());
         services.TryAddSingleton<ChatService>();
+        services.AddCoachingPersonalData();
         return services;
     }
 }

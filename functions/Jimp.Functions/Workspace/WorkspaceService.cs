@@ -179,7 +179,7 @@ public sealed partial class WorkspaceService(
         var french = user.Locale != "en";
         var insights = CreatorInsights.Compute(products, videos, Today, Options.SettleDays, french);
         var niches = products.Where(p => p.Status != ProductStatuses.Dropped).Select(p => p.Niche).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var trendNames = (await TrendsAsync(user, niches, 12, cancellationToken)).Where(t => t.Kind == Coaching.TrendKinds.Hashtag).Select(t => t.Name).Take(7).ToList();
+        var trendNames = (await TrendsAsync(user, niches, 12, cancellationToken)).Where(t => t.Kind == Trends.TrendKinds.Hashtags).Select(t => t.Name).Take(7).ToList();
         var plan = WeeklyPlanner.Propose(target, products, insights, trendNames, french, clock.GetUtcNow());
         await store.SavePlanAsync(user.UserId, plan, cancellationToken);
         return plan;
@@ -218,7 +218,7 @@ public sealed partial class WorkspaceService(
         var map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var niche in niches)
         {
-            map[niche] = (await TrendsAsync(user, [niche], 40, cancellationToken)).Where(t => t.Kind == Coaching.TrendKinds.Product).Select(t => t.Name).Take(5).ToList();
+            map[niche] = (await TrendsAsync(user, [niche], 40, cancellationToken)).Where(t => t.Kind == Trends.TrendKinds.Products).Select(t => t.Name).Take(5).ToList();
         }
         return map;
     }
