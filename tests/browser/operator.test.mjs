@@ -207,8 +207,8 @@ describe("the owner's console (real API)", () => {
 
   step('an important policy version is refused when it takes effect in less than 30 days, and announced when 30 days away', async () => {
     await ownerPage.getByTestId('op-refresh').click();
-    await ownerPage.getByTestId('op-announce-2.1.0').click();
-    await ownerPage.getByTestId('op-announce-confirm').fill('2.1.0');
+    await ownerPage.getByTestId('op-announce-2.2.0').click();
+    await ownerPage.getByTestId('op-announce-confirm').fill('2.2.0');
     await ownerPage.getByTestId('dialog-confirm').click();
     const refusal = ownerPage.locator('#op-policy-section .notice-error');
     await refusal.waitFor();

@@ -180,7 +180,7 @@ public sealed class AccountService(
         // An operator's session is short, whatever the general session lifetime.
         var lifetime = operators.IsOperator(account.Email) && operators.SessionLifetime < options.Value.SessionLifetime ? operators.SessionLifetime : options.Value.SessionLifetime;
         var expiresAt = now + lifetime;
-        var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken));
+        var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken), account.ObjectsToInsights);
         var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
         // An erasure marks the account before it deletes the sessions: one that started before this session existed
         // shows here, and this session ends with it; one that starts later deletes this session itself.

@@ -234,6 +234,7 @@ public sealed class ConsoleRequests(
                 break;
             case RequestTypes.Objection:
                 await accounts.UpdateAsync(account with { ObjectsToInsights = true }, cancellationToken);
+                await sessions.SetObjectionAsync(account.UserId, true, cancellationToken);
                 confirmed = await requests.CloseAsync(confirmed, RequestStatuses.Completed, "Excluded from aggregate insights and service improvement", cancellationToken);
                 break;
             case RequestTypes.ConsentWithdrawal:
