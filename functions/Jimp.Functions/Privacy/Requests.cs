@@ -165,7 +165,7 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
         var closed = new List<PrivacyRequest>();
         if (months is { } count)
         {
-            var month = new DateOnly(clock.GetUtcNow().Year, clock.GetUtcNow().Month, 1);
+            var month = ThisMonth();
             for (var i = 0; i < count; i++)
             {
                 closed.AddRange(await ReadPartitionAsync(log, ClosedPartition(month.AddMonths(-i)), cancellationToken));
@@ -184,7 +184,13 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
     }
 
     /// <summary>The first day of the oldest month <see cref="ReadLogAsync"/> returns for <paramref name="months"/>.</summary>
-    public DateOnly LogSince(int months) => new DateOnly(clock.GetUtcNow().Year, clock.GetUtcNow().Month, 1).AddMonths(1 - months);
+    public DateOnly LogSince(int months) => ThisMonth().AddMonths(1 - months);
+
+    private DateOnly ThisMonth()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new DateOnly(now.Year, now.Month, 1);
+    }
 
     private static async Task<List<PrivacyRequest>> ReadPartitionAsync(TableClient log, string partition, CancellationToken cancellationToken)
     {
@@ -303,13 +309,13 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
         var log = await storage.TableAsync(LogTable, cancellationToken);
         if (request.IsPending)
         {
-            var row = LogEntity(PendingPartition, request);
+            var row = RowOf(PendingPartition, request);
             if (request.UserId != NoAccountPartition) row["UserId"] = request.UserId;
             await log.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
             return;
         }
         var completed = request.CompletedAt ?? clock.GetUtcNow();
-        await log.UpsertEntityAsync(LogEntity(ClosedPartition(DateOnly.FromDateTime(completed.UtcDateTime)), request with { CompletedAt = completed }), TableUpdateMode.Replace, cancellationToken);
+        await log.UpsertEntityAsync(RowOf(ClosedPartition(DateOnly.FromDateTime(completed.UtcDateTime)), request with { CompletedAt = completed }), TableUpdateMode.Replace, cancellationToken);
         try
         {
             await log.DeleteEntityAsync(PendingPartition, request.Id, ETag.All, cancellationToken);
@@ -322,7 +328,8 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
 
     private static string ClosedPartition(DateOnly day) => ClosedPrefix + day.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static TableEntity LogEntity(string partition, PrivacyRequest r) => new(partition, r.Id)
+    /// <summary>The request's properties in a row of <paramref name="partition"/> (the user's, or one of the log's).</summary>
+    private static TableEntity RowOf(string partition, PrivacyRequest r) => new(partition, r.Id)
     {
         ["Type"] = r.Type,
         ["ReceivedAt"] = r.ReceivedAt,
@@ -335,31 +342,20 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
         ["Outcome"] = r.Outcome,
         ["ConfirmedAt"] = r.ConfirmedAt,
     };
-
-    private static PrivacyRequest FromLog(TableEntity e) => new(
-        e.GetString("UserId") ?? NoAccountPartition, e.RowKey, e.GetString("Type"), e.GetDateTimeOffset("ReceivedAt") ?? default, e.GetDateTimeOffset("DueAt") ?? default,
-        e.GetString("Status"), e.GetDateTimeOffset("CompletedAt"), e.GetDateTimeOffset("ExtendedUntil"), e.GetString("ExtensionReason"),
-        e.GetString("Channel") ?? RequestChannels.App, e.GetString("Outcome"), e.GetDateTimeOffset("ConfirmedAt"));
 
     /// <summary>Newest-first, sortable, unique: the time inverted and a random tail.</summary>
     private static string ConversationIdLike(DateTimeOffset now) => Coaching.ConversationStore.NewestFirst(now) + Secrets.NewId()[..6];
 
-    private static TableEntity ToEntity(PrivacyRequest r) => new(r.UserId, r.Id)
-    {
-        ["Type"] = r.Type,
-        ["ReceivedAt"] = r.ReceivedAt,
-        ["DueAt"] = r.DueAt,
-        ["Status"] = r.Status,
-        ["CompletedAt"] = r.CompletedAt,
-        ["ExtendedUntil"] = r.ExtendedUntil,
-        ["ExtensionReason"] = r.ExtensionReason,
-        ["Channel"] = r.Channel,
-        ["Outcome"] = r.Outcome,
-        ["ConfirmedAt"] = r.ConfirmedAt,
-    };
+    /// <summary>A user's row in <c>requests</c>: the partition is the user id.</summary>
+    private static TableEntity ToEntity(PrivacyRequest r) => RowOf(r.UserId, r);
 
-    private static PrivacyRequest ToRequest(TableEntity e) => new(
-        e.PartitionKey, e.RowKey, e.GetString("Type"), e.GetDateTimeOffset("ReceivedAt") ?? default, e.GetDateTimeOffset("DueAt") ?? default,
+    private static PrivacyRequest ToRequest(TableEntity e) => ToRequest(e, e.PartitionKey);
+
+    /// <summary>A row of the log: the user id is a property, on pending rows only.</summary>
+    private static PrivacyRequest FromLog(TableEntity e) => ToRequest(e, e.GetString("UserId") ?? NoAccountPartition);
+
+    private static PrivacyRequest ToRequest(TableEntity e, string userId) => new(
+        userId, e.RowKey, e.GetString("Type"), e.GetDateTimeOffset("ReceivedAt") ?? default, e.GetDateTimeOffset("DueAt") ?? default,
         e.GetString("Status"), e.GetDateTimeOffset("CompletedAt"), e.GetDateTimeOffset("ExtendedUntil"), e.GetString("ExtensionReason"),
         e.GetString("Channel") ?? RequestChannels.App, e.GetString("Outcome"), e.GetDateTimeOffset("ConfirmedAt"));
 }
