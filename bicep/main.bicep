@@ -27,11 +27,8 @@ param location string = 'francecentral'
 ])
 param openAiLocation string = 'swedencentral'
 
-@description('Region of the static web app. Static Web Apps has one EU region.')
-@allowed([
-  'westeurope'
-])
-param staticWebAppLocation string = 'westeurope'
+@description('Public origin of the app when a custom domain is bound to the function app (https://coach.example.fr); empty: the function app\'s own https://<default host name>, read by the app from WEBSITE_HOSTNAME.')
+param publicOrigin string = ''
 
 @description('Chat model deployed in Azure OpenAI: GA, Data Zone Standard (EU) in the allowed regions, retirement 2027-05-15 (docs/deploy.md).')
 @minLength(1)
@@ -134,7 +131,6 @@ var tags = {
 var deploymentContainerName = 'deployment'
 var smtpPasswordSecretName = 'smtp-password'
 var keyedHashKeySecretName = 'keyed-hash-key'
-var staticWebAppName = 'swa-jimp-${token}'
 
 // The app's identity: every data-plane permission below is granted to it, and only to it.
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
@@ -209,17 +205,8 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
-module web 'modules/staticwebapp.bicep' = {
-  name: 'web'
-  params: {
-    location: staticWebAppLocation
-    tags: tags
-    name: staticWebAppName
-  }
-}
-
-var webOrigin = 'https://${web.outputs.defaultHostname}'
-
+// No Static Web App: its linked backends do not support Flex Consumption, and it cuts proxied requests at 45 s.
+// The function app serves web/dist itself (Platform/Web/WebApp.cs), on the API's origin (docs/deploy.md).
 module api 'modules/functionapp.bicep' = {
   name: 'api'
   params: {
@@ -237,7 +224,7 @@ module api 'modules/functionapp.bicep' = {
     openAiEndpoint: openAi.outputs.endpoint
     openAiDeploymentName: openAi.outputs.deploymentName
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
-    webOrigin: webOrigin
+    publicOrigin: publicOrigin
     smtpHost: smtpHost
     smtpPort: smtpPort
     smtpUser: smtpUser
@@ -246,15 +233,6 @@ module api 'modules/functionapp.bicep' = {
     smtpPasswordSecretName: smtpPasswordSecretName
     keyedHashKeySecretName: keyedHashKeySecretName
     trendsBaseUrl: trendsBaseUrl
-  }
-}
-
-module webBackend 'modules/staticwebapp-backend.bicep' = {
-  name: 'web-backend'
-  params: {
-    staticWebAppName: staticWebAppName
-    functionAppId: api.outputs.id
-    functionAppLocation: location
   }
 }
 
@@ -280,7 +258,7 @@ module alerts 'modules/alerts.bicep' = {
 output AZURE_LOCATION string = location
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output API_BASE_URL string = 'https://${api.outputs.defaultHostName}'
-output WEB_BASE_URL string = webOrigin
+output WEB_BASE_URL string = empty(publicOrigin) ? 'https://${api.outputs.defaultHostName}' : publicOrigin
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
 output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint

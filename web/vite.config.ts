@@ -1,22 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// The Static Web Apps config (CSP and the other headers) ships beside index.html, unchanged.
-function staticWebAppConfig(): Plugin {
-  const source = fileURLToPath(new URL('./staticwebapp.config.json', import.meta.url));
-  return {
-    name: 'jimp-staticwebapp-config',
-    apply: 'build',
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'staticwebapp.config.json', source: readFileSync(source, 'utf8') });
-    },
-  };
-}
-
+// The built app is served by the function app itself (functions/Jimp.Functions/Platform/Web/WebApp.cs), which
+// sends the CSP and the other headers (Platform/Http/SecurityHeaders.cs) on every answer.
 export default defineConfig({
-  plugins: [staticWebAppConfig()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -43,8 +43,8 @@ param openAiDeploymentName string
 @description('Application Insights connection string (not a secret: it only identifies the component).')
 param appInsightsConnectionString string
 
-@description('Origin of the static web app, e.g. https://<name>.azurestaticapps.net.')
-param webOrigin string
+@description('Public origin when a custom domain is bound (https://coach.example.fr); empty: the app uses https://$WEBSITE_HOSTNAME, its default host name.')
+param publicOrigin string = ''
 
 @description('SMTP host.')
 param smtpHost string
@@ -141,12 +141,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      cors: {
-        allowedOrigins: [
-          webOrigin
-        ]
-        supportCredentials: true
-      }
+      // No CORS: the web app is served by this app, on the same origin as the API.
       appSettings: [
         // Functions host storage (triggers, Durable Functions task hub), its own account: identity, no key.
         {
@@ -223,9 +218,15 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'KeyedHash__Key'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${keyedHashKeySecretName})'
         }
+        // Empty unless a custom domain is bound: the app then uses https://$WEBSITE_HOSTNAME (AppOptions).
         {
           name: 'App__PublicBaseUrl'
-          value: webOrigin
+          value: publicOrigin
+        }
+        // The web app answers at / (Platform/Web/WebApp.cs): the host's own welcome page must not.
+        {
+          name: 'AzureWebJobsDisableHomepage'
+          value: 'true'
         }
         {
           name: 'Trends__BaseUrl'

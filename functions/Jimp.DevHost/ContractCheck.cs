@@ -9,7 +9,8 @@ namespace Jimp.DevHost;
 /// Every answer the DevHost serves for one of JIMP's functions must be one the function declares
 /// (<see cref="ApiResponseAttribute"/>, <see cref="ApiRequestAttribute"/>): the status, the record type and the
 /// body it read. An undeclared answer is a 500, so any test that calls the function finds the drift between the
-/// code and docs/openapi.json. Test probes (other assemblies) are not part of the contract.
+/// code and docs/openapi.json. Test probes (other assemblies) and the web app's files (routes outside <c>api/</c>)
+/// are not part of the contract.
 /// </summary>
 internal static class ContractCheck
 {
@@ -17,7 +18,7 @@ internal static class ContractCheck
 
     public static void RequestRead(FunctionDescriptor function, HttpContext context)
     {
-        if (function.Type.Assembly != App || !context.Items.TryGetValue(ApiContract.RequestTypeKey, out var read) || read is not Type type) return;
+        if (function.Type.Assembly != App || !EndpointAccessRules.IsApi(function.Method) || !context.Items.TryGetValue(ApiContract.RequestTypeKey, out var read) || read is not Type type) return;
         var declared = function.Method.GetCustomAttribute<ApiRequestAttribute>()?.Type;
         if (declared != type)
         {
@@ -27,7 +28,7 @@ internal static class ContractCheck
 
     public static void Response(FunctionDescriptor function, HttpContext context, object? result)
     {
-        if (function.Type.Assembly != App) return;
+        if (function.Type.Assembly != App || !EndpointAccessRules.IsApi(function.Method)) return;
         var declared = function.Method.GetCustomAttributes<ApiResponseAttribute>().ToList();
         var (status, value, contentType) = result switch
         {

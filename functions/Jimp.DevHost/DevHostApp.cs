@@ -1,7 +1,7 @@
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Http;
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.FileProviders;
+using Jimp.Functions.Platform.Web;
 
 namespace Jimp.DevHost;
 
@@ -38,6 +38,11 @@ public static class DevHostApp
         {
             InitialData = new Dictionary<string, string?> { [$"{AppOptions.Section}:{nameof(AppOptions.PublicBaseUrl)}"] = $"http://127.0.0.1:{port}" },
         });
+        // The built web app, served by the same function as in Azure (Platform/Web/WebApp.cs): web/dist of the repository.
+        if (TryWebDist(builder.Environment.ContentRootPath) is { } dist)
+        {
+            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = new Dictionary<string, string?> { [$"{WebOptions.Section}:{nameof(WebOptions.Root)}"] = dist } });
+        }
         // The timers' schedules from their one definition (Bicep loads the same file); any configured value wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TimerSchedules.Defaults.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)) });
         builder.Services.AddOptions<DevHostOptions>().BindConfiguration(DevHostOptions.Section);
@@ -96,10 +101,10 @@ public static class DevHostApp
                 await Problems.WriteAsync(context, ex, errorLogger);
             }
         });
+        app.UseSecurityHeaders();
         app.MapHttpFunctions(functions);
         app.MapAdmin(functions);
         app.MapGet("/dev/mailbox", async (string? to, DevMailbox mailbox, CancellationToken ct) => TypedResults.Ok(await mailbox.ReadAsync(to, ct)));
-        app.MapWebApp();
         return app;
     }
 
@@ -116,7 +121,7 @@ public static class DevHostApp
         {
             name = f.Name,
             trigger = f.Kind.ToString().ToLowerInvariant(),
-            route = f.Kind == TriggerKind.Http ? "/api/" + f.Route : null,
+            route = f.Kind == TriggerKind.Http ? "/" + f.Route : null,
             methods = f.Kind == TriggerKind.Http ? f.HttpMethods : null,
         }));
         // Like the Functions host's admin endpoint: runs a non-HTTP function now. The DevHost waits for the
@@ -130,30 +135,13 @@ public static class DevHostApp
         });
     }
 
-    private static void MapWebApp(this WebApplication app)
-    {
-        var options = app.Services.GetRequiredService<IOptions<DevHostOptions>>().Value;
-        var root = options.WebRoot ?? TryWebDist(app.Environment.ContentRootPath);
+    /// <summary>Every answer carries the security headers, as in Azure (the worker's SecurityHeadersMiddleware).</summary>
+    private static void UseSecurityHeaders(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
             SecurityHeaders.Apply(context.Response.Headers);
             await next();
         });
-        if (root is not null && Directory.Exists(root))
-        {
-            var files = new PhysicalFileProvider(root);
-            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-            app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = files });
-        }
-        else
-        {
-            app.MapGet("/", () => TypedResults.Content(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>JIMP DevHost</title></head>" +
-                "<body><h1>JIMP DevHost</h1><p>The web app is not built yet (npm run build in web/). " +
-                "The API answers at <a href=\"/api/health\">/api/health</a>.</p></body></html>", "text/html; charset=utf-8"));
-        }
-    }
 
     private static string? TryWebDist(string contentRoot)
     {
@@ -170,22 +158,3 @@ public static class DevHostApp
 
 /// <summary>The functions this DevHost serves.</summary>
 public sealed record HostedFunctions(IReadOnlyList<FunctionDescriptor> All);
-
-/// <summary>The headers on everything the DevHost serves (the Static Web Apps config carries the same).</summary>
-public static class SecurityHeaders
-{
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-
-    public static void Apply(IHeaderDictionary headers)
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
-    }
-}

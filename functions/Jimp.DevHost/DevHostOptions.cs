@@ -20,9 +20,6 @@ public sealed class DevHostOptions
     /// <summary>A folder of policy drafts (<c>*.md</c> with the same front matter) served beside the embedded versions; local only.</summary>
     public string? PolicyDraftsDirectory { get; set; }
 
-    /// <summary>The built web app; defaults to web/dist under the repository root.</summary>
-    public string? WebRoot { get; set; }
-
     /// <summary>
     /// Honour the <c>X-Jimp-Storage-Prefix</c> request header: tests that share one host each name their own tables
     /// (see <see cref="ScopedStoragePrefix"/>). Off unless a test host turns it on.

@@ -19,7 +19,7 @@ public sealed record FunctionDescriptor(string Name, Type Type, MethodInfo Metho
 
     public TimerTriggerAttribute? Timer => Trigger.GetCustomAttribute<TimerTriggerAttribute>();
 
-    /// <summary>The route under <c>/api/</c>; the function name when the attribute gives none (as the host does).</summary>
+    /// <summary>The route from the site's root (host.json's routePrefix is empty); the function name when the attribute gives none (as the host does).</summary>
     public string Route => Http?.Route ?? Name;
 
     /// <summary>Upper-case HTTP methods; all of them when the attribute lists none (as the host does).</summary>

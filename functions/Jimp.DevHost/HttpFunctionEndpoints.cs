@@ -10,14 +10,14 @@ using Microsoft.Extensions.Options;
 
 namespace Jimp.DevHost;
 
-/// <summary>Maps every <c>[HttpTrigger]</c> of the app under <c>/api/</c>, with its methods, route and auth level.</summary>
+/// <summary>Maps every <c>[HttpTrigger]</c> of the app at its route (host.json's routePrefix is empty: API routes start with <c>api/</c>), with its methods and auth level.</summary>
 internal static class HttpFunctionEndpoints
 {
     public static void MapHttpFunctions(this WebApplication app, IEnumerable<FunctionDescriptor> functions)
     {
         foreach (var function in functions.Where(f => f.Kind == TriggerKind.Http))
         {
-            app.MapMethods("/api/" + function.Route.TrimStart('/'), function.HttpMethods, context => InvokeAsync(function, context))
+            app.MapMethods("/" + function.Route.TrimStart('/'), function.HttpMethods, context => InvokeAsync(function, context))
                 .WithDisplayName(function.Name)
                 .WithMetadata(function);
         }

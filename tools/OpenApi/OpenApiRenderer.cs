@@ -51,10 +51,10 @@ public static partial class OpenApiRenderer
         }
 
         var paths = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var (name, method) in EndpointAccessRules.HttpFunctions(assembly).OrderBy(f => f.Key, StringComparer.Ordinal))
+        foreach (var (name, method) in EndpointAccessRules.ApiFunctions(assembly).OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             var trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).First(a => a is not null)!;
-            var route = "/api/" + (trigger.Route ?? name).TrimStart('/');
+            var route = "/" + (trigger.Route ?? name).TrimStart('/');
             var pathParameters = RouteParameter().Matches(route).Select(m => (Name: m.Groups[1].Value, Type: m.Groups[2].Value)).ToList();
             var path = RouteParameter().Replace(route, m => "{" + m.Groups[1].Value + "}");
             var item = paths.TryGetValue(path, out var existing) ? existing : paths[path] = [];

@@ -23,7 +23,7 @@ public sealed class AuthFunctions(AccountService accounts)
     [ApiResponse(202, typeof(SentNotice))]
     [ApiResponse(503, ContentType = Problems.ContentType, Description = "email-unavailable: the mail server is down; this request did not count against the hourly limit.")]
     public async Task<IResult> RequestSignInLink(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/link")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/auth/link")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<LinkRequest>(cancellationToken);
         await accounts.RequestLinkAsync(body, request, cancellationToken);
@@ -35,7 +35,7 @@ public sealed class AuthFunctions(AccountService accounts)
     [ApiRequest(typeof(VerifyRequest))]
     [ApiResponse(200, typeof(VerifyResponse), Description = "Signed in; the session cookie is set.")]
     public async Task<IResult> VerifySignInLink(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/verify")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/auth/verify")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<VerifyRequest>(cancellationToken);
         var (outcome, user) = await accounts.VerifyAsync(body.Token!, body.ReplaceSession, request, cancellationToken);
@@ -45,7 +45,7 @@ public sealed class AuthFunctions(AccountService accounts)
     [Function(nameof(Logout))]
     [ApiResponse(204, Description = "Signed out; the cookie is cleared.")]
     public async Task<IResult> Logout(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/auth/logout")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         await accounts.LogoutAsync(user, request, cancellationToken);
@@ -55,7 +55,7 @@ public sealed class AuthFunctions(AccountService accounts)
     [Function(nameof(LogoutEverywhere))]
     [ApiResponse(200, typeof(RevokedSessions))]
     public async Task<IResult> LogoutEverywhere(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout-all")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/auth/logout-all")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var revoked = await accounts.LogoutAllAsync(user, request, cancellationToken);

@@ -12,7 +12,7 @@ public sealed class MeFunctions(AccountService accounts, SecurityLog securityLog
     [Function(nameof(GetMe))]
     [ApiResponse(200, typeof(UserSummary))]
     public async Task<IResult> GetMe(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(await accounts.GetSummaryAsync(user, cancellationToken));
@@ -22,7 +22,7 @@ public sealed class MeFunctions(AccountService accounts, SecurityLog securityLog
     [ApiRequest(typeof(EmailChangeRequest))]
     [ApiResponse(202, typeof(SentNotice))]
     public async Task<IResult> ChangeEmail(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/email")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/me/email")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<EmailChangeRequest>(cancellationToken);
@@ -33,7 +33,7 @@ public sealed class MeFunctions(AccountService accounts, SecurityLog securityLog
     [Function(nameof(GetMyActivity))]
     [ApiResponse(200, typeof(ActivityList), Description = "The last 3 months of the security log, newest first.")]
     public async Task<IResult> GetMyActivity(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/activity")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/activity")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(new ActivityList(await securityLog.RecentAsync(user.UserId, max: 50, months: 3, cancellationToken)));

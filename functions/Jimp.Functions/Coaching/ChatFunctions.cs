@@ -12,7 +12,7 @@ public sealed class ChatFunctions(ChatService chat)
     [ApiRequest(typeof(ChatMessageRequest))]
     [ApiResponse(200, ContentType = "text/event-stream", Description = "Events start, delta…, then done or error (docs/api.md).")]
     public async Task<IResult> SendMessage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/conversations/{id}/messages")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<ChatMessageRequest>(cancellationToken);
@@ -23,7 +23,7 @@ public sealed class ChatFunctions(ChatService chat)
     [Function(nameof(RetryMessage))]
     [ApiResponse(200, ContentType = "text/event-stream", Description = "The same stream as a new message.")]
     public async Task<IResult> RetryMessage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages/{messageId}/retry")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/conversations/{id}/messages/{messageId}/retry")] HttpRequest request,
         string id, string messageId, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();

@@ -25,7 +25,7 @@ public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationSt
     [ApiRequest(typeof(NewConversation), Required = false)]
     [ApiResponse(201, typeof(ConversationView))]
     public async Task<IResult> CreateConversation(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/conversations")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var body = request.ContentLength is > 0 ? await request.ReadJsonAsync<NewConversation>(cancellationToken) : new NewConversation(null);
@@ -39,7 +39,7 @@ public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationSt
     [ApiQuery("cursor", "The next of the previous page.")]
     [ApiResponse(200, typeof(ConversationPage))]
     public async Task<IResult> ListConversations(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/conversations")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var (items, next) = await conversations.ListAsync(user.UserId, request.Query["cursor"], ListPage, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationSt
     [ApiQuery("cursor", "The next of the previous page: older messages.")]
     [ApiResponse(200, typeof(ConversationDetail))]
     public async Task<IResult> GetConversation(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/conversations/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var conversation = await conversations.FindAsync(user.UserId, id, cancellationToken) ?? throw ProblemException.NotFound("conversation");
@@ -67,7 +67,7 @@ public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationSt
     [ApiRequest(typeof(ConversationRename))]
     [ApiResponse(200, typeof(ConversationView))]
     public async Task<IResult> RenameConversation(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "conversations/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/conversations/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<ConversationRename>(cancellationToken);
@@ -80,7 +80,7 @@ public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationSt
     [Function(nameof(DeleteConversation))]
     [ApiResponse(204, Description = "Deleted, with its messages.")]
     public async Task<IResult> DeleteConversation(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "conversations/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/conversations/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         _ = await conversations.FindAsync(user.UserId, id, cancellationToken) ?? throw ProblemException.NotFound("conversation");

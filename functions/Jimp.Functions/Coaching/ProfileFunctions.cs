@@ -37,7 +37,7 @@ public sealed class ProfileFunctions(ProfileStore profiles, SessionStore session
     [PublicEndpoint("The allowed values of the profile form: the same for everyone, nothing personal.")]
     [ApiResponse(200, typeof(ProfileOptionsResponse))]
     public IResult GetProfileOptions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "profile/options")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/profile/options")] HttpRequest request)
     {
         static ProfileOptionView[] Map(IEnumerable<ProfileOption> options) => options.Select(o => new ProfileOptionView(o.Id, o.LabelFr, o.LabelEn)).ToArray();
         return TypedResults.Ok(new ProfileOptionsResponse(
@@ -54,7 +54,7 @@ public sealed class ProfileFunctions(ProfileStore profiles, SessionStore session
     [Function(nameof(GetMyProfile))]
     [ApiResponse(200, typeof(ProfileView))]
     public async Task<IResult> GetMyProfile(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/profile")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/profile")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var found = await profiles.GetAsync(user.UserId, cancellationToken)
@@ -67,7 +67,7 @@ public sealed class ProfileFunctions(ProfileStore profiles, SessionStore session
     [ApiRequest(typeof(CoachProfile))]
     [ApiResponse(200, typeof(ProfileView))]
     public async Task<IResult> PutMyProfile(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/profile")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/profile")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var profile = await request.ReadJsonAsync<CoachProfile>(cancellationToken);

@@ -20,7 +20,7 @@ public sealed class InsightsFunctions(InsightsService insights, SecurityLog secu
     [ApiQuery("to", "Last ISO week (default: the last finished one); at most 106 weeks.")]
     [ApiResponse(200, typeof(InsightsResponse))]
     public async Task<IResult> ReadInsights(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "operator/insights")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/operator/insights")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var weeks = await insights.ReadAsync(request.Query, cancellationToken);

@@ -43,7 +43,7 @@ public sealed class ConsoleFunctions(
     [Function(nameof(GetConsoleSession))]
     [ApiResponse(200, typeof(ConsoleSession))]
     public async Task<IResult> GetConsoleSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/session")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/session")] HttpRequest request, CancellationToken cancellationToken)
     {
         var op = await auth.RequireOperatorAsync(request, cancellationToken);
         return TypedResults.Ok(new ConsoleSession(op.UserId, operators.SessionLifetime.TotalHours));
@@ -52,7 +52,7 @@ public sealed class ConsoleFunctions(
     [Function(nameof(GetConsoleRequests))]
     [ApiResponse(200, typeof(ConsoleRequestLog))]
     public async Task<IResult> GetConsoleRequests(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/requests")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/requests")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "list-requests", cancellationToken);
         var (pending, closed) = await requests.LogAsync(ConsoleRequests.ClosedMonthsShown, cancellationToken);
@@ -63,7 +63,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(ExtendRequestBody))]
     [ApiResponse(200, typeof(ExtendedRequest))]
     public async Task<IResult> ExtendConsoleRequest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/requests/{userId}/{requestId}/extend")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/requests/{userId}/{requestId}/extend")] HttpRequest request,
         string userId, string requestId, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "extend-request:" + requestId, cancellationToken);
@@ -76,7 +76,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(CloseRequestBody))]
     [ApiResponse(200, typeof(ConsoleRequestRow))]
     public async Task<IResult> CloseConsoleRequest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/requests/{userId}/{requestId}/close")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/requests/{userId}/{requestId}/close")] HttpRequest request,
         string userId, string requestId, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "close-request:" + requestId, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(AddressBody))]
     [ApiResponse(200, typeof(LookupResult))]
     public async Task<IResult> LookupAccount(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/lookup")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/lookup")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "lookup", cancellationToken);
         var body = await request.ReadJsonAsync<AddressBody>(cancellationToken);
@@ -101,7 +101,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(EmailedRequestBody))]
     [ApiResponse(200, typeof(EmailedRequestResult))]
     public async Task<IResult> RecordEmailedRequest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/email-requests")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/email-requests")] HttpRequest request, CancellationToken cancellationToken)
     {
         await auth.RequireOperatorAsync(request, cancellationToken);
         var body = await request.ReadJsonAsync<EmailedRequestBody>(cancellationToken);
@@ -114,7 +114,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(MinorBody))]
     [ApiResponse(200, typeof(MinorFlagResult))]
     public async Task<IResult> FlagMinorByAddress(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/minors")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/minors")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         await auth.RequireOperatorAsync(request, cancellationToken);
@@ -127,7 +127,7 @@ public sealed class ConsoleFunctions(
     [Function(nameof(GetConsolePolicy))]
     [ApiResponse(200, typeof(PolicyConsoleView))]
     public async Task<IResult> GetConsolePolicy(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/policy")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/policy")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "list-policy", cancellationToken);
         return TypedResults.Ok(await policy.VersionsAsync(cancellationToken));
@@ -137,7 +137,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(AnnounceBody))]
     [ApiResponse(200, typeof(AnnouncementResult))]
     public async Task<IResult> AnnounceConsolePolicy(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/policy/{version}/announce")] HttpRequest request, string version, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/policy/{version}/announce")] HttpRequest request, string version, CancellationToken cancellationToken)
     {
         var op = await OperatorAsync(request, "announce-policy:" + version, cancellationToken);
         var body = await request.ReadJsonAsync<AnnounceBody>(cancellationToken);
@@ -149,7 +149,7 @@ public sealed class ConsoleFunctions(
     [ApiQuery("to", "Last ISO week (default: the last finished one); at most 106 weeks.")]
     [ApiResponse(200, typeof(InsightsResponse))]
     public async Task<IResult> GetConsoleInsights(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/insights")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/insights")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "read-insights", cancellationToken);
         var weeks = await insights.ReadAsync(request.Query, cancellationToken);
@@ -159,7 +159,7 @@ public sealed class ConsoleFunctions(
     [Function(nameof(ListBreaches))]
     [ApiResponse(200, typeof(BreachList))]
     public async Task<IResult> ListBreaches(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/breaches")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/breaches")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "list-breaches", cancellationToken);
         return TypedResults.Ok(new BreachList((await breaches.ListAsync(cancellationToken)).Select(breaches.View).ToList()));
@@ -169,7 +169,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(BreachBody))]
     [ApiResponse(201, typeof(BreachView))]
     public async Task<IResult> RecordBreach(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/breaches")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/breaches")] HttpRequest request, CancellationToken cancellationToken)
     {
         await auth.RequireOperatorAsync(request, cancellationToken);
         var body = await request.ReadJsonAsync<BreachBody>(cancellationToken);
@@ -182,7 +182,7 @@ public sealed class ConsoleFunctions(
     [ApiRequest(typeof(BreachUpdateBody))]
     [ApiResponse(200, typeof(BreachView))]
     public async Task<IResult> UpdateBreach(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "console/breaches/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/console/breaches/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "update-breach:" + id, cancellationToken);
         var body = await request.ReadJsonAsync<BreachUpdateBody>(cancellationToken);
@@ -192,7 +192,7 @@ public sealed class ConsoleFunctions(
     [Function(nameof(ExportBreaches))]
     [ApiResponse(200, ContentType = "text/csv", Description = "The breach register as CSV (UTF-8 with BOM, one line per breach; dates ISO-8601 UTC; cells starting with = + - @ prefixed with '). Header: " + BreachRegister.CsvHeader + ".")]
     public async Task<IResult> ExportBreaches(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/breaches.csv")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/breaches.csv")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "export-breaches", cancellationToken);
         var csv = BreachRegister.Csv(await breaches.ListAsync(cancellationToken));
@@ -202,7 +202,7 @@ public sealed class ConsoleFunctions(
     [Function(nameof(DownloadEvidencePack))]
     [ApiResponse(200, ContentType = "application/zip")]
     public async Task<IResult> DownloadEvidencePack(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/evidence-pack")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/evidence-pack")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "evidence-pack", cancellationToken);
         var zip = await evidence.BuildAsync(cancellationToken);
@@ -223,7 +223,7 @@ public sealed class RequestConfirmationFunctions(ConsoleRequests requests, Sessi
     [ApiResponse(200, typeof(ConfirmRequestResult))]
     [PublicEndpoint("The person who wrote by e-mail may have no session; the single-use token sent to the account's own address is the identity check.")]
     public async Task<IResult> ConfirmEmailedRequest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests/confirm")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/requests/confirm")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         auth.RequireSameOrigin(request);

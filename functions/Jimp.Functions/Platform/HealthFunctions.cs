@@ -11,7 +11,7 @@ public sealed class HealthFunctions(HealthService health)
     [ApiResponse(200, typeof(HealthReport))]
     [ApiResponse(503, typeof(HealthReport), Description = "Storage is down.")]
     public async Task<IResult> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var report = await health.CheckAsync(cancellationToken);

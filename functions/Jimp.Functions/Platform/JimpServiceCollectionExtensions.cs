@@ -1,6 +1,7 @@
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Insights;
+using Jimp.Functions.Platform.Web;
 using Jimp.Functions.Operators;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Retention;
@@ -20,7 +21,9 @@ public static class JimpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section)
+            .PostConfigure(o => AppOptions.Resolve(o, configuration["WEBSITE_HOSTNAME"]))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ClientAddressOptions>().BindConfiguration(ClientAddressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
 
@@ -43,6 +46,7 @@ public static class JimpServiceCollectionExtensions
         services.AddRetention();
         services.AddInsights();
         services.AddWorkspace();
+        services.AddWebApp();
         services.AddOperatorConsole();
         return services;
     }

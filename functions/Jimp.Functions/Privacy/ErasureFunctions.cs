@@ -18,7 +18,7 @@ public sealed class ErasureFunctions(AccountStore accounts, RequestTracker reque
     [ApiRequest(typeof(ErasureRequest))]
     [ApiResponse(202, typeof(ErasureStarted), Description = "Erasing; the session cookie is cleared.")]
     public async Task<IResult> RequestErasure(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/erasure")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/me/erasure")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {

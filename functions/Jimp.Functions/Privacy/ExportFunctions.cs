@@ -17,7 +17,7 @@ public sealed class ExportFunctions(UserCaps caps, RequestTracker requests, Expo
     [Function(nameof(RequestExport))]
     [ApiResponse(202, typeof(ExportStarted), Description = "Being prepared; an e-mail links to the privacy center when it is ready.")]
     public async Task<IResult> RequestExport(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/exports")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/me/exports")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ public sealed class ExportFunctions(UserCaps caps, RequestTracker requests, Expo
     [Function(nameof(ListExports))]
     [ApiResponse(200, typeof(ExportList))]
     public async Task<IResult> ListExports(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/exports")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/exports")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(new ExportList(await exports.ListAsync(user.UserId, clock.GetUtcNow(), cancellationToken)));
@@ -40,7 +40,7 @@ public sealed class ExportFunctions(UserCaps caps, RequestTracker requests, Expo
     [Function(nameof(DownloadExport))]
     [ApiResponse(200, ContentType = "application/zip", Description = "The archive, until 7 days after creation.")]
     public async Task<IResult> DownloadExport(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/exports/{id}/download")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/exports/{id}/download")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var record = await exports.FindAsync(user.UserId, id, cancellationToken) ?? throw ProblemException.NotFound("export");

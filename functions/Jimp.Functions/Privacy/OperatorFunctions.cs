@@ -109,7 +109,7 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     [Function(nameof(ListOpenRequests))]
     [ApiResponse(200, typeof(OpenRequestList))]
     public async Task<IResult> ListOpenRequests(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "operator/requests")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/operator/requests")] HttpRequest request, CancellationToken cancellationToken)
     {
         await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "list-open-requests", cancellationToken);
         return TypedResults.Ok(await operations.OpenRequestsAsync(cancellationToken));
@@ -119,7 +119,7 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     [ApiRequest(typeof(ExtendRequestBody))]
     [ApiResponse(200, typeof(ExtendedRequest), Description = "Extended; the user is e-mailed the reason and the date. 400 extension-refused: once, before due, at most 2 months, with a reason.")]
     public async Task<IResult> ExtendRequest(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/requests/{userId}/{requestId}/extend")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/operator/requests/{userId}/{requestId}/extend")] HttpRequest request,
         string userId, string requestId, CancellationToken cancellationToken)
     {
         RequireUserId(userId);
@@ -131,7 +131,7 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     [Function(nameof(FlagMinor))]
     [ApiResponse(202, typeof(MinorFlagged), Description = "Flagged, signed out everywhere, erasure opened and started.")]
     public async Task<IResult> FlagMinor(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/accounts/{userId}/minor")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/operator/accounts/{userId}/minor")] HttpRequest request,
         [DurableClient] DurableTaskClient client, string userId, CancellationToken cancellationToken)
     {
         RequireUserId(userId);
@@ -143,7 +143,7 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     [Function(nameof(AnnouncePolicy))]
     [ApiResponse(200, typeof(AnnouncementResult), Description = "400 with a field error on effective (code notice-period: less than 30 days ahead, in the Accept-Language's language) or 409 not-material.")]
     public async Task<IResult> AnnouncePolicy(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/policy/{version}/announce")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/operator/policy/{version}/announce")] HttpRequest request,
         string version, CancellationToken cancellationToken)
     {
         await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "announce-policy:" + version, cancellationToken);

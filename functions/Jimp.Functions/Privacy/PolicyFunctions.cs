@@ -25,7 +25,7 @@ public sealed class PolicyFunctions(PolicyCalendar calendar, TimeProvider clock)
     [ApiQuery("version", "A past or upcoming version; the current one without it.")]
     [ApiResponse(200, typeof(PolicyResponse), Description = "documents maps a language (fr, en) to the Markdown text.")]
     public async Task<IResult> GetPolicy(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "policy")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/policy")] HttpRequest request, CancellationToken cancellationToken)
     {
         var policies = await calendar.GetAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -19,7 +19,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
     [Function(nameof(GetMyConsents))]
     [ApiResponse(200, typeof(ConsentList), Description = "Every purpose, off until granted.")]
     public async Task<IResult> GetMyConsents(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/consents")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/consents")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(new ConsentList(await rights.ConsentsAsync(user, cancellationToken)));
@@ -29,7 +29,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
     [ApiRequest(typeof(ConsentChange))]
     [ApiResponse(200, typeof(ConsentView))]
     public async Task<IResult> PutMyConsent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/consents/{purpose}")] HttpRequest request, string purpose, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/consents/{purpose}")] HttpRequest request, string purpose, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         if (ConsentPurposes.Find(purpose) is null) throw ProblemException.NotFound("consent purpose");
@@ -41,7 +41,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
     [Function(nameof(RestrictMyProcessing))]
     [ApiResponse(200, typeof(RestrictionState))]
     public async Task<IResult> RestrictMyProcessing(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/restriction")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/restriction")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(new RestrictionState(await rights.RestrictAsync(user, request, cancellationToken)));
@@ -50,7 +50,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
     [Function(nameof(LiftMyRestriction))]
     [ApiResponse(200, typeof(RestrictionState), Description = "Lifted after the user was told; if that e-mail fails, 503 notice-failed and the restriction stays.")]
     public async Task<IResult> LiftMyRestriction(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/restriction")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/me/restriction")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(new RestrictionState(await rights.LiftRestrictionAsync(user, request, cancellationToken)));
@@ -60,7 +60,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
     [ApiRequest(typeof(ObjectionChange))]
     [ApiResponse(200, typeof(ObjectionState))]
     public async Task<IResult> PutMyObjection(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/objection")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/objection")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<ObjectionChange>(cancellationToken);
@@ -70,7 +70,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
     [Function(nameof(GetMyRequests))]
     [ApiResponse(200, typeof(RequestList), Description = "Newest first; dueAt is the legal due date, extension.until the extended one.")]
     public async Task<IResult> GetMyRequests(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/requests")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/requests")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(new RequestList(await rights.RequestsAsync(user, cancellationToken)));

@@ -71,7 +71,7 @@ public sealed class UnsubscribeFunctions(RightsService rights, IOptions<AppOptio
     [ApiResponse(200, typeof(UnsubscribeResult), Description = "The purpose is off; the same answer on every click.")]
     [PublicEndpoint("The person clicks the link of an e-mail, or their mailbox provider posts it (RFC 8058), without a session; the signed token names the person and the purpose.")]
     public async Task<IResult> OneClickUnsubscribe(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
     {
         return TypedResults.Ok(await rights.UnsubscribeAsync(request.Query["t"].ToString(), request, cancellationToken));
     }
@@ -82,7 +82,7 @@ public sealed class UnsubscribeFunctions(RightsService rights, IOptions<AppOptio
     [ApiResponse(303, Description = "To the web page that confirms the unsubscription.")]
     [PublicEndpoint("Opening an e-mail's unsubscribe link needs no session; the GET changes nothing and only redirects to the web page.")]
     public IResult UnsubscribePage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/unsubscribe")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new SeeOther(UnsubscribeLinks.PageUrlFor(app.Value.PublicBaseUrl, request.Query["t"].ToString()));

@@ -23,7 +23,7 @@ public sealed class TrendFunctions(TrendService trends, IOptions<TrendsOptions> 
     [ApiQuery("period", "Days (one of Trends:Periods, 7 by default).")]
     [ApiResponse(200, typeof(TrendsResponse))]
     public async Task<IResult> GetTrends(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "trends")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/trends")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var query = TrendQueryParser.Parse(request.Query, options.Value);

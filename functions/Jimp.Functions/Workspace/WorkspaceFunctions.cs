@@ -48,7 +48,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiResponse(200, typeof(WorkspaceOptionsResponse))]
     [PublicEndpoint("The workspace's fixed choices (hook styles, formats, statuses, limits, CSV columns): the same for everyone, nothing personal.")]
     public IResult GetWorkspaceOptions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspace/options")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/workspace/options")] HttpRequest request)
     {
         return TypedResults.Ok(new WorkspaceOptionsResponse(HookStyles.All, VideoFormats.All, ProductStatuses.All,
             workspace.Options.MaxProducts, workspace.Options.MaxVideos, workspace.Options.MaxImportBytes, VideoCsv.TemplateColumns));
@@ -59,7 +59,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiResponse(200, ContentType = "text/csv", Description = "The template (UTF-8 with BOM): the column ids and one invented example row.")]
     [PublicEndpoint("JIMP's CSV template with an invented example row: the same for everyone, nothing personal.")]
     public IResult GetVideoTemplate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspace/template.csv")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/workspace/template.csv")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var french = request.Query["lang"] != "en";
@@ -70,7 +70,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [Function(nameof(ListMyProducts))]
     [ApiResponse(200, typeof(ProductList))]
     public async Task<IResult> ListMyProducts(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/products")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/products")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var products = await workspace.ProductsAsync(user, cancellationToken);
@@ -81,7 +81,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiRequest(typeof(ProductInput))]
     [ApiResponse(201, typeof(ProductItem))]
     public async Task<IResult> AddMyProduct(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/products")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/me/products")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<ProductInput>(cancellationToken);
@@ -93,7 +93,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiRequest(typeof(ProductInput))]
     [ApiResponse(200, typeof(ProductItem))]
     public async Task<IResult> UpdateMyProduct(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<ProductInput>(cancellationToken);
@@ -103,7 +103,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [Function(nameof(DeleteMyProduct))]
     [ApiResponse(204)]
     public async Task<IResult> DeleteMyProduct(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/me/products/{productId}")] HttpRequest request, string productId, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         await workspace.DeleteProductAsync(user, RequireId(productId, "product"), cancellationToken);
@@ -113,7 +113,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [Function(nameof(ListMyVideos))]
     [ApiResponse(200, typeof(VideoList))]
     public async Task<IResult> ListMyVideos(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/videos")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/videos")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var videos = await workspace.VideosAsync(user.UserId, cancellationToken);
@@ -124,7 +124,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiRequest(typeof(VideoInput))]
     [ApiResponse(201, typeof(Video))]
     public async Task<IResult> AddMyVideo(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/videos")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/me/videos")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<VideoInput>(cancellationToken);
@@ -136,7 +136,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiRequest(typeof(VideoInput))]
     [ApiResponse(200, typeof(Video))]
     public async Task<IResult> UpdateMyVideo(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var input = await request.ReadJsonAsync<VideoInput>(cancellationToken);
@@ -146,7 +146,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [Function(nameof(DeleteMyVideo))]
     [ApiResponse(204)]
     public async Task<IResult> DeleteMyVideo(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/me/videos/{videoId}")] HttpRequest request, string videoId, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         await workspace.DeleteVideoAsync(user, RequireId(videoId, "video"), cancellationToken);
@@ -159,7 +159,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
         + "; see GET /api/workspace/template.csv) or a TikTok Studio export's columns. At most Workspace:MaxImportBytes.")]
     [ApiResponse(200, typeof(ImportResult), Description = "All rows stored. A bad row gives 400 csv-invalid with rows [{line, column, message}] and nothing stored.")]
     public async Task<IResult> ImportMyVideos(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/videos/import")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/me/videos/import")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var csv = await ReadCsvAsync(request, workspace.Options.MaxImportBytes, cancellationToken);
@@ -171,7 +171,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [Function(nameof(GetMyResults))]
     [ApiResponse(200, typeof(CreatorInsightsView))]
     public async Task<IResult> GetMyResults(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/results")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/results")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(await workspace.InsightsAsync(user, cancellationToken));
@@ -181,7 +181,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiQuery("week", "An ISO week, e.g. 2026-W49 (default: next week).")]
     [ApiResponse(200, typeof(WeeklyPlan))]
     public async Task<IResult> GetMyPlan(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/plan")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/plan")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var plan = await workspace.PlanAsync(user, request.Query["week"], cancellationToken)
@@ -193,7 +193,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiQuery("week", "An ISO week, e.g. 2026-W49 (default: next week).")]
     [ApiResponse(200, typeof(WeeklyPlan))]
     public async Task<IResult> ProposeMyPlan(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/plan")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/me/plan")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         return TypedResults.Ok(await workspace.ProposePlanAsync(user, request.Query["week"], cancellationToken));
@@ -203,7 +203,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [ApiRequest(typeof(PlanTick))]
     [ApiResponse(200, typeof(WeeklyPlan))]
     public async Task<IResult> TickMyPlanItem(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/plan/{week}/items/{index}")] HttpRequest request, string week, string index, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/plan/{week}/items/{index}")] HttpRequest request, string week, string index, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var tick = await request.ReadJsonAsync<PlanTick>(cancellationToken);
@@ -215,7 +215,7 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
     [Function(nameof(DownloadMyPlan))]
     [ApiResponse(200, ContentType = "text/calendar", Description = "The plan as an RFC 5545 calendar, one all-day event per video.")]
     public async Task<IResult> DownloadMyPlan(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/plan/{week}/calendar")] HttpRequest request, string week, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/plan/{week}/calendar")] HttpRequest request, string week, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
         var plan = await workspace.PlanAsync(user, week, cancellationToken) ?? throw ProblemException.NotFound("plan");

@@ -269,8 +269,7 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     public void Every_resource_is_deployed_in_an_eu_region()
     {
         var located = template.Resources
-            .Select(r => (Resource: r, Location: r.Json.TryGetProperty("location", out var l) ? l
-                : r.Type == "Microsoft.Web/staticSites/linkedBackends" ? r.Path("properties", "region") : default))
+            .Select(r => (Resource: r, Location: r.Json.TryGetProperty("location", out var l) ? l : default))
             .Where(x => x.Location.ValueKind != JsonValueKind.Undefined)
             .ToList();
 
@@ -472,28 +471,32 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Fact]
-    public void Function_app_cors_allows_only_the_static_web_app_origin()
+    public void The_function_app_serves_the_web_app_on_its_own_origin_without_a_proxy_or_cors()
     {
+        // No Static Web App (its linked backends do not support Flex Consumption, and it cuts proxied requests at 45 s).
+        Assert.DoesNotContain(template.Resources, r => r.Type.StartsWith("Microsoft.Web/staticSites", StringComparison.Ordinal));
         var site = template.Resource(FunctionApp);
-
-        var origin = Assert.Single(site.Path("properties", "siteConfig", "cors", "allowedOrigins").EnumerateArray());
-        var expression = CompiledTemplate.Expand(origin.GetString()!, site.Scope);
-        var webDeployment = template.DeploymentNameHolding("Microsoft.Web/staticSites");
-        Assert.Matches(
-            $@"^format\('https://\{{0\}}', reference\(resourceId\('Microsoft.Resources/deployments', '{Regex.Escape(webDeployment)}'\), '[^']+'\)\.outputs\.defaultHostname\.value\)$",
-            expression);
-        var swa = template.Resource("Microsoft.Web/staticSites");
-        var hostname = swa.Scope.Template.GetProperty("outputs").GetProperty("defaultHostname").GetProperty("value").GetString()!;
-        Assert.Matches(@"^\[reference\(resourceId\('Microsoft.Web/staticSites', parameters\('name'\)\), '[^']+'\)\.defaultHostname\]$", hostname);
-        Assert.Equal("[parameters('name')]", swa.Name);
-        Assert.Equal(expression, AppSettings()["App__PublicBaseUrl"]);
+        Assert.False(site.Path("properties", "siteConfig").TryGetProperty("cors", out _), "same origin: no CORS rule");
+        var settings = AppSettings();
+        Assert.Equal("parameters('publicOrigin')", settings["App__PublicBaseUrl"]);
+        Assert.Equal("", template.Root.GetProperty("parameters").GetProperty("publicOrigin").GetProperty("defaultValue").GetString());
+        Assert.Equal("'true'", settings["AzureWebJobsDisableHomepage"]);
+        // Routes start at the root: the web app at /, the API under api/ (every Route attribute says so).
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(template.RepoRoot, "host.json")));
+        Assert.Equal("", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        var web = Jimp.DevHost.FunctionCatalog.Jimp.Where(f => f.Kind == Jimp.DevHost.TriggerKind.Http && !f.Route.StartsWith("api/", StringComparison.Ordinal)).Select(f => f.Name);
+        Assert.Equal(["WebAppFile"], web);
+        // The address users open: the custom domain when given, else the function app's own host name.
+        Assert.Matches($@"^\[if\(empty\(parameters\('publicOrigin'\)\), format\('https://\{{0\}}', reference\(resourceId\('Microsoft.Resources/deployments', '{Regex.Escape(template.DeploymentNameHolding(FunctionApp))}'\), '[^']+'\)\.outputs\.defaultHostName\.value\), parameters\('publicOrigin'\)\)\]$",
+            template.Root.GetProperty("outputs").GetProperty("WEB_BASE_URL").GetProperty("value").GetString());
     }
 
     [Fact]
-    public void Static_web_app_sends_security_headers()
+    public void Every_answer_carries_the_security_headers()
     {
-        var headers = StaticWebAppConfig().GetProperty("globalHeaders");
-        string Header(string name) => headers.GetProperty(name).GetString()!;
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+        Jimp.Functions.Platform.Http.SecurityHeaders.Apply(headers);
+        string Header(string name) => headers[name].ToString();
 
         var csp = Header("Content-Security-Policy").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var directive in new[] { "default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'" })
@@ -510,28 +513,6 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         var maxAge = Regex.Match(Header("Strict-Transport-Security"), @"max-age=(\d+)");
         Assert.True(maxAge.Success && long.Parse(maxAge.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 31_536_000,
             "HSTS max-age must be at least one year");
-    }
-
-    [Fact]
-    public void Static_web_app_falls_back_to_index_except_for_the_api()
-    {
-        var config = StaticWebAppConfig();
-        var fallback = config.GetProperty("navigationFallback");
-
-        Assert.Equal("/index.html", fallback.GetProperty("rewrite").GetString());
-        Assert.Contains("/api/*", fallback.GetProperty("exclude").EnumerateArray().Select(e => e.GetString()));
-        Assert.Contains("/api/*", config.GetProperty("routes").EnumerateArray().Select(r => r.GetProperty("route").GetString()));
-    }
-
-    [Fact]
-    public void Static_web_app_uses_the_function_app_as_its_backend()
-    {
-        var swa = template.Resource("Microsoft.Web/staticSites");
-        var backend = template.Resource("Microsoft.Web/staticSites/linkedBackends");
-
-        Assert.Equal("Standard", swa.Path("sku", "name").GetString());
-        var backendId = CompiledTemplate.Expand(backend.Path("properties", "backendResourceId").GetString()!, backend.Scope);
-        Assert.Contains($"'{template.DeploymentNameHolding(FunctionApp)}'", backendId, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -616,14 +597,20 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Fact]
-    public void Azd_finds_both_services_and_every_output()
+    public void Azd_finds_the_app_with_its_web_build_and_every_output()
     {
         var outputs = template.Root.GetProperty("outputs");
         var site = template.Resource(FunctionApp);
-        var swa = template.Resource("Microsoft.Web/staticSites");
 
         Assert.Contains("createObject('azd-service-name', 'api')", site.Json.GetProperty("tags").GetString(), StringComparison.Ordinal);
-        Assert.Contains("createObject('azd-service-name', 'web')", swa.Json.GetProperty("tags").GetString(), StringComparison.Ordinal);
+        // One service: the function app, whose package carries the built web app (wwwroot).
+        var azure = File.ReadAllText(Path.Combine(template.RepoRoot, "azure.yaml"));
+        Assert.DoesNotContain("staticwebapp", azure, StringComparison.Ordinal);
+        Assert.Matches(@"(?ms)^\s+prepackage:.*npm run build:web", azure);
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(template.RepoRoot, "functions", "Jimp.Functions", "Jimp.Functions.csproj"));
+        var web = project.Descendants("Content").Single(c => (string?)c.Attribute("Include") == "../../web/dist/**");
+        Assert.Equal("wwwroot", (string?)web.Attribute("LinkBase"));
+        Assert.Equal("PreserveNewest", (string?)web.Attribute("CopyToPublishDirectory"));
         foreach (var name in new[] { "AZURE_LOCATION", "AZURE_FUNCTION_APP_NAME", "API_BASE_URL", "WEB_BASE_URL", "AZURE_STORAGE_ACCOUNT_NAME",
                      "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT", "AZURE_KEY_VAULT_NAME", "APPLICATIONINSIGHTS_CONNECTION_STRING" })
         {
@@ -657,7 +644,6 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
             ["Model__Deployment"] = "chat",
             ["Email__Password"] = "", // a Key Vault reference to an empty secret when no SMTP is given
             ["KeyedHash__Key"] = TestKey, // the Key Vault reference, resolved by the platform
-            ["App__PublicBaseUrl"] = "https://jimp.example.test",
             ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://francecentral-1.in.applicationinsights.azure.com/",
             ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Authorization=AAD;ClientId=" + ClientId,
         };
@@ -689,9 +675,12 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
 
         var builder = Microsoft.Azure.Functions.Worker.Builder.FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
+        // What App Service sets on every app: its default host name (the app's public origin unless a custom domain is given).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WEBSITE_HOSTNAME"] = "func-jimp-abc123.azurewebsites.net" });
         using var host = Jimp.Functions.JimpFunctionsApp.Configure(builder).Build();
         // What the host runs at start (ValidateOnStart): with the template's defaults, no option is refused.
         host.Services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal("https://func-jimp-abc123.azurewebsites.net", host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Jimp.Functions.Platform.AppOptions>>().Value.PublicBaseUrl);
         // Every function class can be created from those settings (what the worker does per invocation).
         foreach (var type in Jimp.DevHost.FunctionCatalog.Jimp.Select(f => f.Type).Distinct().Where(t => !t.IsAbstract))
         {
@@ -716,12 +705,6 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     {
         Assert.StartsWith($"reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', {AppIdentityNameExpression()}), ", expression, StringComparison.Ordinal);
         Assert.EndsWith(").clientId", expression, StringComparison.Ordinal);
-    }
-
-    private JsonElement StaticWebAppConfig()
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(template.RepoRoot, "web", "staticwebapp.config.json")));
-        return document.RootElement.Clone();
     }
 }
 

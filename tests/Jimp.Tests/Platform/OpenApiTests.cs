@@ -55,7 +55,7 @@ public sealed class OpenApiTests
         var operations = document.RootElement.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject())
             .ToDictionary(o => o.Value.GetProperty("operationId").GetString()!, o => o.Value, StringComparer.Ordinal);
-        foreach (var (name, method) in EndpointAccessRules.HttpFunctions(typeof(JimpServiceCollectionExtensions).Assembly))
+        foreach (var (name, method) in EndpointAccessRules.ApiFunctions(typeof(JimpServiceCollectionExtensions).Assembly))
         {
             Assert.True(operations.TryGetValue(name, out var operation), $"{name} is missing from the document");
             var access = EndpointAccessRules.Of(method);
@@ -68,7 +68,7 @@ public sealed class OpenApiTests
     [Fact]
     public void Every_http_function_declares_its_answers_with_named_records()
     {
-        var missing = EndpointAccessRules.HttpFunctions(typeof(JimpServiceCollectionExtensions).Assembly)
+        var missing = EndpointAccessRules.ApiFunctions(typeof(JimpServiceCollectionExtensions).Assembly)
             .Where(f => !f.Value.GetCustomAttributes<ApiResponseAttribute>().Any())
             .Select(f => f.Key)
             .ToList();

@@ -21,7 +21,7 @@ public sealed class ProbeFunctions(ProbeState state)
 
     [Function(nameof(ProbeEcho))]
     [PublicEndpoint("A probe of request reading; it touches no account.")]
-    public async Task<IResult> ProbeEcho([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "probe/echo/{id:int}")] HttpRequest request, int id, CancellationToken cancellationToken)
+    public async Task<IResult> ProbeEcho([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/probe/echo/{id:int}")] HttpRequest request, int id, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<EchoRequest>(cancellationToken);
         return TypedResults.Ok(new { id, body.Name, body.Stars });
@@ -29,17 +29,17 @@ public sealed class ProbeFunctions(ProbeState state)
 
     [Function(nameof(ProbeBoom))]
     [PublicEndpoint("A probe of the 500 answer.")]
-    public IResult ProbeBoom([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "probe/boom")] HttpRequest request) =>
+    public IResult ProbeBoom([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/probe/boom")] HttpRequest request) =>
         throw new InvalidOperationException("secret internal detail at ProbeBoom");
 
     [Function(nameof(ProbeOperator))]
-    public IResult ProbeOperator([HttpTrigger(AuthorizationLevel.Function, "get", Route = "probe/operator")] HttpRequest request) =>
+    public IResult ProbeOperator([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/probe/operator")] HttpRequest request) =>
         TypedResults.Ok(new { ok = true });
 
     [Function(nameof(ProbeStart))]
     [PublicEndpoint("A probe of the in-process durable engine.")]
     public async Task<IResult> ProbeStart(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "probe/orchestrations")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/probe/orchestrations")] HttpRequest request,
         [DurableClient] DurableTaskClient client)
     {
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProbeOrchestration), new ProbeInput(3));
@@ -49,7 +49,7 @@ public sealed class ProbeFunctions(ProbeState state)
 
     /// <summary>Declares no access at all and checks nothing itself: deny by default must still refuse anonymous callers.</summary>
     [Function(nameof(ProbeWhoAmI))]
-    public IResult ProbeWhoAmI([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "probe/whoami")] HttpRequest request) =>
+    public IResult ProbeWhoAmI([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/probe/whoami")] HttpRequest request) =>
         TypedResults.Ok(new WhoAmI(request.SignedInUser().UserId));
 
     public sealed record WhoAmI(string UserId);

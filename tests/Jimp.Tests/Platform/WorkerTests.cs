@@ -25,6 +25,7 @@ public sealed class WorkerTests
         using var host = JimpFunctionsApp.Configure(builder).Build();
 
         // UseMiddleware registers the middleware in DI: gone from Program.cs's configuration, this is null.
+        Assert.NotNull(host.Services.GetService<SecurityHeadersMiddleware>());
         Assert.NotNull(host.Services.GetService<ProblemDetailsMiddleware>());
         Assert.NotNull(host.Services.GetService<Jimp.Functions.Accounts.AuthenticationMiddleware>());
         var classes = FunctionCatalog.Jimp.Select(f => f.Type).Distinct().ToList();
@@ -79,10 +80,10 @@ public sealed class WorkerTests
     {
         var http = File.ReadAllText(Path.Combine(TestAzurite.RepositoryRoot, "api.http"));
         var missing = FunctionCatalog.Jimp
-            .Where(f => f.Kind == TriggerKind.Http && !f.Route.StartsWith("console/", StringComparison.Ordinal) && !f.Route.StartsWith("operator/", StringComparison.Ordinal))
+            .Where(f => f.Kind == TriggerKind.Http && f.Route.StartsWith("api/", StringComparison.Ordinal) && !f.Route.StartsWith("api/console/", StringComparison.Ordinal) && !f.Route.StartsWith("api/operator/", StringComparison.Ordinal))
             .SelectMany(f => f.HttpMethods.Select(m => (Method: m.ToUpperInvariant(), f.Route)))
-            .Where(r => !System.Text.RegularExpressions.Regex.IsMatch(http, "(?m)^" + r.Method + @" \{\{base\}\}/api/" + RoutePattern(r.Route) + @"(\?\S*)?\s*$"))
-            .Select(r => $"{r.Method} /api/{r.Route}")
+            .Where(r => !System.Text.RegularExpressions.Regex.IsMatch(http, "(?m)^" + r.Method + @" \{\{base\}\}/" + RoutePattern(r.Route) + @"(\?\S*)?\s*$"))
+            .Select(r => $"{r.Method} /{r.Route}")
             .ToList();
 
         Assert.True(missing.Count == 0, "api.http lacks: " + string.Join("; ", missing));

@@ -155,7 +155,7 @@ public sealed class JimpTestHost : IAsyncDisposable
             ["DevHost:RunTimers"] = "false",
             ["DevHost:FunctionKey"] = FunctionKey,
             ["DevHost:ScopedStoragePrefixes"] = "true",
-            ["DevHost:WebRoot"] = Path.Combine(TestAzurite.RepositoryRoot, "web", "dist"),
+            ["Web:Root"] = Path.Combine(TestAzurite.RepositoryRoot, "web", "dist"),
             // Every test signs up from 127.0.0.1: the per-IP limits are tested on their own, with their real values.
             ["Accounts:LinksPerIpPerHour"] = "10000",
             ["Accounts:VerificationsPerIpPerHour"] = "10000",

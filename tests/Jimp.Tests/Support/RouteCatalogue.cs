@@ -17,12 +17,12 @@ public sealed record RouteCase(FunctionDescriptor Function, string Method)
 {
     public string Name => Function.Name;
 
-    public string Template => "/api/" + Function.Route.TrimStart('/');
+    public string Template => "/" + Function.Route.TrimStart('/');
 
     public EndpointAccess Access => EndpointAccessRules.Of(Function.Method);
 
     /// <summary>The console's routes need an operator's session (Operators:Addresses), not just any user's.</summary>
-    public bool IsConsole => Function.Route.StartsWith("console/", StringComparison.Ordinal);
+    public bool IsConsole => Function.Route.StartsWith("api/console/", StringComparison.Ordinal);
 
     public ApiRequestAttribute? Body => Function.Method.GetCustomAttribute<ApiRequestAttribute>();
 

@@ -43,4 +43,16 @@ public static class EndpointAccessRules
                         && m.GetParameters().Any(p => p.GetCustomAttribute<HttpTriggerAttribute>() is not null))
             .ToDictionary(m => m.GetCustomAttribute<FunctionAttribute>()!.Name, StringComparer.Ordinal);
     }
+
+    /// <summary>The API: the HTTP functions whose route is under <c>api/</c> (docs/openapi.json). The web app's files are not part of it.</summary>
+    public static IReadOnlyDictionary<string, MethodInfo> ApiFunctions(Assembly assembly) =>
+        HttpFunctions(assembly).Where(f => IsApi(f.Value)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+
+    /// <summary>Whether the function's route is under <c>api/</c> (host.json's routePrefix is empty).</summary>
+    public static bool IsApi(MethodInfo method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var route = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null)?.Route;
+        return route is not null && route.StartsWith("api/", StringComparison.Ordinal);
+    }
 }
