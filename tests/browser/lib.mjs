@@ -285,6 +285,8 @@ export async function mockApi(target, state = fakeState()) {
     if (m && method === 'POST') {
       if (state.restricted) return problem(403, 'restricted');
       if (state.chatStatus === 429) return json(429, { title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '30' });
+      if (state.chatStatus === 'budget-used') return json(429, { title: 'Quota du jour atteint.', status: 429, code: 'budget-used', limit: 'turns', resetsAt: '2026-11-29T00:00:00Z' }, { 'Retry-After': '3600' });
+      if (!state.profile) return problem(409, 'no-profile');
       // Like the server: the first message names a conversation created without a title (the done event says so).
       const conv = state.conversations.find((x) => x.id === m[1]);
       const autoTitle = conv && !conv.titled && !conv.messageCount && !state.failStream ? (body?.text ?? '').split('\n')[0].slice(0, 60) : null;
@@ -292,7 +294,7 @@ export async function mockApi(target, state = fakeState()) {
       const text = state.nextAnswer ?? state.answer[state.profile?.language === 'en' ? 'en' : 'fr'];
       const chunks = text.match(/[\s\S]{1,12}/g) ?? [];
       const events = [['start', { userMessageId: 'um1', mode: 'offline' }], ...chunks.map((c) => ['delta', { text: c }])];
-      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle }]);
+      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle, sources: state.answerSources ?? [], aiGenerated: false, notice: state.doneNotice ?? null }]);
       if (state.failStream === 'once') state.failStream = false;
       return route.fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
     }

@@ -183,6 +183,30 @@ describe('interface (fake API)', () => {
     await context.close();
   });
 
+  test('the chat says when the day\'s budget renews, and why an answer came from the playbooks', async () => {
+    let { context, page } = await open('#/chat', { state: fakeState({ chatStatus: 'budget-used' }) });
+    await page.getByTestId('chat-input').fill('Bonjour');
+    await page.getByTestId('chat-send').click();
+    await page.getByTestId('budget-used').filter({ hasText: 'Vous avez utilisé tous vos messages du jour' }).waitFor();
+    await context.close();
+    for (const [doneNotice, text] of [[{ code: 'model-busy', retryAfter: 30 }, 'Réessayez dans 30 s'], [{ code: 'budget-used', resetsAt: '2026-11-29T00:00:00Z' }, "quota d'IA du jour"]]) {
+      ({ context, page } = await open('#/chat', { state: fakeState({ doneNotice }) }));
+      await page.getByTestId('qa-hooks').click();
+      await page.getByTestId('answer-notice').filter({ hasText: text }).waitFor();
+      await context.close();
+    }
+  });
+
+  test('before the profile exists the chat is closed and leads to onboarding', async () => {
+    const { context, page, state } = await open('#/chat', { state: fakeState({ profile: null }) });
+    await page.getByTestId('chat-no-profile').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.disabled === true);
+    await page.getByTestId('chat-no-profile').getByRole('link').click();
+    await page.waitForURL(/#\/onboarding$/);
+    assert.equal(state.requestsSeen.filter((r) => /\/messages$/.test(r.path)).length, 0);
+    await context.close();
+  });
+
   test('older messages load above the latest ones, in order', async () => {
     const older = [
       { id: 'o1', role: 'user', text: 'Première question', createdAt: '2026-11-01T10:00:00Z', status: 'ok', aiGenerated: false },

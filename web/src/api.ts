@@ -14,6 +14,9 @@ export interface Problem {
   code?: string;
   traceId?: string;
   errors?: Record<string, string[] | string>;
+  /** budget-used: which budget (turns, tokens) and when it renews (ISO time). */
+  limit?: string;
+  resetsAt?: string;
 }
 
 export class ApiError extends Error {

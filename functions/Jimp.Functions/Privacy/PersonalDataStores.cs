@@ -161,7 +161,7 @@ public static class PersonalDataRegistration
         return services;
     }
 
-    /// <summary>Conversation rows: list entries, states and messages; messages of the coach carry <c>ai_generated: true</c>.</summary>
+    /// <summary>Conversation rows: list entries, states, messages and the day's chat usage; messages of the coach carry <c>ai_generated: true</c>.</summary>
     private static ExportRecord? ConversationRecord(TableEntity e)
     {
         if (e.RowKey.StartsWith("c-", StringComparison.Ordinal))
@@ -173,6 +173,16 @@ public static class PersonalDataRegistration
                 ["title"] = e.GetString("Title"),
                 ["created_at"] = Iso(e.GetDateTimeOffset("CreatedAt")),
                 ["updated_at"] = Iso(e.GetDateTimeOffset("UpdatedAt")),
+            };
+        }
+        if (e.RowKey == ConversationStore.UsageRow)
+        {
+            return new ExportRecord
+            {
+                ["type"] = "chat_usage",
+                ["day"] = e.GetString("Day"),
+                ["turns"] = e.GetInt32("Turns"),
+                ["model_tokens"] = e.GetInt64("ModelTokens"),
             };
         }
         var dash = e.RowKey.IndexOf('-', StringComparison.Ordinal);

@@ -251,7 +251,10 @@ public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHo
         var id = await NewConversationAsync(user);
         using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "Salut" });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("no-profile", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("no-profile", problem.GetProperty("code").GetString());
+        Assert.Contains("ta niche", problem.GetProperty("detail").GetString(), StringComparison.Ordinal); // a French account reads French
+        Assert.Equal(0, (await user.GetJsonAsync($"/api/conversations/{id}")).GetProperty("messages").GetArrayLength());
     }
 
     [Fact]
