@@ -46,6 +46,7 @@ export const fr = {
   'error.budgetUsed': 'Quota du jour atteint. Vous pourrez reprendre le {when}.',
   'error.noProfile': "Complétez d'abord votre profil : votre niche, vos objectifs et votre niveau.",
   'error.modelBusy': "Le modèle d'IA est saturé. Réessayez dans {wait}.",
+  'error.storageUnavailable': "Le stockage de JIMP ne répond pas pour le moment. Réessayez dans une minute.",
 
   'notFound.title': 'Cette page n’existe pas',
   'notFound.home': "Revenir à l'accueil",
@@ -373,6 +374,7 @@ export const en: Record<Key, string> = {
   'error.budgetUsed': "Today's allowance is used up. You can continue on {when}.",
   'error.noProfile': 'Complete your profile first: your niche, goals and level.',
   'error.modelBusy': 'The AI model is busy. Try again in {wait}.',
+  'error.storageUnavailable': "JIMP's storage is not answering right now. Try again in a minute.",
 
   'notFound.title': 'This page does not exist',
   'notFound.home': 'Back to the home page',

@@ -124,6 +124,7 @@ export function errorText(error: unknown): string {
     if (error.status === 403 && error.code === 'restricted') return t('error.restricted');
     if (error.isMissingEndpoint) return t('error.notYet');
     if (error.code === 'email-unavailable') return t('error.emailUnavailable');
+    if (error.code === 'storage-unavailable') return t('error.storageUnavailable');
     if (error.status >= 500) return error.problem.traceId ? t('error.serverTrace', { id: error.problem.traceId }) : t('error.server');
     return error.problem.detail ?? error.problem.title ?? t('error.server');
   }

@@ -182,14 +182,25 @@ public sealed partial class ChatService(
         catch (Exception ex) when (ex is not OperationCanceledException || !requestAborted.IsCancellationRequested || turnTimeout.IsCancellationRequested)
         {
             LogTurnFailed(logger, user.UserId, conversationId, ex.GetType().Name);
-            await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
+            var storageDown = ex is Platform.Storage.StorageUnavailableException;
+            try
+            {
+                await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
+            }
+            catch (Platform.Storage.StorageUnavailableException)
+            {
+                // Storage is down: the message stays without an answer; the client is told which dependency failed.
+                storageDown = true;
+            }
             var fr = profile.IsFrench;
             await stream.SendAsync("error", new
             {
                 status = 503,
                 title = fr ? "Le coach n'a pas pu répondre." : "The coach could not answer.",
-                detail = fr ? "Ton message est enregistré. Réessaie dans un instant." : "Your message is saved. Try again in a moment.",
-                code = "turn-failed",
+                detail = storageDown
+                    ? (fr ? "Le stockage de JIMP ne répond pas pour le moment. Réessaie dans une minute." : "JIMP's storage is not answering right now. Try again in a minute.")
+                    : (fr ? "Ton message est enregistré. Réessaie dans un instant." : "Your message is saved. Try again in a moment."),
+                code = storageDown ? "storage-unavailable" : "turn-failed",
                 userMessageId = userMessage.Id,
             });
         }

@@ -37,6 +37,10 @@ public class ProblemException(int status, string title, string? detail = null) :
     public static ProblemException EmailUnavailable() =>
         new(503, "E-mail is unavailable.", "E-mail is unavailable right now: try again in a few minutes.") { RetryAfterSeconds = 120, Code = "email-unavailable" };
 
+    /// <summary>Storage (Table/Blob) does not answer: nothing was done, or what was done is kept; try again later.</summary>
+    public static ProblemException StorageUnavailable() =>
+        new(503, "Storage is unavailable.", "JIMP's storage is not answering right now: try again in a minute.") { RetryAfterSeconds = 30, Code = "storage-unavailable" };
+
     public static ProblemException BadRequest(string detail, string? code = null) =>
         new(400, "The request is not valid.", detail) { Code = code };
 }

@@ -21,12 +21,20 @@ public static partial class Problems
         {
             error = ProblemException.EmailUnavailable(); // a dependency down says so, wherever an e-mail was due
         }
+        else if (error is Storage.StorageUnavailableException)
+        {
+            error = ProblemException.StorageUnavailable(); // the same for storage, whichever store was being read or written
+        }
         if (error is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
         {
             return; // the client went away: nobody to answer
         }
         var problem = ToProblem(error, context);
-        if (problem.Status >= 500)
+        if (error is ProblemException { Status: 503, Code: { } dependency })
+        {
+            LogDependencyDown(logger, dependency, Unwrap(exception).GetType().Name, problem.Extensions["traceId"]?.ToString());
+        }
+        else if (problem.Status >= 500)
         {
             // The exception itself (type, message, stack) goes to the logs, so Application Insights has something to debug
             // with; the answer carries only the trace id.
@@ -82,6 +90,9 @@ public static partial class Problems
     }
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Dependency down: answered 503 {Code} ({ExceptionType}) with trace id {TraceId}")]
+    private static partial void LogDependencyDown(ILogger logger, string code, string exceptionType, string? traceId);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled {ExceptionType}; answered 500 with trace id {TraceId}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string exceptionType, string? traceId);

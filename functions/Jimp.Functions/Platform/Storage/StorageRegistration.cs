@@ -20,7 +20,7 @@ public static class StorageRegistration
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             var clientOptions = new TableClientOptions();
-            Configure(clientOptions, sp.GetRequiredService<StorageRequestCounter>());
+            Configure(clientOptions, options, sp);
             clientOptions.AddPolicy(new TableLimitsPolicy(), HttpPipelinePosition.PerCall);
             return string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? new TableServiceClient(options.TableServiceUri, sp.GetRequiredService<TokenCredential>(), clientOptions)
@@ -30,7 +30,7 @@ public static class StorageRegistration
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             var clientOptions = new BlobClientOptions();
-            Configure(clientOptions, sp.GetRequiredService<StorageRequestCounter>());
+            Configure(clientOptions, options, sp);
             return string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? new BlobServiceClient(options.BlobServiceUri, sp.GetRequiredService<TokenCredential>(), clientOptions)
                 : new BlobServiceClient(options.ConnectionString, clientOptions);
@@ -39,12 +39,29 @@ public static class StorageRegistration
         return services;
     }
 
-    private static void Configure(ClientOptions options, StorageRequestCounter counter)
+    private static void Configure(ClientOptions options, StorageOptions storage, IServiceProvider services)
     {
-        options.Retry.MaxRetries = 3;
+        options.Retry.MaxRetries = storage.MaxRetries;
         options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        options.Retry.Delay = storage.RetryDelay;
+        options.Retry.NetworkTimeout = storage.NetworkTimeout;
+        // Per call, outside the retries: what is still failing once they are spent is "storage unavailable" (a 503).
+        options.AddPolicy(new StorageAvailabilityPolicy(), HttpPipelinePosition.PerCall);
         // Per retry: every request that really goes on the wire is counted, retries included.
-        options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        options.AddPolicy(services.GetRequiredService<StorageRequestCounter>(), HttpPipelinePosition.PerRetry);
+        // Policies a host adds (the fault suite's injected storage failures), closest to the wire.
+        foreach (var policy in services.GetServices<IStorageWirePolicy>())
+        {
+            options.AddPolicy(policy.Policy, HttpPipelinePosition.BeforeTransport);
+        }
     }
+}
+
+/// <summary>
+/// A pipeline policy placed just before the transport of both storage clients, inside the retries. None in
+/// Azure; the tests register one that injects storage faults (timeouts, 503s, refused connections) on the wire.
+/// </summary>
+public interface IStorageWirePolicy
+{
+    HttpPipelinePolicy Policy { get; }
 }
