@@ -165,6 +165,12 @@ const ANSWER_EN = `## 5 hooks for your beauty niche
 
 Check the rules in [the TikTok Shop help center](https://seller.tiktok.com).`;
 
+const playbookText = (title, summary) => ({ title, summary, steps: ['Étape une', 'Étape deux'], examples: ['Un exemple'], tips: ['Une astuce'], script: '', beginner: 'Commence petit.', advanced: '' });
+export const PLAYBOOKS = [
+  { id: 'hooks-first-seconds', topic: 'hooks', niches: [], levels: ['beginner'], fr: playbookText('Réussir les 3 premières secondes', 'Le hook décide si la vidéo est regardée.'), en: playbookText('Nail the first 3 seconds', 'The hook decides whether the video is watched.') },
+  { id: 'products-choose-first-product', topic: 'products', niches: [], levels: ['beginner'], fr: playbookText('Choisir un bon produit à promouvoir', 'Un bon produit se comprend en trois secondes.'), en: playbookText('Choose a good product to promote', 'A good product is understood in three seconds.') },
+];
+
 export function fakeState(overrides = {}) {
   const now = Date.now();
   const iso = (msAgo) => new Date(now - msAgo).toISOString();
@@ -257,6 +263,12 @@ export async function mockApi(target, state = fakeState()) {
         return json(200, state.profile);
       }
       return state.profile ? json(200, state.profile) : problem(404, 'no-profile');
+    }
+    if (p === 'knowledge') return json(200, { items: PLAYBOOKS.map((b) => ({ id: b.id, topic: b.topic, niches: b.niches, fr: { title: b.fr.title, summary: b.fr.summary }, en: { title: b.en.title, summary: b.en.summary } })) });
+    const playbook = /^knowledge\/([^/]+)$/.exec(p);
+    if (playbook) {
+      const found = PLAYBOOKS.find((b) => b.id === decodeURIComponent(playbook[1]));
+      return found ? json(200, found) : problem(404, 'not-found');
     }
     if (p === 'conversations' && method === 'GET') return json(200, { items: state.conversations, next: null });
     if (p === 'conversations' && method === 'POST') {

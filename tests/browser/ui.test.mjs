@@ -134,7 +134,7 @@ describe('interface (fake API)', () => {
   test('the AI notice is visible before the chat input is enabled', async () => {
     for (const hash of ['#/chat', '#/chat/c1']) {
       const { context, page } = await open(hash);
-      await page.waitForFunction(() => !document.querySelector('[data-testid="chat-input"]')?.disabled);
+      await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.disabled === false);
       const seen = await page.evaluate(() => window.__inputEnabledWithNotice);
       assert.deepEqual(seen, [true], hash);
       assert.match(await page.getByTestId('ai-disclosure').innerText(), /Vous parlez à une IA/);
@@ -207,6 +207,25 @@ describe('interface (fake API)', () => {
     await context.close();
   });
 
+  test('an answer cites its playbooks as chips that open the playbook in the knowledge base, FR and EN', async () => {
+    const answerSources = [{ type: 'playbook', id: 'hooks-first-seconds', title: 'Réussir les 3 premières secondes' }];
+    const { context, page } = await open('#/chat', { state: fakeState({ answerSources }) });
+    await page.getByTestId('qa-hooks').click();
+    const chip = page.getByTestId('source-chip').filter({ hasText: 'Réussir les 3 premières secondes' });
+    await chip.click();
+    await page.waitForURL(/#\/knowledge\/hooks-first-seconds$/);
+    await page.getByTestId('playbook').getByRole('heading', { name: 'Réussir les 3 premières secondes' }).waitFor();
+    await page.getByText('Étape deux').waitFor();
+    await page.getByRole('link', { name: 'Toutes les fiches' }).click();
+    await page.getByTestId('knowledge-index').getByRole('heading', { name: 'Produits' }).waitFor();
+    assert.equal(await page.getByTestId('playbook-link').count(), 2);
+    await page.evaluate(() => localStorage.setItem('jimp.lang', 'en'));
+    await page.reload();
+    await page.getByTestId('knowledge-index').getByRole('heading', { name: 'Products' }).waitFor();
+    await page.getByTestId('playbook-link').filter({ hasText: 'Nail the first 3 seconds' }).waitFor();
+    await context.close();
+  });
+
   test('older messages load above the latest ones, in order', async () => {
     const older = [
       { id: 'o1', role: 'user', text: 'Première question', createdAt: '2026-11-01T10:00:00Z', status: 'ok', aiGenerated: false },
@@ -268,6 +287,8 @@ describe('interface (fake API)', () => {
       ['chat', '#/chat/c1', {}],
       ['trends', '#/trends', {}],
       ['trends-unconfigured', '#/trends', { trendsConfigured: false }],
+      ['knowledge', '#/knowledge', {}],
+      ['playbook', '#/knowledge/hooks-first-seconds', {}],
       ['privacy', '#/privacy', {}],
       ['policy', '#/policy', {}],
     ];

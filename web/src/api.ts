@@ -142,6 +142,9 @@ export type Profile = Schemas['ProfileView'];
 export type ProfileInput = Schemas['CoachProfile'];
 export type Conversation = Schemas['ConversationView'];
 export type Message = Schemas['MessageView'];
+export type Playbook = Schemas['PlaybookView'];
+export type PlaybookText = Schemas['PlaybookTextView'];
+export type PlaybookList = Schemas['PlaybookList'];
 export type TrendItem = Schemas['TrendEntry'];
 export type Trends = Schemas['TrendsResponse'];
 /** The query of GET /api/trends: `kind` is one of the kinds the server knows. */

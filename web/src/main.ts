@@ -8,6 +8,7 @@ import { renderSignIn } from './views/signin';
 import { renderVerify } from './views/verify';
 import { renderOnboarding } from './views/onboarding';
 import { renderChat } from './views/chat';
+import { renderKnowledge } from './views/knowledge';
 import { renderTrends } from './views/trends';
 import { renderWorkspace } from './views/workspace';
 import { renderPrivacy } from './views/privacy';
@@ -16,7 +17,7 @@ import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'knowledge' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -38,6 +39,7 @@ const views: Record<Route['name'], View> = {
   verify: renderVerify,
   onboarding: renderOnboarding,
   chat: renderChat,
+  knowledge: renderKnowledge,
   trends: renderTrends,
   workspace: renderWorkspace,
   privacy: renderPrivacy,
@@ -48,7 +50,7 @@ const views: Record<Route['name'], View> = {
 };
 
 /** Routes that need a session; the others are public. */
-const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy', 'operator']);
+const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'knowledge', 'trends', 'workspace', 'privacy', 'operator']);
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -58,6 +60,7 @@ export function parseRoute(hash: string): Route {
   const first = parts[0] ?? '';
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
+  if (first === 'knowledge' && parts.length <= 2) return parts[1] ? { name: 'knowledge', params, id: decodeURIComponent(parts[1]) } : { name: 'knowledge', params };
   if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }
@@ -84,6 +87,7 @@ function navigate(hash: string, options: { replace?: boolean } = {}): void {
 const NAV: { route: Route['name']; href: string; key: Key; testId: string }[] = [
   { route: 'chat', href: '#/chat', key: 'nav.chat', testId: 'nav-chat' },
   { route: 'trends', href: '#/trends', key: 'nav.trends', testId: 'nav-trends' },
+  { route: 'knowledge', href: '#/knowledge', key: 'nav.knowledge', testId: 'nav-knowledge' },
   { route: 'workspace', href: '#/workspace', key: 'nav.workspace', testId: 'nav-workspace' },
   { route: 'onboarding', href: '#/onboarding', key: 'nav.profile', testId: 'nav-profile' },
   { route: 'privacy', href: '#/privacy', key: 'nav.privacy', testId: 'nav-privacy' },

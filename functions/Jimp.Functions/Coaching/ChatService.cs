@@ -84,10 +84,10 @@ public sealed partial class ChatService(
                 ? new ProblemException(429, "Trop de messages.", $"Réessaie dans {wait} secondes.") { RetryAfterSeconds = wait, Code = "rate-limited" }
                 : ProblemException.TooManyRequests(wait);
         }
-        // The profile rides on the session: no profile, no storage request.
-        var profile = ProfileStore.Deserialize(user.ProfileJson) ?? throw NoProfile(user);
+        // Another user's conversation is a 404 whatever their profile; then no profile (it rides on the session) is a 409.
         var state = await conversations.ReadStateAsync(user.UserId, conversationId, HistoryMessages, requestAborted)
             ?? throw ProblemException.NotFound("conversation");
+        var profile = ProfileStore.Deserialize(user.ProfileJson) ?? throw NoProfile(user);
         var o = options.Value;
         var started = clock.GetUtcNow();
         var today = ChatBudget.Today(started);
