@@ -1,7 +1,7 @@
 import { ApiError, get, type Playbook, type PlaybookList, type PlaybookText } from '../api';
 import { h, replace } from '../dom';
 import { lang, t, tryT } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { errorText, notice, pageHeader, spinner } from '../ui';
 
 /** A topic's label in the interface language (the playbooks' topics are fixed ids). */
