@@ -146,6 +146,7 @@ export type Message = Schemas['MessageView'];
 export type Playbook = Schemas['PlaybookView'];
 export type PlaybookText = Schemas['PlaybookTextView'];
 export type PlaybookList = Schemas['PlaybookList'];
+export type SourceRef = Schemas['SourceRef'];
 export type TrendItem = Schemas['TrendEntry'];
 export type Trends = Schemas['TrendsResponse'];
 /** The query of GET /api/trends: `kind` is one of the kinds the server knows. */

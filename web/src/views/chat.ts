@@ -1,4 +1,4 @@
-import { ApiError, del, get, patch, post, postStream, type Conversation, type Message } from '../api';
+import { ApiError, del, get, patch, post, postStream, type Conversation, type Message, type SourceRef } from '../api';
 import { h, replace } from '../dom';
 import { fmtDateTime, fmtRelative, lang, t, type Key } from '../i18n';
 import type { ViewContext } from '../router';
@@ -6,6 +6,7 @@ import { MESSAGE_MAX_LENGTH, TITLE_MAX_LENGTH } from '../limits';
 import { renderMarkdown } from '../markdown';
 import { loadProfile, session } from '../state';
 import { confirmDialog, durationText, errorText, notice, waitText } from '../ui';
+import { showSources } from './sources';
 import type { SseEvent } from '../sse';
 
 const MAX_LENGTH = MESSAGE_MAX_LENGTH;
@@ -230,11 +231,10 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         if (frame) cancelAnimationFrame(frame);
         paint();
         setMeta(answer, 'assistant', new Date().toISOString(), mode);
+        showSources(answer.root, answer.meta, data.sources as SourceRef[] | undefined);
         if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
         const why = answerNotice(data.notice);
         if (why) answer.body.after(why);
-        const chips = sourceChips(data.sources);
-        if (chips) answer.body.after(chips);
         if (typeof data.title === 'string' && data.title && conversationId) {
           const named = data.title;
           title.textContent = named;
@@ -311,21 +311,6 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     autoSize();
     addBubble(bubble('user', text, new Date().toISOString()));
     await runTurn({ text });
-  }
-
-  /** The answer's sources as chips: a playbook opens in the knowledge base, the creator's numbers in their workspace. */
-  function sourceChips(value: unknown): HTMLElement | null {
-    if (!Array.isArray(value) || value.length === 0) return null;
-    const sources = value as { type?: string; id?: string; title?: string }[];
-    const href = (s: { type?: string; id?: string }): string =>
-      s.type === 'playbook' && s.id ? `#/knowledge/${encodeURIComponent(s.id)}` : s.type === 'creator-data' ? '#/workspace' : '#/trends';
-    const label = (s: { type?: string; title?: string }): string => s.title || (s.type === 'creator-data' ? t('chat.sourceWorkspace') : t('chat.sourceTrend'));
-    return h(
-      'nav',
-      { class: 'msg-sources', 'aria-label': t('chat.sources'), 'data-testid': 'sources' },
-      h('span', { class: 'msg-sources-label' }, t('chat.sources')),
-      h('ul', { class: 'chips' }, sources.map((s) => h('li', null, h('a', { class: 'chip source-chip', href: href(s), 'data-testid': 'source-chip', 'data-source-type': s.type ?? '' }, label(s))))),
-    );
   }
 
   /** Why an answer came from the playbooks although a model is configured (the day's AI allowance, a busy model). */
@@ -485,8 +470,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       }
       if (m.role === 'assistant') {
         showOffline(m.mode ?? undefined);
-        const chips = sourceChips(m.sources);
-        if (chips) b.body.after(chips);
+        showSources(b.root, b.meta, m.sources);
         if (m.status === 'content-filtered') b.body.after(notice('warning', t('chat.filtered')));
         if (m.status === 'failed') {
           const previous = items.slice(0, index).reverse().find((x) => x.role === 'user');
