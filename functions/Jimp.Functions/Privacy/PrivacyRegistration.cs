@@ -11,6 +11,7 @@ public static class PrivacyRegistration
         services.TryAddSingleton(PolicyDocuments.Embedded);
         services.AddSingleton<PolicyCalendar>();
         services.AddSingleton<RequestTracker>();
+        services.AddSingleton<ErasureRecovery>();
         services.AddSingleton<ExportRecords>();
         services.TryAddSingleton<IActivityFaults, NoFaults>();
         // Every feature's personal-data stores, in export/erasure order (the accounts' blocklist store is added before).
