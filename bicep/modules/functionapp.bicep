@@ -83,6 +83,9 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+// The timers' schedules, defined once (Platform/TimerSchedules.cs embeds the same file).
+var timerSchedules = loadJsonContent('../../functions/Jimp.Functions/Platform/timer-schedules.json')
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -228,26 +231,27 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'Trends__BaseUrl'
           value: trendsBaseUrl
         }
-        // Timer schedules (six-field NCRONTAB, UTC): the functions read them as %Section:Setting%.
+        // Timer schedules (six-field NCRONTAB, UTC): the functions read them as %Section:Setting%; the values come from
+        // their one definition, functions/Jimp.Functions/Platform/timer-schedules.json (also read by the DevHost).
         {
           name: 'Trends__RefreshSchedule'
-          value: '0 0 */6 * * *'
+          value: timerSchedules['Trends:RefreshSchedule']
         }
         {
           name: 'Retention__LogExpirySchedule'
-          value: '0 30 3 * * *'
+          value: timerSchedules['Retention:LogExpirySchedule']
         }
         {
           name: 'Retention__HousekeepingSchedule'
-          value: '0 15 * * * *'
+          value: timerSchedules['Retention:HousekeepingSchedule']
         }
         {
           name: 'Retention__InactivitySchedule'
-          value: '0 0 4 * * *'
+          value: timerSchedules['Retention:InactivitySchedule']
         }
         {
           name: 'Insights__Schedule'
-          value: '0 45 4 * * 1'
+          value: timerSchedules['Insights:Schedule']
         }
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'

@@ -38,6 +38,8 @@ public static class DevHostApp
         {
             InitialData = new Dictionary<string, string?> { [$"{AppOptions.Section}:{nameof(AppOptions.PublicBaseUrl)}"] = $"http://127.0.0.1:{port}" },
         });
+        // The timers' schedules from their one definition (Bicep loads the same file); any configured value wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TimerSchedules.Defaults.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)) });
         builder.Services.AddOptions<DevHostOptions>().BindConfiguration(DevHostOptions.Section);
         // The keyed-hash key locally: generated on first run into the git-ignored .jimp/ (KeyedHash:Key, when set, wins).
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Jimp.DevHost;
 
 /// <summary>One captured e-mail, as <c>GET /dev/mailbox</c> shows it.</summary>
-public sealed record CapturedMail(string To, string Subject, string Text, string Html, DateTimeOffset ReceivedAt);
+public sealed record CapturedMail(string To, string Subject, string Text, string Html, DateTimeOffset ReceivedAt, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>
 /// Reads the mail the SMTP dev server (smtp4dev) captured, through its REST API, so a developer can click a
@@ -23,8 +23,18 @@ public sealed class DevMailbox(HttpClient http)
             var id = message.GetProperty("id").GetString();
             var text = await http.GetStringAsync($"api/messages/{id}/plaintext", cancellationToken);
             var html = await http.GetStringAsync($"api/messages/{id}/html", cancellationToken);
+            // The top-level headers as the SMTP server received them (e.g. List-Unsubscribe), last value of a name wins.
+            var details = await http.GetFromJsonAsync<JsonElement>($"api/messages/{id}", cancellationToken);
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (details.TryGetProperty("headers", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var header in list.EnumerateArray())
+                {
+                    headers[header.GetProperty("name").GetString() ?? ""] = header.GetProperty("value").GetString() ?? "";
+                }
+            }
             mails.Add(new CapturedMail(string.Join(", ", recipients), message.GetProperty("subject").GetString() ?? "", text, html,
-                message.GetProperty("receivedDate").GetDateTimeOffset()));
+                message.GetProperty("receivedDate").GetDateTimeOffset(), headers));
         }
         return mails.OrderByDescending(m => m.ReceivedAt).ToList();
     }

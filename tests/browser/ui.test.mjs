@@ -234,6 +234,71 @@ describe('interface (fake API)', () => {
     await context.close();
   });
 
+  test('the language switch re-renders every page in place, as it reads when opened in English, keeping what was typed', async () => {
+    // What a page says: its headings, labels, buttons and table headers (in order).
+    const texts = (page) => page.evaluate(() => Array.from(document.querySelectorAll('header button, main h1, main h2, main label, main button, main th')).map((e) => e.textContent.trim()));
+    const settled = async (page, hash) => {
+      try {
+        await page.waitForFunction(() => document.querySelector('main h1') && !document.querySelector('main .loading'), null, { timeout: 15000 });
+      } catch (error) {
+        throw new Error(`${hash} never settled: ${(await page.locator('main').innerText()).slice(0, 300)}`, { cause: error });
+      }
+    };
+    const pages = [
+      ['#/', { signedIn: false }, 'email', 'lea@example.com'],
+      ['#/onboarding', { profile: null }, 'niche-details', 'peaux sensibles'],
+      ['#/chat', {}, 'chat-input', 'Une idée de hook ?'],
+      ['#/chat/c1', {}],
+      ['#/trends', {}],
+      // #/workspace is not in the fake API: its switch is covered by the same render path (main.ts), not here.
+      ['#/privacy', {}],
+      ['#/policy', {}],
+      ['#/nowhere', {}],
+    ];
+    for (const [hash, overrides, field, typed] of pages) {
+      const english = await open(hash, { state: fakeState(overrides), lang: 'en' });
+      await settled(english.page, hash);
+      await english.page.waitForTimeout(100);
+      const expected = await texts(english.page);
+      await english.context.close();
+
+      const { context, page } = await open(hash, { state: fakeState(overrides) });
+      await settled(page, hash);
+      if (field) await page.getByTestId(field).fill(typed);
+      await page.evaluate(() => (window.__sameDocument = true));
+      const french = await texts(page);
+      assert.notDeepEqual(french, expected, `${hash} reads differently in French`);
+      await page.getByTestId('lang-switch').click();
+      let seen = [];
+      for (let i = 0; i < 100 && JSON.stringify(seen) !== JSON.stringify(expected); i += 1) {
+        await page.waitForTimeout(100);
+        seen = await texts(page);
+      }
+      assert.deepEqual(seen, expected, `${hash} after the switch`);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+      assert.equal(await page.evaluate(() => window.__sameDocument), true, `${hash} was not reloaded`);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'lang-switch', `${hash}: the focus stays on the switch`);
+      if (field) assert.equal(await page.getByTestId(field).inputValue(), typed, `${hash} keeps what was typed`);
+      await context.close();
+    }
+  });
+
+  test('a streaming chat answer is not cut by the language switch: the chat is re-rendered once it ends', async () => {
+    const { context, page } = await open('#/chat/c1');
+    await page.getByTestId('chat-input').waitFor();
+    const notice = page.getByTestId('ai-disclosure');
+    const french = await notice.textContent();
+    // The chat marks itself live while an answer streams (data-chat-live); main.ts waits for the mark to go.
+    await page.evaluate(() => (document.querySelector('.chat-layout').dataset.chatLive = 'true'));
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('lang-switch').filter({ hasText: 'FR' }).waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await notice.textContent(), french, 'the live chat is left alone');
+    await page.evaluate(() => delete document.querySelector('.chat-layout').dataset.chatLive);
+    await page.getByText('You are talking to an AI.').waitFor();
+    await context.close();
+  });
+
   test('screenshots of every page, FR and EN, at 1280 px and 375 px, with no horizontal scroll', async () => {
     const pages = [
       ['signin', '#/', { signedIn: false }],

@@ -858,6 +858,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public: Opening an e-mail's unsubscribe link needs no session; the GET changes nothing and only redirects to the web page. */
+        get: operations["UnsubscribePage"];
+        put?: never;
+        /** @description Public: The person clicks the link of an e-mail, or their mailbox provider posts it (RFC 8058), without a session; the signed token names the person and the purpose. */
+        post: operations["OneClickUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workspace/options": {
         parameters: {
             query?: never;
@@ -1460,6 +1478,12 @@ export interface components {
         TrendsResponse: {
             configured: boolean;
             items: components["schemas"]["TrendEntry"][];
+        };
+        UnsubscribeResult: {
+            purpose: string;
+            fr: string;
+            en: string;
+            granted: boolean;
         };
         UpcomingPolicy: {
             version: string;
@@ -3641,6 +3665,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrendsResponse"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UnsubscribePage: {
+        parameters: {
+            query: {
+                /** @description The signed token of the e-mail's unsubscribe link. */
+                t: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the web page that confirms the unsubscription. */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    OneClickUnsubscribe: {
+        parameters: {
+            query: {
+                /** @description The signed token of the e-mail's unsubscribe link. */
+                t: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The purpose is off; the same answer on every click. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeResult"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */

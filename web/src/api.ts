@@ -136,6 +136,7 @@ export type Option = Schemas['ProfileOptionView'];
 export type ProfileOptions = Schemas['ProfileOptionsResponse'];
 /** A profile as the server answers it; the body of PUT /api/me/profile is {@link ProfileInput}. */
 export type Profile = Schemas['ProfileView'];
+export type UnsubscribeResult = Schemas['UnsubscribeResult'];
 export type ProfileInput = Schemas['CoachProfile'];
 export type Conversation = Schemas['ConversationView'];
 export type Message = Schemas['MessageView'];

@@ -48,6 +48,13 @@ export const fr = {
   'notFound.title': 'Cette page n’existe pas',
   'notFound.home': "Revenir à l'accueil",
 
+  'unsubscribe.title': 'Désinscription',
+  'unsubscribe.working': 'Désinscription en cours…',
+  'unsubscribe.done': 'C’est fait : votre consentement « {purpose} » est retiré, vous ne recevrez plus ces e-mails. Aucune connexion n’était nécessaire.',
+  'unsubscribe.more': 'Vos autres consentements se gèrent dans le',
+  'unsubscribe.privacyLink': 'centre de confidentialité',
+  'unsubscribe.invalid': 'Ce lien de désinscription n’est pas valide. Retirez votre consentement dans le centre de confidentialité après vous être connecté·e.',
+
   'signin.eyebrow': 'Coach IA pour TikTok Shop',
   'signin.title': 'Vendez mieux sur TikTok Shop, vidéo après vidéo',
   'signin.lead': 'JIMP vous aide à trouver vos hooks, écrire vos scripts et planifier votre semaine, selon votre niche et les tendances de votre pays.',
@@ -367,6 +374,13 @@ export const en: Record<Key, string> = {
 
   'notFound.title': 'This page does not exist',
   'notFound.home': 'Back to the home page',
+
+  'unsubscribe.title': 'Unsubscribe',
+  'unsubscribe.working': 'Unsubscribing…',
+  'unsubscribe.done': 'Done: your consent to “{purpose}” is withdrawn; you will no longer receive these e-mails. No sign-in was needed.',
+  'unsubscribe.more': 'Your other consents are managed in the',
+  'unsubscribe.privacyLink': 'privacy center',
+  'unsubscribe.invalid': 'This unsubscribe link is not valid. Withdraw your consent in the privacy center after signing in.',
 
   'signin.eyebrow': 'AI coach for TikTok Shop',
   'signin.title': 'Sell better on TikTok Shop, one video at a time',

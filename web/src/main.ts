@@ -4,6 +4,7 @@ import { h, replace } from './dom';
 import { fmtDate, initLang, lang, onLangChange, setLang, t, type Key } from './i18n';
 import { loadUser, session, signedOut } from './state';
 import { errorText, notice, spinner } from './ui';
+import { captureFields, restoreFields } from './fields';
 import { renderSignIn } from './views/signin';
 import { renderVerify } from './views/verify';
 import { renderOnboarding } from './views/onboarding';
@@ -14,22 +15,8 @@ import { renderPrivacy } from './views/privacy';
 import { renderPolicy } from './views/policy';
 import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
-
-export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'notfound';
-  params: URLSearchParams;
-  id?: string;
-}
-
-export interface ViewContext {
-  route: Route;
-  main: HTMLElement;
-  navigate: (hash: string, options?: { replace?: boolean }) => void;
-  /** Re-renders the header (after sign-in or sign-out). */
-  refreshChrome: () => void;
-  /** True once another route has been rendered: long-running work should stop writing to this view. */
-  isStale: () => boolean;
-}
+import { renderUnsubscribe } from './views/unsubscribe';
+import { PRIVATE, parseRoute, type Route, type ViewContext } from './router';
 
 type View = (context: ViewContext) => Promise<void> | void;
 
@@ -44,29 +31,15 @@ const views: Record<Route['name'], View> = {
   policy: renderPolicy,
   operator: renderOperator,
   'confirm-request': renderConfirmRequest,
+  unsubscribe: renderUnsubscribe,
   notfound: renderNotFound,
 };
 
-/** Routes that need a session; the others are public. */
-const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy', 'operator']);
-
-export function parseRoute(hash: string): Route {
-  const raw = hash.replace(/^#\/?/, '');
-  const [path = '', query = ''] = raw.split('?', 2);
-  const params = new URLSearchParams(query);
-  const parts = path.split('/').filter(Boolean);
-  const first = parts[0] ?? '';
-  if (first === '') return { name: 'signin', params };
-  if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
-  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
-  return { name: 'notfound', params };
-}
-
-const app = document.getElementById('app') as HTMLElement;
-const header = h('header', { class: 'app-header' });
-const main = h('main', { id: 'main', class: 'app-main', tabindex: '-1' });
-const footer = h('footer', { class: 'app-footer' });
-const announcement = h('div', { class: 'announcement', role: 'status', 'data-testid': 'policy-announcement', hidden: true });
+// The app's frame, created by startApp (nothing happens when this module is imported).
+let header: HTMLElement;
+let main: HTMLElement;
+let footer: HTMLElement;
+let announcement: HTMLElement;
 let renderCount = 0;
 let firstRender = true;
 
@@ -198,20 +171,24 @@ async function signOutNow(): Promise<void> {
   renderChrome();
 }
 
-let currentRoute: Route = parseRoute(location.hash);
+let currentRoute: Route = parseRoute('');
 function renderChrome(): void {
   renderHeader(currentRoute);
   renderAnnouncement();
   renderFooter();
 }
 
-async function render(): Promise<void> {
+/** How a render was asked for: a language switch keeps the form's values, the focus and the scroll position. */
+type RenderReason = 'navigation' | 'language';
+
+async function render(reason: RenderReason = 'navigation'): Promise<void> {
   const route = parseRoute(location.hash);
+  const kept = reason === 'language' && route.name === currentRoute.name ? { fields: captureFields(main), scrollY: window.scrollY } : null;
   currentRoute = route;
   renderCount += 1;
   const ticket = renderCount;
   document.documentElement.dataset.route = route.name;
-  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request') {
+  if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request' && route.name !== 'unsubscribe') {
     replace(main, spinner(t('common.loading')));
     try {
       await loadUser();
@@ -223,11 +200,11 @@ async function render(): Promise<void> {
   }
   if (PRIVATE.has(route.name) && !session.user) {
     history.replaceState(null, '', '#/');
-    return render();
+    return render(reason);
   }
   if (route.name === 'signin' && session.user) {
     history.replaceState(null, '', '#/chat');
-    return render();
+    return render(reason);
   }
   renderChrome();
   replace(main);
@@ -239,27 +216,53 @@ async function render(): Promise<void> {
   }
   if (ticket !== renderCount) return;
   document.title = `${main.querySelector('h1')?.textContent ?? ''} · JIMP`;
+  if (reason === 'language') {
+    // Same page, other language: what the person typed, where they were and the focus stay.
+    if (kept) {
+      restoreFields(main, kept.fields);
+      window.scrollTo(0, kept.scrollY);
+    }
+    header.querySelector<HTMLElement>('[data-testid="lang-switch"]')?.focus({ preventScroll: true });
+    return;
+  }
   // Moving focus to the page title tells screen-reader users that the page changed (not on the first load).
   if (!firstRender) main.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
   firstRender = false;
   window.scrollTo(0, 0);
 }
 
+/** The language changed: the chrome and the current view are rendered again in it, without a reload. */
+function relocalize(): void {
+  renderChrome();
+  const live = main.querySelector<HTMLElement>('[data-chat-live="true"]');
+  if (!live) {
+    void render('language');
+    return;
+  }
+  // A chat answer is streaming: the view is rebuilt once it ends (its text is stored by then), not cut off.
+  const observer = new MutationObserver(() => {
+    if (live.dataset.chatLive === 'true' && live.isConnected) return;
+    observer.disconnect();
+    if (live.isConnected) void render('language');
+  });
+  observer.observe(live, { attributes: true, attributeFilter: ['data-chat-live'] });
+}
+
 function renderNotFound(context: ViewContext): void {
   replace(context.main, h('div', { class: 'narrow' }, h('h1', { tabindex: '-1' }, t('notFound.title')), h('p', null, h('a', { href: '#/' }, t('notFound.home')))));
 }
 
-initLang();
-app.textContent = '';
-app.append(header, announcement, main, footer);
-window.addEventListener('hashchange', () => void render());
-onLangChange(() => {
-  // The chat keeps its stream: it re-labels itself instead of being rebuilt.
-  if (currentRoute.name === 'chat' && document.querySelector('[data-chat-live="true"]')) {
-    renderChrome();
-    document.dispatchEvent(new CustomEvent('jimp:lang'));
-    return;
-  }
-  void render();
-});
-void render();
+/** Boots the app into `app` (index.ts calls it; tests call it on their own element). Returns the first render. */
+export function startApp(app: HTMLElement): Promise<void> {
+  header = h('header', { class: 'app-header' });
+  main = h('main', { id: 'main', class: 'app-main', tabindex: '-1' });
+  footer = h('footer', { class: 'app-footer' });
+  announcement = h('div', { class: 'announcement', role: 'status', 'data-testid': 'policy-announcement', hidden: true });
+  currentRoute = parseRoute(location.hash);
+  initLang();
+  app.textContent = '';
+  app.append(header, announcement, main, footer);
+  window.addEventListener('hashchange', () => void render());
+  onLangChange(relocalize);
+  return render();
+}

@@ -29,7 +29,7 @@ public static class AccountsRegistration
         services.AddSingleton<OperatorDirectory>();
         services.AddSingleton<OperatorAuth>();
         services.AddSingleton<MinorBlocklist>();
-        services.AddSingleton<IPersonalDataStore, MinorBlocklistStore>();
+        services.AddAccountsPersonalData();
         return services;
     }
 }

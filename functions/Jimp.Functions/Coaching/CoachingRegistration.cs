@@ -34,7 +34,9 @@ public static class CoachingRegistration
         services.TryAddSingleton<CoachService>();
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<ICreatorDataCache>(sp => sp.GetRequiredService<ConversationStore>());
         services.TryAddSingleton<ChatService>();
+        services.AddCoachingPersonalData();
         return services;
     }
 }

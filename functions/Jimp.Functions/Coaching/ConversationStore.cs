@@ -49,7 +49,7 @@ public static class MessageStatus
 /// Conversation ids sort newest first. A turn costs one query, one insert (the user's message) and one batch
 /// (the answer, the state and the list entry: one partition).
 /// </summary>
-public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestionObserver> observers)
+public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestionObserver> observers) : ICreatorDataCache
 {
     public const string Table = "conversations";
     private const string ListPrefix = "c-";
@@ -122,7 +122,7 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
         var (state, messages) = read.Value;
         var trendsJson = state.GetString("Trends");
         var trends = trendsJson is null ? null : JsonSerializer.Deserialize<TrendSnapshot>(trendsJson, RequestJson.Options);
-        var creatorJson = state.GetString("Creator");
+        var creatorJson = state.GetString("Creator") is { Length: > 0 } pinned ? pinned : null;
         return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false)
         {
             Creator = creatorJson is null ? null : JsonSerializer.Deserialize<CreatorPin>(creatorJson, RequestJson.Options),
@@ -229,6 +229,44 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
         ];
         await table.SubmitTransactionAsync(actions, cancellationToken);
         return answer with { Id = messageId };
+    }
+
+    /// <summary>
+    /// Clears the creator's numbers pinned in the state row of each of the user's conversations (an empty
+    /// <c>Creator</c>: Table merges cannot drop a property). One range query over the list entries (a page per
+    /// 1,000 conversations), then one batch of merges per 100; a conversation deleted meanwhile is skipped.
+    /// </summary>
+    public async Task ForgetAsync(string userId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var ids = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {ListPrefix} and RowKey lt {"c."}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(e.RowKey[ListPrefix.Length..]);
+        }
+        foreach (var chunk in ids.Chunk(100))
+        {
+            var actions = chunk.Select(id => new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(userId, id) { ["Creator"] = "" }, ETag.All)).ToList();
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                foreach (var action in actions)
+                {
+                    try
+                    {
+                        await table.UpdateEntityAsync(action.Entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                    }
+                    catch (RequestFailedException gone) when (gone.Status == 404)
+                    {
+                        // Deleted since the list was read: nothing left to clear.
+                    }
+                }
+            }
+        }
     }
 
     public async Task RenameAsync(string userId, string id, string title, DateTimeOffset now, CancellationToken cancellationToken)

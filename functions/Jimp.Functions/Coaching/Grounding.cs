@@ -53,3 +53,14 @@ public interface ICreatorDataProvider
 /// does not pay the workspace's storage requests again within <see cref="ChatService.CreatorDataMinutes"/>.
 /// </summary>
 public sealed record CreatorPin(DateTimeOffset At, CreatorData? Data);
+
+/// <summary>
+/// The copies of the creator's numbers the coach keeps (<see cref="CreatorPin"/> in each conversation's state row).
+/// The workspace calls <see cref="ForgetAsync"/> whenever those numbers change or are deleted, so no copy of deleted
+/// results outlives them and the next turn reads the new ones.
+/// </summary>
+public interface ICreatorDataCache
+{
+    /// <summary>Clears the pinned numbers of every conversation of the user: one query per 1,000 conversations, one batch per 100.</summary>
+    Task ForgetAsync(string userId, CancellationToken cancellationToken);
+}

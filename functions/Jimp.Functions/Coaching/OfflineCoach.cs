@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Jimp.Functions.Coaching.Retrieval;
+using Jimp.Functions.Trends;
 
 namespace Jimp.Functions.Coaching;
 
@@ -230,9 +231,9 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         var name = Clean(trend.Name);
         return trend.Kind switch
         {
-            TrendKinds.Hashtag => name.StartsWith('#') ? name : "#" + name,
-            TrendKinds.Song => fr ? $"« {name} » (son)" : $"“{name}” (sound)",
-            TrendKinds.Product => fr ? $"{name} (produit)" : $"{name} (product)",
+            TrendKinds.Hashtags => name.StartsWith('#') ? name : "#" + name,
+            TrendKinds.Songs => fr ? $"« {name} » (son)" : $"“{name}” (sound)",
+            TrendKinds.Products => fr ? $"{name} (produit)" : $"{name} (product)",
             _ => fr ? $"« {name} » (mot-clé)" : $"“{name}” (keyword)",
         };
     }

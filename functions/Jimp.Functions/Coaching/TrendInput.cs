@@ -1,19 +1,13 @@
-namespace Jimp.Functions.Coaching;
+using Jimp.Functions.Trends;
 
-/// <summary>The kinds of trend the coach can mention.</summary>
-public static class TrendKinds
-{
-    public const string Hashtag = "hashtag";
-    public const string Song = "song";
-    public const string Product = "product";
-    public const string Keyword = "keyword";
-}
+namespace Jimp.Functions.Coaching;
 
 /// <summary>
 /// One stored trend, as the Trends feature hands it to the coach. Non-personal by construction: no creator
 /// names or avatars (the Trends feature drops them before storage).
 /// </summary>
-/// <param name="Kind">One of <see cref="TrendKinds"/>.</param>
+/// <param name="Kind">One of <see cref="TrendKinds.All"/> (the Trends feature's kinds; a singular kind stored before they
+/// were one list, in a conversation's pinned trends, is read as its plural).</param>
 /// <param name="Name">The hashtag (with or without '#'), song title, product name or keyword.</param>
 /// <param name="Rank">1 = top.</param>
 /// <param name="Country">ISO 3166-1 alpha-2 of the ranking.</param>
@@ -35,6 +29,8 @@ public sealed record TrendItem(
     string? NicheId = null,
     string Source = "TikTok Creative Center")
 {
+    public string Kind { get; init; } = TrendKinds.Normalize(Kind);
+
     public DateOnly Date => DateOnly.FromDateTime(FetchedAt.UtcDateTime);
 }
 

@@ -11,7 +11,7 @@ public sealed record InsightsResponse(IReadOnlyList<string> Topics, IReadOnlyLis
 public sealed class InsightsFunctions(InsightsService insights, SecurityLog securityLog)
 {
     [Function(nameof(ComputeInsights))]
-    public Task ComputeInsights([TimerTrigger("%Insights:Schedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task ComputeInsights([TimerTrigger(TimerSchedules.Insights)] TimerInfo timer, CancellationToken cancellationToken) =>
         insights.RunAsync(cancellationToken);
 
     /// <summary>The owner reads the computed weeks (function key); each read is written to the security log.</summary>

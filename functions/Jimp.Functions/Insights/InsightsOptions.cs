@@ -10,10 +10,6 @@ public sealed class InsightsOptions
     /// <summary>The smallest group the policy allows to be published (section 4: "moins de 10 personnes").</summary>
     public const int PolicyMinimumGroupSize = 10;
 
-    /// <summary>Six-field NCRONTAB schedule of <c>ComputeInsights</c> (UTC); the key also lives in the DevHost's appsettings and in Bicep.</summary>
-    [Required]
-    public string Schedule { get; set; } = "0 45 4 * * 1";
-
     /// <summary>Groups of fewer people than this are left out of the results. It can be raised, never set below the policy's 10.</summary>
     [Range(PolicyMinimumGroupSize, 10_000)]
     public int MinimumGroupSize { get; set; } = PolicyMinimumGroupSize;

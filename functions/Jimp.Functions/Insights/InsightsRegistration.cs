@@ -1,3 +1,4 @@
+using Jimp.Functions.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,6 +14,7 @@ public static class InsightsRegistration
         services.TryAddSingleton<QuestionIndex>();
         services.AddSingleton<Coaching.IQuestionObserver>(sp => sp.GetRequiredService<QuestionIndex>());
         services.AddSingleton<Privacy.IPersonalDataStore>(sp => sp.GetRequiredService<QuestionIndex>());
+        services.AddNonPersonalStore(InsightsStore.Table, "Aggregate counts only; groups under 10 suppressed; no ids, no free text.");
         services.TryAddSingleton<InsightsService>();
         return services;
     }

@@ -251,6 +251,8 @@ public static class OperatorsRegistration
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ConsolePolicy>(services);
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<BreachRegister>(services);
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<EvidencePack>(services);
+        Privacy.PersonalDataDeclarations.AddNonPersonalStore(services, BreachRegister.Table,
+            "The breach register (Art. 33(5)): incidents described by the operator without naming people; counts, dates, measures.");
         return services;
     }
 }

@@ -109,3 +109,80 @@ public sealed class SecurityLog(JimpStorage storage, TimeProvider clock)
     private static string NewestFirstKey(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + Secrets.NewId()[..8];
 }
+
+/// <summary>
+/// The security log, month by month: exported as the user's own events; on erasure, the user's entries are
+/// moved under a one-way tombstone id (the log keeps its security value, nothing points at the person).
+/// </summary>
+public sealed class SecurityLogStore(JimpStorage storage) : Privacy.IPersonalDataStore
+{
+    public string Name => SecurityLog.Family + "log{yyyyMM}";
+
+    public (string Fr, string En) Title => ("Journal de sécurité", "Security log");
+
+    public string Purpose => "Detect and investigate abuse of accounts (sign-ins, sessions, changes).";
+
+    public string LegalBasis => "Legitimate interest: security of accounts and of the service (Art. 6(1)(f))";
+
+    public string Retention => "12 months (whole months deleted); pseudonymised when the account is erased.";
+
+    public async Task<IReadOnlyList<Privacy.ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken)
+    {
+        var records = new List<Privacy.ExportRecord>();
+        foreach (var table in await MonthTablesAsync(cancellationToken))
+        {
+            await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, maxPerPage: Privacy.UserPartitionTable.PageSize, cancellationToken: cancellationToken))
+            {
+                records.Add(Privacy.UserPartitionTable.Default(e));
+            }
+        }
+        return records;
+    }
+
+    public async Task<int> EraseAsync(Privacy.ErasureSubject subject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var moved = 0;
+        foreach (var table in await MonthTablesAsync(cancellationToken))
+        {
+            var batch = new List<TableEntity>(100);
+            async Task FlushAsync()
+            {
+                if (batch.Count == 0) return;
+                // Copy under the tombstone id first, then delete: a crash in between leaves a copy, never a loss.
+                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Retarget(e, subject.TombstoneId))), cancellationToken);
+                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey), ETag.All)), cancellationToken);
+                moved += batch.Count;
+                batch.Clear();
+            }
+            await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == subject.UserId, maxPerPage: Privacy.UserPartitionTable.PageSize, cancellationToken: cancellationToken))
+            {
+                batch.Add(e);
+                if (batch.Count == 100) await FlushAsync();
+            }
+            await FlushAsync();
+        }
+        return moved;
+    }
+
+    private static TableEntity Retarget(TableEntity e, string partition)
+    {
+        var copy = new TableEntity(partition, e.RowKey);
+        foreach (var (key, value) in e.Where(kv => kv.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")))
+        {
+            copy[key] = value;
+        }
+        return copy;
+    }
+
+    private async Task<List<TableClient>> MonthTablesAsync(CancellationToken cancellationToken)
+    {
+        var from = storage.TableName(SecurityLog.Family + "log");
+        var tables = new List<TableClient>();
+        await foreach (var t in storage.TableService.QueryAsync(x => x.Name.CompareTo(from) >= 0 && x.Name.CompareTo(from + "~") < 0, cancellationToken: cancellationToken))
+        {
+            tables.Add(storage.TableService.GetTableClient(t.Name));
+        }
+        return tables;
+    }
+}

@@ -5,7 +5,6 @@ using Jimp.Functions.Accounts;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Privacy;
 
@@ -42,7 +41,12 @@ public static class ConsentPurposes
 public static class ConsentChannels
 {
     public const string Web = "web";
+
+    /// <summary>A request received by e-mail, confirmed by the link sent to the account's address (the console).</summary>
     public const string EmailLink = "email-link";
+
+    /// <summary>The one-click unsubscribe link of an e-mail (RFC 8058), clicked or posted by the mailbox provider.</summary>
+    public const string Email = "email";
 }
 
 /// <summary>The state of one purpose for one user: off until the user grants it.</summary>
@@ -130,25 +134,32 @@ public sealed record ConsentChange([property: Required(ErrorMessage = "Say wheth
 public sealed record MarketingMessage(string SubjectFr, string TextFr, string SubjectEn, string TextEn);
 
 /// <summary>
-/// Sends marketing e-mail only to those who consent: the ledger is read at send time, so a withdrawal takes
-/// effect for the very next e-mail. Restricted or minor-flagged accounts get nothing either.
+/// Sends non-essential e-mail (marketing, study invitations) only to those who consent to its purpose: the ledger is
+/// read at send time, so a withdrawal takes effect for the very next e-mail. Restricted or minor-flagged accounts get
+/// nothing either. Every message carries the one-click unsubscribe of RFC 8058 (<c>List-Unsubscribe</c> +
+/// <c>List-Unsubscribe-Post</c>) and the same signed link in its text.
 /// </summary>
-public sealed class MarketingMailer(ConsentLedger ledger, AccountStore accounts, IEmailSender email, IOptions<AppOptions> app)
+public sealed class MarketingMailer(ConsentLedger ledger, AccountStore accounts, IEmailSender email, UnsubscribeLinks unsubscribe)
 {
     /// <returns>Whether an e-mail was sent.</returns>
-    public async Task<bool> SendAsync(string userId, MarketingMessage message, CancellationToken cancellationToken)
+    public Task<bool> SendAsync(string userId, MarketingMessage message, CancellationToken cancellationToken) =>
+        SendAsync(userId, ConsentPurposes.MarketingEmails, message, cancellationToken);
+
+    /// <returns>Whether an e-mail was sent.</returns>
+    public async Task<bool> SendAsync(string userId, string purpose, MarketingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!await ledger.IsGrantedAsync(userId, ConsentPurposes.MarketingEmails, cancellationToken)) return false;
+        var declared = ConsentPurposes.Find(purpose) ?? throw new ArgumentException("Unknown consent purpose.", nameof(purpose));
+        if (!await ledger.IsGrantedAsync(userId, declared.Id, cancellationToken)) return false;
         var account = await accounts.GetAsync(userId, cancellationToken);
         if (account is null || account.Restricted || account.IsMinorFlagged) return false;
-        var privacy = new Uri($"{app.Value.PublicBaseUrl.TrimEnd('/')}/#/privacy");
+        var page = unsubscribe.PageUrl(userId, declared.Id);
         var mail = account.Locale == "en"
-            ? AccountEmails.WithLink(account.Email, message.SubjectEn, "Hello,", message.TextEn, privacy, "Stop these e-mails",
-                "You receive this e-mail because you agreed to tips and news e-mails. Withdraw in one click in the privacy center.")
-            : AccountEmails.WithLink(account.Email, message.SubjectFr, "Bonjour,", message.TextFr, privacy, "Ne plus recevoir ces e-mails",
-                "Vous recevez cet e-mail parce que vous avez accepté les e-mails de conseils et nouveautés. Retirez ce consentement en un clic dans l'espace confidentialité.");
-        await email.SendAsync(mail, cancellationToken);
+            ? AccountEmails.WithLink(account.Email, message.SubjectEn, "Hello,", message.TextEn, page, "Unsubscribe in one click",
+                $"You receive this e-mail because you agreed to \"{declared.LabelEn}\". The link above stops them at once, without signing in; you can also manage your consents in the privacy center ({unsubscribe.PrivacyCenterUrl}).")
+            : AccountEmails.WithLink(account.Email, message.SubjectFr, "Bonjour,", message.TextFr, page, "Me désinscrire en un clic",
+                $"Vous recevez cet e-mail parce que vous avez accepté « {declared.LabelFr} ». Le lien ci-dessus les arrête aussitôt, sans connexion ; vous pouvez aussi gérer vos consentements dans l'espace confidentialité ({unsubscribe.PrivacyCenterUrl}).");
+        await email.SendAsync(mail with { OneClickUnsubscribe = unsubscribe.OneClickUrl(userId, declared.Id) }, cancellationToken);
         return true;
     }
 }

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using Jimp.Functions.Accounts;
-using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Functions.Privacy;
 
@@ -46,25 +45,41 @@ public interface IPersonalDataStore
     Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken);
 }
 
-/// <summary>The registry: every store of personal data, and the stores declared to hold none.</summary>
-public sealed class PersonalDataRegistry(IEnumerable<IPersonalDataStore> stores)
+/// <summary>A table or container that holds no personal data, declared by the feature that owns it, with the reason.</summary>
+public sealed record NonPersonalStore(string Name, string Reason);
+
+/// <summary>
+/// The registry: every store of personal data, and the stores declared to hold none. It is assembled, not written
+/// in one place: each feature declares its own stores beside them, in its registration
+/// (<see cref="PersonalDataDeclarations.AddPersonalDataStore{T}"/>, <see cref="PersonalDataDeclarations.AddUserPartitionTable"/>,
+/// <see cref="PersonalDataDeclarations.AddNonPersonalStore"/>); export lists them in registration order.
+/// </summary>
+public sealed class PersonalDataRegistry(IEnumerable<IPersonalDataStore> stores, IEnumerable<NonPersonalStore> nonPersonal)
 {
     public IReadOnlyList<IPersonalDataStore> Stores { get; } = stores.ToList();
 
     /// <summary>Stores that hold no personal data, with the reason.</summary>
-    public static IReadOnlyDictionary<string, string> NonPersonal { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["trends"] = "Public, aggregate TikTok trends; creator names and avatars are dropped before storage.",
-        ["tombstones"] = "Proof that an erasure was done: request id, dates and counts per store, nothing personal.",
-        ["insights"] = "Aggregate counts only; groups under 10 suppressed; no ids, no free text.",
-        ["purgequeue"] = "Random orchestration instance ids waiting to be purged; no user id.",
-        ["technicallog{yyyyMM}"] = "Reserved technical-log family covered by log expiry; no app code writes to it today.",
-        ["keyedhashstate"] = "The fingerprint of the keyed-hash key the e-mail index was last rebuilt under; no user data.",
-        ["policyannouncements"] = "Which policy version was announced, and how far the mailing went; no user id.",
-        ["breaches"] = "The breach register (Art. 33(5)): incidents described by the operator without naming people; counts, dates, measures.",
-    };
+    public IReadOnlyDictionary<string, string> NonPersonal { get; } = nonPersonal.DistinctBy(s => s.Name).ToDictionary(s => s.Name, s => s.Reason, StringComparer.Ordinal);
 
     public IPersonalDataStore this[string name] => Stores.Single(s => s.Name == name);
+}
+
+/// <summary>How a feature declares its stores to the registry, next to its own registration.</summary>
+public static class PersonalDataDeclarations
+{
+    /// <summary>A store of personal data with its own export and erasure.</summary>
+    public static IServiceCollection AddPersonalDataStore<T>(this IServiceCollection services)
+        where T : class, IPersonalDataStore =>
+        services.AddSingleton<IPersonalDataStore, T>();
+
+    /// <summary>A table partitioned by user id: exported and erased by partition (<see cref="UserPartitionTable"/>).</summary>
+    public static IServiceCollection AddUserPartitionTable(this IServiceCollection services, string name, (string Fr, string En) title,
+        string purpose, string legalBasis, string retention, Func<TableEntity, ExportRecord?>? map = null) =>
+        services.AddSingleton<IPersonalDataStore>(sp => new UserPartitionTable(sp.GetRequiredService<JimpStorage>(), name, title, purpose, legalBasis, retention, map));
+
+    /// <summary>A table or container without personal data, and why.</summary>
+    public static IServiceCollection AddNonPersonalStore(this IServiceCollection services, string name, string reason) =>
+        services.AddSingleton(new NonPersonalStore(name, reason));
 }
 
 /// <summary>A table whose partition key is the user id: export the partition, erase it in batches of 100.</summary>
@@ -150,115 +165,5 @@ public class UserPartitionTable(
             sb.Append(char.ToLowerInvariant(name[i]));
         }
         return sb.ToString();
-    }
-}
-
-/// <summary>The e-mail index: one entity keyed by the address's hash; nothing to export (it repeats the account's address).</summary>
-public sealed class EmailIndexStore(JimpStorage storage, AccountStore accounts) : IPersonalDataStore
-{
-    public string Name => AccountStore.EmailIndexTable;
-
-    public (string Fr, string En) Title => ("Index des adresses e-mail", "E-mail address index");
-
-    public string Purpose => "Find the account of an address at sign-in.";
-
-    public string LegalBasis => "Contract (Art. 6(1)(b))";
-
-    public string Retention => "As long as the account exists.";
-
-    public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ExportRecord>>([]);
-
-    public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        if (subject.Email is null) return 0;
-        var table = await storage.TableAsync(Name, cancellationToken);
-        var response = await table.DeleteEntityAsync(accounts.EmailKey(subject.Email), AccountStore.IndexRow, ETag.All, cancellationToken);
-        return response.Status == 404 ? 0 : 1;
-    }
-}
-
-/// <summary>Sign-in links: keyed by the token's hash; a user's pending links are found by user id or address.</summary>
-public sealed class SignInTokenStore(JimpStorage storage) : IPersonalDataStore
-{
-    public string Name => SignInTokens.Table;
-
-    public (string Fr, string En) Title => ("Liens de connexion", "Sign-in links");
-
-    public string Purpose => "Sign in by a single-use link sent by e-mail.";
-
-    public string LegalBasis => "Contract (Art. 6(1)(b))";
-
-    public string Retention => "15 minutes of validity; deleted by housekeeping within a day.";
-
-    public async Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken)
-    {
-        var records = new List<ExportRecord>();
-        await foreach (var e in QueryAsync(userId, null, cancellationToken))
-        {
-            records.Add(new ExportRecord
-            {
-                ["purpose"] = e.GetString("Purpose"),
-                ["expires_at"] = e.GetDateTimeOffset("ExpiresAt")?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                ["used_at"] = e.GetDateTimeOffset("UsedAt")?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-            });
-        }
-        return records;
-    }
-
-    public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        var table = await storage.TableAsync(Name, cancellationToken);
-        var deleted = 0;
-        await foreach (var e in QueryAsync(subject.UserId, subject.Email, cancellationToken))
-        {
-            await table.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
-            deleted++;
-        }
-        return deleted;
-    }
-
-    private async IAsyncEnumerable<TableEntity> QueryAsync(string userId, string? email, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        var filter = email is null
-            ? TableClient.CreateQueryFilter($"UserId eq {userId}")
-            : TableClient.CreateQueryFilter($"UserId eq {userId} or Email eq {AccountStore.NormaliseEmail(email)}");
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            yield return e;
-        }
-    }
-}
-
-/// <summary>Rate-limit counters keyed by a keyed hash of the address or of the truncated IP: erased with the address.</summary>
-public sealed class RateLimitStore(JimpStorage storage, KeyedHash keyedHash) : IPersonalDataStore
-{
-    public string Name => RateLimits.Table;
-
-    public (string Fr, string En) Title => ("Compteurs anti-abus", "Abuse counters");
-
-    public string Purpose => "Limit sign-in link requests per address and per IP, address-change requests per session, account and address, and each user's exports, conversations and consent changes.";
-
-    public string LegalBasis => "Legitimate interest: security of accounts (Art. 6(1)(f))";
-
-    public string Retention => "The counting window (1 hour or 1 day); deleted by housekeeping.";
-
-    public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ExportRecord>>([]);
-
-    public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        var erased = 0;
-        foreach (var kind in UserCaps.Kinds)
-        {
-            erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.AccountKey(subject.UserId, kind)), cancellationToken);
-        }
-        if (subject.Email is null) return erased;
-        erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.EmailChangeTargetKey(subject.Email)), cancellationToken);
-        return erased + await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.EmailKey(subject.Email)), cancellationToken);
     }
 }

@@ -14,9 +14,10 @@ public static class PrivacyRegistration
         services.AddSingleton<ErasureRecovery>();
         services.AddSingleton<ExportRecords>();
         services.TryAddSingleton<IActivityFaults, NoFaults>();
-        // Every feature's personal-data stores, in export/erasure order (the accounts' blocklist store is added before).
+        // The registry and Privacy's own stores; every feature declares its stores in its own registration.
         services.AddPersonalDataRegistry();
         services.AddSingleton<ConsentLedger>();
+        services.AddSingleton<UnsubscribeLinks>();
         services.AddSingleton<MarketingMailer>();
         services.AddSingleton<RightsService>();
         services.AddSingleton<PolicyAnnouncements>();

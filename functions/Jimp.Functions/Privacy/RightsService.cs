@@ -59,6 +59,7 @@ public sealed partial class RightsService(
     ConsentLedger consents,
     SecurityLog securityLog,
     IEmailSender email,
+    UnsubscribeLinks unsubscribeLinks,
     ILogger<RightsService> logger)
 {
     /// <summary>Who the aggregate insights must leave out: objectors, restricted accounts and accounts being erased as a minor's.</summary>
@@ -75,11 +76,34 @@ public sealed partial class RightsService(
     }
 
     /// <summary>Grants or withdraws one purpose; a change appends to the ledger, a withdrawal is also a completed request.</summary>
-    public async Task<ConsentView> SetConsentAsync(SignedInUser user, string purposeId, bool granted, string channel, HttpRequest request, CancellationToken cancellationToken)
+    public Task<ConsentView> SetConsentAsync(SignedInUser user, string purposeId, bool granted, string channel, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        return SetConsentAsync(user.UserId, purposeId, granted, channel, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one-click unsubscribe (RFC 8058) of a signed link: no session, the signature is the credential. Idempotent:
+    /// a second click, or a click after the consent was already withdrawn, records nothing. An erased account gets
+    /// the same answer and nothing is stored about it.
+    /// </summary>
+    public async Task<UnsubscribeResult> UnsubscribeAsync(string? token, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!unsubscribeLinks.TryRead(token, out var userId, out var purpose))
+        {
+            throw ProblemException.BadRequest("This unsubscribe link is not valid. Withdraw the consent in the privacy center instead.", "unsubscribe-invalid");
+        }
+        if (await accounts.GetAsync(userId, cancellationToken) is not null)
+        {
+            await SetConsentAsync(userId, purpose.Id, false, ConsentChannels.Email, request, cancellationToken);
+        }
+        return new UnsubscribeResult(purpose.Id, purpose.LabelFr, purpose.LabelEn, Granted: false);
+    }
+
+    private async Task<ConsentView> SetConsentAsync(string userId, string purposeId, bool granted, string channel, HttpRequest request, CancellationToken cancellationToken)
+    {
         var purpose = ConsentPurposes.Find(purposeId) ?? throw ProblemException.NotFound("consent purpose");
-        var current = (await consents.CurrentAsync(user.UserId, cancellationToken, [purpose]))[0];
+        var current = (await consents.CurrentAsync(userId, cancellationToken, [purpose]))[0];
         if (current.Granted == granted && current.ChangedAt is not null)
         {
             return ConsentView.From(current); // nothing changes: nothing to record
@@ -88,12 +112,12 @@ public sealed partial class RightsService(
         {
             return ConsentView.From(current); // off by default: refusing again changes nothing
         }
-        var record = await consents.AppendAsync(user.UserId, purpose.Id, granted, channel, cancellationToken);
+        var record = await consents.AppendAsync(userId, purpose.Id, granted, channel, cancellationToken);
         if (!granted)
         {
-            await requests.RecordCompletedAsync(user.UserId, RequestTypes.ConsentWithdrawal, cancellationToken);
+            await requests.RecordCompletedAsync(userId, RequestTypes.ConsentWithdrawal, cancellationToken);
         }
-        await securityLog.WriteAsync(RightsEvents.ConsentChanged, user.UserId, request, $"{purpose.Id}:{(granted ? "granted" : "withdrawn")}", cancellationToken);
+        await securityLog.WriteAsync(RightsEvents.ConsentChanged, userId, request, $"{purpose.Id}:{(granted ? "granted" : "withdrawn")}", cancellationToken);
         return ConsentView.From(new ConsentState(purpose, record.Granted, record.At, record.PolicyVersion, record.Channel));
     }
 

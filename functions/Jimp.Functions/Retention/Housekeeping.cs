@@ -22,7 +22,7 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
     public static readonly TimeSpan OrchestrationHistoryKept = TimeSpan.FromDays(7);
 
     [Function(nameof(RunHousekeeping))]
-    public async Task RunHousekeeping([TimerTrigger("%Retention:HousekeepingSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task RunHousekeeping([TimerTrigger(TimerSchedules.Housekeeping)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var report = await RunAsync(client, cancellationToken);
         LogReport(logger, report.Tokens, report.Sessions, report.RateLimits, report.Exports, report.PurgedInstances);

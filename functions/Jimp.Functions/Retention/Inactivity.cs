@@ -1,4 +1,5 @@
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Privacy;
 using Microsoft.Azure.Functions.Worker;
@@ -26,7 +27,7 @@ public sealed partial class Inactivity(
     ILogger<Inactivity> logger)
 {
     [Function(nameof(CheckInactiveAccounts))]
-    public async Task CheckInactiveAccounts([TimerTrigger("%Retention:InactivitySchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task CheckInactiveAccounts([TimerTrigger(TimerSchedules.Inactivity)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var report = await RunAsync(client, cancellationToken);
         LogReport(logger, report.Warned, report.Erasing, report.SkippedRestricted);

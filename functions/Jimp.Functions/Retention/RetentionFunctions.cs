@@ -1,3 +1,4 @@
+using Jimp.Functions.Platform;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Jimp.Functions.Retention;
@@ -5,6 +6,6 @@ namespace Jimp.Functions.Retention;
 public sealed class RetentionFunctions(LogExpiryService expiry)
 {
     [Function(nameof(ExpireLogs))]
-    public Task ExpireLogs([TimerTrigger("%Retention:LogExpirySchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task ExpireLogs([TimerTrigger(TimerSchedules.LogExpiry)] TimerInfo timer, CancellationToken cancellationToken) =>
         expiry.RunAsync(cancellationToken);
 }

@@ -7,10 +7,6 @@ public sealed class RetentionOptions
 {
     public const string Section = "Retention";
 
-    /// <summary>Six-field NCRONTAB schedule of <c>ExpireLogs</c>; the key also lives in the DevHost's appsettings.</summary>
-    [Required]
-    public string LogExpirySchedule { get; set; } = "0 30 3 * * *";
-
     /// <summary>No log entry is older than this many months (see <see cref="LogExpiryService.CutoffFor"/>).</summary>
     [Range(1, 120)]
     public int LogMonths { get; set; } = 12;

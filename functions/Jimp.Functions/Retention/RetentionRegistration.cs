@@ -1,3 +1,4 @@
+using Jimp.Functions.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,6 +14,7 @@ public static class RetentionRegistration
         services.TryAddSingleton<LogExpiryService>();
         services.TryAddSingleton<Inactivity>();
         services.TryAddSingleton<Housekeeping>();
+        services.AddNonPersonalStore("technicallog{yyyyMM}", "Reserved technical-log family covered by log expiry; no app code writes to it today.");
         return services;
     }
 }

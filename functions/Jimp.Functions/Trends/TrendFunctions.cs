@@ -1,3 +1,4 @@
+using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -11,7 +12,7 @@ public sealed record TrendsResponse(bool Configured, IReadOnlyList<TrendEntry> I
 public sealed class TrendFunctions(TrendService trends, IOptions<TrendsOptions> options)
 {
     [Function(nameof(RefreshTrends))]
-    public Task RefreshTrends([TimerTrigger("%Trends:RefreshSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task RefreshTrends([TimerTrigger(TimerSchedules.TrendsRefresh)] TimerInfo timer, CancellationToken cancellationToken) =>
         trends.RefreshAsync(cancellationToken);
 
     /// <summary>Current trends for a country, optionally a niche and a kind: <c>?country=FR&amp;niche=beauty&amp;kind=hashtags</c>.</summary>

@@ -1,8 +1,9 @@
 namespace Jimp.Functions.Trends;
 
 /// <summary>
-/// The four kinds of trend JIMP keeps, and how each is asked of the Creative Center (path, list key, page
-/// size, query). Every query parameter named here must be in <see cref="CreativeCenterAllowlist"/>.
+/// The four kinds of trend JIMP keeps — the one list the API (<c>kind=</c>), the stored snapshots, the coach and the
+/// workspace use — and how each is asked of the Creative Center (path, list key, page size, query). Every query
+/// parameter named here must be in <see cref="CreativeCenterAllowlist"/>.
 /// </summary>
 public static class TrendKinds
 {
@@ -14,6 +15,19 @@ public static class TrendKinds
     public static IReadOnlyList<string> All { get; } = [Hashtags, Songs, Products, Keywords];
 
     public static bool IsKnown(string kind) => All.Contains(kind, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The kind as this list names it: the coach once had its own singular kinds (<c>hashtag</c>, <c>song</c>…), and a
+    /// conversation's trends pinned for the day may still carry one.
+    /// </summary>
+    public static string Normalize(string kind) => kind switch
+    {
+        "hashtag" => Hashtags,
+        "song" => Songs,
+        "product" => Products,
+        "keyword" => Keywords,
+        _ => kind,
+    };
 
     public static TrendEndpoint EndpointFor(string kind) => kind switch
     {

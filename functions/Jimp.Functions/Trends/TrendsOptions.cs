@@ -34,10 +34,6 @@ public sealed class TrendsOptions : IValidatableObject
         Kinds = Kinds.Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>Six-field NCRONTAB schedule of <c>RefreshTrends</c>; the key also lives in the DevHost's appsettings.</summary>
-    [Required]
-    public string RefreshSchedule { get; set; } = "0 0 */6 * * *";
-
     /// <summary>Items kept per snapshot (pages are fetched until the list ends or this many items).</summary>
     [Range(1, 500)]
     public int MaxItems { get; set; } = 100;

@@ -1,4 +1,5 @@
 using System.Net;
+using Jimp.Functions.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -18,6 +19,7 @@ public static class TrendsRegistration
         services.TryAddSingleton<TrendStore>();
         services.TryAddSingleton<TrendService>();
         services.TryAddSingleton<TrendImporter>();
+        services.AddNonPersonalStore(TrendStore.TableName, "Public, aggregate TikTok trends; creator names and avatars are dropped before storage.");
         // The coach reads the same trends as GET /api/trends.
         services.Replace(ServiceDescriptor.Singleton<Coaching.ITrendReader, TrendReader>());
 

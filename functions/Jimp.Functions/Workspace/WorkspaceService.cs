@@ -16,14 +16,17 @@ public sealed record ProductView(Product Product, decimal? EarningPerSaleEur, IR
 
 /// <summary>
 /// The creator's workspace: products, videos (form and CSV), insights and the weekly plan. Values in, results
-/// out; no HTTP, and nothing here ever calls TikTok (a shop link is only checked as text).
+/// out; no HTTP, and nothing here ever calls TikTok (a shop link is only checked as text). Every change of the
+/// products or videos clears the copies of the numbers the coach pinned in the creator's conversations
+/// (<see cref="ICreatorDataCache"/>), so deleted results leave no copy and the next turn reads the new ones.
 /// </summary>
 public sealed partial class WorkspaceService(
     WorkspaceStore store,
     ITrendReader trends,
     IOptions<WorkspaceOptions> options,
     TimeProvider clock,
-    ILogger<WorkspaceService> logger)
+    ILogger<WorkspaceService> logger,
+    ICreatorDataCache? coachCopies = null)
 {
     public WorkspaceOptions Options => options.Value;
 
@@ -51,6 +54,7 @@ public sealed partial class WorkspaceService(
         var now = clock.GetUtcNow();
         var product = Product.From(NewId(), input, now, now);
         await store.SaveProductAsync(user.UserId, product, cancellationToken);
+        await ForgetCoachCopiesAsync(user.UserId, cancellationToken);
         return View(product, new Dictionary<string, IReadOnlyList<string>>());
     }
 
@@ -61,13 +65,17 @@ public sealed partial class WorkspaceService(
         var existing = await store.ProductAsync(user.UserId, id, cancellationToken) ?? throw ProblemException.NotFound("product");
         var product = Product.From(id, input, existing.CreatedAt, clock.GetUtcNow());
         await store.SaveProductAsync(user.UserId, product, cancellationToken);
+        await ForgetCoachCopiesAsync(user.UserId, cancellationToken);
         return View(product, new Dictionary<string, IReadOnlyList<string>>());
     }
 
     public async Task DeleteProductAsync(SignedInUser user, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!await store.DeleteAsync(WorkspaceStore.ProductsTable, user.UserId, id, cancellationToken)) throw ProblemException.NotFound("product");
+        var deleted = await store.DeleteAsync(WorkspaceStore.ProductsTable, user.UserId, id, cancellationToken);
+        // Also when it was already gone: a retry after a failure here must still clear the copies.
+        await ForgetCoachCopiesAsync(user.UserId, cancellationToken);
+        if (!deleted) throw ProblemException.NotFound("product");
     }
 
     /// <summary>The creator's videos, newest first.</summary>
@@ -94,13 +102,16 @@ public sealed partial class WorkspaceService(
         }
         var video = Video.From(id ?? NewId(), input, Video.FromForm, clock.GetUtcNow());
         await store.SaveVideosAsync(user.UserId, [video], cancellationToken);
+        await ForgetCoachCopiesAsync(user.UserId, cancellationToken);
         return video;
     }
 
     public async Task DeleteVideoAsync(SignedInUser user, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!await store.DeleteAsync(WorkspaceStore.VideosTable, user.UserId, id, cancellationToken)) throw ProblemException.NotFound("video");
+        var deleted = await store.DeleteAsync(WorkspaceStore.VideosTable, user.UserId, id, cancellationToken);
+        await ForgetCoachCopiesAsync(user.UserId, cancellationToken);
+        if (!deleted) throw ProblemException.NotFound("video");
     }
 
     /// <summary>
@@ -108,7 +119,8 @@ public sealed partial class WorkspaceService(
     /// nothing is stored. Then the rows are written in transactions of at most 100 (one partition). A row's id
     /// comes from what identifies the video in the file, so importing the same file again (for example after a
     /// storage failure half-way, or with newer numbers) replaces those rows instead of adding copies.
-    /// Storage requests: one for the products, one per 1,000 existing videos, one per 100 rows written.
+    /// Storage requests: one for the products, one per 1,000 existing videos, one per 100 rows written, then the
+    /// coach's copies cleared (one query per 1,000 conversations, one batch per 100).
     /// </summary>
     public async Task<ImportResult> ImportAsync(SignedInUser user, string csv, CancellationToken cancellationToken)
     {
@@ -134,6 +146,7 @@ public sealed partial class WorkspaceService(
         var now = clock.GetUtcNow();
         var videos = read.Rows.Select(r => Video.From(r.Key, r.Video, Video.FromCsv, now)).ToList();
         await store.SaveVideosAsync(user.UserId, videos, cancellationToken);
+        await ForgetCoachCopiesAsync(user.UserId, cancellationToken);
         LogImported(logger, user.UserId, videos.Count, added);
         return new ImportResult(videos.Count, added, videos.Count - added, read.Layout, read.IgnoredColumns);
     }
@@ -166,7 +179,7 @@ public sealed partial class WorkspaceService(
         var french = user.Locale != "en";
         var insights = CreatorInsights.Compute(products, videos, Today, Options.SettleDays, french);
         var niches = products.Where(p => p.Status != ProductStatuses.Dropped).Select(p => p.Niche).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var trendNames = (await TrendsAsync(user, niches, 12, cancellationToken)).Where(t => t.Kind == Coaching.TrendKinds.Hashtag).Select(t => t.Name).Take(7).ToList();
+        var trendNames = (await TrendsAsync(user, niches, 12, cancellationToken)).Where(t => t.Kind == Trends.TrendKinds.Hashtags).Select(t => t.Name).Take(7).ToList();
         var plan = WeeklyPlanner.Propose(target, products, insights, trendNames, french, clock.GetUtcNow());
         await store.SavePlanAsync(user.UserId, plan, cancellationToken);
         return plan;
@@ -193,12 +206,19 @@ public sealed partial class WorkspaceService(
         return InsightWeek.TryParse(week, out var parsed) ? parsed : throw RequestValidationException.For("week", "An ISO week such as 2026-W49.");
     }
 
+    /// <summary>
+    /// Clears the coach's pinned copies (one query per 1,000 conversations, one batch per 100). A failure is not
+    /// swallowed: the caller gets a 503 and retries, rather than a copy of deleted numbers staying behind.
+    /// </summary>
+    private Task ForgetCoachCopiesAsync(string userId, CancellationToken cancellationToken) =>
+        coachCopies?.ForgetAsync(userId, cancellationToken) ?? Task.CompletedTask;
+
     private async Task<Dictionary<string, IReadOnlyList<string>>> TrendingProductsAsync(SignedInUser user, IReadOnlyList<string> niches, CancellationToken cancellationToken)
     {
         var map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var niche in niches)
         {
-            map[niche] = (await TrendsAsync(user, [niche], 40, cancellationToken)).Where(t => t.Kind == Coaching.TrendKinds.Product).Select(t => t.Name).Take(5).ToList();
+            map[niche] = (await TrendsAsync(user, [niche], 40, cancellationToken)).Where(t => t.Kind == Trends.TrendKinds.Products).Select(t => t.Name).Take(5).ToList();
         }
         return map;
     }

@@ -1,4 +1,5 @@
 using Jimp.Functions.Coaching;
+using TrendKinds = Jimp.Functions.Trends.TrendKinds;
 using Jimp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,7 +26,7 @@ public sealed class CoachingRegistrationTests(SharedHost shared)
     [Fact]
     public async Task A_trend_reader_registered_by_another_feature_is_kept()
     {
-        var trends = new FixedTrends(new TrendItem(TrendKinds.Hashtag, "cleantok", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)));
+        var trends = new FixedTrends(new TrendItem(TrendKinds.Hashtags, "cleantok", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)));
         await using var host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton<ITrendReader>(trends));
         var coach = host.Services.GetRequiredService<CoachService>();
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Jimp.Functions.Coaching;
+using TrendKinds = Jimp.Functions.Trends.TrendKinds;
 
 namespace Jimp.Tests.Coaching;
 
@@ -39,9 +40,9 @@ internal static class ConversationFixture
 
     public static TrendSnapshot Trends(CoachProfile profile) => new(new DateOnly(2026, 11, 28), profile.Country, [.. profile.Niches],
     [
-        new TrendItem(TrendKinds.Hashtag, "skincareroutine", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 1_200_000, "views"),
-        new TrendItem(TrendKinds.Song, "Un son qui monte", 2, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 5400, "posts"),
-        new TrendItem(TrendKinds.Product, "Organiseur de tiroir", 3, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
-        new TrendItem(TrendKinds.Keyword, "routine du soir", 4, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
+        new TrendItem(TrendKinds.Hashtags, "skincareroutine", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 1_200_000, "views"),
+        new TrendItem(TrendKinds.Songs, "Un son qui monte", 2, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 5400, "posts"),
+        new TrendItem(TrendKinds.Products, "Organiseur de tiroir", 3, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
+        new TrendItem(TrendKinds.Keywords, "routine du soir", 4, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
     ]);
 }

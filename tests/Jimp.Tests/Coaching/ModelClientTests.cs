@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Jimp.Functions.Coaching;
+using TrendKinds = Jimp.Functions.Trends.TrendKinds;
 using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Coaching;
@@ -295,7 +296,7 @@ public sealed class ModelClientTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task Trends_snapshot_is_read_once_and_pinned_for_the_day()
     {
-        var trends = new FixedTrends(new TrendItem(TrendKinds.Hashtag, "skincareroutine", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 1_200_000, "views"));
+        var trends = new FixedTrends(new TrendItem(TrendKinds.Hashtags, "skincareroutine", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 1_200_000, "views"));
         using var harness = new CoachHarness(CoachHarness.Azure(server), trends);
         var first = await CoachHarness.RunAsync(harness.Coach, Request());
         var second = await CoachHarness.RunAsync(harness.Coach, Request() with

@@ -1,4 +1,5 @@
 using Jimp.Functions.Coaching;
+using TrendKinds = Jimp.Functions.Trends.TrendKinds;
 
 namespace Jimp.Tests.Coaching;
 
@@ -8,10 +9,10 @@ public sealed class OfflineCoachTests
 
     private static readonly TrendItem[] Trends =
     [
-        new(TrendKinds.Hashtag, "skincareroutine", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 1_200_000, "views"),
-        new(TrendKinds.Song, "Un son qui monte", 2, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
-        new(TrendKinds.Keyword, "routine du soir", 3, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
-        new(TrendKinds.Product, "Quatrième tendance", 4, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
+        new(TrendKinds.Hashtags, "skincareroutine", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 1_200_000, "views"),
+        new(TrendKinds.Songs, "Un son qui monte", 2, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
+        new(TrendKinds.Keywords, "routine du soir", 3, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
+        new(TrendKinds.Products, "Quatrième tendance", 4, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero)),
     ];
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Jimp.Functions.Coaching;
+using TrendKinds = Jimp.Functions.Trends.TrendKinds;
 using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Coaching;
@@ -80,7 +81,7 @@ public sealed class PromptInjectionTests : IAsyncLifetime
     [MemberData(nameof(All))]
     public async Task A_probe_in_a_trend_name_stays_inside_the_delimited_trends_data_and_cannot_close_it(string probe)
     {
-        var trend = new TrendItem(TrendKinds.Hashtag, probe, 1, "FR", 7, DateTimeOffset.UtcNow);
+        var trend = new TrendItem(TrendKinds.Hashtags, probe, 1, "FR", 7, DateTimeOffset.UtcNow);
         using var harness = new CoachHarness(CoachHarness.Azure(server), new StubTrends([trend]));
         server.Default = FakeReply.Answer("D'accord.");
         await CoachHarness.RunAsync(harness.Coach, new CoachRequest("user-1", CoachHarness.Profile(), [], "comment faire un bon hook"));

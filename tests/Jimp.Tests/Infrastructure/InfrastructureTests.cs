@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Jimp.Functions.Platform;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace Jimp.Tests.Infrastructure;
@@ -393,24 +395,51 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     [Fact]
-    public void Every_timer_schedule_setting_is_set_in_azure_and_in_the_dev_host_with_the_same_valid_schedule()
+    public void Every_timer_schedule_is_defined_once_and_azure_the_dev_host_and_the_docs_use_that_definition()
     {
-        var settings = AppSettings();
-        using var devHost = JsonDocument.Parse(File.ReadAllText(Path.Combine(Jimp.Tests.Support.TestAzurite.RepositoryRoot, "functions", "Jimp.DevHost", "appsettings.json")));
+        var site = template.Resource(FunctionApp);
+        var settings = site.Path("properties", "siteConfig", "appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+        var definition = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(template.RepoRoot, "functions", "Jimp.Functions", "Platform", "timer-schedules.json")))!;
+        Assert.Equal(definition, TimerSchedules.Defaults);
         var timers = Jimp.DevHost.FunctionCatalog.Jimp.Where(f => f.Kind == Jimp.DevHost.TriggerKind.Timer).ToList();
         Assert.NotEmpty(timers);
+        Assert.Equal(definition.Keys.Order(StringComparer.Ordinal), timers.Select(t => t.Timer!.Schedule.Trim('%')).Order(StringComparer.Ordinal));
+
+        using var devHostSettings = JsonDocument.Parse(File.ReadAllText(Path.Combine(template.RepoRoot, "functions", "Jimp.DevHost", "appsettings.json")));
+        using var localExample = JsonDocument.Parse(File.ReadAllText(Path.Combine(template.RepoRoot, "functions", "Jimp.Functions", "local.settings.json.example")));
+        var readme = File.ReadAllText(Path.Combine(template.RepoRoot, "README.md"));
+        var devHost = new ConfigurationBuilder().AddInMemoryCollection(TimerSchedules.Defaults!).Build();
         foreach (var timer in timers)
         {
             var setting = Regex.Match(timer.Timer!.Schedule, "^%(.+)%$");
             Assert.True(setting.Success, $"{timer.Name}: the schedule comes from configuration (%Section:Setting%), not a literal");
             var key = setting.Groups[1].Value;
-            var inAzure = settings.GetValueOrDefault(key.Replace(":", "__", StringComparison.Ordinal));
-            Assert.True(inAzure is not null, $"{timer.Name}: the app setting {key.Replace(":", "__", StringComparison.Ordinal)} is missing from Bicep (the function would not start in Azure)");
-            var local = key.Split(':').Aggregate((JsonElement?)devHost.RootElement, (e, part) => e is { } el && el.TryGetProperty(part, out var child) ? child : null);
-            Assert.True(local is not null, $"{timer.Name}: {key} is missing from the DevHost's appsettings.json");
-            Assert.Equal(local!.Value.GetString(), inAzure!.Trim('\''));
-            NCrontab.CrontabSchedule.Parse(local.Value.GetString()!, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = true });
+            var appSetting = key.Replace(":", "__", StringComparison.Ordinal);
+            var schedule = definition[key];
+            NCrontab.CrontabSchedule.Parse(schedule, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = true });
+
+            // Azure: the app setting reads the same file (loadJsonContent), it does not repeat the value.
+            Assert.True(settings.TryGetValue(appSetting, out var inAzure), $"{timer.Name}: the app setting {appSetting} is missing from Bicep (the function would not start in Azure)");
+            Assert.Equal(schedule, LoadedJsonValue(inAzure!, site.Scope));
+            // The DevHost: no copy in its appsettings.json; it gets the definition (TimerSchedules.Defaults).
+            Assert.False(key.Split(':').Aggregate((JsonElement?)devHostSettings.RootElement, (e, part) => e is { } el && el.TryGetProperty(part, out var child) ? child : null) is not null,
+                $"{key} is repeated in the DevHost's appsettings.json");
+            Assert.Equal(schedule, devHost[key]);
+            // The copies kept for people (Core Tools' example settings, the README's table) say the same.
+            Assert.Equal(schedule, localExample.RootElement.GetProperty("Values").GetProperty(appSetting).GetString());
+            Assert.Contains($"| `{key}` | `{schedule}` |", readme, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The value of <c>[variables('x')['key']]</c> where <c>x</c> is a file loaded by <c>loadJsonContent</c>.</summary>
+    private static string LoadedJsonValue(string value, TemplateScope scope)
+    {
+        var expanded = CompiledTemplate.Expand(value, scope);
+        var match = Regex.Match(expanded, @"^variables\('([^']+)'\)\['([^']+)'\]$");
+        Assert.True(match.Success, $"{value} is not read from timer-schedules.json (a literal would be a second definition)");
+        var loaded = scope.Template.GetProperty("variables").GetProperty(match.Groups[1].Value);
+        return loaded.GetProperty(match.Groups[2].Value).GetString()!;
     }
 
     [Fact]
@@ -571,11 +600,12 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(services, configuration);
         Jimp.Functions.Platform.JimpServiceCollectionExtensions.AddJimp(services, configuration);
         using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
-        var stores = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Jimp.Functions.Privacy.IPersonalDataStore>(provider);
+        var registry = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Jimp.Functions.Privacy.PersonalDataRegistry>(provider);
+        var stores = registry.Stores;
         // Month-sharded log families ({family}log{yyyyMM}) are created at run time, not by Bicep.
         var expected = stores.Select(s => s.Name)
             .Where(n => n != Jimp.Functions.Privacy.ExportArchiveStore.Container)
-            .Concat(Jimp.Functions.Privacy.PersonalDataRegistry.NonPersonal.Keys)
+            .Concat(registry.NonPersonal.Keys)
             .Where(n => !n.Contains('{', StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, names.Select(n => n!).Order(StringComparer.Ordinal).ToList());

@@ -1,6 +1,11 @@
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Coaching;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Privacy;
 using Jimp.Functions.Retention;
+using Jimp.Functions.Trends;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Platform;
@@ -13,6 +18,9 @@ public sealed class RegistrationTests
         var services = new ServiceCollection();
         register(services);
         return services
+            // The registry's contract (a store declared by a factory, a non-personal declaration) is Privacy's type,
+            // but what it declares is the registering feature's own.
+            .Where(d => d.ImplementationType is not null || (d.ServiceType != typeof(IPersonalDataStore) && d.ServiceType != typeof(NonPersonalStore)))
             // What is registered: the implementation (a shared contract such as IPersonalDataStore may be another
             // feature's interface), else the service type; options by their type argument.
             .Select(d => d.ImplementationType ?? (d.ServiceType.IsGenericType ? d.ServiceType.GetGenericArguments()[0] : d.ServiceType))
@@ -37,5 +45,56 @@ public sealed class RegistrationTests
     public void AddPrivacyRights_registers_only_privacy()
     {
         Assert.Equal(["Jimp.Functions.Privacy"], FeatureNamespacesOf(s => s.AddPrivacyRights()));
+    }
+
+    /// <summary>The stores a feature's registration alone declares to the personal-data registry.</summary>
+    private static (List<string> Personal, List<string> NonPersonal) DeclaredBy(Action<IServiceCollection> register)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["KeyedHash:Key"] = Convert.ToBase64String(new byte[32]),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddJimpStorage();
+        services.AddKeyedHash();
+        register(services);
+        using var provider = services.BuildServiceProvider();
+        return (provider.GetServices<IPersonalDataStore>().Select(s => s.Name).ToList(), provider.GetServices<NonPersonalStore>().Select(s => s.Name).ToList());
+    }
+
+    [Fact]
+    public void Each_feature_declares_its_own_stores_to_the_registry()
+    {
+        // Privacy declares only its own tables: the registry is assembled from every feature, not a list of all.
+        var privacy = DeclaredBy(s => s.AddPrivacyRights());
+        Assert.Equal([ConsentLedger.Table, RequestTracker.Table, ExportRecords.Table, ExportArchiveStore.Container], privacy.Personal);
+        Assert.Equal([ErasureOrchestration.TombstoneTable, ErasureOrchestration.PurgeQueueTable, PolicyAnnouncements.Table], privacy.NonPersonal);
+
+        var accounts = DeclaredBy(s => s.AddAccounts());
+        Assert.Equal([AccountStore.UsersTable, SessionStore.Table, SecurityLog.Family + "log{yyyyMM}", SignInTokens.Table, AccountStore.EmailIndexTable, RateLimits.Table, MinorBlocklist.Table], accounts.Personal);
+        Assert.Equal([AccountStore.KeyStateTable], accounts.NonPersonal);
+
+        Assert.Equal([ProfileStore.Table, ConversationStore.Table], DeclaredBy(s => s.AddCoaching()).Personal);
+        Assert.Equal([TrendStore.TableName], DeclaredBy(s => s.AddTrends()).NonPersonal);
+    }
+
+    [Fact]
+    public void The_registry_is_every_features_declarations_together()
+    {
+        var all = DeclaredBy(s => s.AddJimp(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["KeyedHash:Key"] = Convert.ToBase64String(new byte[32]),
+        }).Build()));
+        Assert.Equal(all.Personal.Count, all.Personal.Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains(AccountStore.UsersTable, all.Personal);
+        Assert.Contains(ConversationStore.Table, all.Personal);
+        Assert.Contains(Jimp.Functions.Workspace.WorkspaceStore.ProductsTable, all.Personal);
+        Assert.Contains(Jimp.Functions.Operators.BreachRegister.Table, all.NonPersonal);
+        Assert.Contains(Jimp.Functions.Insights.InsightsStore.Table, all.NonPersonal);
     }
 }

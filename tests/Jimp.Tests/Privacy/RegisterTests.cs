@@ -26,8 +26,9 @@ public sealed class RegisterTests
     [Fact]
     public void The_register_lists_every_declared_store_and_every_store_without_personal_data()
     {
-        var stores = RegisterRenderer.LoadStores();
-        var register = RegisterRenderer.Render(stores, PersonalDataRegistry.NonPersonal, 16);
+        var registry = RegisterRenderer.LoadRegistry();
+        var stores = registry.Stores;
+        var register = RegisterRenderer.Render(stores, registry.NonPersonal, 16);
         Assert.NotEmpty(stores);
         foreach (var store in stores)
         {
@@ -35,7 +36,8 @@ public sealed class RegisterTests
             Assert.Contains(store.Retention, register, StringComparison.Ordinal);
             Assert.Contains(store.LegalBasis, register, StringComparison.Ordinal);
         }
-        foreach (var name in PersonalDataRegistry.NonPersonal.Keys)
+        Assert.NotEmpty(registry.NonPersonal);
+        foreach (var name in registry.NonPersonal.Keys)
         {
             Assert.Contains($"`{name}`", register, StringComparison.Ordinal);
         }

@@ -159,9 +159,6 @@ public sealed class JimpTestHost : IAsyncDisposable
             // Every test signs up from 127.0.0.1: the per-IP limits are tested on their own, with their real values.
             ["Accounts:LinksPerIpPerHour"] = "10000",
             ["Accounts:VerificationsPerIpPerHour"] = "10000",
-            ["Retention:HousekeepingSchedule"] = "0 15 * * * *",
-            ["Retention:InactivitySchedule"] = "0 0 4 * * *",
-            ["Insights:Schedule"] = "0 45 4 * * 1",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:Grpc"] = "Warning",

@@ -173,6 +173,69 @@ public sealed class WorkspaceApiTests(WorkspaceHost fixture) : IClassFixture<Wor
         Assert.Contains(answer.GetProperty("sources").EnumerateArray(), s => s.GetProperty("type").GetString() == "creator-data" && s.GetProperty("id").GetString() == WorkspaceGrounding.SourceId);
     }
 
+    private async Task<string> AskAsync(UserClient user, string conversation, string text = "qu'est-ce que je dois changer dans mes vidéos ?")
+    {
+        using (var turn = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{conversation}/messages", new { text }))
+        {
+            Assert.Equal(HttpStatusCode.OK, turn.StatusCode);
+            await Sse.ReadAllAsync(turn);
+        }
+        return (await user.GetJsonAsync($"/api/conversations/{conversation}")).GetProperty("messages").EnumerateArray()
+            .Last(m => m.GetProperty("role").GetString() == "assistant").GetProperty("text").GetString()!;
+    }
+
+    private async Task<string> NewConversationAsync(UserClient user)
+    {
+        using var created = await user.SendAsync(HttpMethod.Post, "/api/conversations");
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>What the conversation's state row keeps of the creator's numbers (the coach's pinned copy).</summary>
+    private async Task<string?> PinnedCopyAsync(string userId, string conversation)
+    {
+        var table = await Host.Storage.TableAsync(Jimp.Functions.Coaching.ConversationStore.Table);
+        var state = await table.GetEntityAsync<TableEntity>(userId, conversation);
+        return state.Value.GetString("Creator");
+    }
+
+    [Fact]
+    public async Task Deleting_the_videos_leaves_no_copy_of_their_numbers_in_the_coachs_conversations()
+    {
+        using var user = await CreatorAsync();
+        await WorkspaceFixture.AddProductAsync(user);
+        await WorkspaceFixture.ImportAsync(user, WorkspaceFixture.ThirtyVideos("Brosse anti-poils", new DateOnly(2026, 11, 25)));
+        var conversation = await NewConversationAsync(user);
+        Assert.Contains("D'après tes chiffres", await AskAsync(user, conversation), StringComparison.Ordinal);
+        Assert.Contains(WorkspaceGrounding.SourceId, await PinnedCopyAsync(user.UserId, conversation) ?? "", StringComparison.Ordinal);
+
+        var videos = (await user.GetJsonAsync("/api/me/videos")).GetProperty("items").EnumerateArray().Select(v => v.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(30, videos.Count);
+        foreach (var id in videos)
+        {
+            using var deleted = await user.SendAsync(HttpMethod.Delete, $"/api/me/videos/{id}");
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        // Within the 10 minutes the conversation would have reused its copy: it is gone, and the coach no longer cites the numbers.
+        Assert.True(string.IsNullOrEmpty(await PinnedCopyAsync(user.UserId, conversation)), "the conversation still holds a copy of the deleted videos' numbers");
+        Assert.DoesNotContain("D'après tes chiffres", await AskAsync(user, conversation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_import_reaches_a_conversation_that_already_read_the_numbers_at_its_next_turn()
+    {
+        using var user = await CreatorAsync();
+        await WorkspaceFixture.AddProductAsync(user);
+        var conversation = await NewConversationAsync(user);
+        Assert.DoesNotContain("D'après tes chiffres", await AskAsync(user, conversation), StringComparison.Ordinal); // no videos yet: pinned as "none"
+
+        await WorkspaceFixture.ImportAsync(user, WorkspaceFixture.ThirtyVideos("Brosse anti-poils", new DateOnly(2026, 11, 25)));
+
+        var answer = await AskAsync(user, conversation);
+        Assert.Contains("D'après tes chiffres", answer, StringComparison.Ordinal);
+        Assert.Contains("moins longtemps que ta médiane", answer, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Restriction_stops_the_analysis_and_the_plan()
     {

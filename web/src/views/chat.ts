@@ -1,7 +1,7 @@
 import { ApiError, del, get, patch, post, postStream, type Conversation, type Message } from '../api';
 import { h, replace } from '../dom';
 import { fmtDateTime, fmtRelative, lang, t, type Key } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { MESSAGE_MAX_LENGTH, TITLE_MAX_LENGTH } from '../limits';
 import { renderMarkdown } from '../markdown';
 import { loadProfile, session } from '../state';

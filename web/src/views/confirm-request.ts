@@ -1,7 +1,7 @@
 import { ApiError, post } from '../api';
 import { h, replace } from '../dom';
 import { t, tryT } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { errorText, notice, spinner } from '../ui';
 
 /** One attempt per token, even if the view renders twice (language switch, back button). */

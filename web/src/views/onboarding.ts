@@ -1,7 +1,7 @@
 import { ApiError, put, type Option, type Profile, type ProfileInput } from '../api';
 import { h, replace } from '../dom';
 import { lang, optionLabel, t } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { loadOptions, loadProfile, session } from '../state';
 import { choice, choiceGroup, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot, unmatchedErrors } from '../ui';
 

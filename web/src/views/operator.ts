@@ -5,7 +5,7 @@
 import { ApiError, get, post, put } from '../api';
 import { h, replace, uid } from '../dom';
 import { fmtDate, fmtDateTime, lang, t, tryT, type Key } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { confirmDialog, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot } from '../ui';
 
 interface RequestRow {

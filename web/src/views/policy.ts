@@ -1,7 +1,7 @@
 import { get, type PolicyDocument } from '../api';
 import { h, replace, uid } from '../dom';
 import { fmtDate, fmtDateShort, lang, t, type Lang } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { renderMarkdown } from '../markdown';
 import { errorText, notice, spinner } from '../ui';
 

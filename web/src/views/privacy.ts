@@ -1,7 +1,7 @@
 import { ApiError, del, get, post, put, type ActivityEvent, type ConsentItem, type ExportItem, type RequestItem, type UserSummary } from '../api';
 import { h, replace, uid } from '../dom';
 import { fmtDate, fmtDateTime, lang, t, tryT } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { loadUser, session, signedOut } from '../state';
 import { confirmDialog, errorText, notice, pageHeader, spinner, statusSlot } from '../ui';
 

@@ -1,7 +1,7 @@
 import { ApiError, get, post, type PolicyDocument } from '../api';
 import { h, replace } from '../dom';
 import { lang, t } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { session } from '../state';
 import { errorText, field, focusFirstInvalid, notice, showFieldErrors, statusSlot, unmatchedErrors, waitText } from '../ui';
 

@@ -1,7 +1,7 @@
 import { get, type TrendItem, type TrendQuery, type Trends } from '../api';
 import { h, replace } from '../dom';
 import { fmtDate, fmtNumber, optionLabel, t, type Key } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { loadOptions, loadProfile } from '../state';
 import { errorText, notice, pageHeader, spinner } from '../ui';
 

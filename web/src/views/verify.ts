@@ -1,7 +1,7 @@
 import { ApiError, post, type UserSummary } from '../api';
 import { h, replace } from '../dom';
 import { t } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { loadProfile, loadUser, session } from '../state';
 import { errorText, notice, spinner } from '../ui';
 

@@ -6,7 +6,7 @@ import { ApiError, del, get, post, put, type CreatorInsights, type CsvRowError, 
 import { timeChart } from '../charts';
 import { h, replace } from '../dom';
 import { fmtDate, lang, t, type Key } from '../i18n';
-import type { ViewContext } from '../main';
+import type { ViewContext } from '../router';
 import { errorText, field, notice, pageHeader, section, showFieldErrors, spinner } from '../ui';
 
 type Category = WorkspaceCategory;

@@ -72,7 +72,14 @@ public sealed class EmailNotConfiguredException : ProblemException
 }
 
 /// <summary>An e-mail to send: both a text and an HTML body.</summary>
-public sealed record EmailMessage(string To, string Subject, string Text, string Html);
+public sealed record EmailMessage(string To, string Subject, string Text, string Html)
+{
+    /// <summary>
+    /// For a non-essential e-mail: the one-click unsubscribe URL (RFC 8058). The sender writes it as
+    /// <c>List-Unsubscribe: &lt;url&gt;</c> with <c>List-Unsubscribe-Post: List-Unsubscribe=One-Click</c>.
+    /// </summary>
+    public Uri? OneClickUnsubscribe { get; init; }
+}
 
 public interface IEmailSender
 {
@@ -104,6 +111,13 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, ILog
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
         mime.Body = new BodyBuilder { TextBody = message.Text, HtmlBody = message.Html }.ToMessageBody();
+        if (message.OneClickUnsubscribe is { } unsubscribe)
+        {
+            // RFC 8058 §3.1: one HTTPS URI, and the Post header that makes it one-click. The provider's DKIM signature
+            // must cover both (owner-checklist.md).
+            mime.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribe.AbsoluteUri}>");
+            mime.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
+        }
 
         using var client = new SmtpClient { Timeout = 15_000 };
         try

@@ -1,0 +1,150 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Privacy;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jimp.Functions.Accounts;
+
+/// <summary>The accounts feature's personal data, declared beside its stores (export and erasure go through these).</summary>
+public static class AccountsPersonalData
+{
+    private const string Contract = "Contract (Art. 6(1)(b))";
+
+    public static IServiceCollection AddAccountsPersonalData(this IServiceCollection services)
+    {
+        services.AddUserPartitionTable(AccountStore.UsersTable,
+            ("Compte", "Account"), "Run the account: sign-in, language, age confirmation, policy acceptance, privacy choices.", Contract,
+            "Until the account is deleted, or 24 months without sign-in.");
+        services.AddUserPartitionTable(SessionStore.Table,
+            ("Sessions", "Sessions"), "Keep the user signed in.", Contract, "30 days, or until signed out.",
+            e => new ExportRecord
+            {
+                ["created_at"] = Iso(e.GetDateTimeOffset("CreatedAt")),
+                ["last_seen_at"] = Iso(e.GetDateTimeOffset("LastSeenAt")),
+                ["expires_at"] = Iso(e.GetDateTimeOffset("ExpiresAt")),
+                ["user_agent_family"] = e.GetString("UserAgentFamily"),
+            });
+        services.AddPersonalDataStore<SecurityLogStore>();
+        services.AddPersonalDataStore<SignInTokenStore>();
+        services.AddPersonalDataStore<EmailIndexStore>();
+        services.AddPersonalDataStore<RateLimitStore>();
+        services.AddPersonalDataStore<MinorBlocklistStore>();
+        services.AddNonPersonalStore(AccountStore.KeyStateTable, "The fingerprint of the keyed-hash key the e-mail index was last rebuilt under; no user data.");
+        return services;
+    }
+
+    private static string? Iso(DateTimeOffset? d) => d?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The e-mail index: one entity keyed by the address's hash; nothing to export (it repeats the account's address).</summary>
+public sealed class EmailIndexStore(JimpStorage storage, AccountStore accounts) : IPersonalDataStore
+{
+    public string Name => AccountStore.EmailIndexTable;
+
+    public (string Fr, string En) Title => ("Index des adresses e-mail", "E-mail address index");
+
+    public string Purpose => "Find the account of an address at sign-in.";
+
+    public string LegalBasis => "Contract (Art. 6(1)(b))";
+
+    public string Retention => "As long as the account exists.";
+
+    public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ExportRecord>>([]);
+
+    public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        if (subject.Email is null) return 0;
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var response = await table.DeleteEntityAsync(accounts.EmailKey(subject.Email), AccountStore.IndexRow, ETag.All, cancellationToken);
+        return response.Status == 404 ? 0 : 1;
+    }
+}
+
+/// <summary>Sign-in links: keyed by the token's hash; a user's pending links are found by user id or address.</summary>
+public sealed class SignInTokenStore(JimpStorage storage) : IPersonalDataStore
+{
+    public string Name => SignInTokens.Table;
+
+    public (string Fr, string En) Title => ("Liens de connexion", "Sign-in links");
+
+    public string Purpose => "Sign in by a single-use link sent by e-mail.";
+
+    public string LegalBasis => "Contract (Art. 6(1)(b))";
+
+    public string Retention => "15 minutes of validity; deleted by housekeeping within a day.";
+
+    public async Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken)
+    {
+        var records = new List<ExportRecord>();
+        await foreach (var e in QueryAsync(userId, null, cancellationToken))
+        {
+            records.Add(new ExportRecord
+            {
+                ["purpose"] = e.GetString("Purpose"),
+                ["expires_at"] = e.GetDateTimeOffset("ExpiresAt")?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                ["used_at"] = e.GetDateTimeOffset("UsedAt")?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            });
+        }
+        return records;
+    }
+
+    public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var deleted = 0;
+        await foreach (var e in QueryAsync(subject.UserId, subject.Email, cancellationToken))
+        {
+            await table.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
+            deleted++;
+        }
+        return deleted;
+    }
+
+    private async IAsyncEnumerable<TableEntity> QueryAsync(string userId, string? email, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var filter = email is null
+            ? TableClient.CreateQueryFilter($"UserId eq {userId}")
+            : TableClient.CreateQueryFilter($"UserId eq {userId} or Email eq {AccountStore.NormaliseEmail(email)}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return e;
+        }
+    }
+}
+
+/// <summary>Rate-limit counters keyed by a keyed hash of the address or of the truncated IP: erased with the address.</summary>
+public sealed class RateLimitStore(JimpStorage storage, KeyedHash keyedHash) : IPersonalDataStore
+{
+    public string Name => RateLimits.Table;
+
+    public (string Fr, string En) Title => ("Compteurs anti-abus", "Abuse counters");
+
+    public string Purpose => "Limit sign-in link requests per address and per IP, address-change requests per session, account and address, and each user's exports, conversations and consent changes.";
+
+    public string LegalBasis => "Legitimate interest: security of accounts (Art. 6(1)(f))";
+
+    public string Retention => "The counting window (1 hour or 1 day); deleted by housekeeping.";
+
+    public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ExportRecord>>([]);
+
+    public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var erased = 0;
+        foreach (var kind in UserCaps.Kinds)
+        {
+            erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.AccountKey(subject.UserId, kind)), cancellationToken);
+        }
+        if (subject.Email is null) return erased;
+        erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.EmailChangeTargetKey(subject.Email)), cancellationToken);
+        return erased + await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.EmailKey(subject.Email)), cancellationToken);
+    }
+}

@@ -1,0 +1,33 @@
+// The router: the routes, what a view receives, and how a location hash maps to a route. No side effects, so
+// views and tests import it without booting the app (main.ts's startApp boots it, called by index.ts).
+
+export interface Route {
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'unsubscribe' | 'notfound';
+  params: URLSearchParams;
+  id?: string;
+}
+
+export interface ViewContext {
+  route: Route;
+  main: HTMLElement;
+  navigate: (hash: string, options?: { replace?: boolean }) => void;
+  /** Re-renders the header (after sign-in or sign-out). */
+  refreshChrome: () => void;
+  /** True once another route has been rendered: long-running work should stop writing to this view. */
+  isStale: () => boolean;
+}
+
+/** Routes that need a session; the others are public. */
+export const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy', 'operator']);
+
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#\/?/, '');
+  const [path = '', query = ''] = raw.split('?', 2);
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean);
+  const first = parts[0] ?? '';
+  if (first === '') return { name: 'signin', params };
+  if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
+  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request', 'unsubscribe'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
+  return { name: 'notfound', params };
+}
