@@ -87,9 +87,8 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
     {
         var first = turns.Select(t => t.FirstDeltaMs).Order().ToArray();
         var end = turns.Select(t => t.EndMs).Order().ToArray();
-        output.WriteLine(FormattableString.Invariant(
-            $"{label}: {turns.Count} turns; first delta p50 {P(first, 0.50):0} ms, p95 {P(first, 0.95):0} ms, p99 {P(first, 0.99):0} ms; " +
-            $"end of turn p50 {P(end, 0.50):0} ms, p95 {P(end, 0.95):0} ms, p99 {P(end, 0.99):0} ms; storage requests per turn {(double)storage.Total / turns.Count:0.00} ({storage})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: {turns.Count} turns; first delta p50 {P(first, 0.50):0} ms, p95 {P(first, 0.95):0} ms, p99 {P(first, 0.99):0} ms; end of turn p50 {P(end, 0.50):0} ms, p95 {P(end, 0.95):0} ms, p99 {P(end, 0.99):0} ms; storage requests per turn {(double)storage.Total / turns.Count:0.00} ({storage})"));
     }
 
     /// <summary>The nearest-rank percentile of sorted values.</summary>

@@ -157,9 +157,20 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
         heal();
         if (token is null)
         {
-            using var again = await Users.RequestLinkAsync(host, Users.LinkBody(email));
-            if (again.StatusCode != HttpStatusCode.Accepted) problems.Add($"once the dependencies are back, a new link answered {(int)again.StatusCode}");
-            token = await Users.ReadTokenFromMailAsync(host, email, expectedMails: (await Mailbox.ReadAsync(host, email)).Count);
+            // Once back, asking again works (a user would ask again): a few tries, in case the shared machine's own mail
+            // server is slow to answer (a 503 email-unavailable is a correct answer, said as such).
+            var answers = new List<string>();
+            for (var attempt = 0; attempt < 3 && (answers.Count == 0 || answers[^1] != "202"); attempt++)
+            {
+                using var again = await Users.RequestLinkAsync(host, Users.LinkBody(email));
+                answers.Add(again.StatusCode == HttpStatusCode.Accepted ? "202" : $"{(int)again.StatusCode} {await again.Content.ReadAsStringAsync()}");
+            }
+            if (answers[^1] != "202")
+            {
+                problems.Add($"once the dependencies are back, a new link answered {string.Join(" then ", answers)}");
+                return ("refused", "locked out", 0);
+            }
+            token = await Users.ReadTokenFromMailAsync(host, email, expectedMails: Math.Max(1, (await Mailbox.ReadAsync(host, email)).Count));
         }
         using var final = await Users.VerifyAsync(host, token);
         if (final.StatusCode != HttpStatusCode.OK) problems.Add($"once the dependencies are back, the link answered {(int)final.StatusCode}: {await final.Content.ReadAsStringAsync()}");
