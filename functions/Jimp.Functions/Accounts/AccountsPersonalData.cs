@@ -66,7 +66,7 @@ public sealed class EmailIndexStore(JimpStorage storage, AccountStore accounts) 
 }
 
 /// <summary>Sign-in links: keyed by the token's hash; a user's pending links are found by user id or address.</summary>
-public sealed class SignInTokenStore(JimpStorage storage) : IPersonalDataStore
+public sealed class SignInTokenStore(JimpStorage storage, KeyedHash keyedHash) : IPersonalDataStore
 {
     public string Name => SignInTokens.Table;
 
@@ -76,7 +76,7 @@ public sealed class SignInTokenStore(JimpStorage storage) : IPersonalDataStore
 
     public string LegalBasis => "Contract (Art. 6(1)(b))";
 
-    public string Retention => "15 minutes of validity; deleted by housekeeping within a day.";
+    public string Retention => "15 minutes of validity; deleted at the first hourly housekeeping run after expiry; the address is never stored in clear.";
 
     public async Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken)
     {
@@ -111,7 +111,7 @@ public sealed class SignInTokenStore(JimpStorage storage) : IPersonalDataStore
         var table = await storage.TableAsync(Name, cancellationToken);
         var filter = email is null
             ? TableClient.CreateQueryFilter($"UserId eq {userId}")
-            : TableClient.CreateQueryFilter($"UserId eq {userId} or Email eq {AccountStore.NormaliseEmail(email)}");
+            : TableClient.CreateQueryFilter($"UserId eq {userId} or EmailKey eq {SignInTokens.EmailKeyOf(keyedHash, email)} or Email eq {AccountStore.NormaliseEmail(email)}");
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return e;

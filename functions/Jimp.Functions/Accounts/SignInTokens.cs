@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Jimp.Functions.Platform;
@@ -35,9 +37,21 @@ public enum TokenCheck
     Used,
 }
 
-/// <summary>The <c>signintokens</c> table: one entity per link, partition = SHA-256 of the token; 15 minutes, single use.</summary>
-public sealed class SignInTokens(JimpStorage storage)
+/// <summary>
+/// The <c>signintokens</c> table: one entity per link, partition = SHA-256 of the token; 15 minutes, single use.
+/// The address is never stored in clear: it is sealed (AES-256-GCM) under a key derived from the raw token, which
+/// only the e-mail holds, beside a keyed hash of it so that erasure finds the person's pending links. Rows go at the
+/// first housekeeping run after their expiry (hourly), used or not.
+/// </summary>
+public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
 {
+    /// <summary>The keyed hash under which a link's address is found (erasure of pending links).</summary>
+    public static string EmailKeyOf(KeyedHash keyedHash, string email)
+    {
+        ArgumentNullException.ThrowIfNull(keyedHash);
+        return keyedHash.Hash(KeyedHashPurposes.SignInEmail, AccountStore.NormaliseEmail(email));
+    }
+
     public const string Table = "signintokens";
     private const string Row = "token";
 
@@ -49,7 +63,8 @@ public sealed class SignInTokens(JimpStorage storage)
         await table.AddEntityAsync(new TableEntity(Secrets.Hash(token), Row)
         {
             ["Purpose"] = purpose.ToString(),
-            ["Email"] = AccountStore.NormaliseEmail(email),
+            ["SealedEmail"] = Seal(token, AccountStore.NormaliseEmail(email)),
+            ["EmailKey"] = EmailKeyOf(keyedHash, email),
             ["UserId"] = userId,
             ["Locale"] = locale,
             ["PolicyVersion"] = policyVersion,
@@ -69,7 +84,7 @@ public sealed class SignInTokens(JimpStorage storage)
         var parsed = new SignInToken(
             e.PartitionKey,
             Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
-            e.GetString("Email"),
+            Open(token, e.GetString("SealedEmail")) ?? e.GetString("Email") ?? "",
             e.GetString("UserId"),
             e.GetString("Locale") ?? "fr",
             e.GetString("PolicyVersion") ?? "",
@@ -90,7 +105,7 @@ public sealed class SignInTokens(JimpStorage storage)
         var parsed = new SignInToken(
             e.PartitionKey,
             Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
-            e.GetString("Email"),
+            Open(token, e.GetString("SealedEmail")) ?? e.GetString("Email") ?? "",
             e.GetString("UserId"),
             e.GetString("Locale") ?? "fr",
             e.GetString("PolicyVersion") ?? "",
@@ -104,6 +119,7 @@ public sealed class SignInTokens(JimpStorage storage)
         if (parsed.ExpiresAt <= now) return (TokenCheck.Expired, parsed);
         e["UsedAt"] = now;
         // The address is no longer needed once the link is used.
+        e["SealedEmail"] = null;
         e["Email"] = null;
         try
         {
@@ -115,4 +131,27 @@ public sealed class SignInTokens(JimpStorage storage)
         }
         return (TokenCheck.Valid, parsed);
     }
+
+    /// <summary>AES-256-GCM under HKDF-SHA256(token): base64 of nonce (12) | ciphertext | tag (16).</summary>
+    private static string Seal(string token, string email)
+    {
+        var plain = Encoding.UTF8.GetBytes(email);
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var cipher = new byte[plain.Length];
+        var tag = new byte[16];
+        using (var aes = new AesGcm(SealKey(token), tag.Length)) aes.Encrypt(nonce, plain, cipher, tag);
+        return Convert.ToBase64String([.. nonce, .. cipher, .. tag]);
+    }
+
+    private static string? Open(string token, string? sealedEmail)
+    {
+        if (string.IsNullOrEmpty(sealedEmail)) return null;
+        var bytes = Convert.FromBase64String(sealedEmail);
+        var plain = new byte[bytes.Length - 28];
+        using (var aes = new AesGcm(SealKey(token), 16)) aes.Decrypt(bytes.AsSpan(0, 12), bytes.AsSpan(12, plain.Length), bytes.AsSpan(12 + plain.Length), plain);
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    private static byte[] SealKey(string token) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(token), 32, info: "jimp-signin-email"u8.ToArray());
 }

@@ -42,6 +42,7 @@ public static class KeyedHashPurposes
     public const string Tombstone = "tombstone";
     public const string MinorBlocklist = "minor-blocklist";
     public const string Unsubscribe = "unsubscribe";
+    public const string SignInEmail = "signin-email";
 }
 
 /// <summary>

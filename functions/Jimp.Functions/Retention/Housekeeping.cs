@@ -33,8 +33,9 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         var now = clock.GetUtcNow();
         // Once per keyed-hash key: the index rows of before it (plain SHA-256) are rebuilt under it.
         await accounts.RekeyEmailIndexIfNeededAsync(cancellationToken);
-        // Links are kept a day past expiry so a late click still gets "expired", not "unknown".
-        var tokenCount = await DeleteExpiredAsync(SignInTokens.Table, now - TimeSpan.FromDays(1), cancellationToken);
+        // Links go as soon as they expire (the policy: 15 minutes), used or not; a late click gets "unknown", which the
+        // app words like "expired".
+        var tokenCount = await DeleteExpiredAsync(SignInTokens.Table, now, cancellationToken);
         var sessionCount = await DeleteExpiredAsync(SessionStore.Table, now, cancellationToken);
         var rateCount = await DeleteExpiredAsync(RateLimits.Table, now, cancellationToken);
         var exportCount = await ExpireExportsAsync(now, cancellationToken);
@@ -65,11 +66,13 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         var table = await storage.TableAsync(ExportRecords.Table, cancellationToken);
         var container = await storage.ContainerAsync(ExportArchiveStore.Container, cancellationToken);
         var expired = 0;
-        var filter = $"ExpiresAt le datetime'{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}' and Status ne '{ExportStatuses.Expired}'";
+        // Records of before this rule were only marked expired: they go too.
+        var filter = $"ExpiresAt le datetime'{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'";
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
+            // The file first, then its record (the register: 7 days for both); a run cut in between finds the record again.
             await container.DeleteBlobIfExistsAsync(ExportRecords.BlobName(e.PartitionKey, e.RowKey), cancellationToken: cancellationToken);
-            await table.UpdateEntityAsync(new TableEntity(e.PartitionKey, e.RowKey) { ["Status"] = ExportStatuses.Expired }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await table.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
             expired++;
         }
         return expired;
