@@ -5,6 +5,10 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { violations } from './contract.mjs';
+
+/** Every way the fake API broke docs/openapi.json during this run (ui.test.mjs asserts it stays empty). */
+export const contractViolations = [];
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BASE_URL = (process.env.JIMP_BASE_URL ?? 'http://127.0.0.1:7181').replace(/\/$/, '');
@@ -136,6 +140,9 @@ const policyFr = readFileSync(path.join(ROOT, 'docs/privacy/policy.fr.md'), 'utf
 const policyEn = readFileSync(path.join(ROOT, 'docs/privacy/policy.en.md'), 'utf8');
 const opt = (id, fr, en) => ({ id, fr, en });
 
+/** Sign-in tokens the fake knows, as long as real ones (the contract asks 20 to 64 characters). */
+export const TOKENS = { good: `good${'g'.repeat(39)}`, other: `other${'o'.repeat(38)}` };
+
 export const OPTIONS = {
   niches: [opt('beauty', 'Beauté & soins', 'Beauty & personal care'), opt('fashion', 'Mode & accessoires', 'Fashion & accessories'), opt('home', 'Maison & déco', 'Home & living'), opt('kitchen', 'Cuisine & ustensiles', 'Kitchen & cooking'), opt('electronics', 'High-tech & gadgets', 'Tech & gadgets'), opt('sports', 'Sport & plein air', 'Sports & outdoor'), opt('health', 'Bien-être', 'Wellness'), opt('baby', 'Bébé & maternité', 'Baby & maternity'), opt('pets', 'Animaux', 'Pets'), opt('food', 'Alimentation & boissons', 'Food & drinks'), opt('toys', 'Jouets & loisirs', 'Toys & hobbies'), opt('books', 'Livres & papeterie', 'Books & stationery')],
   goals: [opt('first-sale', 'Faire ma première vente', 'Make my first sale'), opt('monthly-commission', 'Atteindre un revenu mensuel en commissions', 'Reach a monthly commission income'), opt('audience-growth', 'Faire grandir mon audience', 'Grow my audience'), opt('consistency', 'Publier régulièrement', 'Post consistently'), opt('go-live', 'Me lancer en live shopping', 'Start doing shopping lives'), opt('brand-deals', 'Obtenir des collaborations avec des marques', 'Land brand collaborations')],
@@ -143,6 +150,8 @@ export const OPTIONS = {
   learningStyles: [opt('step-by-step', 'Étape par étape', 'Step by step'), opt('examples', 'Avec des exemples', 'With examples'), opt('quick-tips', 'Astuces rapides', 'Quick tips'), opt('scripts', 'Scripts à filmer', 'Scripts to film')],
   countries: [opt('FR', 'France', 'France'), opt('BE', 'Belgique', 'Belgium'), opt('LU', 'Luxembourg', 'Luxembourg'), opt('DE', 'Allemagne', 'Germany'), opt('ES', 'Espagne', 'Spain'), opt('IT', 'Italie', 'Italy'), opt('GB', 'Royaume-Uni', 'United Kingdom')],
   languages: [opt('fr', 'Français', 'French'), opt('en', 'Anglais', 'English')],
+  maxNiches: 3,
+  nicheDetailsMaxLength: 200,
 };
 
 const ANSWER_FR = `## 5 hooks pour ta niche beauté
@@ -180,14 +189,15 @@ export function fakeState(overrides = {}) {
     ],
     messages: {
       c1: [
-        { id: 'm1', role: 'user', text: 'Donne-moi des idées de hooks pour un sérum visage.', createdAt: iso(3100000), status: 'ok', aiGenerated: false },
-        { id: 'm2', role: 'assistant', text: ANSWER_FR, createdAt: iso(3000000), status: 'ok', mode: 'offline', aiGenerated: true },
+        { id: 'm1', role: 'user', text: 'Donne-moi des idées de hooks pour un sérum visage.', createdAt: iso(3100000), status: 'ok', mode: null, aiGenerated: false, sources: [] },
+        { id: 'm2', role: 'assistant', text: ANSWER_FR, createdAt: iso(3000000), status: 'ok', mode: 'offline', aiGenerated: true, sources: [] },
       ],
       c2: [],
     },
     answer: { fr: ANSWER_FR, en: ANSWER_EN },
     trendsConfigured: true,
     exports: [{ id: 'e1', requestId: 'r1', status: 'ready', createdAt: iso(7200000), readyAt: iso(7000000), expiresAt: new Date(now + 6 * 86400000).toISOString() }],
+    titled: new Set(),
     requests: [
       { id: 'r1', type: 'export', receivedAt: iso(7200000), dueAt: new Date(now + 29 * 86400000).toISOString(), status: 'completed', completedAt: iso(7000000), extension: null },
       { id: 'r2', type: 'restriction', receivedAt: iso(86400000 * 3), dueAt: new Date(now + 27 * 86400000).toISOString(), status: 'pending', completedAt: null, extension: null },
@@ -216,24 +226,29 @@ export async function mockApi(target, state = fakeState()) {
     const p = url.pathname.replace(/^\/api\//, '');
     const body = request.postData() ? JSON.parse(request.postData()) : undefined;
     state.requestsSeen.push({ method, path: url.pathname + url.search, body, headers: request.headers() });
-    const json = (status, data, headers = {}) => route.fulfill({ status, contentType: status >= 400 ? 'application/problem+json' : 'application/json', headers, body: JSON.stringify(data) });
+    // Every answer of the fake is checked against the contract (docs/openapi.json) before the page gets it.
+    const fulfill = (answer, parsed) => {
+      contractViolations.push(...violations({ method, pathname: url.pathname, requestBody: body, status: answer.status, contentType: answer.contentType, body: parsed }));
+      return route.fulfill(answer);
+    };
+    const json = (status, data, headers = {}) => fulfill({ status, contentType: status >= 400 ? 'application/problem+json' : 'application/json', headers, body: JSON.stringify(data) }, data);
     const problem = (status, code, extra = {}) => json(status, { type: 'about:blank', title: code, status, code, ...extra });
     if (method !== 'GET' && request.headers()['x-requested-with'] !== 'jimp') return problem(403, 'origin');
 
-    if (p === 'health') return json(200, { storage: 'ok', model: 'offline', trends: state.trendsConfigured ? 'ok' : 'not-configured', version: 'test' });
+    if (p === 'health') return json(200, { storage: 'ok', model: 'offline', trends: state.trendsConfigured ? 'ok' : 'not-configured', version: 'test', email: 'configured' });
     if (p === 'policy') {
       const version = url.searchParams.get('version') ?? '2.0.0';
       return json(200, { current: '2.0.0', upcoming: null, versions: [{ version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, languages: ['fr', 'en'] }, { version: '1.0.0', date: '2026-01-15', effective: '2026-01-15', material: true, languages: ['fr'] }], version, date: version === '2.0.0' ? '2026-12-01' : '2026-01-15', effective: version === '2.0.0' ? '2026-12-01' : '2026-01-15', material: true, documents: version === '2.0.0' ? { fr: policyFr, en: policyEn } : { fr: '# Politique de confidentialité (1.0.0)\n\nAncienne version.' } });
     }
     if (p === 'auth/link') {
-      if (state.linkStatus === 429) return json(429, { title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '120' });
-      if (!body?.email?.includes('@')) return json(400, { title: 'invalid', status: 400, errors: { email: ['Invalid e-mail address.'] } });
+      if (state.linkStatus === 429) return json(429, { type: 'about:blank', title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '120' });
+      if (!body?.email?.includes('@')) return json(400, { type: 'about:blank', title: 'invalid', status: 400, errors: { email: ['Invalid e-mail address.'] } });
       return json(202, { status: 'sent', message: 'ok' });
     }
     if (p === 'auth/verify') {
       // Another account's link while signed in: refused until the person confirms (login CSRF).
-      if (body?.token === 'other' && state.signedIn && !body?.replaceSession) return problem(409, 'session-conflict');
-      if (body?.token === 'good' || body?.token === 'other') {
+      if (body?.token === TOKENS.other && state.signedIn && !body?.replaceSession) return problem(409, 'session-conflict');
+      if (body?.token === TOKENS.good || body?.token === TOKENS.other) {
         state.signedIn = true;
         return json(200, { outcome: 'signed-in', user: user() });
       }
@@ -242,7 +257,7 @@ export async function mockApi(target, state = fakeState()) {
     if (!state.signedIn) return problem(401, 'unauthenticated');
     if (p === 'auth/logout') {
       state.signedIn = false;
-      return route.fulfill({ status: 204 });
+      return fulfill({ status: 204 });
     }
     if (p === 'auth/logout-all') {
       state.signedIn = false;
@@ -252,7 +267,7 @@ export async function mockApi(target, state = fakeState()) {
     if (p === 'profile/options') return json(200, OPTIONS);
     if (p === 'me/profile') {
       if (method === 'PUT') {
-        if (!body.niches?.length) return json(400, { title: 'invalid', status: 400, errors: { niches: ['Pick between 1 and 3 niches.'] } });
+        if (!body.niches?.length) return json(400, { type: 'about:blank', title: 'invalid', status: 400, errors: { niches: ['Pick between 1 and 3 niches.'] } });
         state.profile = { ...body, updatedAt: new Date().toISOString() };
         return json(200, state.profile);
       }
@@ -260,7 +275,8 @@ export async function mockApi(target, state = fakeState()) {
     }
     if (p === 'conversations' && method === 'GET') return json(200, { items: state.conversations, next: null });
     if (p === 'conversations' && method === 'POST') {
-      const c = { id: `c${state.conversations.length + 10}`, title: body?.title ?? (state.profile?.language === 'en' ? 'New conversation' : 'Nouvelle conversation'), titled: Boolean(body?.title), createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), messageCount: 0 };
+      const c = { id: `c${state.conversations.length + 10}`, title: body?.title ?? (state.profile?.language === 'en' ? 'New conversation' : 'Nouvelle conversation'), createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), messageCount: 0 };
+      if (body?.title) state.titled.add(c.id);
       state.conversations.unshift(c);
       state.messages[c.id] = [];
       return json(201, c);
@@ -272,7 +288,7 @@ export async function mockApi(target, state = fakeState()) {
       if (method === 'PATCH') return json(200, Object.assign(c, { title: body.title }));
       if (method === 'DELETE') {
         state.conversations = state.conversations.filter((x) => x !== c);
-        return route.fulfill({ status: 204 });
+        return fulfill({ status: 204 });
       }
       if (state.olderMessages && c.id === 'c1') {
         return url.searchParams.get('cursor') === 'p2'
@@ -284,42 +300,45 @@ export async function mockApi(target, state = fakeState()) {
     m = /^conversations\/([^/]+)\/messages(?:\/([^/]+)\/retry)?$/.exec(p);
     if (m && method === 'POST') {
       if (state.restricted) return problem(403, 'restricted');
-      if (state.chatStatus === 429) return json(429, { title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '30' });
+      if (state.chatStatus === 429) return json(429, { type: 'about:blank', title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '30' });
       // Like the server: the first message names a conversation created without a title (the done event says so).
       const conv = state.conversations.find((x) => x.id === m[1]);
-      const autoTitle = conv && !conv.titled && !conv.messageCount && !state.failStream ? (body?.text ?? '').split('\n')[0].slice(0, 60) : null;
-      if (autoTitle) Object.assign(conv, { title: autoTitle, titled: true });
+      const autoTitle = conv && !state.titled.has(conv.id) && !conv.messageCount && !state.failStream ? (body?.text ?? '').split('\n')[0].slice(0, 60) : null;
+      if (autoTitle) {
+        conv.title = autoTitle;
+        state.titled.add(conv.id);
+      }
       const text = state.nextAnswer ?? state.answer[state.profile?.language === 'en' ? 'en' : 'fr'];
       const chunks = text.match(/[\s\S]{1,12}/g) ?? [];
       const events = [['start', { userMessageId: 'um1', mode: 'offline' }], ...chunks.map((c) => ['delta', { text: c }])];
       events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle }]);
       if (state.failStream === 'once') state.failStream = false;
-      return route.fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
+      return fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
     }
     if (p === 'trends') {
-      if (!state.trendsConfigured) return json(200, { configured: false, source: null, items: [] });
+      if (!state.trendsConfigured) return json(200, { configured: false, items: [] });
       const date = new Date(Date.now() - 864e5).toISOString().slice(0, 10);
       const fetchedAt = new Date(Date.now() - 3600e3 * 5).toISOString();
       const country = url.searchParams.get('country') ?? 'FR';
-      const mk = (kind, names, metric) => names.map((name, i) => ({ kind, rank: i + 1, name, metric: metric(i), country, periodDays: 7, date, fetchedAt }));
-      let items = [...mk('hashtag', ['#skincareroutine', '#glowup', '#tiktokmademebuyit', '#serum', '#maquillage'], (i) => 182000 - i * 23000), ...mk('keyword', ['sérum vitamine C', 'crème solaire teintée', 'routine peau grasse', 'patchs anti-boutons'], (i) => 48000 - i * 9000), ...mk('product', ['Sérum niacinamide 10 %', 'Gua sha en quartz rose', 'Brume fixatrice'], (i) => 9400 - i * 1800)];
+      const mk = (kind, names, metric) => names.map((name, i) => ({ kind, rank: i + 1, name, metric: metric(i), metricName: 'posts', views: null, category: null, country, periodDays: 7, date, fetchedAt, source: 'TikTok Creative Center' }));
+      let items = [...mk('hashtags', ['#skincareroutine', '#glowup', '#tiktokmademebuyit', '#serum', '#maquillage'], (i) => 182000 - i * 23000), ...mk('keywords', ['sérum vitamine C', 'crème solaire teintée', 'routine peau grasse', 'patchs anti-boutons'], (i) => 48000 - i * 9000), ...mk('products', ['Sérum niacinamide 10 %', 'Gua sha en quartz rose', 'Brume fixatrice'], (i) => 9400 - i * 1800)];
       const kind = url.searchParams.get('kind');
       if (kind) items = items.filter((x) => x.kind === kind);
-      return json(200, { configured: true, source: 'TikTok Creative Center', items });
+      return json(200, { configured: true, items });
     }
     if (p === 'me/exports' && method === 'POST') {
-      const e = { id: `e${state.exports.length + 1}`, requestId: 'rx', status: 'pending', createdAt: new Date().toISOString(), readyAt: null, expiresAt: null };
+      const e = { id: `e${state.exports.length + 1}`, requestId: 'rx', status: 'pending', createdAt: new Date().toISOString(), readyAt: null, expiresAt: new Date(Date.now() + 7 * 864e5).toISOString() };
       state.exports.unshift(e);
       setTimeout(() => Object.assign(e, { status: 'ready', readyAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 7 * 864e5).toISOString() }), 500);
-      return json(202, { requestId: 'rx', exportId: e.id, status: 'pending' });
+      return json(202, { requestId: 'rx', exportId: e.id, status: 'pending', dueAt: new Date(Date.now() + 30 * 864e5).toISOString() });
     }
     if (p === 'me/exports') return json(200, { items: state.exports });
     m = /^me\/exports\/([^/]+)\/download$/.exec(p);
-    if (m) return route.fulfill({ status: 200, contentType: 'application/zip', body: Buffer.from('PK\u0003\u0004fake') });
+    if (m) return fulfill({ status: 200, contentType: 'application/zip', body: Buffer.from('PK\u0003\u0004fake') });
     if (p === 'me/erasure') {
-      if (body?.confirm?.toLowerCase() !== state.email) return json(400, { title: 'invalid', status: 400, errors: { confirm: ['Type your e-mail address.'] } });
+      if (body?.confirm?.toLowerCase() !== state.email) return json(400, { type: 'about:blank', title: 'invalid', status: 400, errors: { confirm: ['Type your e-mail address.'] } });
       state.erased = true;
-      return json(202, { requestId: 'rz' });
+      return json(202, { requestId: 'rz', status: 'erasing' });
     }
     if (p === 'me/requests') return json(200, { items: state.requests });
     if (p === 'me/activity') return json(200, { events: state.activity });

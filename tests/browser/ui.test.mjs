@@ -3,7 +3,7 @@
 // center, no external request, no CSP violation, and screenshots of every page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, MOBILE, STORAGE_KEYS, fakeState, launch, mockApi, newContext, screenshot, waitForHealth, watchErrors, watchRequests } from './lib.mjs';
+import { DESKTOP, MOBILE, STORAGE_KEYS, TOKENS, contractViolations, fakeState, launch, mockApi, newContext, screenshot, waitForHealth, watchErrors, watchRequests } from './lib.mjs';
 
 let browser;
 const external = [];
@@ -81,7 +81,7 @@ describe('interface (fake API)', () => {
       assert.equal(await box.getAttribute('data-code'), code);
       await context.close();
     }
-    const { context, page, state } = await open('#/verify?token=good', { state: fakeState({ signedIn: false, profile: null }) });
+    const { context, page, state } = await open(`#/verify?token=${TOKENS.good}`, { state: fakeState({ signedIn: false, profile: null }) });
     await page.getByTestId('verify-continue').waitFor();
     await page.waitForTimeout(300);
     assert.equal(state.requestsSeen.filter((r) => r.path === '/api/auth/verify').length, 0, 'the page never posts the token by itself');
@@ -93,7 +93,7 @@ describe('interface (fake API)', () => {
 
   test('a signed-in browser opening another account\'s link is told who is signed in and asked (login CSRF)', async () => {
     for (const choice of ['stay', 'switch']) {
-      const { context, page, state } = await open('#/verify?token=other', { state: fakeState({ signedIn: true }) });
+      const { context, page, state } = await open(`#/verify?token=${TOKENS.other}`, { state: fakeState({ signedIn: true }) });
       await page.getByTestId('verify-signed-in-as').filter({ hasText: 'lea@example.com' }).waitFor();
       await page.waitForTimeout(300);
       const posts = () => state.requestsSeen.filter((r) => r.path === '/api/auth/verify' && r.method === 'POST');
@@ -101,7 +101,7 @@ describe('interface (fake API)', () => {
       await page.getByTestId('verify-continue').click();
       await page.getByTestId('verify-switch').waitFor();
       assert.match(await page.locator('main').innerText(), /lea@example\.com/);
-      assert.deepEqual(posts().map((r) => r.body), [{ token: 'other' }]);
+      assert.deepEqual(posts().map((r) => r.body), [{ token: TOKENS.other }]);
       if (choice === 'stay') {
         await page.getByTestId('verify-stay').click();
         await page.waitForURL(/#\/chat$/);
@@ -109,7 +109,7 @@ describe('interface (fake API)', () => {
       } else {
         await page.getByTestId('verify-switch').click();
         await page.waitForURL(/#\/chat$/);
-        assert.deepEqual(posts().map((r) => r.body), [{ token: 'other' }, { token: 'other', replaceSession: true }]);
+        assert.deepEqual(posts().map((r) => r.body), [{ token: TOKENS.other }, { token: TOKENS.other, replaceSession: true }]);
       }
       await context.close();
     }
@@ -185,8 +185,8 @@ describe('interface (fake API)', () => {
 
   test('older messages load above the latest ones, in order', async () => {
     const older = [
-      { id: 'o1', role: 'user', text: 'Première question', createdAt: '2026-11-01T10:00:00Z', status: 'ok', aiGenerated: false },
-      { id: 'o2', role: 'assistant', text: 'Première **réponse**', createdAt: '2026-11-01T10:00:05Z', status: 'ok', mode: 'offline', aiGenerated: true },
+      { id: 'o1', role: 'user', text: 'Première question', createdAt: '2026-11-01T10:00:00Z', status: 'ok', mode: null, aiGenerated: false, sources: [] },
+      { id: 'o2', role: 'assistant', text: 'Première **réponse**', createdAt: '2026-11-01T10:00:05Z', status: 'ok', mode: 'offline', aiGenerated: true, sources: [] },
     ];
     const { context, page } = await open('#/chat/c1', { state: fakeState({ olderMessages: older }) });
     await page.getByTestId('older-messages').click();
@@ -355,5 +355,10 @@ describe('interface (fake API)', () => {
     await context.close();
     assert.deepEqual(external, []);
     assert.deepEqual(errors, []);
+  });
+
+  test('the fake API kept to docs/openapi.json in every exchange of these tests', () => {
+    // Routes, methods, statuses, media types and JSON bodies (both ways), checked as the fake answered.
+    assert.deepEqual([...new Set(contractViolations)], []);
   });
 });

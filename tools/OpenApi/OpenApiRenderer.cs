@@ -144,6 +144,15 @@ public static partial class OpenApiRenderer
                 ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = refOf(body.Type, true) } } },
             };
         }
+        else if (method.GetCustomAttribute<ApiFileRequestAttribute>() is { } file)
+        {
+            operation["requestBody"] = new JsonObject
+            {
+                ["required"] = true,
+                ["description"] = file.Description,
+                ["content"] = new JsonObject { [file.ContentType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } },
+            };
+        }
         var responses = new JsonObject();
         var declared = method.GetCustomAttributes<ApiResponseAttribute>().OrderBy(r => r.Status).ToList();
         if (declared.Count == 0) throw new InvalidOperationException($"{name} declares no answer: add [ApiResponse(status, typeof(Record))].");

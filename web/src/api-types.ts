@@ -1806,7 +1806,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The breach register as CSV (UTF-8 with BOM, one line per breach; dates ISO-8601 UTC; cells starting with = + - @ prefixed with '). Header: id,recorded_at,detected_at,nature,data_categories,people_count,consequences,measures,cnil_deadline,cnil_notified_at,cnil_reference,delay_reason,no_risk_not_notified,high_risk,art34_reason,people_informed_at. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,9 +3299,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The CSV file itself (UTF-8, comma or semicolon, a header line): JIMP's template columns (date, product, hook_text, hook_style, format, length_seconds, views, average_watch_seconds, completion_percent, likes, comments, shares, product_clicks, orders, commission_eur; see GET /api/workspace/template.csv) or a TikTok Studio export's columns. At most Workspace:MaxImportBytes. */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
         responses: {
-            /** @description All rows stored. The body is the CSV file itself (text/csv, UTF-8); a bad row gives 400 csv-invalid with rows [{line, column, message}] and nothing stored. */
+            /** @description All rows stored. A bad row gives 400 csv-invalid with rows [{line, column, message}] and nothing stored. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -169,10 +169,13 @@ public sealed class BreachRegister(JimpStorage storage, TimeProvider clock)
         return sb.ToString();
     }
 
+    /// <summary>The CSV's header line (also named in the HTTP contract).</summary>
+    public const string CsvHeader = "id,recorded_at,detected_at,nature,data_categories,people_count,consequences,measures,cnil_deadline,cnil_notified_at,cnil_reference,delay_reason,no_risk_not_notified,high_risk,art34_reason,people_informed_at";
+
     /// <summary>The register as CSV (UTF-8, one line per breach), for the evidence pack and the export.</summary>
     public static string Csv(IEnumerable<Breach> breaches)
     {
-        var sb = new StringBuilder("id,recorded_at,detected_at,nature,data_categories,people_count,consequences,measures,cnil_deadline,cnil_notified_at,cnil_reference,delay_reason,no_risk_not_notified,high_risk,art34_reason,people_informed_at\n");
+        var sb = new StringBuilder(CsvHeader + "\n");
         foreach (var b in breaches)
         {
             sb.AppendJoin(',', [b.Id, Iso(b.RecordedAt), Iso(b.DetectedAt), Cell(b.Nature), Cell(b.DataCategories), b.PeopleCount.ToString(CultureInfo.InvariantCulture), Cell(b.Consequences),

@@ -201,7 +201,7 @@ public sealed class ConsoleFunctions(
     }
 
     [Function(nameof(ExportBreaches))]
-    [ApiResponse(200, ContentType = "text/csv")]
+    [ApiResponse(200, ContentType = "text/csv", Description = "The breach register as CSV (UTF-8 with BOM, one line per breach; dates ISO-8601 UTC; cells starting with = + - @ prefixed with '). Header: " + BreachRegister.CsvHeader + ".")]
     public async Task<IResult> ExportBreaches(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/breaches.csv")] HttpRequest request, CancellationToken cancellationToken)
     {

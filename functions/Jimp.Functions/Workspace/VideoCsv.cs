@@ -21,12 +21,12 @@ public sealed record CsvReadResult(IReadOnlyList<(int Line, string Key, VideoInp
 /// </summary>
 public static partial class VideoCsv
 {
+    /// <summary>JIMP's template columns, in order (also named in the HTTP contract).</summary>
+    public const string Columns = "date, product, hook_text, hook_style, format, length_seconds, views, average_watch_seconds, "
+        + "completion_percent, likes, comments, shares, product_clicks, orders, commission_eur";
+
     /// <summary>JIMP's template columns, in order.</summary>
-    public static IReadOnlyList<string> TemplateColumns { get; } =
-    [
-        "date", "product", "hook_text", "hook_style", "format", "length_seconds", "views", "average_watch_seconds",
-        "completion_percent", "likes", "comments", "shares", "product_clicks", "orders", "commission_eur",
-    ];
+    public static IReadOnlyList<string> TemplateColumns { get; } = Columns.Split(", ");
 
     /// <summary>Header texts (normalised: lower case, letters and digits only) → template column.</summary>
     private static readonly Dictionary<string, string> Aliases = BuildAliases();

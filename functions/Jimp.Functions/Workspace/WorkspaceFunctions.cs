@@ -155,7 +155,9 @@ public sealed class WorkspaceFunctions(WorkspaceService workspace)
 
     /// <summary>Imports a CSV of videos (body <c>text/csv</c>): all rows or none.</summary>
     [Function(nameof(ImportMyVideos))]
-    [ApiResponse(200, typeof(ImportResult), Description = "All rows stored. The body is the CSV file itself (text/csv, UTF-8); a bad row gives 400 csv-invalid with rows [{line, column, message}] and nothing stored.")]
+    [ApiFileRequest("text/csv", "The CSV file itself (UTF-8, comma or semicolon, a header line): JIMP's template columns (" + VideoCsv.Columns
+        + "; see GET /api/workspace/template.csv) or a TikTok Studio export's columns. At most Workspace:MaxImportBytes.")]
+    [ApiResponse(200, typeof(ImportResult), Description = "All rows stored. A bad row gives 400 csv-invalid with rows [{line, column, message}] and nothing stored.")]
     public async Task<IResult> ImportMyVideos(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/videos/import")] HttpRequest request, CancellationToken cancellationToken)
     {

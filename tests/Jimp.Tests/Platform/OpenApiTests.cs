@@ -27,6 +27,28 @@ public sealed class OpenApiTests
     }
 
     [Fact]
+    public void Csv_bodies_are_in_the_document_with_their_columns()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("docs", "openapi.json")));
+        var paths = document.RootElement.GetProperty("paths");
+
+        // The import reads a text/csv body: the document says so and names every column.
+        var import = paths.GetProperty("/api/me/videos/import").GetProperty("post").GetProperty("requestBody");
+        Assert.True(import.GetProperty("content").TryGetProperty("text/csv", out _), "the CSV import's body is not described as text/csv");
+        Assert.All(Jimp.Functions.Workspace.VideoCsv.TemplateColumns, c => Assert.Contains(c, import.GetProperty("description").GetString(), StringComparison.Ordinal));
+
+        // Every CSV answer says what it holds; the breach register names its columns.
+        var csvAnswers = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Op: o.Value)))
+            .SelectMany(x => x.Op.GetProperty("responses").EnumerateObject().Where(r => r.Value.TryGetProperty("content", out var c) && c.TryGetProperty("text/csv", out _))
+                .Select(r => (x.Path, Description: r.Value.GetProperty("description").GetString()!)))
+            .ToList();
+        Assert.Contains(csvAnswers, a => a.Path == "/api/workspace/template.csv");
+        Assert.All(csvAnswers, a => Assert.True(a.Description.Length > 20, $"{a.Path}: the CSV answer is not described"));
+        var breaches = csvAnswers.Single(a => a.Path == "/api/console/breaches.csv").Description;
+        Assert.All(Jimp.Functions.Operators.BreachRegister.CsvHeader.Split(','), c => Assert.Contains(c, breaches, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_http_function_is_in_the_document_with_its_access()
     {
         using var document = JsonDocument.Parse(OpenApiRenderer.RenderCurrent());

@@ -29,6 +29,15 @@ public sealed class ApiRequestAttribute(Type type) : Attribute
     public bool Required { get; init; } = true;
 }
 
+/// <summary>A body that is a file, not JSON (a CSV import): its media type and what it must hold.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class ApiFileRequestAttribute(string contentType, string description) : Attribute
+{
+    public string ContentType { get; } = contentType;
+
+    public string Description { get; } = description;
+}
+
 /// <summary>A query parameter a function reads.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class ApiQueryAttribute(string name, string description) : Attribute
