@@ -112,6 +112,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
                     failures.Add($"{route} [{attempt.Kind}]: the connection failed ({ex.Message})");
                     continue;
                 }
+                catch (TaskCanceledException)
+                {
+                    failures.Add($"{route} [{attempt.Kind}]: no answer within the client's {host.Client.Timeout.TotalSeconds:0} s");
+                    continue;
+                }
                 using (response)
                 {
                     sent++;
@@ -154,13 +159,18 @@ public sealed class FuzzTests(ITestOutputHelper output)
             if (!anyAccepted)
             {
                 var after = await StorageScan.EverythingAsync(host.Storage);
-                var added = after.Except(before).Where(line => !(IsAuditedOperatorRoute(route) && line.Contains("securitylog", StringComparison.Ordinal) && line.Contains("Event=operator-action", StringComparison.Ordinal))
+                // A delete of a missing product or video clears the Creator pinned on the owner's conversations (a merge:
+                // new etag and timestamp, Creator empty); those rows count as unchanged, any other change still fails.
+                var clears = ClearsCopiesWhenRefused(route, 404);
+                var beforeCleared = clears ? before.Select(WithoutPinnedCopy).ToHashSet(StringComparer.Ordinal) : [];
+                var afterCleared = clears ? after.Select(WithoutPinnedCopy).ToHashSet(StringComparer.Ordinal) : [];
+                var added = after.Except(before).Where(line => !(clears && beforeCleared.Contains(WithoutPinnedCopy(line)))).Where(line => !(IsAuditedOperatorRoute(route) && line.Contains("securitylog", StringComparison.Ordinal) && line.Contains("Event=operator-action", StringComparison.Ordinal))
                     && !(CountsRefusedAttempts(route) && IsAttemptCounter(line))).ToList();
                 audited += after.Except(before).Count() - added.Count;
                 var malformed = after.Except(before).Where(line => line.Contains("securitylog", StringComparison.Ordinal) && line.Contains("Detail=", StringComparison.Ordinal)
                     && System.Text.RegularExpressions.Regex.Match(line, @"Detail=([^;]*)").Groups[1].Value.Length > 120).ToList();
                 if (malformed.Count > 0) failures.Add($"{route}: a security-log detail carries a long raw value: {Cut(malformed[0])}");
-                var removed = before.Except(after).Where(line => !(CountsRefusedAttempts(route) && IsAttemptCounter(line)) && !ClearsCopiesWhenRefused(route, 404)).ToList();
+                var removed = before.Except(after).Where(line => !(CountsRefusedAttempts(route) && IsAttemptCounter(line)) && !(clears && afterCleared.Contains(WithoutPinnedCopy(line)))).ToList();
                 if (added.Count > 0 || removed.Count > 0)
                 {
                     failures.Add($"{route}: every request was refused, yet storage changed: +{added.Count} -{removed.Count} (first: {Cut(added.Concat(removed).First())})");
@@ -222,7 +232,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         // Route values.
         foreach (var parameter in route.Parameters)
         {
-            foreach (var (kind, value) in Pick(HostileRouteValues, Bench.Size(6, HostileRouteValues.Length), random))
+            foreach (var (kind, value) in Pick(HostileRouteValues, Bench.Size(3, HostileRouteValues.Length), random))
             {
                 yield return new Attempt($"route {parameter}={kind}", New(RawPath(route, parameter, value, owner.Ids), ValidContent()), ServerMayRefuse: kind == "nul");
             }
@@ -232,7 +242,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         // Bodies.
         if (sendsBody)
         {
-            foreach (var (kind, bytes, type) in Pick(MalformedBodies(), Bench.Size(8, 100), random))
+            foreach (var (kind, bytes, type) in Pick(MalformedBodies(), Bench.Size(4, 100), random))
             {
                 var content = new ByteArrayContent(bytes);
                 if (type is not null) content.Headers.TryAddWithoutValidation("Content-Type", type);
@@ -240,7 +250,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             }
             if (valid is not null)
             {
-                foreach (var (field, kind, json) in Pick(FieldMutations(valid).ToList(), Bench.Size(24, 10_000), random))
+                foreach (var (field, kind, json) in Pick(FieldMutations(valid).ToList(), Bench.Size(10, 10_000), random))
                 {
                     yield return new Attempt($"field {field}={kind}", New(path, Json(json)));
                 }
@@ -250,7 +260,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         // Query values.
         foreach (var query in route.Queries)
         {
-            foreach (var (kind, value) in Pick(HostileQueryValues, Bench.Size(4, HostileQueryValues.Length), random))
+            foreach (var (kind, value) in Pick(HostileQueryValues, Bench.Size(2, HostileQueryValues.Length), random))
             {
                 var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
                 yield return new Attempt($"query {query.Name}={kind}", New(path + separator + query.Name + "=" + value, ValidContent()));
@@ -259,7 +269,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         }
 
         // Headers and cookies, on an otherwise valid request.
-        foreach (var (kind, apply) in Pick(HeaderFaults(caller), Bench.Size(5, 100), random))
+        foreach (var (kind, apply) in Pick(HeaderFaults(caller), Bench.Size(3, 100), random))
         {
             var request = New(path, ValidContent(), authenticate: false);
             if (route.Access == EndpointAccess.FunctionKey) request.Headers.Add("x-functions-key", JimpTestHost.FunctionKey);
@@ -471,6 +481,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>A scanned row without its etag, timestamp and pinned Creator copy (what clearing the coach's copies changes).</summary>
+    private static string WithoutPinnedCopy(string line) =>
+        System.Text.RegularExpressions.Regex.Replace(line, @"(odata\.etag|Timestamp|Creator)=[^;]*(; )?", "");
 
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }
