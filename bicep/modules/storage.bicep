@@ -31,6 +31,7 @@ var tableNames = [
   'profiles'
   'conversations'
   'consents'
+  'requestlog'
   'requests'
   'exportrecords'
   'tombstones'

@@ -98,11 +98,15 @@ describe("the owner's console (real API)", () => {
     const creator = await newContext(browser);
     const page = await creator.newPage();
     await signIn(page, personEmail);
+    // A creator's menu has no console link; the owner's has one (after /api/me says operator).
+    await page.getByTestId('nav-privacy').waitFor({ state: 'attached' });
+    assert.equal(await page.getByTestId('nav-operator').count(), 0);
     await page.goto('/#/operator');
     await page.getByRole('alert').filter({ hasText: /réservée|listed/ }).waitFor();
     await creator.close();
 
     await signIn(ownerPage, OWNER);
+    await ownerPage.getByTestId('nav-operator').waitFor({ state: 'attached' });
     await ownerPage.goto('/#/operator');
     await ownerPage.getByTestId('op-emailed-form').waitFor();
     await ownerPage.waitForFunction(() => !document.querySelector('.loading'));
@@ -203,8 +207,8 @@ describe("the owner's console (real API)", () => {
 
   step('an important policy version is refused when it takes effect in less than 30 days, and announced when 30 days away', async () => {
     await ownerPage.getByTestId('op-refresh').click();
-    await ownerPage.getByTestId('op-announce-2.1.0').click();
-    await ownerPage.getByTestId('op-announce-confirm').fill('2.1.0');
+    await ownerPage.getByTestId('op-announce-2.2.0').click();
+    await ownerPage.getByTestId('op-announce-confirm').fill('2.2.0');
     await ownerPage.getByTestId('dialog-confirm').click();
     const refusal = ownerPage.locator('#op-policy-section .notice-error');
     await refusal.waitFor();

@@ -3,6 +3,7 @@
 # the built web app. Builds the web app and the DevHost, starts the DevHost on a free port with sign-in
 # links pointing at it, waits for /api/health, runs `node --test tests/browser/`, stops the DevHost and
 # exits with node's status. Screenshots land in artifacts/screenshots/.
+# BROWSER_TESTS=tests/browser/workspace.test.mjs runs one file only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -44,7 +45,7 @@ curl -fsS "$base/api/health" >/dev/null
 
 echo "== browser tests"
 set +e
-JIMP_BASE_URL=$base node --test --test-concurrency=1 tests/browser/
+JIMP_BASE_URL=$base node --test --test-concurrency=1 ${BROWSER_TESTS:-tests/browser/}
 status=$?
 set -e
 exit $status

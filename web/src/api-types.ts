@@ -1036,6 +1036,8 @@ export interface components {
             now: string;
             pending: components["schemas"]["ConsoleRequestRow"][];
             closed: components["schemas"]["ConsoleRequestRow"][];
+            /** Format: date */
+            closedSince: string;
         };
         ConsoleRequestRow: {
             userId: string | null;
@@ -1503,6 +1505,7 @@ export interface components {
             upcomingPolicy: components["schemas"]["UpcomingPolicy"] | null;
             restricted: boolean;
             objectsToInsights: boolean;
+            operator: boolean;
         };
         VerifyRequest: {
             token: string | null;

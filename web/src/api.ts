@@ -140,6 +140,7 @@ export type UnsubscribeResult = Schemas['UnsubscribeResult'];
 export type ProfileInput = Schemas['CoachProfile'];
 export type Conversation = Schemas['ConversationView'];
 export type Message = Schemas['MessageView'];
+export type SourceRef = Schemas['SourceRef'];
 export type TrendItem = Schemas['TrendEntry'];
 export type Trends = Schemas['TrendsResponse'];
 /** The query of GET /api/trends: `kind` is one of the kinds the server knows. */

@@ -54,12 +54,14 @@ function navigate(hash: string, options: { replace?: boolean } = {}): void {
   }
 }
 
-const NAV: { route: Route['name']; href: string; key: Key; testId: string }[] = [
+const NAV: { route: Route['name']; href: string; key: Key; testId: string; operatorOnly?: boolean }[] = [
   { route: 'chat', href: '#/chat', key: 'nav.chat', testId: 'nav-chat' },
   { route: 'trends', href: '#/trends', key: 'nav.trends', testId: 'nav-trends' },
   { route: 'workspace', href: '#/workspace', key: 'nav.workspace', testId: 'nav-workspace' },
   { route: 'onboarding', href: '#/onboarding', key: 'nav.profile', testId: 'nav-profile' },
   { route: 'privacy', href: '#/privacy', key: 'nav.privacy', testId: 'nav-privacy' },
+  // The owner's console: only an operator's account sees the link (the API refuses everyone else anyway).
+  { route: 'operator', href: '#/operator', key: 'nav.operator', testId: 'nav-operator', operatorOnly: true },
 ];
 
 function renderHeader(route: Route): void {
@@ -98,7 +100,7 @@ function renderHeader(route: Route): void {
     h('span', { class: 'menu-icon', 'aria-hidden': 'true' }),
     h('span', { class: 'visually-hidden' }, t('nav.menu')),
   );
-  const links = NAV.map((item) =>
+  const links = NAV.filter((item) => !item.operatorOnly || session.user?.operator === true).map((item) =>
     h('li', null, h('a', { href: item.href, 'data-testid': item.testId, 'aria-current': route.name === item.route ? 'page' : null }, t(item.key))),
   );
   const signOut = h('button', { type: 'button', class: 'nav-signout', 'data-testid': 'sign-out' }, t('nav.signOut'));

@@ -35,7 +35,8 @@ public sealed record UserSummary(
     bool NewerPolicyAwaits,
     UpcomingPolicy? UpcomingPolicy,
     bool Restricted,
-    bool ObjectsToInsights);
+    bool ObjectsToInsights,
+    bool Operator);
 
 public sealed record UpcomingPolicy(string Version, DateOnly Effective, bool Material);
 
@@ -179,7 +180,7 @@ public sealed class AccountService(
         // An operator's session is short, whatever the general session lifetime.
         var lifetime = operators.IsOperator(account.Email) && operators.SessionLifetime < options.Value.SessionLifetime ? operators.SessionLifetime : options.Value.SessionLifetime;
         var expiresAt = now + lifetime;
-        var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken));
+        var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken), account.ObjectsToInsights);
         var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
         // An erasure marks the account before it deletes the sessions: one that started before this session existed
         // shows here, and this session ends with it; one that starts later deletes this session itself.
@@ -287,7 +288,7 @@ public sealed class AccountService(
             account.UserId, account.Email, account.Locale, account.CreatedAt, account.AcceptedPolicyVersion, current.Version,
             IsNewer(current.Version, account.AcceptedPolicyVersion),
             upcoming is null ? null : new UpcomingPolicy(upcoming.Version, schedule.InForceFrom(upcoming)!.Value, upcoming.Material),
-            account.Restricted, account.ObjectsToInsights);
+            account.Restricted, account.ObjectsToInsights, operators.IsOperator(account.Email));
     }
 
     private static ProblemException AccountBeingErased() =>

@@ -17,6 +17,9 @@ public sealed record SignedInUser(string UserId, string Locale, string SessionKe
 {
     public bool Restricted { get; init; }
 
+    /// <summary>The account objects to aggregate insights (Art. 21): its questions are not indexed for them.</summary>
+    public bool ObjectsToInsights { get; init; }
+
     /// <summary>The coaching profile as stored (JSON), or null before onboarding.</summary>
     public string? ProfileJson { get; init; }
 
@@ -47,6 +50,7 @@ public sealed class SessionStore(JimpStorage storage)
             ["UserAgentFamily"] = userAgentFamily,
             ["Restricted"] = context.Restricted,
             ["Profile"] = context.ProfileJson,
+            ["ObjectsToInsights"] = context.ObjectsToInsights,
         }, cancellationToken);
         return userId + "." + secret;
     }
@@ -61,6 +65,21 @@ public sealed class SessionStore(JimpStorage storage)
         {
             var patch = new TableEntity(e.PartitionKey, e.RowKey) { ["Restricted"] = context.Restricted, ["Profile"] = context.ProfileJson };
             updates.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, patch, ETag.All));
+        }
+        foreach (var chunk in updates.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+    }
+
+    /// <summary>Copies the account's objection (Art. 21) onto every session of the user (batches of 100).</summary>
+    public async Task SetObjectionAsync(string userId, bool objects, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var updates = new List<TableTransactionAction>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            updates.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(e.PartitionKey, e.RowKey) { ["ObjectsToInsights"] = objects }, ETag.All));
         }
         foreach (var chunk in updates.Chunk(100))
         {
@@ -104,8 +123,8 @@ public sealed class SessionStore(JimpStorage storage)
     }
 }
 
-/// <summary>What each session carries of the account (see <see cref="SignedInUser"/>).</summary>
-public sealed record SessionContext(bool Restricted, string? ProfileJson);
+/// <summary>What each session carries of the account (see <see cref="SignedInUser"/>); the objection is set at sign-in and by <see cref="SessionStore.SetObjectionAsync"/>.</summary>
+public sealed record SessionContext(bool Restricted, string? ProfileJson, bool ObjectsToInsights = false);
 
 /// <summary>Who is calling: reads the session cookie, checks the session, and guards against cross-site requests.</summary>
 public sealed class SessionAuth(SessionStore sessions, IOptions<AccountsOptions> options, IOptions<AppOptions> app, TimeProvider clock)
@@ -135,6 +154,7 @@ public sealed class SessionAuth(SessionStore sessions, IOptions<AccountsOptions>
         return new SignedInUser(userId, session.GetString("Locale") ?? "fr", key)
         {
             Restricted = session.GetBoolean("Restricted") ?? false,
+            ObjectsToInsights = session.GetBoolean("ObjectsToInsights") ?? false,
             ProfileJson = session.GetString("Profile"),
             SessionCreatedAt = session.GetDateTimeOffset("CreatedAt") ?? default,
         };

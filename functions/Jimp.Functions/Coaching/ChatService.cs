@@ -88,7 +88,8 @@ public sealed partial class ChatService(
         if (retryOf is null)
         {
             userMessage = await conversations.AddUserMessageAsync(user.UserId, conversationId, text, recent.FirstOrDefault()?.Id, clock.GetUtcNow(), requestAborted);
-            await ObserveAsync(user.UserId, conversationId, userMessage, profile);
+            // Objection (Art. 21) keeps the person out of aggregate insights: their questions are not even indexed.
+            if (!user.ObjectsToInsights) await ObserveAsync(user.UserId, conversationId, userMessage, profile);
         }
         else
         {

@@ -12,7 +12,8 @@ namespace Jimp.Functions.Operators;
 public sealed record ConsoleSession(string OperatorId, double SessionHours);
 
 /// <summary>The requests log: open ones by due date, then the closed ones.</summary>
-public sealed record ConsoleRequestLog(DateTimeOffset Now, IReadOnlyList<ConsoleRequestRow> Pending, IReadOnlyList<ConsoleRequestRow> Closed);
+/// <summary>The console's log: every pending request, and those answered since <c>ClosedSince</c> (the evidence pack has all).</summary>
+public sealed record ConsoleRequestLog(DateTimeOffset Now, IReadOnlyList<ConsoleRequestRow> Pending, IReadOnlyList<ConsoleRequestRow> Closed, DateOnly ClosedSince);
 
 public sealed record BreachList(IReadOnlyList<BreachView> Items);
 
@@ -54,8 +55,8 @@ public sealed class ConsoleFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/requests")] HttpRequest request, CancellationToken cancellationToken)
     {
         await OperatorAsync(request, "list-requests", cancellationToken);
-        var (pending, closed) = await requests.LogAsync(cancellationToken);
-        return TypedResults.Ok(new ConsoleRequestLog(clock.GetUtcNow(), pending, closed));
+        var (pending, closed) = await requests.LogAsync(ConsoleRequests.ClosedMonthsShown, cancellationToken);
+        return TypedResults.Ok(new ConsoleRequestLog(clock.GetUtcNow(), pending, closed, requests.ClosedSince));
     }
 
     [Function(nameof(ExtendConsoleRequest))]

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Azure.Data.Tables;
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform;
@@ -101,31 +100,28 @@ public sealed class ConsoleRequests(
     MinorBlocklist blocklist,
     OperatorService operations,
     IEmailSender email,
-    JimpStorage storage,
     RateLimits rateLimits,
     IOptions<OperatorOptions> options,
     IOptions<AppOptions> app,
     TimeProvider clock)
 {
-    public async Task<(IReadOnlyList<ConsoleRequestRow> Pending, IReadOnlyList<ConsoleRequestRow> Closed)> LogAsync(CancellationToken cancellationToken)
+    /// <summary>How many calendar months of answered requests the console lists (the evidence pack has them all).</summary>
+    public const int ClosedMonthsShown = 3;
+
+    /// <summary>The first day of the oldest month the console lists answered requests for.</summary>
+    public DateOnly ClosedSince => requests.LogSince(ClosedMonthsShown);
+
+    /// <summary>
+    /// The log: pending requests first, by due date; then the requests answered in the last
+    /// <paramref name="months"/> months (all of them when null), newest first. It reads the request log's
+    /// pending partition and one partition per month: what is due, never the whole tables.
+    /// </summary>
+    public async Task<(IReadOnlyList<ConsoleRequestRow> Pending, IReadOnlyList<ConsoleRequestRow> Closed)> LogAsync(int? months, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var all = await requests.ListAllAsync(cancellationToken);
-        var rows = all.Select(r => ConsoleRequestRow.From(r, now)).ToList();
-        var known = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        // Erased accounts' requests live on in their tombstones (dates and channel only).
-        var tombstones = await storage.TableAsync(ErasureOrchestration.TombstoneTable, cancellationToken);
-        await foreach (var t in tombstones.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
-        {
-            if (known.Contains(t.RowKey) || t.GetDateTimeOffset("ReceivedAt") is not { } received) continue;
-            var due = t.GetDateTimeOffset("DueAt") ?? Deadlines.DueAt(received);
-            var completed = t.GetDateTimeOffset("CompletedAt");
-            var status = completed is null ? RequestStatuses.Open : RequestStatuses.Completed;
-            rows.Add(new ConsoleRequestRow(null, t.RowKey, RequestTypes.Erasure, t.GetString("Channel") ?? RequestChannels.App, status, received, due, due, null, null, completed,
-                completed is null ? null : "Account erased (" + (t.GetString("Reason") ?? "request") + ")", completed is null && now > due, false, completed is { } c ? c <= due : null));
-        }
-        var pending = rows.Where(r => r.Status is RequestStatuses.Open or RequestStatuses.AwaitingConfirmation).OrderBy(r => r.DueBy).ToList();
-        var closed = rows.Where(r => r.Status is not (RequestStatuses.Open or RequestStatuses.AwaitingConfirmation)).OrderByDescending(r => r.CompletedAt ?? r.ReceivedAt).ToList();
+        var (open, answered) = await requests.ReadLogAsync(months, cancellationToken);
+        var pending = open.Select(r => ConsoleRequestRow.From(r, now)).OrderBy(r => r.DueBy).ToList();
+        var closed = answered.Select(r => ConsoleRequestRow.From(r, now)).OrderByDescending(r => r.CompletedAt ?? r.ReceivedAt).ToList();
         return (pending, closed);
     }
 
@@ -238,6 +234,7 @@ public sealed class ConsoleRequests(
                 break;
             case RequestTypes.Objection:
                 await accounts.UpdateAsync(account with { ObjectsToInsights = true }, cancellationToken);
+                await sessions.SetObjectionAsync(account.UserId, true, cancellationToken);
                 confirmed = await requests.CloseAsync(confirmed, RequestStatuses.Completed, "Excluded from aggregate insights and service improvement", cancellationToken);
                 break;
             case RequestTypes.ConsentWithdrawal:

@@ -16,7 +16,7 @@ public sealed class EvidencePack(ConsoleRequests requests, BreachRegister breach
     public async Task<byte[]> BuildAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var (pending, closed) = await requests.LogAsync(cancellationToken);
+        var (pending, closed) = await requests.LogAsync(null, cancellationToken);
         var register = await breaches.ListAsync(cancellationToken);
         var versions = await policy.VersionsAsync(cancellationToken);
         using var buffer = new MemoryStream();

@@ -185,6 +185,10 @@ public sealed partial class ErasureOrchestration(
             ["CompletedAt"] = clock.GetUtcNow(),
             ["Counts"] = JsonSerializer.Serialize(input.Counts),
         }, ETag.All, TableUpdateMode.Merge);
+        // The owner's log: the request is answered, and its row no longer carries the user id.
+        var tombstone = (await tombstones.GetEntityAsync<TableEntity>(TombstonePartition, input.RequestId)).Value;
+        await requests.CloseErasureAsync(input.RequestId, "Account erased (" + (tombstone.GetString("Reason") ?? "request") + ")",
+            tombstone.GetDateTimeOffset("ReceivedAt"), tombstone.GetDateTimeOffset("DueAt"), tombstone.GetString("Channel"), CancellationToken.None);
     }
 
     /// <summary>Starts the erasure of an account.</summary>

@@ -52,6 +52,7 @@ public static class PersonalDataRegistration
         services.AddUserPartitionTable(RequestTracker.Table,
             ("Demandes d'exercice de droits", "Privacy requests"), "Answer data-subject requests within the legal deadline.", "Legal obligation (Art. 6(1)(c), Art. 12)",
             "As long as the account exists.");
+        services.AddPersonalDataStore<RequestLogStore>();
         services.AddUserPartitionTable(ExportRecords.Table,
             ("Exports demandés", "Requested exports"), "Track the user's export requests and their download links.", "Legal obligation (Art. 6(1)(c))",
             "7 days after creation.");

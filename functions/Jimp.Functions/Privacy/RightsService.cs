@@ -166,6 +166,9 @@ public sealed partial class RightsService(
     {
         ArgumentNullException.ThrowIfNull(user);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        // The sessions first, on every call (a retry after a failure completes the copy): they carry the objection, so a
+        // chat turn leaves an objector's questions out of the insights index without a read.
+        await sessions.SetObjectionAsync(user.UserId, objects, cancellationToken);
         if (account.ObjectsToInsights == objects) return objects;
         await accounts.UpdateAsync(account with { ObjectsToInsights = objects }, cancellationToken);
         if (objects)

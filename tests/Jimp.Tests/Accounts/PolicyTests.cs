@@ -22,10 +22,35 @@ public sealed class PolicyTests(SharedHost shared)
         Assert.Equal("2.0.0", policy.GetProperty("current").GetString());
         var fr = policy.GetProperty("documents").GetProperty("fr").GetString()!;
         var en = policy.GetProperty("documents").GetProperty("en").GetString()!;
-        var repoFr = await File.ReadAllTextAsync(Path.Combine(TestAzurite.RepositoryRoot, "docs", "privacy", "policy.fr.md"));
+        // 2.0.0 is the version in force: its text is kept under docs/privacy/versions once a newer one is published.
+        var repoFr = await File.ReadAllTextAsync(Path.Combine(TestAzurite.RepositoryRoot, "docs", "privacy", "versions", "2.0.0.fr.md"));
         Assert.EndsWith(fr.Trim(), repoFr.Trim(), StringComparison.Ordinal);
         Assert.Contains("CNIL", fr, StringComparison.Ordinal);
         Assert.Contains("CNIL", en, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_workspace_change_is_a_new_material_version_published_from_docs_and_not_in_force_before_its_notice()
+    {
+        await using var host = shared.ForTest();
+        var policy = await host.Client.GetFromJsonAsync<JsonElement>("/api/policy");
+        var v21 = policy.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetString() == "2.1.0");
+        Assert.True(v21.GetProperty("material").GetBoolean());
+        Assert.Equal("2027-01-04", v21.GetProperty("effective").GetString());
+        // Not announced: 2.0.0 stays in force, whatever the date.
+        Assert.Equal("2.0.0", policy.GetProperty("current").GetString());
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        Assert.Equal("2.0.0", (await host.Client.GetFromJsonAsync<JsonElement>("/api/policy")).GetProperty("current").GetString());
+
+        // The new text is docs/privacy/policy.fr.md and says what the workspace is; 2.0.0's text was not edited to say it.
+        var text = (await host.Client.GetFromJsonAsync<JsonElement>("/api/policy?version=2.1.0")).GetProperty("documents");
+        var repoFr = await File.ReadAllTextAsync(Path.Combine(TestAzurite.RepositoryRoot, "docs", "privacy", "policy.fr.md"));
+        Assert.EndsWith(text.GetProperty("fr").GetString()!.Trim(), repoFr.Trim(), StringComparison.Ordinal);
+        Assert.Contains("Votre espace créateur", text.GetProperty("fr").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Your creator workspace", text.GetProperty("en").GetString(), StringComparison.Ordinal);
+        var current = policy.GetProperty("documents");
+        Assert.DoesNotContain("espace créateur", current.GetProperty("fr").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("creator workspace", current.GetProperty("en").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jimp.Functions.Platform;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Jimp.Tests.Infrastructure;
@@ -637,6 +639,68 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
     }
 
     /// <summary>App settings of the function app, each value expanded to a root-level ARM expression.</summary>
+    [Fact]
+    public void The_app_starts_with_the_settings_the_template_writes_under_its_default_parameters()
+    {
+        const string TestKey = "dGVzdC1rZXllZC1oYXNoLWtleS1ub3QtYS1zZWNyZXQtMDA=";
+        const string ClientId = "00000000-0000-0000-0000-00000000c1d0";
+        // The one parameter without a default (the owner must give it), and what only Azure knows at deployment.
+        var given = new Dictionary<string, string>(StringComparer.Ordinal) { ["keyedHashKey"] = TestKey };
+        var resolvedByAzure = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["AzureWebJobsStorage__accountName"] = "stjimphost",
+            ["AzureWebJobsStorage__clientId"] = ClientId,
+            ["AZURE_CLIENT_ID"] = ClientId,
+            ["Storage__TableServiceUri"] = "https://stjimpdata.table.core.windows.net/",
+            ["Storage__BlobServiceUri"] = "https://stjimpdata.blob.core.windows.net/",
+            ["Model__Endpoint"] = "https://oai-jimp.openai.azure.com/",
+            ["Model__Deployment"] = "chat",
+            ["Email__Password"] = "", // a Key Vault reference to an empty secret when no SMTP is given
+            ["KeyedHash__Key"] = TestKey, // the Key Vault reference, resolved by the platform
+            ["App__PublicBaseUrl"] = "https://jimp.example.test",
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://francecentral-1.in.applicationinsights.azure.com/",
+            ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Authorization=AAD;ClientId=" + ClientId,
+        };
+        var parameters = template.Root.GetProperty("parameters");
+        string? Parameter(string name) =>
+            given.TryGetValue(name, out var value) ? value
+            : parameters.GetProperty(name).TryGetProperty("defaultValue", out var d) && d.ValueKind is JsonValueKind.String or JsonValueKind.Number ? d.ToString()
+            : null;
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        foreach (var (name, expression) in AppSettings())
+        {
+            string? value = Regex.Match(expression, @"^'(.*)'$") is { Success: true } literal ? literal.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)
+                : Regex.Match(expression, @"^(?:string\()?parameters\('(\w+)'\)\)?$") is { Success: true } parameter ? Parameter(parameter.Groups[1].Value)
+                : null;
+            // loadJsonContent: a template variable indexed by a key.
+            if (value is null && Regex.Match(expression, @"^variables\('([^']+)'\)\['([^']+)'\]$") is { Success: true } variable)
+            {
+                value = template.Resource(FunctionApp).Scope.Template.GetProperty("variables").GetProperty(variable.Groups[1].Value).GetProperty(variable.Groups[2].Value).GetString();
+            }
+            value ??= resolvedByAzure.GetValueOrDefault(name);
+            if (value is null) unknown.Add($"{name} = {expression}");
+            settings[name.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        Assert.True(unknown.Count == 0, "say in this test what Azure resolves these settings to:\n" + string.Join('\n', unknown));
+
+        // Every timer schedule the template writes is a six-field NCRONTAB (the host refuses anything else).
+        Assert.All(settings.Where(s => s.Key.EndsWith("Schedule", StringComparison.Ordinal)), s => Assert.Matches(@"^\S+( \S+){5}$", s.Value!));
+
+        var builder = Microsoft.Azure.Functions.Worker.Builder.FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        using var host = Jimp.Functions.JimpFunctionsApp.Configure(builder).Build();
+        // What the host runs at start (ValidateOnStart): with the template's defaults, no option is refused.
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        // Every function class can be created from those settings (what the worker does per invocation).
+        foreach (var type in Jimp.DevHost.FunctionCatalog.Jimp.Select(f => f.Type).Distinct().Where(t => !t.IsAbstract))
+        {
+            Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
+        }
+        // No SMTP in the defaults: the app runs and says so (health "email": "not-configured", sign-in a 503).
+        Assert.False(host.Services.GetRequiredService<Jimp.Functions.Platform.Email.IEmailSender>().IsConfigured);
+    }
+
     private Dictionary<string, string> AppSettings()
     {
         var site = template.Resource(FunctionApp);

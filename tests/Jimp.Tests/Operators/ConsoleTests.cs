@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Operators;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Privacy;
@@ -171,6 +172,9 @@ public sealed partial class ConsoleTests(ConsoleHost shared) : IClassFixture<Con
     public async Task Operator_sessions_are_short_and_a_creators_session_is_not()
     {
         using var creator = await Users.SignUpAsync(host);
+        // /api/me tells the web app whether to show the console link: only the operator's account says so.
+        Assert.True((await op.GetJsonAsync("/api/me")).GetProperty("operator").GetBoolean());
+        Assert.False((await creator.GetJsonAsync("/api/me")).GetProperty("operator").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, (await op.GetAsync("/api/console/session")).StatusCode);
         host.Clock.Advance(TimeSpan.FromHours(8) + TimeSpan.FromMinutes(1));
         using (var expired = await op.GetAsync("/api/console/session")) Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
@@ -197,6 +201,45 @@ public sealed partial class ConsoleTests(ConsoleHost shared) : IClassFixture<Con
         Assert.Equal("completed", closed.GetProperty("status").GetString());
         Assert.True(closed.GetProperty("metDeadline").GetBoolean());
         Assert.Equal("Niche corrigée", (await tracker.FindAsync(person.UserId, request.Id, default))!.Outcome);
+    }
+
+    [Fact]
+    public async Task The_requests_log_costs_the_same_however_many_requests_were_answered_in_earlier_months()
+    {
+        using var person = await Users.SignUpAsync(host);
+        var tracker = host.Services.GetRequiredService<RequestTracker>();
+        async Task<(JsonElement Log, long Queries)> ViewAsync()
+        {
+            var before = host.Counter.Snapshot();
+            var log = await OkAsync(HttpMethod.Get, "/api/console/requests");
+            return (log, host.Counter.Snapshot().Since(before)["table:query"]);
+        }
+
+        var pending = await tracker.OpenAsync(person.UserId, RequestTypes.Rectification, default);
+        var (_, fresh) = await ViewAsync();
+
+        // 1,050 answered requests (more than one 1,000-row page), then four months pass: they leave the console's
+        // three months, and the view must not read them (nor the requests or tombstones tables) to know it.
+        const int history = 1050;
+        await Parallel.ForEachAsync(Enumerable.Range(0, history), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (i, ct) => await tracker.RecordCompletedAsync(RequestTracker.NoAccountPartition, RequestTypes.Objection, ct));
+        host.Clock.Advance(TimeSpan.FromDays(4 * 31));
+        var again = await Users.SignInAgainAsync(host, op); // the 8-hour operator session is long gone
+        op.Dispose();
+        op = again;
+        var (log, later) = await ViewAsync();
+
+        Assert.Equal(fresh, later);
+        Assert.Equal(1 + ConsoleRequests.ClosedMonthsShown, later); // the pending partition and one per month
+        var row = Assert.Single(log.GetProperty("pending").EnumerateArray());
+        Assert.Equal(pending.Id, row.GetProperty("id").GetString());
+        Assert.True(row.GetProperty("overdue").GetBoolean());
+        Assert.Empty(log.GetProperty("closed").EnumerateArray());
+
+        // The evidence pack still holds every answered request.
+        var (_, all) = await tracker.ReadLogAsync(null, default);
+        Assert.Equal(history, all.Count);
+        Assert.All(all, r => Assert.Equal(RequestTracker.NoAccountPartition, r.UserId));
     }
 
     private async Task<HttpResponseMessage> ConfirmAsync(string token)

@@ -71,7 +71,7 @@ public sealed class RegistrationTests
     {
         // Privacy declares only its own tables: the registry is assembled from every feature, not a list of all.
         var privacy = DeclaredBy(s => s.AddPrivacyRights());
-        Assert.Equal([ConsentLedger.Table, RequestTracker.Table, ExportRecords.Table, ExportArchiveStore.Container], privacy.Personal);
+        Assert.Equal([ConsentLedger.Table, RequestTracker.Table, RequestTracker.LogTable, ExportRecords.Table, ExportArchiveStore.Container], privacy.Personal);
         Assert.Equal([ErasureOrchestration.TombstoneTable, ErasureOrchestration.PurgeQueueTable, PolicyAnnouncements.Table], privacy.NonPersonal);
 
         var accounts = DeclaredBy(s => s.AddAccounts());

@@ -159,6 +159,7 @@ public sealed partial class ComplianceMapTests
         ["emailindex"] = "e-mail",
         ["consents"] = "registre des consentements",
         ["requests"] = "demandes d'exercice de droits",
+        ["requestlog"] = "demandes d'exercice de droits",
         ["exportrecords"] = "fichier d'export",
         ["exports"] = "fichier d'export",
         ["securitylog{yyyyMM}"] = "journal de sécurité",

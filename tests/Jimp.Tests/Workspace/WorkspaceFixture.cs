@@ -22,7 +22,7 @@ public static class WorkspaceFixture
     public static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 
     /// <summary>
-    /// <paramref name="count"/> videos of JIMP's template, one a day back from <paramref name="lastDay"/>, over
+    /// <paramref name="count"/> videos of JIMP's template, one a day back from <paramref name="lastDay"/> (over 700 days, then again), over
     /// three hook styles with clearly different results: question hooks keep viewers least, result-first best.
     /// </summary>
     public static string ThirtyVideos(string product, DateOnly lastDay, int count = 30)
@@ -35,7 +35,7 @@ public static class WorkspaceFixture
             var (watch, clicks, orders) = style switch { "question" => (4.0, 8, 0), "result-first" => (11.0, 45, 3), _ => (8.0, 25, 2) };
             var views = 2_000 + (i * 137 % 900);
             sb.Append(CultureInfo.InvariantCulture,
-                $"{lastDay.AddDays(-i):yyyy-MM-dd},{product},Hook numéro {i},{style},demo,20,{views},{watch + (i % 3) * 0.1},,{views / 20},{i % 7},{i % 5},{clicks + i % 4},{orders},{orders * 2.39}\n");
+                $"{lastDay.AddDays(-(i % 700)):yyyy-MM-dd},{product},Hook numéro {i},{style},demo,20,{views},{watch + (i % 3) * 0.1},,{views / 20},{i % 7},{i % 5},{clicks + i % 4},{orders},{orders * 2.39}\n");
         }
         return sb.ToString();
     }

@@ -1,4 +1,4 @@
-import { ApiError, del, get, patch, post, postStream, type Conversation, type Message } from '../api';
+import { ApiError, del, get, patch, post, postStream, type Conversation, type Message, type SourceRef } from '../api';
 import { h, replace } from '../dom';
 import { fmtDateTime, fmtRelative, lang, t, type Key } from '../i18n';
 import type { ViewContext } from '../router';
@@ -6,6 +6,7 @@ import { MESSAGE_MAX_LENGTH, TITLE_MAX_LENGTH } from '../limits';
 import { renderMarkdown } from '../markdown';
 import { loadProfile, session } from '../state';
 import { confirmDialog, errorText, notice, waitText } from '../ui';
+import { showSources } from './sources';
 import type { SseEvent } from '../sse';
 
 const MAX_LENGTH = MESSAGE_MAX_LENGTH;
@@ -228,6 +229,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         if (frame) cancelAnimationFrame(frame);
         paint();
         setMeta(answer, 'assistant', new Date().toISOString(), mode);
+        showSources(answer.root, answer.meta, data.sources as SourceRef[] | undefined);
         if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
         if (typeof data.title === 'string' && data.title && conversationId) {
           const named = data.title;
@@ -435,6 +437,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       }
       if (m.role === 'assistant') {
         showOffline(m.mode ?? undefined);
+        showSources(b.root, b.meta, m.sources);
         if (m.status === 'content-filtered') b.body.after(notice('warning', t('chat.filtered')));
         if (m.status === 'failed') {
           const previous = items.slice(0, index).reverse().find((x) => x.role === 'user');

@@ -176,7 +176,7 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
   const requestsStatus = statusSlot();
   const loadRequests = async (): Promise<void> => {
     try {
-      const log = await get<{ pending: RequestRow[]; closed: RequestRow[] }>('/api/console/requests');
+      const log = await get<{ pending: RequestRow[]; closed: RequestRow[]; closedSince: string }>('/api/console/requests');
       if (isStale()) return;
       replace(
         pending,
@@ -191,6 +191,7 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
       );
       replace(
         closed,
+        h('p', { class: 'muted small', 'data-testid': 'op-closed-since' }, t('op.closedSince', { date: fmtDate(log.closedSince) })),
         log.closed.length === 0
           ? h('p', { class: 'muted' }, t('op.closedNone'))
           : table(

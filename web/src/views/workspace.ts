@@ -14,6 +14,8 @@ type Results = CreatorInsights;
 type Plan = WeeklyPlan;
 
 const label = (c: Category | undefined): string => (c ? (lang() === 'en' ? c.en : c.fr) : '');
+/** A table's wrapper that scrolls sideways on a narrow screen: focusable and named, so a keyboard can scroll it (WCAG 2.1.1). */
+const scrollRegion = (name: string): Record<string, string> => ({ class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': name });
 const pct = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : `${n} %`);
 
 export async function renderWorkspace({ main, isStale }: ViewContext): Promise<void> {
@@ -102,7 +104,7 @@ async function showProducts(slot: HTMLElement, options: WorkspaceOptions, refres
     slot,
     list.items.length === 0
       ? h('p', { class: 'muted' }, t('ws.noProducts'))
-      : h('div', { class: 'table-wrap' }, h('table', { class: 'ws-table' }, h('thead', null, h('tr', null, [t('ws.productName'), t('ws.status'), t('ws.price'), t('ws.commission'), t('ws.earning'), t('ws.trending'), ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', null, rows))),
+      : h('div', scrollRegion(t('ws.productsTitle')), h('table', { class: 'ws-table' }, h('thead', null, h('tr', null, [t('ws.productName'), t('ws.status'), t('ws.price'), t('ws.commission'), t('ws.earning'), t('ws.trending'), ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', null, rows))),
     form,
   );
 }
@@ -173,7 +175,7 @@ async function showResults(slot: HTMLElement, options: WorkspaceOptions): Promis
       { label: t('ws.conversion'), values: r.points.map((p) => p.conversionPercent ?? null), color: '#b45309' },
     ], 'chart-ctr'),
     h('h3', null, t('ws.byHook')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'ws-table', 'data-testid': 'hook-table' },
+    h('div', scrollRegion(t('ws.byHook')), h('table', { class: 'ws-table', 'data-testid': 'hook-table' },
       h('thead', null, h('tr', null, [t('ws.hookStyle'), t('ws.videos'), t('ws.retention'), t('ws.vsMedian'), t('ws.ctr')].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', null, r.hookStyles.map((s) => h('tr', null, h('th', { scope: 'row' }, label(options.hookStyles.find((o) => o.id === s.hookStyle)) || s.label), h('td', null, s.videos), h('td', null, pct(s.retentionPercent)), h('td', null, s.retentionVsMedian === null || s.retentionVsMedian === undefined ? '—' : `${s.retentionVsMedian > 0 ? '+' : ''}${s.retentionVsMedian} %`), h('td', null, pct(s.clickThroughPercent))))))),
     h('h3', null, t('ws.findings')),

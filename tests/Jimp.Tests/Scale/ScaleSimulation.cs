@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Jimp.Functions.Accounts;
+using Jimp.Functions.Coaching;
+using Jimp.Functions.Insights;
+using Jimp.Functions.Platform.Email;
+using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Privacy;
+using Jimp.Functions.Retention;
+using Jimp.Tests.Insights;
+using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Jimp.Tests.Scale;
+
+/// <summary>Counts the mails instead of sending them: the simulation measures storage, not the SMTP server.</summary>
+public sealed class CountingEmailSender : IEmailSender
+{
+    private int sent;
+
+    public int Sent => sent;
+
+    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref sent);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// #20's scale simulation: seeds creators on Azurite (an account, a session, a sign-in link for one in ten, a
+/// question in the week's insights index for one in ten; 1 % of the sessions and links expired, 1 % of the accounts
+/// 23 months without sign-in) and prints, per job, the storage requests and the time at each size: weekly
+/// insights, housekeeping, inactivity, log expiry and a policy announcement (mails counted, not sent). Smoke size
+/// 200 and 600 creators; full size (./bench.sh) 1,000 and 10,000. 100,000 does not seed in a few minutes on the
+/// shared 2-core machine: the figures per creator are stated so the extrapolation can be checked. Requirement:
+/// flat, or proportional to the work due — the assertions name which job is which today.
+/// </summary>
+[Trait("Category", Bench.Category)]
+public sealed class ScaleSimulation(ITestOutputHelper output)
+{
+    private const int Parallel = 32;
+
+    [Fact]
+    public async Task Each_jobs_storage_requests_at_growing_numbers_of_creators()
+    {
+        var sizes = Bench.Size(new[] { 200, 600 }, new[] { 1_000, 10_000 });
+        output.WriteLine($"scale simulation ({Bench.Name}); per job: storage requests (queries/point reads/writes) and time; due = what the job has to do");
+        output.WriteLine($"{"creators",8} {"seed s",6} | {"job",-22} {"due",6} {"requests",8} {"queries",7} {"points",6} {"writes",6} {"ms",7} {"req/creator",11}");
+        var perCreator = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var creators in sizes)
+        {
+            var mail = new CountingEmailSender();
+            await using var host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton<IEmailSender>(mail));
+            var seed = Stopwatch.StartNew();
+            var due = await SeedAsync(host, creators);
+            seed.Stop();
+            var sp = host.Services;
+
+            async Task Job(string name, int dueCount, Func<Task> run)
+            {
+                var before = host.Counter.Snapshot();
+                var watch = Stopwatch.StartNew();
+                await run();
+                watch.Stop();
+                var cost = host.Counter.Snapshot().Since(before);
+                var writes = cost.Total - cost["table:query"] - cost["table:point-read"];
+                output.WriteLine($"{creators,8:N0} {seed.Elapsed.TotalSeconds,6:F0} | {name,-22} {dueCount,6:N0} {cost.Total,8:N0} {cost["table:query"],7:N0} {cost["table:point-read"],6:N0} {writes,6:N0} {watch.ElapsedMilliseconds,7:N0} {cost.Total / (double)creators,11:F3}");
+                (perCreator.TryGetValue(name, out var list) ? list : perCreator[name] = []).Add(cost.Total / (double)creators);
+            }
+
+            host.Clock.Advance(TimeSpan.FromDays(3)); // week 48 is over; the expired sessions and links are due
+            await Job("weekly insights", due.Questions, () => sp.GetRequiredService<InsightsService>().RunAsync(default));
+            await Job("housekeeping", due.Expired, () => sp.GetRequiredService<Housekeeping>().RunAsync(null, default));
+            await Job("inactivity", due.Inactive, () => host.RunTimerAsync("CheckInactiveAccounts"));
+            await Job("log expiry", 0, () => sp.GetRequiredService<LogExpiryService>().RunAsync(default));
+            var version = PolicyDocuments.Embedded.Versions.Single(v => v.Version == "2.1.0");
+            var sentBefore = mail.Sent;
+            await Job("policy announcement", creators, () => sp.GetRequiredService<PolicyAnnouncements>().AnnounceAsync(version, default));
+            Assert.Equal(creators, mail.Sent - sentBefore);
+        }
+
+        // The shape, from the smaller size to the larger: requests per creator stay flat (or fall) for the jobs that
+        // cost what is due; they are printed for all, so the ones that grow with the tables show in the figures.
+        foreach (var (job, figures) in perCreator)
+        {
+            output.WriteLine($"requests per creator, {job}: {string.Join(" → ", figures.Select(f => f.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        }
+        Assert.True(perCreator["weekly insights"][^1] <= perCreator["weekly insights"][0] * 1.2, "insights grow faster than the people active in the week");
+        Assert.True(perCreator["policy announcement"][^1] <= perCreator["policy announcement"][0] * 1.2, "an announcement costs more per recipient at a larger size");
+    }
+
+    private sealed record Due(int Questions, int Expired, int Inactive);
+
+    /// <summary>The creators, 32 writes in flight.</summary>
+    private static async Task<Due> SeedAsync(JimpTestHost host, int creators)
+    {
+        var accounts = host.Services.GetRequiredService<AccountStore>();
+        // The one-time rebuild of the e-mail index under the keyed-hash key happens now, on an empty index, not in the measured housekeeping.
+        await accounts.RekeyEmailIndexIfNeededAsync(default);
+        var sessions = host.Services.GetRequiredService<SessionStore>();
+        var tokens = host.Services.GetRequiredService<SignInTokens>();
+        var index = host.Services.GetServices<IQuestionObserver>().OfType<QuestionIndex>().Single();
+        var now = host.Clock.GetUtcNow();
+        var profile = new CoachProfile { Niches = ["home"], Goals = [], Experience = "beginner", Language = "fr" };
+        int questions = 0, expired = 0, inactive = 0;
+        await System.Threading.Tasks.Parallel.ForEachAsync(Enumerable.Range(0, creators), new ParallelOptions { MaxDegreeOfParallelism = Parallel }, async (i, ct) =>
+        {
+            var id = Guid.NewGuid().ToString("N");
+            var lastSignIn = i % 100 == 1 ? now.AddMonths(-23).AddDays(-3) : now.AddDays(-(i % 300));
+            if (i % 100 == 1) Interlocked.Increment(ref inactive);
+            await accounts.CreateAsync(new Account(id, $"scale-{id[..16]}@example.test", "fr", lastSignIn, lastSignIn, "2.0.0", lastSignIn, lastSignIn, false, false, false), ct);
+            // Sessions spread over their 30 days; 1 % already expired when the jobs run (3 days on).
+            var expires = i % 100 == 0 ? now.AddHours(1) : now.AddDays(4 + i % 26);
+            if (i % 100 == 0) Interlocked.Increment(ref expired);
+            await sessions.CreateAsync(id, "fr", "chrome", now, expires, new SessionContext(false, null), ct);
+            if (i % 10 == 0)
+            {
+                await tokens.CreateAsync(TokenPurpose.SignIn, $"scale-{id[..16]}@example.test", id, "fr", "2.0.0", i % 100 == 0 ? now.AddMinutes(15) : now.AddDays(5), ct);
+                if (i % 100 == 0) Interlocked.Increment(ref expired);
+                await index.QuestionAskedAsync(id, "0000000000000000000000000", new StoredMessage((9_000_000_000_000_000_000L - i).ToString("D19", System.Globalization.CultureInfo.InvariantCulture), ChatTurn.User, InsightsFixture.HookQuestion, InsightsFixture.InWeek48, MessageStatus.Ok, null, 0, 0), profile, ct);
+                Interlocked.Increment(ref questions);
+            }
+        });
+        return new Due(questions, expired, inactive);
+    }
+}
