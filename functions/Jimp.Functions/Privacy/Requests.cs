@@ -378,6 +378,10 @@ public sealed class RequestLogStore(RequestTracker requests) : IPersonalDataStor
 
     public string Retention => "The user id only while the request is pending; answered requests are kept without it, as proof.";
 
+    public PersonalDataTexts French => new("Montrer au responsable quelles demandes arrivent à échéance et prouver que chaque délai a été tenu.",
+        "Obligation légale (art. 6.1.c, art. 12 et 5.2 RGPD)",
+        "L'identifiant du compte seulement tant que la demande est en cours ; les demandes traitées sont gardées sans lui, comme preuve.");
+
     public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExportRecord>>([]);
 
