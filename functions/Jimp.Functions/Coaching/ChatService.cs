@@ -268,32 +268,3 @@ public sealed partial class ChatService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat turn of user {UserId} in {ConversationId} failed with {ExceptionType}")]
     private static partial void LogTurnFailed(ILogger logger, string userId, string conversationId, string exceptionType);
 }
-
-/// <summary>Writes server-sent events; once the client is gone, writes are dropped and the turn goes on.</summary>
-internal sealed class EventStream(HttpResponse response)
-{
-    private bool clientGone;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache, no-transform";
-        response.Headers["X-Accel-Buffering"] = "no";
-        await response.Body.FlushAsync(cancellationToken);
-    }
-
-    public async Task SendAsync(string name, object data)
-    {
-        if (clientGone) return;
-        try
-        {
-            await response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, RequestJson.Options)}\n\n", CancellationToken.None);
-            await response.Body.FlushAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            clientGone = true;
-        }
-    }
-}
