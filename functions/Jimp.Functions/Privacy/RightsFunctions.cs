@@ -1,4 +1,5 @@
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -35,7 +36,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
         if (ConsentPurposes.Find(purpose) is null) throw ProblemException.NotFound("consent purpose");
         var body = await request.ReadJsonAsync<ConsentChange>(cancellationToken);
         await caps.HitAsync(user.UserId, Platform.UserCap.ConsentChange, cancellationToken);
-        return TypedResults.Ok(await rights.SetConsentAsync(user, purpose, body.Granted!.Value, ConsentChannels.Web, request, cancellationToken));
+        return TypedResults.Ok(await rights.SetConsentAsync(user, purpose, body.Granted!.Value, ConsentChannels.Web, ClientInfo.From(request), cancellationToken));
     }
 
     [Function(nameof(RestrictMyProcessing))]
@@ -44,7 +45,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/restriction")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
-        return TypedResults.Ok(new RestrictionState(await rights.RestrictAsync(user, request, cancellationToken)));
+        return TypedResults.Ok(new RestrictionState(await rights.RestrictAsync(user, ClientInfo.From(request), cancellationToken)));
     }
 
     [Function(nameof(LiftMyRestriction))]
@@ -53,7 +54,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/me/restriction")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
-        return TypedResults.Ok(new RestrictionState(await rights.LiftRestrictionAsync(user, request, cancellationToken)));
+        return TypedResults.Ok(new RestrictionState(await rights.LiftRestrictionAsync(user, ClientInfo.From(request), cancellationToken)));
     }
 
     [Function(nameof(PutMyObjection))]
@@ -64,7 +65,7 @@ public sealed class RightsFunctions(Platform.UserCaps caps, RightsService rights
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<ObjectionChange>(cancellationToken);
-        return TypedResults.Ok(new ObjectionState(await rights.SetObjectionAsync(user, body.Insights!.Value, request, cancellationToken)));
+        return TypedResults.Ok(new ObjectionState(await rights.SetObjectionAsync(user, body.Insights!.Value, ClientInfo.From(request), cancellationToken)));
     }
 
     [Function(nameof(GetMyRequests))]

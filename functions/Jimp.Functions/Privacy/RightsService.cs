@@ -5,7 +5,6 @@ using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Http;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -76,10 +75,10 @@ public sealed partial class RightsService(
     }
 
     /// <summary>Grants or withdraws one purpose; a change appends to the ledger, a withdrawal is also a completed request.</summary>
-    public Task<ConsentView> SetConsentAsync(SignedInUser user, string purposeId, bool granted, string channel, HttpRequest request, CancellationToken cancellationToken)
+    public Task<ConsentView> SetConsentAsync(SignedInUser user, string purposeId, bool granted, string channel, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return SetConsentAsync(user.UserId, purposeId, granted, channel, request, cancellationToken);
+        return SetConsentAsync(user.UserId, purposeId, granted, channel, client, cancellationToken);
     }
 
     /// <summary>
@@ -87,7 +86,7 @@ public sealed partial class RightsService(
     /// a second click, or a click after the consent was already withdrawn, records nothing. An erased account gets
     /// the same answer and nothing is stored about it.
     /// </summary>
-    public async Task<UnsubscribeResult> UnsubscribeAsync(string? token, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<UnsubscribeResult> UnsubscribeAsync(string? token, ClientInfo client, CancellationToken cancellationToken)
     {
         if (!unsubscribeLinks.TryRead(token, out var userId, out var purpose))
         {
@@ -95,12 +94,12 @@ public sealed partial class RightsService(
         }
         if (await accounts.GetAsync(userId, cancellationToken) is not null)
         {
-            await SetConsentAsync(userId, purpose.Id, false, ConsentChannels.Email, request, cancellationToken);
+            await SetConsentAsync(userId, purpose.Id, false, ConsentChannels.Email, client, cancellationToken);
         }
         return new UnsubscribeResult(purpose.Id, purpose.LabelFr, purpose.LabelEn, Granted: false);
     }
 
-    private async Task<ConsentView> SetConsentAsync(string userId, string purposeId, bool granted, string channel, HttpRequest request, CancellationToken cancellationToken)
+    private async Task<ConsentView> SetConsentAsync(string userId, string purposeId, bool granted, string channel, ClientInfo client, CancellationToken cancellationToken)
     {
         var purpose = ConsentPurposes.Find(purposeId) ?? throw ProblemException.NotFound("consent purpose");
         var current = (await consents.CurrentAsync(userId, cancellationToken, [purpose]))[0];
@@ -117,12 +116,12 @@ public sealed partial class RightsService(
         {
             await requests.RecordCompletedAsync(userId, RequestTypes.ConsentWithdrawal, cancellationToken);
         }
-        await securityLog.WriteAsync(RightsEvents.ConsentChanged, userId, request, $"{purpose.Id}:{(granted ? "granted" : "withdrawn")}", cancellationToken);
+        await securityLog.WriteAsync(RightsEvents.ConsentChanged, userId, client, $"{purpose.Id}:{(granted ? "granted" : "withdrawn")}", cancellationToken);
         return ConsentView.From(new ConsentState(purpose, record.Granted, record.At, record.PolicyVersion, record.Channel));
     }
 
     /// <summary>Restricts processing (Art. 18): the flag goes on the account and on every session, so the next chat turn is refused.</summary>
-    public async Task<bool> RestrictAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<bool> RestrictAsync(SignedInUser user, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
@@ -131,7 +130,7 @@ public sealed partial class RightsService(
         if (account.Restricted) return true;
         await accounts.UpdateAsync(account with { Restricted = true }, cancellationToken);
         await requests.RecordCompletedAsync(user.UserId, RequestTypes.Restriction, cancellationToken);
-        await securityLog.WriteAsync(RightsEvents.RestrictionSet, user.UserId, request, cancellationToken: cancellationToken);
+        await securityLog.WriteAsync(RightsEvents.RestrictionSet, user.UserId, client, cancellationToken: cancellationToken);
         return true;
     }
 
@@ -139,7 +138,7 @@ public sealed partial class RightsService(
     /// Lifts the restriction. The user is told BEFORE processing resumes (Art. 18(3)): if the notice cannot be
     /// sent, the restriction stays and the answer is 503.
     /// </summary>
-    public async Task<bool> LiftRestrictionAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<bool> LiftRestrictionAsync(SignedInUser user, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
@@ -158,12 +157,12 @@ public sealed partial class RightsService(
         await accounts.UpdateAsync(account with { Restricted = false }, cancellationToken);
         await sessions.UpdateContextAsync(user.UserId, new SessionContext(false, await profiles.GetJsonAsync(user.UserId, cancellationToken)), cancellationToken);
         await requests.RecordCompletedAsync(user.UserId, RequestTypes.RestrictionLifted, cancellationToken);
-        await securityLog.WriteAsync(RightsEvents.RestrictionLifted, user.UserId, request, cancellationToken: cancellationToken);
+        await securityLog.WriteAsync(RightsEvents.RestrictionLifted, user.UserId, client, cancellationToken: cancellationToken);
         return false;
     }
 
     /// <summary>Objects (or stops objecting) to aggregate insights and service-improvement processing (Art. 21).</summary>
-    public async Task<bool> SetObjectionAsync(SignedInUser user, bool objects, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<bool> SetObjectionAsync(SignedInUser user, bool objects, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
@@ -176,7 +175,7 @@ public sealed partial class RightsService(
         {
             await requests.RecordCompletedAsync(user.UserId, RequestTypes.Objection, cancellationToken);
         }
-        await securityLog.WriteAsync(RightsEvents.ObjectionChanged, user.UserId, request, objects ? "objects" : "withdrawn", cancellationToken);
+        await securityLog.WriteAsync(RightsEvents.ObjectionChanged, user.UserId, client, objects ? "objects" : "withdrawn", cancellationToken);
         return objects;
     }
 

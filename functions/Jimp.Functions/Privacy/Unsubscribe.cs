@@ -73,7 +73,7 @@ public sealed class UnsubscribeFunctions(RightsService rights, IOptions<AppOptio
     public async Task<IResult> OneClickUnsubscribe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
     {
-        return TypedResults.Ok(await rights.UnsubscribeAsync(request.Query["t"].ToString(), request, cancellationToken));
+        return TypedResults.Ok(await rights.UnsubscribeAsync(request.Query["t"].ToString(), ClientInfo.From(request), cancellationToken));
     }
 
     /// <summary>A mail client that opens the header's URL with a GET is sent to the web page; a GET never unsubscribes (link scanners fetch it).</summary>
