@@ -36,7 +36,7 @@ public sealed class KnowledgeFunctions(KnowledgeBase knowledge)
     [Function(nameof(ListPlaybooks))]
     [ApiResponse(200, typeof(PlaybookList))]
     public IResult ListPlaybooks(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "knowledge")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/knowledge")] HttpRequest request)
     {
         _ = request.SignedInUser();
         return TypedResults.Ok(new PlaybookList(knowledge.Entries
@@ -47,7 +47,7 @@ public sealed class KnowledgeFunctions(KnowledgeBase knowledge)
     [Function(nameof(GetPlaybook))]
     [ApiResponse(200, typeof(PlaybookView))]
     public IResult GetPlaybook(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "knowledge/{id}")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/knowledge/{id}")] HttpRequest request, string id)
     {
         var user = request.SignedInUser();
         var entry = knowledge.Find(id)

@@ -34,7 +34,7 @@ public sealed record RouteCase(FunctionDescriptor Function, string Method)
 
     /// <summary>Route parameter names of the template (<c>{id}</c>, <c>{messageId}</c>).</summary>
     public IReadOnlyList<string> Parameters =>
-        [.. System.Text.RegularExpressions.Regex.Matches(Function.Route, @"\{([^}:?]+)[^}]*\}").Select(m => m.Groups[1].Value)];
+        [.. System.Text.RegularExpressions.Regex.Matches(Function.Route, @"\{\**([^}:?*]+)[^}]*\}").Select(m => m.Groups[1].Value)];
 
     /// <summary>A path that reaches the function: the matrix's (with the owner's ids) or the template with unknown ids.</summary>
     public string SamplePath(IReadOnlyDictionary<string, string>? ids = null)
@@ -44,7 +44,7 @@ public sealed record RouteCase(FunctionDescriptor Function, string Method)
             return AuthorizationMatrix.Fill(row.Path, ids ?? UnknownIds);
         }
         var path = Template;
-        foreach (var name in Parameters) path = System.Text.RegularExpressions.Regex.Replace(path, @"\{" + name + @"[^}]*\}", "unknown-" + name);
+        foreach (var name in Parameters) path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + name + @"[^}]*\}", "unknown-" + name);
         return path;
     }
 
@@ -55,7 +55,7 @@ public sealed record RouteCase(FunctionDescriptor Function, string Method)
         foreach (var name in Parameters)
         {
             var replacement = name == parameter ? Uri.EscapeDataString(value) : "unknown-" + name;
-            path = System.Text.RegularExpressions.Regex.Replace(path, @"\{" + name + @"[^}]*\}", replacement.Replace("$", "$$", StringComparison.Ordinal));
+            path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + name + @"[^}]*\}", replacement.Replace("$", "$$", StringComparison.Ordinal));
         }
         return path;
     }
