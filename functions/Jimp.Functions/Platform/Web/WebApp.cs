@@ -35,15 +35,18 @@ public sealed class WebOptions
 /// here (an unknown API route is a 404 problem, as everywhere else).</item>
 /// </list>
 /// </summary>
+/// <summary>One file of the web app to send, with how long it may be cached.</summary>
+public sealed record WebFile(IFileInfo File, string ContentType, string CacheControl, EntityTagHeaderValue ETag);
+
 public sealed class WebApp(IOptions<WebOptions> options)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
     private readonly Lazy<IFileProvider?> files = new(() => Open(options.Value.Root ?? Path.Combine(AppContext.BaseDirectory, "wwwroot")));
 
-    public IResult Serve(HttpRequest request)
+    /// <summary>The file answering a request path (<c>/</c>, <c>/assets/index-1a2b.js</c>), or a problem.</summary>
+    public WebFile Find(string? requestPath)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var path = (request.Path.Value ?? "/").TrimStart('/');
+        var path = (requestPath ?? "/").TrimStart('/');
         if (path == "api" || path.StartsWith("api/", StringComparison.Ordinal))
         {
             throw new ProblemException(404, "Not found.", "No API route matches this path.") { Code = "no-route" };
@@ -62,15 +65,13 @@ public sealed class WebApp(IOptions<WebOptions> options)
             if (!file.Exists) throw new ProblemException(503, "The web app is not deployed.", "The built web app has no index.html.") { Code = "web-not-deployed" };
         }
 
-        var immutable = path.StartsWith("assets/", StringComparison.Ordinal);
-        request.HttpContext.Response.Headers.CacheControl = immutable ? "public, max-age=31536000, immutable" : "no-cache";
+        var cacheControl = path.StartsWith("assets/", StringComparison.Ordinal) ? "public, max-age=31536000, immutable" : "no-cache";
         var contentType = ContentTypes.TryGetContentType(path, out var type) ? type : "application/octet-stream";
         if (contentType.StartsWith("text/", StringComparison.Ordinal) || contentType is "application/javascript" or "text/javascript" or "application/json")
         {
             contentType += "; charset=utf-8";
         }
-        var etag = new EntityTagHeaderValue($"\"{file.LastModified.UtcTicks:x}-{file.Length:x}\"");
-        return TypedResults.File(file.CreateReadStream(), contentType, lastModified: file.LastModified, entityTag: etag);
+        return new WebFile(file, contentType, cacheControl, new EntityTagHeaderValue($"\"{file.LastModified.UtcTicks:x}-{file.Length:x}\""));
     }
 
     private static PhysicalFileProvider? Open(string root) =>
@@ -83,8 +84,14 @@ public sealed class WebAppFunctions(WebApp web)
     [Function(nameof(WebAppFile))]
     [PublicEndpoint("The web app's own files: the sign-in page must load before anyone is signed in.")]
     public IResult WebAppFile(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "{*path}")] HttpRequest request) =>
-        web.Serve(request);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "{*path}")] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var found = web.Find(request.Path.Value);
+        request.HttpContext.Response.Headers.CacheControl = found.CacheControl;
+        // TypedResults.File answers If-None-Match / If-Modified-Since with 304 and HEAD without a body.
+        return TypedResults.File(found.File.CreateReadStream(), found.ContentType, lastModified: found.File.LastModified, entityTag: found.ETag);
+    }
 }
 
 public static class WebRegistration
