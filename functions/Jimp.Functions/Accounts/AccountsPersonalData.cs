@@ -17,9 +17,12 @@ public static class AccountsPersonalData
     {
         services.AddUserPartitionTable(AccountStore.UsersTable,
             ("Compte", "Account"), "Run the account: sign-in, language, age confirmation, policy acceptance, privacy choices.", Contract,
-            "Until the account is deleted, or 24 months without sign-in.");
+            "Until the account is deleted, or 24 months without sign-in.",
+            new("Faire fonctionner le compte : connexion, langue, confirmation de l'âge, acceptation des CGU, prise de connaissance de la politique, choix de confidentialité.",
+                PersonalDataTexts.ContractFr, PersonalDataTexts.AccountLifetimeFr));
         services.AddUserPartitionTable(SessionStore.Table,
             ("Sessions", "Sessions"), "Keep the user signed in.", Contract, "30 days, or until signed out.",
+            new("Vous garder connecté.", PersonalDataTexts.ContractFr, "30 jours, ou jusqu'à la déconnexion."),
             e => new ExportRecord
             {
                 ["created_at"] = Iso(e.GetDateTimeOffset("CreatedAt")),
@@ -52,6 +55,8 @@ public sealed class EmailIndexStore(JimpStorage storage, AccountStore accounts) 
 
     public string Retention => "As long as the account exists.";
 
+    public PersonalDataTexts French => new("Retrouver le compte d'une adresse à la connexion.", PersonalDataTexts.ContractFr, "Tant que le compte existe.");
+
     public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExportRecord>>([]);
 
@@ -77,6 +82,9 @@ public sealed class SignInTokenStore(JimpStorage storage, KeyedHash keyedHash) :
     public string LegalBasis => "Contract (Art. 6(1)(b))";
 
     public string Retention => "15 minutes of validity; deleted at the first hourly housekeeping run after expiry; the address is never stored in clear.";
+
+    public PersonalDataTexts French => new("Vous connecter par un lien à usage unique envoyé par e-mail.", PersonalDataTexts.ContractFr,
+        "15 minutes de validité ; supprimé au premier passage horaire du nettoyage après son expiration ; l'adresse n'est jamais stockée en clair.");
 
     public async Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken)
     {
@@ -131,6 +139,9 @@ public sealed class RateLimitStore(JimpStorage storage, KeyedHash keyedHash) : I
     public string LegalBasis => "Legitimate interest: security of accounts (Art. 6(1)(f))";
 
     public string Retention => "The counting window (1 hour or 1 day); deleted by housekeeping.";
+
+    public PersonalDataTexts French => new("Limiter les demandes de lien de connexion par adresse et par IP, les changements d'adresse, et pour chacun les exports, conversations et changements de consentement.",
+        "Intérêt légitime : sécurité des comptes (art. 6.1.f RGPD)", "La fenêtre de comptage (1 heure ou 1 jour) ; supprimés par le nettoyage.");
 
     public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExportRecord>>([]);

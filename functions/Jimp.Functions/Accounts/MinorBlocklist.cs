@@ -68,6 +68,10 @@ public sealed class MinorBlocklistStore(IOptions<OperatorOptions> options) : IPe
 
     public string Retention => $"{(int)options.Value.MinorBlockRetention.TotalDays} days after the flag (a keyed hash of the address only), then deleted by housekeeping.";
 
+    public PersonalDataTexts French => new("Empêcher une personne n'ayant pas l'âge minimum de se réinscrire ou de se reconnecter avec la même adresse.",
+        "Intérêt légitime : sécurité des comptes et du Service, respect de l'âge minimum (art. 6.1.f RGPD)",
+        $"{(int)options.Value.MinorBlockRetention.TotalDays} jours après le signalement (une empreinte à clé de l'adresse seulement), puis supprimée par le nettoyage.");
+
     public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExportRecord>>([]);
 

@@ -44,6 +44,10 @@ public sealed class QuestionIndex(JimpStorage storage, KnowledgeBase knowledge, 
 
     public string Retention => "Until the week falls out of the insights' catch-up window (8 finished weeks by default).";
 
+    public PersonalDataTexts French => new("Compter, par semaine, combien de personnes ont posé une question sur chaque thème (statistiques agrégées, groupes de moins de 10 supprimés).",
+        "Intérêt légitime : améliorer le coaching à partir de comptages agrégés (art. 6.1.f RGPD) ; opposition respectée",
+        "Jusqu'à ce que la semaine sorte de la fenêtre de rattrapage des statistiques (8 semaines terminées par défaut).");
+
     /// <summary>The topic category of one question: the topic of the playbook that answers it best, or <see cref="OtherTopic"/>.</summary>
     public string TopicOf(string question, string language) =>
         knowledge.Search(question, language, max: 1) is [var best, ..] ? best.Entry.Topic : OtherTopic;

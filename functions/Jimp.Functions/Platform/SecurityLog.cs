@@ -126,6 +126,10 @@ public sealed class SecurityLogStore(JimpStorage storage) : Privacy.IPersonalDat
 
     public string Retention => "12 months (whole months deleted); pseudonymised when the account is erased.";
 
+    public Privacy.PersonalDataTexts French => new("Détecter et examiner les abus sur les comptes (connexions, sessions, modifications).",
+        "Intérêt légitime : sécurité des comptes et du Service (art. 6.1.f RGPD)",
+        "12 mois maximum (chaque mois supprimé en entier) ; pseudonymisé lors de l'effacement du compte.");
+
     public async Task<IReadOnlyList<Privacy.ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken)
     {
         var records = new List<Privacy.ExportRecord>();

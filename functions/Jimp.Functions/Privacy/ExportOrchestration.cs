@@ -73,7 +73,7 @@ public sealed partial class ExportOrchestration(
         faults.BeforeRun(nameof(ExportStorePart), input.Store);
         var store = registry[input.Store];
         var records = await store.ExportAsync(input.UserId, CancellationToken.None);
-        var part = new ExportPart(store.Name, store.Title.Fr, store.Title.En, store.Purpose, store.LegalBasis, store.Retention, records);
+        var part = new ExportPart(store.Name, store.Title.Fr, store.Title.En, store.Purpose, store.LegalBasis, store.Retention, records) { French = store.French };
         var container = await storage.ContainerAsync(ExportArchiveStore.Container);
         await container.GetBlobClient(PartName(input.UserId, input.ExportId, store.Name))
             .UploadAsync(BinaryData.FromObjectAsJson(part), overwrite: true);

@@ -38,11 +38,27 @@ public interface IPersonalDataStore
 
     string Retention { get; }
 
+    /// <summary>
+    /// The purpose, legal basis and retention in French, as the export's summary shows them to a French-speaking user
+    /// (the English ones above feed the register and the English summary). Declared beside the store, so a new store
+    /// cannot reach a user's export untranslated.
+    /// </summary>
+    PersonalDataTexts French { get; }
+
     /// <summary>All records of the user, read page by page (one query per 1,000 records).</summary>
     Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>Erases (or, for logs, pseudonymises) the user's records; returns how many. Safe to run twice.</summary>
     Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken);
+}
+
+/// <summary>A store's purpose, legal basis and retention in one language.</summary>
+public sealed record PersonalDataTexts(string Purpose, string LegalBasis, string Retention)
+{
+    /// <summary>The contract: the CGU (terms of use), which sign-up accepts.</summary>
+    public const string ContractFr = "Exécution du contrat : les conditions générales d'utilisation (CGU) que vous avez acceptées (art. 6.1.b RGPD)";
+
+    public const string AccountLifetimeFr = "Jusqu'à la suppression du compte, ou après 24 mois sans connexion.";
 }
 
 /// <summary>A table or container that holds no personal data, declared by the feature that owns it, with the reason.</summary>
@@ -74,8 +90,8 @@ public static class PersonalDataDeclarations
 
     /// <summary>A table partitioned by user id: exported and erased by partition (<see cref="UserPartitionTable"/>).</summary>
     public static IServiceCollection AddUserPartitionTable(this IServiceCollection services, string name, (string Fr, string En) title,
-        string purpose, string legalBasis, string retention, Func<TableEntity, ExportRecord?>? map = null) =>
-        services.AddSingleton<IPersonalDataStore>(sp => new UserPartitionTable(sp.GetRequiredService<JimpStorage>(), name, title, purpose, legalBasis, retention, map));
+        string purpose, string legalBasis, string retention, PersonalDataTexts french, Func<TableEntity, ExportRecord?>? map = null) =>
+        services.AddSingleton<IPersonalDataStore>(sp => new UserPartitionTable(sp.GetRequiredService<JimpStorage>(), name, title, purpose, legalBasis, retention, french, map));
 
     /// <summary>A table or container without personal data, and why.</summary>
     public static IServiceCollection AddNonPersonalStore(this IServiceCollection services, string name, string reason) =>
@@ -90,6 +106,7 @@ public class UserPartitionTable(
     string purpose,
     string legalBasis,
     string retention,
+    PersonalDataTexts french,
     Func<TableEntity, ExportRecord?>? map = null) : IPersonalDataStore
 {
     public const int PageSize = 1000;
@@ -103,6 +120,8 @@ public class UserPartitionTable(
     public string LegalBasis => legalBasis;
 
     public string Retention => retention;
+
+    public PersonalDataTexts French => french;
 
     protected JimpStorage Storage => storage;
 

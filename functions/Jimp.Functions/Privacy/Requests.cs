@@ -240,6 +240,7 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
 
     public async Task<PrivacyRequest?> FindAsync(string userId, string id, CancellationToken cancellationToken)
     {
+        if (!TableLimitsPolicy.IsValidKey(userId) || !TableLimitsPolicy.IsValidKey(id)) return null;
         var table = await storage.TableAsync(Table, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, id, cancellationToken: cancellationToken);
         return found.HasValue ? ToRequest(found.Value!) : null;
@@ -376,6 +377,10 @@ public sealed class RequestLogStore(RequestTracker requests) : IPersonalDataStor
     public string LegalBasis => "Legal obligation (Art. 6(1)(c), Art. 12 and 5(2))";
 
     public string Retention => "The user id only while the request is pending; answered requests are kept without it, as proof.";
+
+    public PersonalDataTexts French => new("Montrer au responsable quelles demandes arrivent à échéance et prouver que chaque délai a été tenu.",
+        "Obligation légale (art. 6.1.c, art. 12 et 5.2 RGPD)",
+        "L'identifiant du compte seulement tant que la demande est en cours ; les demandes traitées sont gardées sans lui, comme preuve.");
 
     public Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExportRecord>>([]);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -47,14 +48,105 @@ public sealed class ExportTests(SharedHost shared) : IClassFixture<SharedHost>, 
     {
         var french = await PrivacyFixture.UserWithDataEverywhereAsync(host, "fr");
         using var zip = await PrivacyFixture.DownloadAsync(french.Client, await PrivacyFixture.ExportAndWaitAsync(host, french.Client));
-        using var reader = new StreamReader(zip.GetEntry("summary.html")!.Open());
-        var html = await reader.ReadToEndAsync();
+        var html = WebUtility.HtmlDecode(await EntryTextAsync(zip, "summary.html"));
 
         Assert.Contains("lang=\"fr\"", html, StringComparison.Ordinal);
-        foreach (var heading in new[] { "Finalité", "Base légale", "Conservation", "Destinataires", "Source", "Vos droits", "CNIL" })
+        foreach (var heading in new[] { "Finalité", "Base légale", "Durée de conservation", "Destinataires", "Source", "Vos droits", "CNIL" })
         {
             Assert.Contains(heading, html, StringComparison.Ordinal);
         }
+        // Every store's row is in French: its French purpose, legal basis and retention, and none of the English ones.
+        var registry = host.Services.GetRequiredService<PersonalDataRegistry>();
+        foreach (var store in registry.Stores)
+        {
+            Assert.Contains(store.French.Purpose, html, StringComparison.Ordinal);
+            Assert.Contains(store.French.LegalBasis, html, StringComparison.Ordinal);
+            Assert.Contains(store.French.Retention, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(store.Purpose, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(store.Retention, html, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("Contract (Art. 6(1)(b))", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Legitimate interest", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_summary_holds_every_item_of_article_15_1_and_15_2_in_french_and_in_english()
+    {
+        // Art. 15(1): (a) purposes, (b) categories, (c) recipients, (d) retention, (e) rectification, erasure,
+        // restriction, objection, (f) complaint to the CNIL, (g) source, (h) automated decisions; 15(2) transfers and safeguards.
+        var expected = new Dictionary<string, string[]>
+        {
+            ["fr"] = ["Catégorie de données", "Finalité", "Durée de conservation", "Destinataires", "Microsoft Ireland Operations Limited", "prestataire d'envoi d'e-mails",
+                "rectification", "effacement", "limitation", "opposer", "réclamation", "CNIL", "Source des données", "décision fondée exclusivement sur un traitement automatisé",
+                "profilage", "Transferts hors de l'Union européenne et garanties (art. 15.2)", "clauses contractuelles types", "2021/914", "Data Privacy Framework", "2023/1795", "EU Data Boundary"],
+            ["en"] = ["Category of data", "Purpose", "Retention", "Recipients", "Microsoft Ireland Operations Limited", "e-mail provider",
+                "rectified", "erased", "restricted", "object", "complaint", "CNIL", "Where the data comes from", "solely on automated processing",
+                "profiling", "Transfers outside the European Union and safeguards (Art. 15(2))", "standard contractual clauses", "2021/914", "Data Privacy Framework", "2023/1795", "EU Data Boundary"],
+        };
+        foreach (var (locale, phrases) in expected)
+        {
+            var user = await PrivacyFixture.UserWithDataEverywhereAsync(host, locale);
+            using var zip = await PrivacyFixture.DownloadAsync(user.Client, await PrivacyFixture.ExportAndWaitAsync(host, user.Client));
+            var html = WebUtility.HtmlDecode(await EntryTextAsync(zip, "summary.html"));
+            Assert.Contains($"lang=\"{locale}\"", html, StringComparison.Ordinal);
+            foreach (var phrase in phrases) Assert.Contains(phrase, html, StringComparison.Ordinal);
+            foreach (var id in new[] { "stores", "recipients", "transfers", "rights", "source", "automated-decisions" })
+            {
+                Assert.Contains($"id=\"{id}\"", html, StringComparison.Ordinal);
+            }
+            var registry = host.Services.GetRequiredService<PersonalDataRegistry>();
+            foreach (var store in registry.Stores)
+            {
+                Assert.Contains(locale == "fr" ? store.Title.Fr : store.Title.En, html, StringComparison.Ordinal);
+            }
+            if (locale == "en")
+            {
+                Assert.DoesNotContain("Finalité", html, StringComparison.Ordinal);
+                Assert.DoesNotContain("Exécution du contrat", html, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_csvs_start_with_a_utf8_bom_and_the_coachs_answers_carry_their_token_counts()
+    {
+        var user = await PrivacyFixture.UserWithDataEverywhereAsync(host, "fr");
+        using var zip = await PrivacyFixture.DownloadAsync(user.Client, await PrivacyFixture.ExportAndWaitAsync(host, user.Client));
+
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("csv/", StringComparison.Ordinal)))
+        {
+            using var stream = entry.Open();
+            var head = new byte[3];
+            Assert.Equal(3, await stream.ReadAtLeastAsync(head, 3, throwOnEndOfStream: false));
+            Assert.True(head is [0xEF, 0xBB, 0xBF], $"{entry.FullName} has no UTF-8 BOM");
+        }
+        var conversations = await EntryTextAsync(zip, "csv/conversations.csv");
+        Assert.Contains("Ma question très personnelle", conversations, StringComparison.Ordinal); // accents intact after the BOM
+        var header = conversations.TrimStart('\uFEFF').Split('\n')[0];
+        Assert.Contains("prompt_tokens", header, StringComparison.Ordinal);
+        Assert.Contains("completion_tokens", header, StringComparison.Ordinal);
+
+        using var data = JsonDocument.Parse(zip.GetEntry("data.json")!.Open());
+        var answers = data.RootElement.GetProperty("stores").GetProperty("conversations").EnumerateArray()
+            .Where(r => r.GetProperty("type").GetString() == "message" && r.GetProperty("role").GetString() == "assistant").ToList();
+        Assert.NotEmpty(answers);
+        // The offline coach counts the tokens it writes; what the conversation store holds is what the export shows.
+        var stored = await host.Storage.TableAsync("conversations");
+        await foreach (var row in stored.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == user.UserId))
+        {
+            if (row.GetString("Role") != "assistant") continue;
+            var id = row.RowKey[(row.RowKey.IndexOf('-', StringComparison.Ordinal) + 1)..];
+            var exported = answers.Single(a => a.GetProperty("message_id").GetString() == id);
+            Assert.Equal(row.GetInt32("CompletionTokens") ?? 0, exported.GetProperty("completion_tokens").GetInt32());
+            Assert.Equal(row.GetInt32("PromptTokens") ?? 0, exported.GetProperty("prompt_tokens").GetInt32());
+            Assert.True(exported.GetProperty("completion_tokens").GetInt32() > 0, "the stored completion tokens are not exported");
+        }
+    }
+
+    private static async Task<string> EntryTextAsync(ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open(), System.Text.Encoding.UTF8);
+        return await reader.ReadToEndAsync();
     }
 
     [Fact]
