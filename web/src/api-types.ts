@@ -1317,6 +1317,7 @@ export interface components {
             documents: {
                 [key: string]: string;
             };
+            minimumAge: number;
         };
         PolicyVersionSummary: {
             version: string;
