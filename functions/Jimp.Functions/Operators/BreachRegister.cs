@@ -104,6 +104,7 @@ public sealed class BreachRegister(JimpStorage storage, TimeProvider clock)
 
     public async Task<Breach?> FindAsync(string id, CancellationToken cancellationToken)
     {
+        if (!Platform.Storage.TableLimitsPolicy.IsValidKey(id)) return null;
         var table = await storage.TableAsync(Table, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: cancellationToken);
         return found.HasValue ? ToBreach(found.Value!) : null;

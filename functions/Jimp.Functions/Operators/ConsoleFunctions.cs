@@ -36,8 +36,20 @@ public sealed class ConsoleFunctions(
     private async Task<SignedInOperator> OperatorAsync(HttpRequest request, string action, CancellationToken cancellationToken)
     {
         var op = await auth.RequireOperatorAsync(request, cancellationToken);
-        await securityLog.WriteAsync(SecurityEvents.OperatorAction, op.UserId, request, "console:" + action, cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.OperatorAction, op.UserId, request, "console:" + Loggable(action), cancellationToken);
         return op;
+    }
+
+    /// <summary>
+    /// An action as the security log records it. Actions carry route values (a request id, a breach id, a version),
+    /// which are whatever the caller sent: a value that is not a short plain id is recorded as "malformed".
+    /// </summary>
+    internal static string Loggable(string action)
+    {
+        var colon = action.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0) return action;
+        var value = action[(colon + 1)..];
+        return value.Length <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':') ? action : action[..colon] + ":malformed";
     }
 
     [Function(nameof(GetConsoleSession))]
@@ -139,7 +151,7 @@ public sealed class ConsoleFunctions(
     public async Task<IResult> AnnounceConsolePolicy(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/policy/{version}/announce")] HttpRequest request, string version, CancellationToken cancellationToken)
     {
-        var op = await OperatorAsync(request, "announce-policy:" + version, cancellationToken);
+        var op = await OperatorAsync(request, "announce-policy:" + Privacy.OperatorFunctions.LoggedVersion(version), cancellationToken);
         var body = await request.ReadJsonAsync<AnnounceBody>(cancellationToken);
         return TypedResults.Ok(await policy.AnnounceAsync(version, body, op.Locale, cancellationToken));
     }

@@ -146,10 +146,17 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operator/policy/{version}/announce")] HttpRequest request,
         string version, CancellationToken cancellationToken)
     {
-        await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "announce-policy:" + version, cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "announce-policy:" + LoggedVersion(version), cancellationToken);
         var locale = request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
         return TypedResults.Ok(await operations.AnnounceAsync(version, cancellationToken, locale));
     }
+
+    /// <summary>
+    /// The version as the security log records it: a route value is whatever the caller sent (3,000 characters,
+    /// control characters), so only a well-formed version number is written, anything else as "malformed".
+    /// </summary>
+    public static string LoggedVersion(string version) =>
+        version.Length <= 20 && System.Text.RegularExpressions.Regex.IsMatch(version, @"^[0-9]{1,4}(\.[0-9]{1,4}){0,3}$") ? version : "malformed";
 
     /// <summary>A user id is 32 lowercase hex characters; anything else names no account (and is never logged).</summary>
     private static void RequireUserId(string userId)

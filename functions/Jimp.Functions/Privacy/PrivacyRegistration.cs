@@ -12,6 +12,7 @@ public static class PrivacyRegistration
         services.AddSingleton<PolicyCalendar>();
         services.AddSingleton<ErasureEmails>();
         services.AddSingleton<RequestTracker>();
+        services.AddSingleton<ErasureRecovery>();
         services.AddSingleton<ExportRecords>();
         services.TryAddSingleton<IActivityFaults, NoFaults>();
         // The registry and Privacy's own stores; every feature declares its stores in its own registration.

@@ -240,6 +240,7 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
 
     public async Task<PrivacyRequest?> FindAsync(string userId, string id, CancellationToken cancellationToken)
     {
+        if (!TableLimitsPolicy.IsValidKey(userId) || !TableLimitsPolicy.IsValidKey(id)) return null;
         var table = await storage.TableAsync(Table, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, id, cancellationToken: cancellationToken);
         return found.HasValue ? ToRequest(found.Value!) : null;

@@ -10,14 +10,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Jimp.Functions.Retention;
 
-public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances, int MinorBlocks = 0);
+public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances, int MinorBlocks = 0, int ResumedErasures = 0);
 
 /// <summary>
 /// Deletes what has outlived its purpose: used or expired sign-in links (after a day), expired sessions,
 /// rate-limit windows, exports older than 7 days (blob deleted, record marked expired), and orchestration
 /// histories — of erased users at once, of everything else 7 days after completion. Safe to run twice.
 /// </summary>
-public sealed partial class Housekeeping(JimpStorage storage, AccountStore accounts, TimeProvider clock, ILogger<Housekeeping> logger)
+public sealed partial class Housekeeping(JimpStorage storage, AccountStore accounts, TimeProvider clock, ILogger<Housekeeping> logger, ErasureRecovery? erasures = null)
 {
     public static readonly TimeSpan OrchestrationHistoryKept = TimeSpan.FromDays(7);
 
@@ -39,10 +39,12 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         var sessionCount = await DeleteExpiredAsync(SessionStore.Table, now, cancellationToken);
         var rateCount = await DeleteExpiredAsync(RateLimits.Table, now, cancellationToken);
         var exportCount = await ExpireExportsAsync(now, cancellationToken);
+        // Unfinished erasures first: a failed one is started again before the purge below could forget it.
+        var resumed = client is null || erasures is null ? 0 : await erasures.ResumeUnfinishedAsync(client, cancellationToken);
         var purged = client is null ? 0 : await PurgeAsync(client, now, cancellationToken);
         // A minor's address is blocked for the stated period only (Operators:MinorBlockRetention).
         var blocks = await DeleteExpiredAsync(MinorBlocklist.Table, now, cancellationToken);
-        return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged, blocks);
+        return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged, blocks, resumed);
     }
 
     /// <summary>Deletes the entities whose <c>ExpiresAt</c> is before <paramref name="before"/>.</summary>
@@ -83,6 +85,8 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         await foreach (var e in queue.QueryAsync<TableEntity>(x => x.PartitionKey == "instances", cancellationToken: cancellationToken))
         {
             var instance = await client.GetInstanceAsync(e.RowKey, cancellationToken);
+            // A failed or terminated erasure whose request is still open was just started again (Running now); any
+            // other finished instance is purged.
             if (instance is null || instance.IsCompleted)
             {
                 if (instance is not null)

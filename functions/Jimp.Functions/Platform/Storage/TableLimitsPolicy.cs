@@ -51,6 +51,13 @@ public sealed partial class TableLimitsPolicy : HttpPipelineSynchronousPolicy
         }
     }
 
+    /// <summary>
+    /// Whether Azure accepts <paramref name="key"/> as a partition or row key. A store that looks up a key the caller
+    /// sent (a route value) checks it first: a key Azure cannot hold names nothing, a 404, not a 500.
+    /// </summary>
+    public static bool IsValidKey(string? key) =>
+        key is { Length: > 0 and <= MaxKeyBytes / 2 } && !key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
     public static void CheckKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
