@@ -65,6 +65,7 @@ async function requestLink() {
   await page.goto('/#/');
   await page.getByTestId('email').fill(email);
   await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
   await page.getByTestId('policy-accept').check();
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor();
@@ -104,7 +105,7 @@ describe('journey of one creator (real API)', () => {
     const asked = await fetch(`${BASE_URL}/api/auth/link`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: BASE_URL },
-      body: JSON.stringify({ email: other, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: current }),
+      body: JSON.stringify({ email: other, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: current, acceptedTermsVersion: (await (await fetch(`${BASE_URL}/api/terms`)).json()).current }),
     });
     assert.equal(asked.status, 202);
     await page.goto(await signInLinkFor(other, { after: since }));

@@ -76,6 +76,7 @@ async function signIn(page, address) {
   await page.goto('/#/');
   await page.getByTestId('email').fill(address);
   await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
   await page.getByTestId('policy-accept').check();
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor();
@@ -264,6 +265,7 @@ describe("the owner's console (real API)", () => {
     const before = await links();
     await minor.getByTestId('email').fill(minorEmail);
     await minor.getByTestId('age-confirm').check();
+    await minor.getByTestId('terms-accept').check();
     await minor.getByTestId('policy-accept').check();
     await minor.getByTestId('send-link').click();
     await minor.getByTestId('link-sent').waitFor();
@@ -274,6 +276,7 @@ describe("the owner's console (real API)", () => {
     await minor.reload();
     await minor.getByTestId('email').fill(control);
     await minor.getByTestId('age-confirm').check();
+    await minor.getByTestId('terms-accept').check();
     await minor.getByTestId('policy-accept').check();
     await minor.getByTestId('send-link').click();
     await signInLinkFor(control, { after: since });

@@ -61,6 +61,7 @@ async function signIn() {
   await page.goto('/#/');
   await page.getByTestId('email').fill(email);
   await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
   await page.getByTestId('policy-accept').check();
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor().catch(async (error) => {

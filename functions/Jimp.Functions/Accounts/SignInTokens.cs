@@ -27,7 +27,8 @@ public sealed record SignInToken(
     DateTimeOffset ExpiresAt,
     DateTimeOffset? UsedAt,
     ETag ETag,
-    string? RequestId = null);
+    string? RequestId = null,
+    string? TermsVersion = null);
 
 public enum TokenCheck
 {
@@ -56,7 +57,8 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
     private const string Row = "token";
 
     /// <summary>Stores a new link and returns the raw token (to put in the e-mail, never stored).</summary>
-    public async Task<string> CreateAsync(TokenPurpose purpose, string email, string? userId, string locale, string policyVersion, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? requestId = null)
+    /// <param name="termsVersion">The version of the terms of use (CGU) accepted with this link's request; recorded on the account when it is used.</param>
+    public async Task<string> CreateAsync(TokenPurpose purpose, string email, string? userId, string locale, string policyVersion, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? requestId = null, string? termsVersion = null)
     {
         var token = Secrets.NewToken();
         var table = await storage.TableAsync(Table, cancellationToken);
@@ -70,6 +72,7 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
             ["PolicyVersion"] = policyVersion,
             ["ExpiresAt"] = expiresAt,
             ["RequestId"] = requestId,
+            ["TermsVersion"] = termsVersion,
         }, cancellationToken);
         return token;
     }
@@ -91,7 +94,8 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
             e.GetDateTimeOffset("ExpiresAt") ?? default,
             e.GetDateTimeOffset("UsedAt"),
             e.ETag,
-            e.GetString("RequestId"));
+            e.GetString("RequestId"),
+            e.GetString("TermsVersion"));
         return parsed.UsedAt is null && parsed.ExpiresAt > now ? parsed : null;
     }
 
@@ -112,7 +116,8 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
             e.GetDateTimeOffset("ExpiresAt") ?? default,
             e.GetDateTimeOffset("UsedAt"),
             e.ETag,
-            e.GetString("RequestId"));
+            e.GetString("RequestId"),
+            e.GetString("TermsVersion"));
         // A link made for another purpose is not spent here: to this caller it does not exist.
         if (accepted.Length > 0 && !accepted.Contains(parsed.Purpose)) return (TokenCheck.Unknown, null);
         if (parsed.UsedAt is not null) return (TokenCheck.Used, parsed);
