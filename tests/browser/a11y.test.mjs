@@ -23,6 +23,8 @@ const PAGES = [
   ['onboarding', '#/onboarding', { profile: null }],
   ['chat', '#/chat/c1', {}],
   ['trends', '#/trends', {}],
+  ['knowledge', '#/knowledge', {}],
+  ['playbook', '#/knowledge/hooks-first-seconds', {}],
   ['privacy center', '#/privacy', {}],
   ['policy', '#/policy', {}],
 ];

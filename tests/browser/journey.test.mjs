@@ -120,7 +120,7 @@ describe('journey of one creator (real API)', () => {
   step('chats with the offline coach: the answer streams in and the offline badge shows', async () => {
     await page.goto('/#/chat');
     await page.reload();
-    await page.waitForFunction(() => !document.querySelector('[data-testid="chat-input"]')?.disabled);
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.disabled === false);
     assert.deepEqual(await page.evaluate(() => window.__inputEnabledWithNotice), [true], 'AI notice visible before the input was enabled');
     await page.getByTestId('chat-input').fill('Donne-moi des idées de hooks pour un sérum visage');
     await page.getByTestId('chat-send').click();

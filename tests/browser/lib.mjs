@@ -174,6 +174,12 @@ const ANSWER_EN = `## 5 hooks for your beauty niche
 
 Check the rules in [the TikTok Shop help center](https://seller.tiktok.com).`;
 
+const playbookText = (title, summary) => ({ title, summary, steps: ['Étape une', 'Étape deux'], examples: ['Un exemple'], tips: ['Une astuce'], script: '', beginner: 'Commence petit.', advanced: '' });
+export const PLAYBOOKS = [
+  { id: 'hooks-first-seconds', topic: 'hooks', niches: [], levels: ['beginner'], fr: playbookText('Réussir les 3 premières secondes', 'Le hook décide si la vidéo est regardée.'), en: playbookText('Nail the first 3 seconds', 'The hook decides whether the video is watched.') },
+  { id: 'products-choose-first-product', topic: 'products', niches: [], levels: ['beginner'], fr: playbookText('Choisir un bon produit à promouvoir', 'Un bon produit se comprend en trois secondes.'), en: playbookText('Choose a good product to promote', 'A good product is understood in three seconds.') },
+];
+
 export function fakeState(overrides = {}) {
   const now = Date.now();
   const iso = (msAgo) => new Date(now - msAgo).toISOString();
@@ -196,6 +202,7 @@ export function fakeState(overrides = {}) {
     },
     answer: { fr: ANSWER_FR, en: ANSWER_EN },
     trendsConfigured: true,
+    minimumAge: 16,
     exports: [{ id: 'e1', requestId: 'r1', status: 'ready', createdAt: iso(7200000), readyAt: iso(7000000), expiresAt: new Date(now + 6 * 86400000).toISOString() }],
     titled: new Set(),
     requests: [
@@ -238,7 +245,7 @@ export async function mockApi(target, state = fakeState()) {
     if (p === 'health') return json(200, { storage: 'ok', model: 'offline', trends: state.trendsConfigured ? 'ok' : 'not-configured', version: 'test', email: 'configured' });
     if (p === 'policy') {
       const version = url.searchParams.get('version') ?? '2.0.0';
-      return json(200, { current: '2.0.0', upcoming: null, versions: [{ version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, languages: ['fr', 'en'] }, { version: '1.0.0', date: '2026-01-15', effective: '2026-01-15', material: true, languages: ['fr'] }], version, date: version === '2.0.0' ? '2026-12-01' : '2026-01-15', effective: version === '2.0.0' ? '2026-12-01' : '2026-01-15', material: true, documents: version === '2.0.0' ? { fr: policyFr, en: policyEn } : { fr: '# Politique de confidentialité (1.0.0)\n\nAncienne version.' } });
+      return json(200, { current: '2.0.0', upcoming: null, versions: [{ version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, languages: ['fr', 'en'] }, { version: '1.0.0', date: '2026-01-15', effective: '2026-01-15', material: true, languages: ['fr'] }], version, date: version === '2.0.0' ? '2026-12-01' : '2026-01-15', effective: version === '2.0.0' ? '2026-12-01' : '2026-01-15', material: true, documents: version === '2.0.0' ? { fr: policyFr, en: policyEn } : { fr: '# Politique de confidentialité (1.0.0)\n\nAncienne version.' }, minimumAge: state.minimumAge });
     }
     if (p === 'auth/link') {
       if (state.linkStatus === 429) return json(429, { type: 'about:blank', title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '120' });
@@ -273,6 +280,12 @@ export async function mockApi(target, state = fakeState()) {
       }
       return state.profile ? json(200, state.profile) : problem(404, 'no-profile');
     }
+    if (p === 'knowledge') return json(200, { items: PLAYBOOKS.map((b) => ({ id: b.id, topic: b.topic, niches: b.niches, fr: { title: b.fr.title, summary: b.fr.summary }, en: { title: b.en.title, summary: b.en.summary } })) });
+    const playbook = /^knowledge\/([^/]+)$/.exec(p);
+    if (playbook) {
+      const found = PLAYBOOKS.find((b) => b.id === decodeURIComponent(playbook[1]));
+      return found ? json(200, found) : problem(404, 'not-found');
+    }
     if (p === 'conversations' && method === 'GET') return json(200, { items: state.conversations, next: null });
     if (p === 'conversations' && method === 'POST') {
       const c = { id: `c${state.conversations.length + 10}`, title: body?.title ?? (state.profile?.language === 'en' ? 'New conversation' : 'Nouvelle conversation'), createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), messageCount: 0 };
@@ -301,6 +314,8 @@ export async function mockApi(target, state = fakeState()) {
     if (m && method === 'POST') {
       if (state.restricted) return problem(403, 'restricted');
       if (state.chatStatus === 429) return json(429, { type: 'about:blank', title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '30' });
+      if (state.chatStatus === 'budget-used') return json(429, { type: 'about:blank', title: 'Quota du jour atteint.', status: 429, code: 'budget-used', limit: 'turns', resetsAt: '2026-11-29T00:00:00Z' }, { 'Retry-After': '3600' });
+      if (!state.profile) return problem(409, 'no-profile');
       // Like the server: the first message names a conversation created without a title (the done event says so).
       const conv = state.conversations.find((x) => x.id === m[1]);
       const autoTitle = conv && !state.titled.has(conv.id) && !conv.messageCount && !state.failStream ? (body?.text ?? '').split('\n')[0].slice(0, 60) : null;
@@ -311,7 +326,7 @@ export async function mockApi(target, state = fakeState()) {
       const text = state.nextAnswer ?? state.answer[state.profile?.language === 'en' ? 'en' : 'fr'];
       const chunks = text.match(/[\s\S]{1,12}/g) ?? [];
       const events = [['start', { userMessageId: 'um1', mode: 'offline' }], ...chunks.map((c) => ['delta', { text: c }])];
-      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle }]);
+      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle, sources: state.answerSources ?? [], aiGenerated: false, notice: state.doneNotice ?? null }]);
       if (state.failStream === 'once') state.failStream = false;
       return fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
     }

@@ -56,6 +56,14 @@ describe('interface (fake API)', () => {
     await context.close();
   });
 
+  test('the age to confirm is the one the server is configured with', async () => {
+    const { context, page } = await open('#/', { state: fakeState({ signedIn: false, minimumAge: 18 }) });
+    await page.locator('[data-field="ageConfirmed"] label').filter({ hasText: "J'ai 18 ans ou plus" }).waitFor();
+    await page.getByTestId('send-link').click();
+    await page.locator('[data-field="ageConfirmed"] .field-error').filter({ hasText: 'JIMP est réservé aux personnes de 18 ans ou plus.' }).waitFor();
+    await context.close();
+  });
+
   test('sign-in explains missing fields and rate limiting', async () => {
     const { context, page, state } = await open('#/', { state: fakeState({ signedIn: false }) });
     await page.getByTestId('send-link').click();
@@ -134,7 +142,7 @@ describe('interface (fake API)', () => {
   test('the AI notice is visible before the chat input is enabled', async () => {
     for (const hash of ['#/chat', '#/chat/c1']) {
       const { context, page } = await open(hash);
-      await page.waitForFunction(() => !document.querySelector('[data-testid="chat-input"]')?.disabled);
+      await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.disabled === false);
       const seen = await page.evaluate(() => window.__inputEnabledWithNotice);
       assert.deepEqual(seen, [true], hash);
       assert.match(await page.getByTestId('ai-disclosure').innerText(), /Vous parlez à une IA/);
@@ -180,6 +188,49 @@ describe('interface (fake API)', () => {
     await page.getByTestId('chat-input').fill('Bonjour');
     await page.getByTestId('chat-send').click();
     await page.getByText('Réessayez dans 30 s').waitFor();
+    await context.close();
+  });
+
+  test('the chat says when the day\'s budget renews, and why an answer came from the playbooks', async () => {
+    let { context, page } = await open('#/chat', { state: fakeState({ chatStatus: 'budget-used' }) });
+    await page.getByTestId('chat-input').fill('Bonjour');
+    await page.getByTestId('chat-send').click();
+    await page.getByTestId('budget-used').filter({ hasText: 'Vous avez utilisé tous vos messages du jour' }).waitFor();
+    await context.close();
+    for (const [doneNotice, text] of [[{ code: 'model-busy', retryAfter: 30 }, 'Réessayez dans 30 s'], [{ code: 'budget-used', resetsAt: '2026-11-29T00:00:00Z' }, "quota d'IA du jour"]]) {
+      ({ context, page } = await open('#/chat', { state: fakeState({ doneNotice }) }));
+      await page.getByTestId('qa-hooks').click();
+      await page.getByTestId('answer-notice').filter({ hasText: text }).waitFor();
+      await context.close();
+    }
+  });
+
+  test('before the profile exists the chat is closed and leads to onboarding', async () => {
+    const { context, page, state } = await open('#/chat', { state: fakeState({ profile: null }) });
+    await page.getByTestId('chat-no-profile').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.disabled === true);
+    await page.getByTestId('chat-no-profile').getByRole('link').click();
+    await page.waitForURL(/#\/onboarding$/);
+    assert.equal(state.requestsSeen.filter((r) => /\/messages$/.test(r.path)).length, 0);
+    await context.close();
+  });
+
+  test('an answer cites its playbooks as chips that open the playbook in the knowledge base, FR and EN', async () => {
+    const answerSources = [{ type: 'playbook', id: 'hooks-first-seconds', title: 'Réussir les 3 premières secondes' }];
+    const { context, page } = await open('#/chat', { state: fakeState({ answerSources }) });
+    await page.getByTestId('qa-hooks').click();
+    const chip = page.getByTestId('source-chip').filter({ hasText: 'Réussir les 3 premières secondes' });
+    await chip.click();
+    await page.waitForURL(/#\/knowledge\/hooks-first-seconds$/);
+    await page.getByTestId('playbook').getByRole('heading', { name: 'Réussir les 3 premières secondes' }).waitFor();
+    await page.getByText('Étape deux').waitFor();
+    await page.getByRole('link', { name: 'Toutes les fiches' }).click();
+    await page.getByTestId('knowledge-index').getByRole('heading', { name: 'Produits' }).waitFor();
+    assert.equal(await page.getByTestId('playbook-link').count(), 2);
+    await page.evaluate(() => localStorage.setItem('jimp.lang', 'en'));
+    await page.reload();
+    await page.getByTestId('knowledge-index').getByRole('heading', { name: 'Products' }).waitFor();
+    await page.getByTestId('playbook-link').filter({ hasText: 'Nail the first 3 seconds' }).waitFor();
     await context.close();
   });
 
@@ -309,6 +360,8 @@ describe('interface (fake API)', () => {
       ['chat', '#/chat/c1', {}],
       ['trends', '#/trends', {}],
       ['trends-unconfigured', '#/trends', { trendsConfigured: false }],
+      ['knowledge', '#/knowledge', {}],
+      ['playbook', '#/knowledge/hooks-first-seconds', {}],
       ['privacy', '#/privacy', {}],
       ['policy', '#/policy', {}],
     ];

@@ -375,6 +375,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListPlaybooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetPlaybook"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -1300,6 +1332,38 @@ export interface components {
         PlanTick: {
             done?: boolean;
         };
+        PlaybookHeadline: {
+            title: string;
+            summary: string;
+        };
+        PlaybookList: {
+            items: components["schemas"]["PlaybookSummary"][];
+        };
+        PlaybookSummary: {
+            id: string;
+            topic: string;
+            niches: string[];
+            fr: components["schemas"]["PlaybookHeadline"];
+            en: components["schemas"]["PlaybookHeadline"];
+        };
+        PlaybookTextView: {
+            title: string;
+            summary: string;
+            steps: string[];
+            examples: string[];
+            tips: string[];
+            script: string;
+            beginner: string;
+            advanced: string;
+        };
+        PlaybookView: {
+            id: string;
+            topic: string;
+            niches: string[];
+            levels: string[];
+            fr: components["schemas"]["PlaybookTextView"];
+            en: components["schemas"]["PlaybookTextView"];
+        };
         PolicyConsoleView: {
             versions: components["schemas"]["PolicyVersionView"][];
             accounts: number;
@@ -1317,6 +1381,7 @@ export interface components {
             documents: {
                 [key: string]: string;
             };
+            minimumAge: number;
         };
         PolicyVersionSummary: {
             version: string;
@@ -2475,6 +2540,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListPlaybooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookList"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetPlaybook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookView"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */

@@ -14,6 +14,9 @@ export interface Problem {
   code?: string;
   traceId?: string;
   errors?: Record<string, string[] | string>;
+  /** budget-used: which budget (turns, tokens) and when it renews (ISO time). */
+  limit?: string;
+  resetsAt?: string;
 }
 
 export class ApiError extends Error {
@@ -140,6 +143,9 @@ export type UnsubscribeResult = Schemas['UnsubscribeResult'];
 export type ProfileInput = Schemas['CoachProfile'];
 export type Conversation = Schemas['ConversationView'];
 export type Message = Schemas['MessageView'];
+export type Playbook = Schemas['PlaybookView'];
+export type PlaybookText = Schemas['PlaybookTextView'];
+export type PlaybookList = Schemas['PlaybookList'];
 export type SourceRef = Schemas['SourceRef'];
 export type TrendItem = Schemas['TrendEntry'];
 export type Trends = Schemas['TrendsResponse'];

@@ -9,6 +9,7 @@ import { renderSignIn } from './views/signin';
 import { renderVerify } from './views/verify';
 import { renderOnboarding } from './views/onboarding';
 import { renderChat } from './views/chat';
+import { renderKnowledge } from './views/knowledge';
 import { renderTrends } from './views/trends';
 import { renderWorkspace } from './views/workspace';
 import { renderPrivacy } from './views/privacy';
@@ -25,6 +26,7 @@ const views: Record<Route['name'], View> = {
   verify: renderVerify,
   onboarding: renderOnboarding,
   chat: renderChat,
+  knowledge: renderKnowledge,
   trends: renderTrends,
   workspace: renderWorkspace,
   privacy: renderPrivacy,
@@ -57,6 +59,7 @@ function navigate(hash: string, options: { replace?: boolean } = {}): void {
 const NAV: { route: Route['name']; href: string; key: Key; testId: string; operatorOnly?: boolean }[] = [
   { route: 'chat', href: '#/chat', key: 'nav.chat', testId: 'nav-chat' },
   { route: 'trends', href: '#/trends', key: 'nav.trends', testId: 'nav-trends' },
+  { route: 'knowledge', href: '#/knowledge', key: 'nav.knowledge', testId: 'nav-knowledge' },
   { route: 'workspace', href: '#/workspace', key: 'nav.workspace', testId: 'nav-workspace' },
   { route: 'onboarding', href: '#/onboarding', key: 'nav.profile', testId: 'nav-profile' },
   { route: 'privacy', href: '#/privacy', key: 'nav.privacy', testId: 'nav-privacy' },

@@ -2,7 +2,7 @@
 // views and tests import it without booting the app (main.ts's startApp boots it, called by index.ts).
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'unsubscribe' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'knowledge' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'unsubscribe' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -18,7 +18,7 @@ export interface ViewContext {
 }
 
 /** Routes that need a session; the others are public. */
-export const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'trends', 'workspace', 'privacy', 'operator']);
+export const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'knowledge', 'trends', 'workspace', 'privacy', 'operator']);
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -28,6 +28,7 @@ export function parseRoute(hash: string): Route {
   const first = parts[0] ?? '';
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
+  if (first === 'knowledge' && parts.length <= 2) return parts[1] ? { name: 'knowledge', params, id: decodeURIComponent(parts[1]) } : { name: 'knowledge', params };
   if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request', 'unsubscribe'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }

@@ -1,7 +1,7 @@
 /** Small building blocks shared by the views: fields with their errors, notices, dialogs, error texts. */
 import { ApiError } from './api';
 import { h, replace, uid } from './dom';
-import { t, type Key } from './i18n';
+import { fmtDateTime, t, type Key } from './i18n';
 
 /** A labelled control with an error slot wired through aria-describedby. */
 export function field(labelText: string, control: HTMLElement, options: { hint?: string; name?: string } = {}): HTMLElement {
@@ -106,10 +106,19 @@ export function waitText(seconds: number | undefined): string {
   return t('error.rateLimitedMinutes', { n: Math.ceil(seconds / 60) });
 }
 
+/** "30 s", "2 min": how long to wait, for sentences that say it. */
+export function durationText(seconds: number | undefined): string {
+  const n = Math.max(1, seconds ?? 60);
+  return n < 90 ? `${n} s` : `${Math.ceil(n / 60)} min`;
+}
+
 /** A user-facing sentence for any error. */
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 0) return t('error.network');
+    if (error.code === 'budget-used') return t('error.budgetUsed', { when: error.problem.resetsAt ? fmtDateTime(error.problem.resetsAt) : waitText(error.retryAfterSeconds) });
+    if (error.code === 'model-busy') return t('error.modelBusy', { wait: durationText(error.retryAfterSeconds) });
+    if (error.code === 'no-profile') return t('error.noProfile');
     if (error.status === 429) return waitText(error.retryAfterSeconds);
     if (error.status === 401) return t('error.signedOut');
     if (error.status === 403 && error.code === 'restricted') return t('error.restricted');

@@ -6,6 +6,7 @@ using Jimp.Functions.Accounts;
 using Jimp.Functions.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Coaching;
 
@@ -25,6 +26,7 @@ public sealed partial class ChatService(
     CoachService coach,
     IEnumerable<IQuestionObserver> observers,
     TimeProvider clock,
+    IOptions<CoachChatOptions> options,
     ILogger<ChatService> logger,
     ICreatorDataProvider? creatorData = null)
 {
@@ -70,18 +72,32 @@ public sealed partial class ChatService(
         ArgumentNullException.ThrowIfNull(response);
         if (user.Restricted)
         {
-            throw ProblemException.Forbidden(
-                "You asked JIMP to restrict the processing of your data: the coach is paused until you lift the restriction in the privacy center.", "restricted");
+            throw ProblemException.Forbidden(IsFrench(user.Locale)
+                ? "Tu as demandé à JIMP de limiter le traitement de tes données : le coach est en pause jusqu'à ce que tu lèves la limitation dans le centre de confidentialité."
+                : "You asked JIMP to restrict the processing of your data: the coach is paused until you lift the restriction in the privacy center.", "restricted");
         }
         using var lease = limiter.AttemptAcquire(user.UserId);
         if (!lease.IsAcquired)
         {
-            throw ProblemException.TooManyRequests(lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 10);
+            var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 10;
+            throw IsFrench(user.Locale)
+                ? new ProblemException(429, "Trop de messages.", $"Réessaie dans {wait} secondes.") { RetryAfterSeconds = wait, Code = "rate-limited" }
+                : ProblemException.TooManyRequests(wait);
         }
+        // Another user's conversation is a 404 whatever their profile; then no profile (it rides on the session) is a 409.
         var state = await conversations.ReadStateAsync(user.UserId, conversationId, HistoryMessages, requestAborted)
             ?? throw ProblemException.NotFound("conversation");
-        var profile = ProfileStore.Deserialize(user.ProfileJson)
-            ?? throw new ProblemException(409, "No profile yet.", "Tell JIMP about your niche and goals before chatting.") { Code = "no-profile" };
+        var profile = ProfileStore.Deserialize(user.ProfileJson) ?? throw NoProfile(user);
+        var o = options.Value;
+        var started = clock.GetUtcNow();
+        var today = ChatBudget.Today(started);
+        var usage = (state.Usage ?? new DailyUsage(today, 0, 0)).On(today);
+        if (ChatBudget.TurnsSpent(usage, o)) throw ChatBudget.Used(ChatBudget.TurnsLimit, today, started, profile.IsFrench);
+        var tokensSpent = !coach.IsOffline && ChatBudget.TokensSpent(usage, o);
+        if (tokensSpent && o.WhenModelUnavailable == CoachChatOptions.Refuse)
+        {
+            throw ChatBudget.Used(ChatBudget.TokensLimit, today, started, profile.IsFrench);
+        }
 
         var recent = state.RecentNewestFirst.ToList();
         StoredMessage userMessage;
@@ -113,7 +129,12 @@ public sealed partial class ChatService(
         {
             CoachFinal? final = null;
             var creator = await CreatorPinAsync(user, state.Creator, turnTimeout.Token);
-            var request = new CoachRequest(user.UserId, profile, history, text) { Trends = state.Trends, Creator = creator?.Data };
+            var request = new CoachRequest(user.UserId, profile, history, text)
+            {
+                Trends = state.Trends,
+                Creator = creator?.Data,
+                OfflineBecause = tokensSpent ? new CoachNotice(ChatBudget.BudgetUsed, null, ChatBudget.ResetsAt(today)) : null,
+            };
             await foreach (var update in coach.StreamReplyAsync(request, turnTimeout.Token))
             {
                 switch (update)
@@ -135,8 +156,10 @@ public sealed partial class ChatService(
                 final.Outcome == CoachOutcomes.ContentFiltered ? MessageStatus.ContentFiltered : MessageStatus.Ok,
                 final.Mode, final.PromptTokens, final.CompletionTokens) { Sources = final.Sources };
             var autoTitle = state.Titled || state.MessageCount > 0 ? null : TitleFrom(text);
+            // Model tokens count only when the model answered (the offline coach and a fallback spend none).
+            var modelTokens = final.Mode == ModelOptions.Offline ? 0L : final.PromptTokens + (long)final.CompletionTokens;
             var stored = await conversations.CompleteTurnAsync(user.UserId, conversationId, answer, final.Trends, autoTitle,
-                state.MessageCount + (retryOf is null ? 2 : 1), now, CancellationToken.None, creator);
+                state.MessageCount + (retryOf is null ? 2 : 1), now, CancellationToken.None, creator, state.Usage, (1, modelTokens));
             await stream.SendAsync("done", new
             {
                 userMessageId = userMessage.Id,
@@ -147,8 +170,15 @@ public sealed partial class ChatService(
                 title = autoTitle,
                 sources = final.Sources,
                 aiGenerated = final.Mode != ModelOptions.Offline,
+                notice = final.Notice,
             });
             LogTurn(logger, user.UserId, conversationId, final.Mode, final.Outcome, final.PromptTokens, final.CompletionTokens);
+        }
+        catch (ModelBusyException busy)
+        {
+            LogTurnFailed(logger, user.UserId, conversationId, nameof(ModelBusyException));
+            await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
+            await stream.SendAsync("error", ChatBudget.ModelBusyEvent(busy.RetryAfterSeconds, userMessage.Id, profile.IsFrench));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !requestAborted.IsCancellationRequested || turnTimeout.IsCancellationRequested)
         {
@@ -163,16 +193,26 @@ public sealed partial class ChatService(
                 // Storage is down: the message stays without an answer; the client is told which dependency failed.
                 storageDown = true;
             }
+            var fr = profile.IsFrench;
             await stream.SendAsync("error", new
             {
                 status = 503,
-                title = "The coach could not answer.",
-                detail = storageDown ? "JIMP's storage is not answering right now. Try again in a minute." : "Your message is saved. Try again in a moment.",
+                title = fr ? "Le coach n'a pas pu répondre." : "The coach could not answer.",
+                detail = storageDown
+                    ? (fr ? "Le stockage de JIMP ne répond pas pour le moment. Réessaie dans une minute." : "JIMP's storage is not answering right now. Try again in a minute.")
+                    : (fr ? "Ton message est enregistré. Réessaie dans un instant." : "Your message is saved. Try again in a moment."),
                 code = storageDown ? "storage-unavailable" : "turn-failed",
                 userMessageId = userMessage.Id,
             });
         }
     }
+
+    /// <summary>409 <c>no-profile</c> in the account's language: the web app leads to onboarding.</summary>
+    internal static ProblemException NoProfile(SignedInUser user) => IsFrench(user.Locale)
+        ? new ProblemException(409, "Profil à compléter.", "Dis à JIMP ta niche et tes objectifs avant de discuter avec le coach.") { Code = "no-profile" }
+        : new ProblemException(409, "No profile yet.", "Tell JIMP about your niche and goals before chatting.") { Code = "no-profile" };
+
+    internal static bool IsFrench(string? locale) => !(locale ?? "fr").StartsWith("en", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The observers (the insights index) are best effort: a failed index write loses one count, never the turn.</summary>
     private async Task ObserveAsync(string userId, string conversationId, StoredMessage question, CoachProfile profile)

@@ -50,6 +50,25 @@ public sealed class CoachChatOptions
     [Range(0.05, 600)]
     public double StreamIdleTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Turns a user may have answered per UTC day, counted in Table Storage across instances; then 429 <c>budget-used</c>.</summary>
+    [Range(1, 100_000)]
+    public int TurnsPerDay { get; set; } = 100;
+
+    /// <summary>Model tokens (prompt + completion) a user may spend per UTC day, across instances.</summary>
+    [Range(1, 100_000_000)]
+    public long ModelTokensPerDay { get; set; } = 250_000;
+
+    /// <summary>
+    /// When a user's model tokens are spent: <c>offline</c> (the offline coach answers, and the answer says why) or
+    /// <c>refuse</c> (429 <c>budget-used</c>). The same choice when the model answers 429 beyond the retry budget:
+    /// <c>offline</c> answers offline with a <c>model-busy</c> notice, <c>refuse</c> fails the turn with <c>model-busy</c>.
+    /// </summary>
+    [RegularExpression("^(offline|refuse)$")]
+    public string WhenModelUnavailable { get; set; } = Offline;
+
+    public const string Offline = "offline";
+    public const string Refuse = "refuse";
+
     /// <summary>The fixed reserves leave room for the system prompt, profile and trends (about 1,000 tokens).</summary>
     public bool IsValid(out string? problem)
     {

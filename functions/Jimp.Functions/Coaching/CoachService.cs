@@ -26,7 +26,16 @@ public sealed record CoachRequest(string UserId, CoachProfile Profile, IReadOnly
 
     /// <summary>The creator's own numbers (their workspace), when they have some and processing is not restricted.</summary>
     public CreatorData? Creator { get; init; }
+
+    /// <summary>Set when the model must not be called for this turn (the user's model tokens are spent): the offline coach answers and the final says why.</summary>
+    public CoachNotice? OfflineBecause { get; init; }
 }
+
+/// <summary>Why an answer came from the offline coach although a model is configured: the web app shows it.</summary>
+/// <param name="Code"><c>budget-used</c> (the user's model tokens of the day) or <c>model-busy</c> (the model answered 429).</param>
+/// <param name="RetryAfter">Seconds before the model may answer again (model-busy).</param>
+/// <param name="ResetsAt">When the budget renews (budget-used).</param>
+public sealed record CoachNotice(string Code, int? RetryAfter, DateTimeOffset? ResetsAt);
 
 /// <summary>What <see cref="CoachService.StreamReplyAsync"/> yields: deltas, possibly a reset, then one <see cref="CoachFinal"/>.</summary>
 public abstract record CoachUpdate;
@@ -55,7 +64,11 @@ public sealed record CoachFinal(
     bool FellBack,
     string Text,
     TrendSnapshot Trends,
-    IReadOnlyList<SourceRef> Sources) : CoachUpdate;
+    IReadOnlyList<SourceRef> Sources) : CoachUpdate
+{
+    /// <summary>Why the offline coach answered although a model is configured, when the user should know.</summary>
+    public CoachNotice? Notice { get; init; }
+}
 
 public static class CoachOutcomes
 {
@@ -80,6 +93,8 @@ public sealed partial class CoachService(
 {
     public string Mode => model.Mode;
 
+    public bool IsOffline => model.IsOffline;
+
     public async IAsyncEnumerable<CoachUpdate> StreamReplyAsync(CoachRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -91,7 +106,7 @@ public sealed partial class CoachService(
         var o = options.Value;
         var trends = await TrendsForAsync(request, o, cancellationToken);
 
-        if (model.IsOffline)
+        if (model.IsOffline || request.OfflineBecause is not null)
         {
             var answer = offline.Answer(request.Profile, request.Text, trends.Items, request.Creator);
             await foreach (var chunk in OfflineCoach.Chunk(answer.Text, cancellationToken))
@@ -99,7 +114,7 @@ public sealed partial class CoachService(
                 yield return new CoachTextDelta(chunk);
             }
             yield return new CoachFinal(ModelOptions.Offline, CoachOutcomes.Completed, 0, prompts.Tokens.Count(answer.Text), false,
-                answer.Text, trends, Refs(answer, request.Profile));
+                answer.Text, trends, Refs(answer, request.Profile)) { Notice = request.OfflineBecause };
             yield break;
         }
 
@@ -112,6 +127,7 @@ public sealed partial class CoachService(
         UsageDetails? usage = null;
         var clockStart = Stopwatch.GetTimestamp();
         var attempt = 0;
+        var busyFor = 0;
         while (true)
         {
             attempt++;
@@ -127,6 +143,7 @@ public sealed partial class CoachService(
                 if (attempt >= o.MaxAttempts || elapsed + wait > TimeSpan.FromSeconds(o.RetryBudgetSeconds))
                 {
                     failure = Failure.RateLimited;
+                    busyFor = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                     break;
                 }
                 LogRetry(logger, model.Mode, attempt, (int)wait.TotalMilliseconds);
@@ -193,6 +210,11 @@ public sealed partial class CoachService(
                 prompts.Tokens.Count(message), false, message, trends, []);
             yield break;
         }
+        if (failure == Failure.RateLimited && o.WhenModelUnavailable == CoachChatOptions.Refuse)
+        {
+            LogFallback(logger, model.Mode, "RateLimitedRefused", attempt);
+            throw new ModelBusyException(busyFor);
+        }
         if (failure != Failure.None)
         {
             LogFallback(logger, model.Mode, failure.ToString(), attempt);
@@ -207,7 +229,10 @@ public sealed partial class CoachService(
                 yield return new CoachTextDelta(chunk);
             }
             yield return new CoachFinal(ModelOptions.Offline, CoachOutcomes.Fallback, prompt.PromptTokens, prompts.Tokens.Count(reply), true,
-                reply, trends, Refs(answer, request.Profile));
+                reply, trends, Refs(answer, request.Profile))
+            {
+                Notice = failure == Failure.RateLimited ? new CoachNotice(ChatBudget.ModelBusy, busyFor, null) : null,
+            };
             yield break;
         }
         var final = text.ToString();

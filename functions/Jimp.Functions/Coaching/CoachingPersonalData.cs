@@ -38,6 +38,16 @@ public static class CoachingPersonalData
                 ["updated_at"] = Iso(e.GetDateTimeOffset("UpdatedAt")),
             };
         }
+        if (e.RowKey == ConversationStore.UsageRow)
+        {
+            return new ExportRecord
+            {
+                ["type"] = "chat_usage",
+                ["day"] = e.GetString("Day"),
+                ["turns"] = e.GetInt32("Turns"),
+                ["model_tokens"] = e.GetInt64("ModelTokens"),
+            };
+        }
         var dash = e.RowKey.IndexOf('-', StringComparison.Ordinal);
         if (dash < 0) return null; // the conversation's technical state (trends pinned for the day): not personal beyond the above
         var role = e.GetString("Role");

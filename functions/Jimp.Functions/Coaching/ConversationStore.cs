@@ -29,6 +29,9 @@ public sealed record ConversationState(string Id, IReadOnlyList<StoredMessage> R
 {
     /// <summary>The creator's numbers as the conversation last read them.</summary>
     public CreatorPin? Creator { get; init; }
+
+    /// <summary>The user's chat usage as stored (any day; see <see cref="DailyUsage.On"/>), null when they have none yet.</summary>
+    public DailyUsage? Usage { get; init; }
 }
 
 public static class MessageStatus
@@ -53,6 +56,9 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
 {
     public const string Table = "conversations";
     private const string ListPrefix = "c-";
+
+    /// <summary>The user's chat usage of the day (one row per user, rewritten each turn): it sorts before every list entry and conversation.</summary>
+    public const string UsageRow = "!usage";
 
     public static string NewestFirst(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
@@ -97,36 +103,78 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
     /// <summary>The conversation's state and its newest messages (newest first) in one query; null when it does not exist.</summary>
     public async Task<(TableEntity State, List<StoredMessage> NewestFirst)?> ReadAsync(string userId, string id, string? olderThanMessageId, int max, CancellationToken cancellationToken)
     {
+        var read = await ReadAsync(userId, id, olderThanMessageId, max, withUsage: false, cancellationToken);
+        return read is null ? null : (read.Value.State, read.Value.NewestFirst);
+    }
+
+    /// <param name="withUsage">Also read the user's usage row in the same query (an <c>or</c> on the row key, same partition).</param>
+    private async Task<(TableEntity State, List<StoredMessage> NewestFirst, TableEntity? Usage)?> ReadAsync(
+        string userId, string id, string? olderThanMessageId, int max, bool withUsage, CancellationToken cancellationToken)
+    {
         if (!IsValidId(id)) return null;
         var table = await storage.TableAsync(Table, cancellationToken);
         var from = olderThanMessageId is null ? id : id + "-" + olderThanMessageId;
-        var filter = olderThanMessageId is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {from} and RowKey lt {id + "."}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {from} and RowKey lt {id + "."}");
+        var filter = olderThanMessageId is not null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {from} and RowKey lt {id + "."}")
+            : withUsage
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and (RowKey eq {UsageRow} or (RowKey ge {from} and RowKey lt {id + "."}))")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {from} and RowKey lt {id + "."}");
         TableEntity? state = null;
+        TableEntity? usage = null;
         var messages = new List<StoredMessage>();
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: max + 1, cancellationToken: cancellationToken))
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: max + 2, cancellationToken: cancellationToken))
         {
-            if (e.RowKey == id) state = e;
+            if (e.RowKey == UsageRow) usage = e;
+            else if (e.RowKey == id) state = e;
             else messages.Add(ToMessage(e, id));
             if (messages.Count >= max) break;
         }
         if (olderThanMessageId is null && state is null) return null;
-        return (state ?? new TableEntity(userId, id), messages);
+        return (state ?? new TableEntity(userId, id), messages, usage);
     }
 
+    /// <summary>The conversation's state, its newest messages and the user's usage row: one query.</summary>
     public async Task<ConversationState?> ReadStateAsync(string userId, string id, int maxMessages, CancellationToken cancellationToken)
     {
-        var read = await ReadAsync(userId, id, null, maxMessages, cancellationToken);
+        var read = await ReadAsync(userId, id, null, maxMessages, withUsage: true, cancellationToken);
         if (read is null) return null;
-        var (state, messages) = read.Value;
+        var (state, messages, usage) = read.Value;
         var trendsJson = state.GetString("Trends");
         var trends = trendsJson is null ? null : JsonSerializer.Deserialize<TrendSnapshot>(trendsJson, RequestJson.Options);
         var creatorJson = state.GetString("Creator") is { Length: > 0 } pinned ? pinned : null;
         return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false)
         {
             Creator = creatorJson is null ? null : JsonSerializer.Deserialize<CreatorPin>(creatorJson, RequestJson.Options),
+            Usage = usage is null ? null : ToUsage(usage),
         };
+    }
+
+    /// <summary>The usage row alone (a point read): only after a conflicting write from another instance.</summary>
+    public async Task<DailyUsage?> ReadUsageAsync(string userId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, UsageRow, cancellationToken: cancellationToken);
+        return found.HasValue ? ToUsage(found.Value!) : null;
+    }
+
+    private static DailyUsage ToUsage(TableEntity e) => new(
+        DateOnly.TryParseExact(e.GetString("Day"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : default,
+        e.GetInt32("Turns") ?? 0,
+        e.GetInt64("ModelTokens") ?? 0,
+        e.ETag);
+
+    private static TableTransactionAction UsageWrite(string userId, DailyUsage usage)
+    {
+        var row = new TableEntity(userId, UsageRow)
+        {
+            ["Day"] = usage.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Turns"] = usage.Turns,
+            ["ModelTokens"] = usage.ModelTokens,
+        };
+        // Optimistic: the version read with the turn's query; another instance's write in between fails the batch.
+        return usage.ETag is { } etag
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, etag)
+            : new TableTransactionAction(TableTransactionActionType.Add, row);
     }
 
     /// <summary>
@@ -194,10 +242,14 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
         return found.HasValue ? ToMessage(found.Value!, conversationId) : null;
     }
 
-    /// <summary>Stores the answer, the day's trends and the list entry's new state in one batch (one partition).</summary>
+    /// <summary>
+    /// Stores the answer, the day's trends, the list entry's new state and the user's usage in one batch (one partition).
+    /// <paramref name="usage"/> is the usage as read with the turn (its version) and <paramref name="spent"/> what
+    /// this turn adds; when another instance wrote the usage in between, the usage is read again and the batch resubmitted.
+    /// </summary>
     public async Task<StoredMessage> CompleteTurnAsync(
         string userId, string conversationId, StoredMessage answer, TrendSnapshot trends, string? autoTitle, int messageCount, DateTimeOffset now, CancellationToken cancellationToken,
-        CreatorPin? creator = null)
+        CreatorPin? creator = null, DailyUsage? usage = null, (int Turns, long ModelTokens)? spent = null)
     {
         ArgumentNullException.ThrowIfNull(answer);
         var table = await storage.TableAsync(Table, cancellationToken);
@@ -227,8 +279,26 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
             new(TableTransactionActionType.UpdateMerge, state, ETag.All),
             new(TableTransactionActionType.UpdateMerge, list, ETag.All),
         ];
-        await table.SubmitTransactionAsync(actions, cancellationToken);
-        return answer with { Id = messageId };
+        if (spent is not { } add)
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+            return answer with { Id = messageId };
+        }
+        var today = ChatBudget.Today(now);
+        var current = (usage ?? new DailyUsage(today, 0, 0)).On(today);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync([.. actions, UsageWrite(userId, current.Plus(add.Turns, add.ModelTokens))], cancellationToken);
+                return answer with { Id = messageId };
+            }
+            catch (TableTransactionFailedException ex) when ((ex.FailedTransactionActionIndex ?? actions.Length) == actions.Length && ex.Status is 409 or 412 && attempt < 10)
+            {
+                // Another instance counted a turn of this user since the read: count on top of what it wrote.
+                current = (await ReadUsageAsync(userId, cancellationToken) ?? new DailyUsage(today, 0, 0)).On(today);
+            }
+        }
     }
 
     /// <summary>

@@ -245,13 +245,38 @@ public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHo
     }
 
     [Fact]
+    public async Task Every_source_an_answer_cites_opens_in_the_knowledge_base_in_both_languages()
+    {
+        using var user = await OnboardedAsync(host);
+        var id = await NewConversationAsync(user);
+        using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "Comment écrire un bon hook pour ma vidéo ?" });
+        var done = (await Sse.ReadAllAsync(response)).Single(e => e.Name == "done").Data;
+        var cited = done.GetProperty("sources").EnumerateArray().Where(s => s.GetProperty("type").GetString() == "playbook").ToList();
+        Assert.NotEmpty(cited);
+        foreach (var source in cited)
+        {
+            var playbook = await user.GetJsonAsync($"/api/knowledge/{source.GetProperty("id").GetString()}");
+            Assert.Equal(source.GetProperty("title").GetString(), playbook.GetProperty("fr").GetProperty("title").GetString());
+            Assert.NotEmpty(playbook.GetProperty("en").GetProperty("steps").EnumerateArray());
+        }
+        var list = await user.GetJsonAsync("/api/knowledge");
+        Assert.Equal(host.Services.GetRequiredService<KnowledgeBase>().Entries.Count, list.GetProperty("items").GetArrayLength());
+        using var unknown = await user.GetAsync("/api/knowledge/no-such-playbook");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("fiche", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chat_before_onboarding_is_refused_clearly()
     {
         using var user = await Users.SignUpAsync(host);
         var id = await NewConversationAsync(user);
         using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "Salut" });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("no-profile", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("no-profile", problem.GetProperty("code").GetString());
+        Assert.Contains("ta niche", problem.GetProperty("detail").GetString(), StringComparison.Ordinal); // a French account reads French
+        Assert.Equal(0, (await user.GetJsonAsync($"/api/conversations/{id}")).GetProperty("messages").GetArrayLength());
     }
 
     [Fact]

@@ -35,6 +35,8 @@ public static class AuthorizationMatrix
         ["DeleteConversation"] = new("DELETE", "/api/conversations/{conversationId}", OwnerStatus: 204),
         ["SendMessage"] = new("POST", "/api/conversations/{conversationId}/messages", new { text = "Un conseil pour mon premier live ?" }),
         ["RetryMessage"] = new("POST", "/api/conversations/{conversationId}/messages/{failedMessageId}/retry"),
+        ["ListPlaybooks"] = new("GET", "/api/knowledge"),
+        ["GetPlaybook"] = new("GET", "/api/knowledge/products-choose-first-product"),
         // Privacy: export and erasure
         ["RequestExport"] = new("POST", "/api/me/exports", OwnerStatus: 202),
         ["ListExports"] = new("GET", "/api/me/exports"),

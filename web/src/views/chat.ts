@@ -5,7 +5,7 @@ import type { ViewContext } from '../router';
 import { MESSAGE_MAX_LENGTH, TITLE_MAX_LENGTH } from '../limits';
 import { renderMarkdown } from '../markdown';
 import { loadProfile, session } from '../state';
-import { confirmDialog, errorText, notice, waitText } from '../ui';
+import { confirmDialog, durationText, errorText, notice, waitText } from '../ui';
 import { showSources } from './sources';
 import type { SseEvent } from '../sse';
 
@@ -37,6 +37,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   let conversationId = route.id ?? null;
   let conversations: Conversation[] = [];
   let busy = false;
+  /** No profile yet: the coach cannot answer (409 no-profile); the chat leads to onboarding. */
+  let profileMissing = false;
   const restricted = session.user?.restricted === true;
 
   // ---- the frame: disclosure first, then the composer (disabled until everything above is in place) ----
@@ -102,7 +104,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   replace(main, root);
 
   const setEnabled = (enabled: boolean): void => {
-    const on = enabled && !restricted && !busy;
+    const on = enabled && !restricted && !busy && !profileMissing;
     input.disabled = !on;
     send.disabled = !on;
     for (const b of Array.from(quick.querySelectorAll('button'))) b.disabled = !on;
@@ -231,6 +233,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         setMeta(answer, 'assistant', new Date().toISOString(), mode);
         showSources(answer.root, answer.meta, data.sources as SourceRef[] | undefined);
         if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
+        const why = answerNotice(data.notice);
+        if (why) answer.body.after(why);
         if (typeof data.title === 'string' && data.title && conversationId) {
           const named = data.title;
           title.textContent = named;
@@ -242,7 +246,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         if (frame) cancelAnimationFrame(frame);
         if (text) paint();
         else replace(answer.body);
-        failure(answer, userMessageId, t('chat.failed'));
+        failure(answer, userMessageId, data.code === 'model-busy' ? t('chat.modelBusyFailed', { wait: durationText(typeof data.retryAfter === 'number' ? data.retryAfter : undefined) }) : data.code === 'storage-unavailable' ? t('error.storageUnavailable') : t('chat.failed'));
       }
     };
     try {
@@ -259,9 +263,16 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       if (error instanceof ApiError && error.status === 403 && error.code === 'restricted') {
         answer.root.remove();
         showRestricted();
+      } else if (error instanceof ApiError && error.status === 429 && error.code === 'budget-used') {
+        answer.root.remove();
+        banner.replaceChildren(notice('warning', t('chat.budgetUsed', { when: error.problem.resetsAt ? fmtDateTime(error.problem.resetsAt) : waitText(error.retryAfterSeconds) })));
+        banner.firstElementChild?.setAttribute('data-testid', 'budget-used');
       } else if (error instanceof ApiError && error.status === 429) {
         answer.root.remove();
         banner.replaceChildren(notice('warning', waitText(error.retryAfterSeconds)));
+      } else if (error instanceof ApiError && error.code === 'no-profile') {
+        answer.root.remove();
+        showNoProfile();
       } else {
         failure(answer, userMessageId, errorText(error));
       }
@@ -300,6 +311,28 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     autoSize();
     addBubble(bubble('user', text, new Date().toISOString()));
     await runTurn({ text });
+  }
+
+  /** Why an answer came from the playbooks although a model is configured (the day's AI allowance, a busy model). */
+  function answerNotice(value: unknown): HTMLElement | null {
+    if (!value || typeof value !== 'object') return null;
+    const n = value as { code?: string; retryAfter?: number | null; resetsAt?: string | null };
+    const box =
+      n.code === 'budget-used'
+        ? notice('info', t('chat.tokensUsed', { when: n.resetsAt ? fmtDateTime(n.resetsAt) : '' }))
+        : n.code === 'model-busy'
+          ? notice('info', t('chat.modelBusy', { wait: durationText(n.retryAfter ?? undefined) }))
+          : null;
+    box?.setAttribute('data-testid', 'answer-notice');
+    return box;
+  }
+
+  function showNoProfile(): void {
+    profileMissing = true;
+    setEnabled(false);
+    banner.replaceChildren(
+      h('div', { class: 'notice notice-info', role: 'status', 'data-testid': 'chat-no-profile' }, h('p', null, t('chat.noProfileBlocked')), h('a', { class: 'btn btn-primary btn-small', href: '#/onboarding' }, t('chat.noProfileLink'))),
+    );
   }
 
   function showRestricted(): void {
@@ -370,7 +403,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   }).catch(() => undefined);
   void loadProfile()
     .then((profile) => {
-      if (profile === null && !isStale()) banner.prepend(notice('info', t('chat.noProfile'), ' ', h('a', { href: '#/onboarding' }, t('chat.noProfileLink'))));
+      if (profile === null && !isStale()) showNoProfile();
     })
     .catch(() => undefined);
 

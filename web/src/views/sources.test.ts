@@ -16,8 +16,14 @@ describe('source chips', () => {
     expect(sourceChips([{ type: 'creator-data', id: 'workspace-results', title: 'x' }])!.textContent).toContain('Your numbers (creator workspace)');
   });
 
-  it('shows nothing for an answer that cites no numbers of the creator', () => {
-    expect(sourceChips([{ type: 'playbook', id: 'hooks-question-curiosity', title: 'Hooks' }])).toBeNull();
+  it('links a cited playbook to its sheet in the knowledge base, and shows nothing for an answer that cites nothing', () => {
+    setLang('fr');
+    const chips = sourceChips([{ type: 'playbook', id: 'hooks-question-curiosity', title: 'Hooks' }])!;
+    const link = chips.querySelector('a[data-testid="source-chip"]')!;
+    expect(link.getAttribute('href')).toBe('#/knowledge/hooks-question-curiosity');
+    expect(link.textContent).toBe('Hooks');
+    expect(chips.querySelector('[data-testid="source-creator-data"]')).toBeNull();
     expect(sourceChips(undefined)).toBeNull();
+    expect(sourceChips([])).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
- * What an answer cites, under its bubble. For now only the creator's own numbers (source type
- * "creator-data", #19): a chip that opens the workspace they come from. The playbook chips and the knowledge
- * page belong to the coach's citation work (#14); they can take this chip over as it is.
+ * What an answer cites, under its bubble (#14, #19): a playbook chip opens its sheet in the knowledge base
+ * (#/knowledge/{id}), the creator's own numbers ("creator-data") open the workspace they come from, a trend opens
+ * the trends page.
  */
 import type { SourceRef } from '../api';
 import { h } from '../dom';
@@ -9,16 +9,24 @@ import { t } from '../i18n';
 
 export const CREATOR_DATA = 'creator-data';
 
-/** The chips of an answer's sources, or null when it cites nothing they show. */
+function chip(s: SourceRef): HTMLElement {
+  if (s.type === CREATOR_DATA) {
+    return h('a', { class: 'chip source-chip', href: '#/workspace', 'data-testid': 'source-creator-data', 'data-source-type': s.type }, t('chat.sourceWorkspace'));
+  }
+  const href = s.type === 'playbook' && s.id ? `#/knowledge/${encodeURIComponent(s.id)}` : '#/trends';
+  const label = s.title || (s.type === 'playbook' ? s.id : t('chat.sourceTrend'));
+  return h('a', { class: 'chip source-chip', href, 'data-testid': 'source-chip', 'data-source-type': s.type ?? '' }, label);
+}
+
+/** The chips of an answer's sources, or null when it cites nothing. */
 export function sourceChips(sources: readonly SourceRef[] | null | undefined): HTMLElement | null {
-  const own = (sources ?? []).filter((s) => s.type === CREATOR_DATA);
-  if (own.length === 0) return null;
+  const cited = (sources ?? []).filter((s) => s && typeof s.type === 'string');
+  if (cited.length === 0) return null;
   return h(
-    'p',
-    { class: 'msg-sources' },
-    h('span', { class: 'muted small' }, t('chat.sourcesLabel')),
-    ' ',
-    h('a', { class: 'chip source-chip', href: '#/workspace', 'data-testid': 'source-creator-data' }, t('chat.sourceWorkspace')),
+    'nav',
+    { class: 'msg-sources', 'aria-label': t('chat.sources'), 'data-testid': 'sources' },
+    h('span', { class: 'msg-sources-label' }, t('chat.sourcesLabel')),
+    h('ul', { class: 'chips' }, cited.map((s) => h('li', null, chip(s)))),
   );
 }
 
