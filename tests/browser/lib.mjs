@@ -202,6 +202,7 @@ export function fakeState(overrides = {}) {
     },
     answer: { fr: ANSWER_FR, en: ANSWER_EN },
     trendsConfigured: true,
+    minimumAge: 16,
     exports: [{ id: 'e1', requestId: 'r1', status: 'ready', createdAt: iso(7200000), readyAt: iso(7000000), expiresAt: new Date(now + 6 * 86400000).toISOString() }],
     titled: new Set(),
     requests: [
@@ -244,7 +245,7 @@ export async function mockApi(target, state = fakeState()) {
     if (p === 'health') return json(200, { storage: 'ok', model: 'offline', trends: state.trendsConfigured ? 'ok' : 'not-configured', version: 'test', email: 'configured' });
     if (p === 'policy') {
       const version = url.searchParams.get('version') ?? '2.0.0';
-      return json(200, { current: '2.0.0', upcoming: null, versions: [{ version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, languages: ['fr', 'en'] }, { version: '1.0.0', date: '2026-01-15', effective: '2026-01-15', material: true, languages: ['fr'] }], version, date: version === '2.0.0' ? '2026-12-01' : '2026-01-15', effective: version === '2.0.0' ? '2026-12-01' : '2026-01-15', material: true, documents: version === '2.0.0' ? { fr: policyFr, en: policyEn } : { fr: '# Politique de confidentialité (1.0.0)\n\nAncienne version.' } });
+      return json(200, { current: '2.0.0', upcoming: null, versions: [{ version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, languages: ['fr', 'en'] }, { version: '1.0.0', date: '2026-01-15', effective: '2026-01-15', material: true, languages: ['fr'] }], version, date: version === '2.0.0' ? '2026-12-01' : '2026-01-15', effective: version === '2.0.0' ? '2026-12-01' : '2026-01-15', material: true, documents: version === '2.0.0' ? { fr: policyFr, en: policyEn } : { fr: '# Politique de confidentialité (1.0.0)\n\nAncienne version.' }, minimumAge: state.minimumAge });
     }
     if (p === 'auth/link') {
       if (state.linkStatus === 429) return json(429, { type: 'about:blank', title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '120' });

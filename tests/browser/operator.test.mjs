@@ -2,11 +2,14 @@
 // serves two policy drafts): an erasure request received by e-mail is recorded, the person confirms by the
 // e-mailed link, the erasure runs and the request closes before its deadline; a minor is flagged and can no
 // longer sign in or sign up; an important policy version is announced and cannot take effect before 30 days.
+// The weekly insights drawn from a real week: eleven creators ask the real coach, their questions are moved
+// into last week and the weekly run computes it; the charts and tables show what the API returns.
 // The console is axe-clean in French and English, and keyboard-reachable.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { TableClient } from '@azure/data-tables';
 import { BASE_URL, DESKTOP, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors } from './lib.mjs';
 
 /** A context where the test may inject axe (the CSP itself is checked by ui.test.mjs). */
@@ -89,6 +92,80 @@ async function axe(page, label) {
     return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
   });
   assert.deepEqual(violations, [], label);
+}
+
+// ---- creators through the real API (no browser), for the insights ----
+
+/** The DevHost's storage: Azurite's well-known development account (local only, not a secret). */
+const AZURITE = 'UseDevelopmentStorage=true';
+
+async function api(path, { method = 'GET', body, cookie } = {}) {
+  const headers = { Origin: BASE_URL };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (cookie) headers.Cookie = cookie;
+  const r = await fetch(`${BASE_URL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return r;
+}
+
+/** Signs a creator up by the e-mailed link, saves the profile and asks the coach these questions; returns the user id. */
+async function creatorAsks(address, profile, questions) {
+  const policy = (await (await fetch(`${BASE_URL}/api/policy`)).json()).current;
+  const since = Date.now() - 1000;
+  const asked = await api('/api/auth/link', { method: 'POST', body: { email: address, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: policy } });
+  assert.equal(asked.status, 202, `link for ${address}: ${asked.status}`);
+  const token = new URL((await signInLinkFor(address, { after: since })).replace('#/verify', 'verify')).searchParams.get('token');
+  const verified = await api('/api/auth/verify', { method: 'POST', body: { token } });
+  assert.equal(verified.status, 200, `verify: ${verified.status}`);
+  const cookie = verified.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const saved = await api('/api/me/profile', { method: 'PUT', cookie, body: { goals: ['first-sale'], learningStyle: 'examples', country: 'FR', language: 'fr', ...profile } });
+  assert.equal(saved.status, 200, `profile: ${saved.status} ${await saved.text()}`);
+  const conversation = await api('/api/conversations', { method: 'POST', cookie, body: {} });
+  assert.equal(conversation.status, 201, `conversation: ${conversation.status}`);
+  const { id } = await conversation.json();
+  for (const question of questions) {
+    const turn = await api(`/api/conversations/${id}/messages`, { method: 'POST', cookie, body: { text: question } });
+    assert.equal(turn.status, 200, `turn: ${turn.status}`);
+    assert.match(await turn.text(), /event: done/, 'the turn ended with done');
+  }
+  return (await (await api('/api/me', { cookie })).json()).userId;
+}
+
+/** The ISO week (2026-W48) of a date, as the server writes it. */
+function isoWeek(date) {
+  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);
+  const year = d.getUTCFullYear();
+  const week = Math.ceil(((d - Date.UTC(year, 0, 1)) / 86400000 + 1) / 7);
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * Time travel for the index the turns wrote: each of these users' rows moves from this week's partition to the
+ * same shard of last week, a week earlier, so the weekly run (which only computes finished weeks) counts them.
+ * Last week's stored result is deleted so the run computes it again with them.
+ */
+async function moveQuestionsToLastWeek(userIds) {
+  const index = TableClient.fromConnectionString(AZURITE, 'insightsquestions', { allowInsecureConnection: true });
+  const results = TableClient.fromConnectionString(AZURITE, 'insights', { allowInsecureConnection: true });
+  const thisWeek = isoWeek(new Date());
+  const lastWeek = isoWeek(new Date(Date.now() - 7 * 86400000));
+  let moved = 0;
+  for (const userId of userIds) {
+    const rows = index.listEntities({ queryOptions: { filter: `RowKey ge '${userId}-' and RowKey lt '${userId}.'` } });
+    for await (const row of rows) {
+      if (!row.partitionKey.startsWith(`${thisWeek}-`)) continue;
+      const { partitionKey, rowKey, etag, timestamp, ...fields } = row;
+      const createdAt = new Date(Date.parse(fields.CreatedAt) - 7 * 86400000);
+      await index.upsertEntity({ ...fields, partitionKey: `${lastWeek}${partitionKey.slice(thisWeek.length)}`, rowKey, CreatedAt: createdAt }, 'Replace');
+      await index.deleteEntity(partitionKey, rowKey);
+      moved += 1;
+    }
+  }
+  for await (const row of results.listEntities({ queryOptions: { filter: `PartitionKey eq '${lastWeek}'` } })) {
+    await results.deleteEntity(row.partitionKey, row.rowKey);
+  }
+  return { moved, lastWeek };
 }
 
 const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
@@ -228,6 +305,60 @@ describe("the owner's console (real API)", () => {
     assert.equal(policy.current, '2.0.0', 'the announced version is not in force yet');
     const next = policy.versions.find((v) => v.version === '3.0.0');
     assert.ok(Date.parse(next.effective) - Date.now() >= 29 * 86400000, 'it takes effect at least 30 days after the announcement');
+  });
+
+  step('the insights draw a real week: ten creators in one group are shown, a smaller group only as "< 10"', async () => {
+    // Ten beauty beginners (three of them ask twice, so people and questions differ) and one tech expert ask the
+    // coach; the weekly run counts last week.
+    const question = 'Comment choisir mon premier produit à promouvoir ?';
+    const ids = [];
+    for (let i = 0; i < 11; i++) {
+      const profile = i < 10 ? { niches: ['beauty'], experience: 'beginner' } : { niches: ['electronics'], experience: 'advanced' };
+      ids.push(await creatorAsks(`insights-${run}-${i}@example.com`, profile, i < 3 ? [question, 'Quel produit choisir pour débuter ?'] : [question]));
+    }
+    const { moved, lastWeek } = await moveQuestionsToLastWeek(ids);
+    assert.equal(moved, 14, 'each turn wrote one row of the index');
+    const ran = await fetch(`${BASE_URL}/admin/functions/ComputeInsights`, { method: 'POST', headers: { 'x-functions-key': 'dev-function-key' } });
+    assert.equal(ran.status, 202);
+
+    await ownerPage.goto('/#/operator');
+    await ownerPage.reload(); // the console was open already: load it again for the new week
+    await ownerPage.getByTestId('op-insights-niche').waitFor().catch(async (error) => {
+      throw new Error(`${error.message}\ninsights section: ${await ownerPage.getByTestId('op-insights').innerText()}`);
+    });
+    const data = await ownerPage.evaluate(async () => (await fetch('/api/console/insights')).json());
+    const week = data.weeks.find((w) => w.week === lastWeek);
+    assert.ok(week, `the run computed ${lastWeek}`);
+    assert.equal(data.weeks.at(-1).week, lastWeek, 'the last finished week is the newest shown');
+    const beauty = week.groups.find((g) => g.kind === 'niche-level' && g.niche === 'beauty' && g.level === 'beginner');
+    assert.ok(beauty && beauty.users >= 10, 'the ten beauty beginners form a published group');
+    assert.ok(beauty.questions >= beauty.users + 3, 'three of them asked twice');
+    assert.equal(week.groups.some((g) => g.niche === 'electronics' && g.level === 'advanced'), false, 'the group of one is not published');
+    assert.ok(week.suppressedGroups >= 1);
+
+    // The table says what the API says, with the profile's labels; the suppressed group is a "< 10" row.
+    const rows = await ownerPage.locator('[data-testid="op-insights-niche"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    assert.deepEqual(rows.find((r) => r[0] === 'Beauté & soins'), ['Beauté & soins', 'Débutant·e', String(beauty.users)]);
+    assert.ok(rows.some((r) => r.at(-1) === '< 10'), `a "< 10" row for the suppressed groups: ${JSON.stringify(rows)}`);
+    assert.equal(rows.filter((r) => r.at(-1) !== '< 10').length, week.groups.filter((g) => g.kind === 'niche-level').length);
+
+    // The bar chart: one bar per published group, the longest for the biggest, its value as text.
+    const chart = ownerPage.locator('[data-testid="op-insights"] svg.chart').first();
+    assert.equal(await chart.getAttribute('role'), 'img');
+    const bars = await chart.evaluate((svg) => [...svg.querySelectorAll('text.chart-label')].map((label, i) => ({ label: label.textContent, width: Number(svg.querySelectorAll('rect.chart-bar')[i].getAttribute('width')), value: Number(svg.querySelectorAll('text.chart-value')[i].textContent) })));
+    assert.equal(bars.length, week.groups.filter((g) => g.kind === 'niche-level').length);
+    const beautyBar = bars.find((b) => b.label.startsWith('Beauté & soins'));
+    assert.equal(beautyBar.value, beauty.users);
+    assert.ok(beautyBar.width > 2, 'the bar has a length');
+    const biggest = bars.reduce((a, b) => (b.value > a.value ? b : a));
+    assert.equal(Math.max(...bars.map((b) => b.width)), biggest.width);
+
+    // The topics: the week's row counts the questions of the published topic groups.
+    const topic = week.groups.find((g) => g.kind === 'topic');
+    assert.ok(topic && topic.questions >= 10, 'the shared question forms a topic group');
+    const topicRow = await ownerPage.locator('[data-testid="op-insights-topics"] tbody tr').filter({ hasText: lastWeek }).evaluate((tr) => [...tr.cells].map((c) => c.textContent.trim()));
+    assert.ok(topicRow.includes(String(topic.questions)), `the ${lastWeek} row shows ${topic.questions}: ${JSON.stringify(topicRow)}`);
+    await axe(ownerPage, 'console with insights');
   });
 
   step('the evidence pack is a ZIP; the console is axe-clean and keyboard-reachable in French and English', async () => {

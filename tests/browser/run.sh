@@ -30,8 +30,9 @@ mkdir -p artifacts
 log=artifacts/browser-devhost.log
 echo "== DevHost on $base (log: $log)"
 # The owner's console: one operator address, and drafts of the next policy versions to announce.
+# Every test signs people up from 127.0.0.1, so the per-IP link limit (30 an hour; its own .NET tests) is raised.
 drafts=$(node tests/browser/policy-drafts.mjs artifacts/policy-drafts)
-JIMP_PORT=$port Operators__Addresses=owner@example.com DevHost__PolicyDraftsDirectory=$drafts dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
+JIMP_PORT=$port Accounts__LinksPerIpPerHour=300 Operators__Addresses=owner@example.com DevHost__PolicyDraftsDirectory=$drafts dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
 devhost=$!
 cleanup() { kill "$devhost" 2>/dev/null || true; wait "$devhost" 2>/dev/null || true; }
 trap cleanup EXIT

@@ -56,6 +56,14 @@ describe('interface (fake API)', () => {
     await context.close();
   });
 
+  test('the age to confirm is the one the server is configured with', async () => {
+    const { context, page } = await open('#/', { state: fakeState({ signedIn: false, minimumAge: 18 }) });
+    await page.locator('[data-field="ageConfirmed"] label').filter({ hasText: "J'ai 18 ans ou plus" }).waitFor();
+    await page.getByTestId('send-link').click();
+    await page.locator('[data-field="ageConfirmed"] .field-error').filter({ hasText: 'JIMP est réservé aux personnes de 18 ans ou plus.' }).waitFor();
+    await context.close();
+  });
+
   test('sign-in explains missing fields and rate limiting', async () => {
     const { context, page, state } = await open('#/', { state: fakeState({ signedIn: false }) });
     await page.getByTestId('send-link').click();

@@ -1381,6 +1381,7 @@ export interface components {
             documents: {
                 [key: string]: string;
             };
+            minimumAge: number;
         };
         PolicyVersionSummary: {
             version: string;

@@ -9,7 +9,7 @@ function fakeServer(): void {
       const url = String(input);
       const json = (status: number, body: unknown, type = 'application/json'): Response => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } });
       if (url.includes('/api/me')) return json(401, { status: 401, code: 'unauthenticated' }, 'application/problem+json');
-      if (url.includes('/api/policy')) return json(200, { current: '2.0.0', upcoming: null, versions: [], version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, documents: { fr: '# Politique', en: '# Policy' } });
+      if (url.includes('/api/policy')) return json(200, { current: '2.0.0', upcoming: null, versions: [], version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, documents: { fr: '# Politique', en: '# Policy' }, minimumAge: 16 });
       return json(404, { status: 404, code: 'not-found' }, 'application/problem+json');
     }),
   );

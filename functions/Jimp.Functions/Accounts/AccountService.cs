@@ -4,7 +4,6 @@ using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Http;
 using Jimp.Functions.Privacy;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Accounts;
@@ -40,6 +39,12 @@ public sealed record UserSummary(
 
 public sealed record UpcomingPolicy(string Version, DateOnly Effective, bool Material);
 
+/// <summary>A session the function must give the browser (the cookie's value and when it ends).</summary>
+public sealed record NewSession(string Cookie, DateTimeOffset ExpiresAt);
+
+/// <summary>What a followed link did; <see cref="Session"/> is set when it signed in.</summary>
+public sealed record VerifyResult(VerifyOutcome Outcome, UserSummary User, NewSession? Session);
+
 public enum VerifyOutcome
 {
     SignedIn,
@@ -51,7 +56,6 @@ public sealed class AccountService(
     AccountStore accounts,
     SignInTokens tokens,
     SessionStore sessions,
-    SessionAuth auth,
     SecurityLog securityLog,
     RateLimits rateLimits,
     IEmailSender email,
@@ -70,10 +74,12 @@ public sealed class AccountService(
     /// <summary>
     /// Sends a sign-in link. Every request must confirm the minimum age and accept the current policy, whether
     /// or not the address has an account, so the answer never tells whether it has one.
+    /// The function has checked that the request comes from the app (Origin).
     /// </summary>
-    public async Task RequestLinkAsync(LinkRequest body, HttpRequest request, CancellationToken cancellationToken)
+    public async Task RequestLinkAsync(LinkRequest body, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(client);
         if (!email.IsConfigured) throw new EmailNotConfiguredException(); // 503 before anything is stored
         var address = ValidateEmail(body.Email, "email");
         var locale = body.Locale ?? "fr";
@@ -89,8 +95,6 @@ public sealed class AccountService(
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
-        auth.RequireSameOrigin(request);
-        var client = ClientInfo.From(request);
         var ipKey = RateLimits.IpKey("link-ip", client);
         await rateLimits.HitAsync(ipKey, options.Value.LinksPerIpPerHour, Hour, cancellationToken);
         await rateLimits.HitAsync(RateLimits.EmailKey(address), options.Value.LinksPerAddressPerHour, Hour, cancellationToken);
@@ -124,15 +128,14 @@ public sealed class AccountService(
     /// into that account (the victim's next chats would be stored there). A sign-in link for another account than
     /// the browser's current session is refused, unused, until the person confirms (<paramref name="replaceSession"/>);
     /// the web app asks, showing who is signed in, and posts only on a click.
+    /// <paramref name="current"/> is the browser's session, if any (the function reads it, after the Origin check);
+    /// the function sets the cookie of the returned <see cref="VerifyResult.Session"/>.
     /// </remarks>
-    public async Task<(VerifyOutcome Outcome, UserSummary User)> VerifyAsync(string token, bool replaceSession, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<VerifyResult> VerifyAsync(string token, bool replaceSession, SignedInUser? current, ClientInfo client, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        auth.RequireSameOrigin(request);
-        var client = ClientInfo.From(request);
+        ArgumentNullException.ThrowIfNull(client);
         await rateLimits.HitAsync(RateLimits.IpKey("verify-ip", client), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
         var now = clock.GetUtcNow();
-        var current = await auth.FindUserAsync(request, cancellationToken);
         if (current is not null && !replaceSession && await tokens.PeekAsync(token, now, cancellationToken) is { Purpose: TokenPurpose.SignIn } peeked
             && (peeked.UserId ?? await accounts.FindUserIdByEmailAsync(peeked.Email, cancellationToken)) != current.UserId)
         {
@@ -157,7 +160,7 @@ public sealed class AccountService(
         }
         if (link.Purpose == TokenPurpose.EmailChange)
         {
-            return (VerifyOutcome.EmailChanged, await CompleteEmailChangeAsync(link, client, cancellationToken));
+            return new VerifyResult(VerifyOutcome.EmailChanged, await CompleteEmailChangeAsync(link, client, cancellationToken), null);
         }
 
         var userId = link.UserId ?? await accounts.FindUserIdByEmailAsync(link.Email, cancellationToken);
@@ -191,9 +194,8 @@ public sealed class AccountService(
         }
         // The new cookie replaces the browser's session: the one it replaces ends here, it is not left live.
         if (current is not null) await sessions.RevokeAsync(current.UserId, current.SessionKey, cancellationToken);
-        auth.SetCookie(request.HttpContext.Response, cookie, expiresAt);
         await securityLog.WriteAsync(SecurityEvents.SignInSucceeded, account.UserId, client, cancellationToken: cancellationToken);
-        return (VerifyOutcome.SignedIn, await SummariseAsync(account, cancellationToken));
+        return new VerifyResult(VerifyOutcome.SignedIn, await SummariseAsync(account, cancellationToken), new NewSession(cookie, expiresAt));
     }
 
     public async Task<UserSummary> GetSummaryAsync(SignedInUser user, CancellationToken cancellationToken)
@@ -203,23 +205,22 @@ public sealed class AccountService(
         return await SummariseAsync(account, cancellationToken);
     }
 
-    public async Task LogoutAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Ends this session (the function clears the cookie).</summary>
+    public async Task LogoutAsync(SignedInUser user, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
         await sessions.RevokeAsync(user.UserId, user.SessionKey, cancellationToken);
-        SessionAuth.ClearCookie(request.HttpContext.Response);
-        await securityLog.WriteAsync(SecurityEvents.SessionRevoked, user.UserId, request, cancellationToken: cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.SessionRevoked, user.UserId, client, cancellationToken: cancellationToken);
     }
 
-    /// <summary>Signs out everywhere: every session of the user, this one included.</summary>
-    public async Task<int> LogoutAllAsync(SignedInUser user, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Signs out everywhere: every session of the user, this one included (the function clears the cookie).</summary>
+    public async Task<int> LogoutAllAsync(SignedInUser user, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
         var count = await sessions.RevokeAllAsync(user.UserId, cancellationToken);
-        SessionAuth.ClearCookie(request.HttpContext.Response);
-        await securityLog.WriteAsync(SecurityEvents.AllSessionsRevoked, user.UserId, request, count.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        await securityLog.WriteAsync(SecurityEvents.AllSessionsRevoked, user.UserId, client, count.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         return count;
     }
 
@@ -230,12 +231,12 @@ public sealed class AccountService(
     /// tried to use it, without the link. Limits of its own, per session, per account and per target address,
     /// keep this from mailing any number of addresses, and never touch the target's sign-in links.
     /// </remarks>
-    public async Task RequestEmailChangeAsync(SignedInUser user, EmailChangeRequest body, HttpRequest request, CancellationToken cancellationToken)
+    public async Task RequestEmailChangeAsync(SignedInUser user, EmailChangeRequest body, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(client);
         var address = ValidateEmail(body.NewEmail, "newEmail");
-        var client = ClientInfo.From(request);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
         if (AccountStore.NormaliseEmail(address) == account.Email)
         {

@@ -13,7 +13,7 @@ public sealed record VerifyResponse(string Outcome, UserSummary User);
 
 public sealed record RevokedSessions(int Revoked);
 
-public sealed class AuthFunctions(AccountService accounts)
+public sealed class AuthFunctions(AccountService accounts, SessionAuth auth)
 {
     private static readonly SentNotice LinkSent = new("sent", "If this address can receive e-mail, a sign-in link is on its way. It works once, for 15 minutes.");
 
@@ -26,7 +26,8 @@ public sealed class AuthFunctions(AccountService accounts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/link")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<LinkRequest>(cancellationToken);
-        await accounts.RequestLinkAsync(body, request, cancellationToken);
+        auth.RequireSameOrigin(request);
+        await accounts.RequestLinkAsync(body, ClientInfo.From(request), cancellationToken);
         return TypedResults.Accepted((string?)null, LinkSent);
     }
 
@@ -38,8 +39,11 @@ public sealed class AuthFunctions(AccountService accounts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/verify")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<VerifyRequest>(cancellationToken);
-        var (outcome, user) = await accounts.VerifyAsync(body.Token!, body.ReplaceSession, request, cancellationToken);
-        return TypedResults.Ok(new VerifyResponse(outcome == VerifyOutcome.SignedIn ? "signed-in" : "email-changed", user));
+        auth.RequireSameOrigin(request);
+        var current = await auth.FindUserAsync(request, cancellationToken);
+        var result = await accounts.VerifyAsync(body.Token!, body.ReplaceSession, current, ClientInfo.From(request), cancellationToken);
+        if (result.Session is { } session) auth.SetCookie(request.HttpContext.Response, session.Cookie, session.ExpiresAt);
+        return TypedResults.Ok(new VerifyResponse(result.Outcome == VerifyOutcome.SignedIn ? "signed-in" : "email-changed", result.User));
     }
 
     [Function(nameof(Logout))]
@@ -48,7 +52,8 @@ public sealed class AuthFunctions(AccountService accounts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
-        await accounts.LogoutAsync(user, request, cancellationToken);
+        await accounts.LogoutAsync(user, ClientInfo.From(request), cancellationToken);
+        SessionAuth.ClearCookie(request.HttpContext.Response);
         return TypedResults.NoContent();
     }
 
@@ -58,7 +63,8 @@ public sealed class AuthFunctions(AccountService accounts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout-all")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
-        var revoked = await accounts.LogoutAllAsync(user, request, cancellationToken);
+        var revoked = await accounts.LogoutAllAsync(user, ClientInfo.From(request), cancellationToken);
+        SessionAuth.ClearCookie(request.HttpContext.Response);
         return TypedResults.Ok(new RevokedSessions(revoked));
     }
 }

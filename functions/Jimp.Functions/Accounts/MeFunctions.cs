@@ -26,7 +26,7 @@ public sealed class MeFunctions(AccountService accounts, SecurityLog securityLog
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<EmailChangeRequest>(cancellationToken);
-        await accounts.RequestEmailChangeAsync(user, body, request, cancellationToken);
+        await accounts.RequestEmailChangeAsync(user, body, ClientInfo.From(request), cancellationToken);
         return TypedResults.Accepted((string?)null, new SentNotice("sent", "Follow the link sent to the new address to confirm the change."));
     }
 

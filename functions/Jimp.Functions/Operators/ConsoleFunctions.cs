@@ -240,7 +240,7 @@ public sealed class RequestConfirmationFunctions(ConsoleRequests requests, Sessi
     {
         auth.RequireSameOrigin(request);
         var body = await request.ReadJsonAsync<ConfirmRequestBody>(cancellationToken);
-        return TypedResults.Ok(await requests.ConfirmAsync(body.Token!, request, client, cancellationToken));
+        return TypedResults.Ok(await requests.ConfirmAsync(body.Token!, ClientInfo.From(request), client, cancellationToken));
     }
 }
 

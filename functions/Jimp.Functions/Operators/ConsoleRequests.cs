@@ -6,7 +6,6 @@ using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Http;
 using Jimp.Functions.Platform.Storage;
 using Jimp.Functions.Privacy;
-using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
@@ -198,10 +197,10 @@ public sealed class ConsoleRequests(
     /// would (erasure and access by their orchestrations; restriction, objection and withdrawal at once;
     /// rectification is done by the operator, who closes it).
     /// </summary>
-    public async Task<ConfirmRequestResult> ConfirmAsync(string token, HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<ConfirmRequestResult> ConfirmAsync(string token, ClientInfo caller, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        await rateLimits.HitAsync(RateLimits.IpKey("confirm-ip", ClientInfo.From(request)), 60, TimeSpan.FromHours(1), cancellationToken);
+        ArgumentNullException.ThrowIfNull(caller);
+        await rateLimits.HitAsync(RateLimits.IpKey("confirm-ip", caller), 60, TimeSpan.FromHours(1), cancellationToken);
         var (check, link) = await tokens.ConsumeAsync(token, clock.GetUtcNow(), cancellationToken, TokenPurpose.RequestConfirmation);
         if (check != TokenCheck.Valid)
         {

@@ -33,7 +33,8 @@ public sealed record FinishErasureInput(string RequestId, Dictionary<string, int
 /// <param name="Email">The address, read before the account is deleted, for the confirmation sent once everything is gone; null if the account is already gone.</param>
 public sealed record ErasurePlan(string[] Stores, string? Email, string Locale);
 
-public sealed record ErasureConfirmation(string RequestId, string Email, string Locale);
+/// <param name="Reason">One of <see cref="ErasureReasons"/>; null (an erasure queued before reasons reached the e-mail) reads as the user's request.</param>
+public sealed record ErasureConfirmation(string RequestId, string Email, string Locale, string? Reason = null);
 
 /// <summary>
 /// The right to erasure (Art. 17): a tombstone first (request id, dates, nothing personal) and the account marked
@@ -54,7 +55,8 @@ public sealed partial class ErasureOrchestration(
     IActivityFaults faults,
     KeyedHash keyedHash,
     TimeProvider clock,
-    RequestTracker requests)
+    RequestTracker requests,
+    ErasureEmails erasureEmails)
 {
     public const string TombstoneTable = "tombstones";
     public const string PurgeQueueTable = "purgequeue";
@@ -79,7 +81,7 @@ public sealed partial class ErasureOrchestration(
             var retry = await context.CallActivityAsync<MailRetry>(nameof(MailRetrySettings.GetMailRetry), "erasure", ExportOrchestration.Retry);
             try
             {
-                await context.CallActivityAsync(nameof(SendErasureConfirmation), new ErasureConfirmation(input.RequestId, plan.Email, plan.Locale), retry.ToTaskOptions());
+                await context.CallActivityAsync(nameof(SendErasureConfirmation), new ErasureConfirmation(input.RequestId, plan.Email, plan.Locale, input.Reason), retry.ToTaskOptions());
             }
             catch (TaskFailedException)
             {
@@ -146,12 +148,7 @@ public sealed partial class ErasureOrchestration(
         var tombstone = await tombstones.GetEntityAsync<TableEntity>(TombstonePartition, input.RequestId);
         if (tombstone.Value.GetDateTimeOffset("ConfirmationSentAt") is not null) return;
         faults.BeforeRun(nameof(SendErasureConfirmation), input.RequestId);
-        await email.SendAsync(input.Locale == "en"
-            ? AccountEmails.Notice(input.Email, "Your JIMP account has been deleted", "Hello,",
-                "Your JIMP account and all its data have been deleted: profile, conversations, consents, exports and sessions. This is the last e-mail you will get from us; this address is now forgotten.")
-            : AccountEmails.Notice(input.Email, "Votre compte JIMP a été supprimé", "Bonjour,",
-                "Votre compte JIMP et toutes ses données ont été supprimés : profil, conversations, consentements, exports et sessions. C'est le dernier e-mail que vous recevrez de notre part ; cette adresse est désormais oubliée."),
-            CancellationToken.None);
+        await email.SendAsync(erasureEmails.For(input.Reason ?? ErasureReasons.UserRequest, input.Locale, input.Email), CancellationToken.None);
         await tombstones.UpdateEntityAsync(new TableEntity(TombstonePartition, input.RequestId) { ["ConfirmationSentAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge);
     }
 

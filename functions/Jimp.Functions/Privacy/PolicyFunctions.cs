@@ -8,6 +8,7 @@ namespace Jimp.Functions.Privacy;
 public sealed record PolicyVersionSummary(string Version, DateOnly Date, DateOnly Effective, bool Material, IReadOnlyList<string> Languages);
 
 /// <summary>The policy shown (the current one, or <c>?version=</c>), with every version and the upcoming one.</summary>
+/// <param name="MinimumAge">The minimum age to use JIMP as configured (<c>Accounts:MinimumAge</c>): the sign-up form states it.</param>
 public sealed record PolicyResponse(
     string Current,
     Accounts.UpcomingPolicy? Upcoming,
@@ -16,9 +17,10 @@ public sealed record PolicyResponse(
     DateOnly Date,
     DateOnly Effective,
     bool Material,
-    IReadOnlyDictionary<string, string> Documents);
+    IReadOnlyDictionary<string, string> Documents,
+    int MinimumAge);
 
-public sealed class PolicyFunctions(PolicyCalendar calendar, TimeProvider clock)
+public sealed class PolicyFunctions(PolicyCalendar calendar, Microsoft.Extensions.Options.IOptions<Accounts.AccountsOptions> accounts, TimeProvider clock)
 {
     [Function(nameof(GetPolicy))]
     [PublicEndpoint("The privacy policy must be readable before anyone signs up.")]
@@ -41,6 +43,7 @@ public sealed class PolicyFunctions(PolicyCalendar calendar, TimeProvider clock)
             shown.Date,
             shown.Effective,
             shown.Material,
-            shown.ByLanguage.ToDictionary(kv => kv.Key, kv => kv.Value.Markdown)));
+            shown.ByLanguage.ToDictionary(kv => kv.Key, kv => kv.Value.Markdown),
+            accounts.Value.MinimumAge));
     }
 }

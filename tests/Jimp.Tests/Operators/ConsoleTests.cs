@@ -141,6 +141,12 @@ public sealed partial class ConsoleTests(ConsoleHost shared) : IClassFixture<Con
         Assert.True(flagged.GetProperty("accountFound").GetBoolean());
         await host.WaitForOrchestrationAsync(ErasureOrchestration.InstanceIdFor(flagged.GetProperty("requestId").GetString()!));
         Assert.Equal(HttpStatusCode.Unauthorized, (await minor.GetAsync("/api/me")).StatusCode);
+        // The e-mail says why (the minimum age, not "as you asked") and what is kept: a keyed hash of the address.
+        Assert.Equal(1, await Mailbox.SettledCountAsync(host, minor.Email, ErasureEmails.SubjectFr, expected: 1));
+        var erased = (await Mailbox.WithSubjectAsync(host, minor.Email, ErasureEmails.SubjectFr))[0].GetProperty("text").GetString()!;
+        Assert.Contains("réservé aux personnes de 16 ans ou plus", erased, StringComparison.Ordinal);
+        Assert.Contains("empreinte à clé", erased, StringComparison.Ordinal);
+        Assert.DoesNotContain("Comme vous l'avez demandé", erased, StringComparison.Ordinal);
 
         // The erasure deleted that link; a link made between the flag and the erasure is refused as blocked.
         using (var verify = await Users.VerifyAsync(host, earlyToken))

@@ -19,9 +19,8 @@ public sealed class HttpBoundaryTests
         "SignedInUserExtensions.SignedInUser",
         // An IResult writes the response: that is what it is for.
         "SeeOther.ExecuteAsync",
-        // Not yet moved (session 3 ran out of time; see docs/notes): they set the session cookie or stream.
-        "AccountService.RequestLinkAsync", "AccountService.VerifyAsync", "AccountService.LogoutAsync", "AccountService.LogoutAllAsync",
-        "AccountService.RequestEmailChangeAsync", "ConsoleRequests.ConfirmAsync", "ChatService.TurnAsync", "ChatService.RetryAsync",
+        // Not yet moved: they stream the answer (the service should yield events, the function stream them).
+        "ChatService.TurnAsync", "ChatService.RetryAsync",
         // The one SSE writer.
         "EventStream..ctor",
     ];
@@ -41,6 +40,9 @@ public sealed class HttpBoundaryTests
         Assert.Empty(offenders.Except(NotYetMoved));
         Assert.Contains("EventStream..ctor", offenders);
         Assert.DoesNotContain(offenders, o => o.StartsWith("RightsService.", StringComparison.Ordinal));
+        // Accounts: the functions check the Origin, read and write the cookie; the service gets the caller and returns the session.
+        Assert.DoesNotContain(offenders, o => o.StartsWith("AccountService.", StringComparison.Ordinal));
+        Assert.DoesNotContain("ConsoleRequests.ConfirmAsync", offenders);
     }
 
     [Fact]

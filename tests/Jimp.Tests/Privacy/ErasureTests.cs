@@ -80,6 +80,10 @@ public sealed class ErasureTests(SharedHost shared) : IClassFixture<SharedHost>,
         var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
         await EraseAsync(user);
         Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "Votre compte JIMP a été supprimé", expected: 1));
+        // It says why (the person asked) and what remains (the pseudonymised security log), as the policy does.
+        var text = (await Mailbox.WithSubjectAsync(host, user.Email, "Votre compte JIMP a été supprimé"))[0].GetProperty("text").GetString()!;
+        Assert.Contains("Comme vous l'avez demandé", text, StringComparison.Ordinal);
+        Assert.Contains("journal de sécurité", text, StringComparison.Ordinal);
         using var me = await user.Client.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }

@@ -6,6 +6,7 @@ import { ApiError, get, post, put } from '../api';
 import { h, replace, uid } from '../dom';
 import { fmtDate, fmtDateTime, lang, t, tryT, type Key } from '../i18n';
 import type { ViewContext } from '../router';
+import { loadOptions } from '../state';
 import { confirmDialog, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot } from '../ui';
 
 interface RequestRow {
@@ -440,15 +441,20 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
   const insights = h('div', { class: 'stack', 'data-testid': 'op-insights' }, spinner(t('common.loading')));
   const loadInsights = async (): Promise<void> => {
     try {
-      const data = await get<{ topics: string[]; weeks: InsightWeek[] }>('/api/console/insights');
+      const [data, options] = await Promise.all([get<{ topics: string[]; weeks: InsightWeek[] }>('/api/console/insights'), loadOptions()]);
       if (isStale()) return;
+      // Niche and level ids shown as the owner reads them elsewhere (the profile's labels), in the console's language.
+      const label = (list: { id: string; fr: string; en: string }[], id: string | null | undefined): string => {
+        const option = list.find((o) => o.id === id);
+        return option ? (lang() === 'en' ? option.en : option.fr) : (id ?? '');
+      };
       if (data.weeks.length === 0) {
         replace(insights, h('p', { class: 'muted' }, t('op.insightsNone')));
         return;
       }
       const latest = data.weeks[data.weeks.length - 1]!;
       const nl = latest.groups.filter((g) => g.kind === 'niche-level');
-      const nlRows = nl.map((g) => h('tr', null, h('td', null, g.niche ?? ''), h('td', null, g.level ?? ''), h('td', null, String(g.users))));
+      const nlRows = nl.map((g) => h('tr', null, h('td', null, label(options.niches, g.niche)), h('td', null, label(options.experience, g.level)), h('td', null, String(g.users))));
       if (latest.suppressedGroups > 0) nlRows.push(h('tr', null, h('td', { colspan: 2 }, t('op.suppressed', { n: latest.suppressedGroups })), h('td', null, t('op.lessThan10'))));
       const topicNames = Array.from(new Set(data.weeks.flatMap((w) => w.groups.filter((g) => g.kind === 'topic').map((g) => g.topic ?? ''))));
       const topicRows = data.weeks.map((w) =>
@@ -465,7 +471,7 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
       replace(
         insights,
         h('h3', null, t('op.nicheLevel', { w: latest.week })),
-        bars(t('op.nicheLevel', { w: latest.week }), nl.map((g) => ({ label: `${g.niche ?? ''} · ${g.level ?? ''}`, value: g.users }))),
+        bars(t('op.nicheLevel', { w: latest.week }), nl.map((g) => ({ label: `${label(options.niches, g.niche)} · ${label(options.experience, g.level)}`, value: g.users }))),
         table(t('op.nicheLevel', { w: latest.week }), [t('op.col.niche'), t('op.col.level'), t('op.col.people')], nlRows, 'op-insights-niche'),
         h('h3', null, t('op.topics')),
         bars(t('op.topics'), topicNames.map((name) => ({ label: name, value: data.weeks.reduce((sum, w) => sum + (w.groups.find((x) => x.kind === 'topic' && x.topic === name)?.questions ?? 0), 0) }))),

@@ -5,9 +5,14 @@ import type { ViewContext } from '../router';
 import { session } from '../state';
 import { errorText, field, focusFirstInvalid, notice, showFieldErrors, statusSlot, unmatchedErrors, waitText } from '../ui';
 
+/** The minimum age, as the server is configured (Accounts:MinimumAge), read from /api/policy. */
+let minimumAge: number | null = null;
+
+const ageText = (): string => (minimumAge ? t('signin.age', { age: minimumAge }) : t('signin.ageUnknown'));
+
 const FIELD_TEXT: Record<string, () => string> = {
   email: () => t('signin.errorEmail'),
-  ageConfirmed: () => t('signin.errorAge'),
+  ageConfirmed: () => (minimumAge ? t('signin.errorAge', { age: minimumAge }) : t('signin.errorAgeUnknown')),
   acceptedPolicyVersion: () => t('signin.errorPolicy'),
 };
 
@@ -23,6 +28,7 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
   const age = h('input', { type: 'checkbox', name: 'ageConfirmed', id: 'age-confirm', required: true, 'data-testid': 'age-confirm' });
   const policy = h('input', { type: 'checkbox', name: 'acceptedPolicyVersion', id: 'policy-accept', required: true, 'data-testid': 'policy-accept' });
   const versionText = h('span', { class: 'policy-version' });
+  const ageLabel = document.createTextNode(ageText());
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'send-link' }, t('signin.send'));
 
   const checkField = (input: HTMLInputElement, name: string, label: Node[]): HTMLElement =>
@@ -34,7 +40,7 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
     'form',
     { class: 'stack', novalidate: true, 'data-testid': 'signin-form' },
     field(t('signin.email'), email, { name: 'email', hint: t('signin.emailHint') }),
-    checkField(age, 'ageConfirmed', [document.createTextNode(t('signin.age'))]),
+    checkField(age, 'ageConfirmed', [ageLabel]),
     checkField(policy, 'acceptedPolicyVersion', [
       document.createTextNode(t('signin.policyBefore')),
       h('a', { href: '#/policy', 'data-testid': 'policy-link' }, t('signin.policyLink')),
@@ -71,6 +77,8 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
     try {
       const doc = await get<PolicyDocument>('/api/policy');
       policyVersion = doc.current;
+      minimumAge = doc.minimumAge;
+      ageLabel.textContent = ageText();
       versionText.textContent = ` ${t('signin.policyVersion', { v: doc.current })}`;
     } catch {
       versionText.textContent = '';
