@@ -32,12 +32,17 @@ public sealed class TurnDeadlineTests : IAsyncLifetime
         });
         // A first turn warms the host (the knowledge base, the model client, the tables): the deadline is about the
         // model, not about a cold start on a loaded machine.
-        server.Enqueue(FakeReply.Answer("Prêt."));
+        // The warm-up turns get the fake's default (fast) answer; a cold turn may itself pass the deadline: again.
         using var warm = await CoachingApiTests.OnboardedAsync(host);
         var id = await CoachingApiTests.NewConversationAsync(warm);
-        var (response, events, _) = await TurnAsync(warm, $"/api/conversations/{id}/messages", new { text = "Bonjour" });
-        response.Dispose();
-        Assert.Equal("done", events.Last().Name);
+        var ended = "";
+        for (var i = 0; i < 5 && ended != "done"; i++)
+        {
+            var (response, events, _) = await TurnAsync(warm, $"/api/conversations/{id}/messages", new { text = $"Bonjour {i}" });
+            response.Dispose();
+            ended = events.Last().Name;
+        }
+        Assert.Equal("done", ended);
     }
 
     public async Task DisposeAsync()
