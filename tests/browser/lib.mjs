@@ -83,6 +83,28 @@ export function watchErrors(page, list) {
   return list;
 }
 
+/**
+ * The steps of one journey, in order: `const step = journeySteps(test)`, then `step(name, fn)` like `test`. Once a
+ * step fails, the later ones are reported as skipped, naming it (they depend on what it should have done).
+ */
+export function journeySteps(test) {
+  let broken = null;
+  return function step(name, fn) {
+    test(name, async (t) => {
+      if (broken) {
+        t.skip(`needs the earlier step "${broken}"`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (error) {
+        broken = name;
+        throw error;
+      }
+    });
+  };
+}
+
 export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.evaluate(() => document.fonts?.ready);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { TableClient } from '@azure/data-tables';
-import { BASE_URL, DESKTOP, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors } from './lib.mjs';
+import { BASE_URL, DESKTOP, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors, journeySteps } from './lib.mjs';
 
 /** A context where the test may inject axe (the CSP itself is checked by ui.test.mjs). */
 const axeContext = (b) => b.newContext({ baseURL: BASE_URL, viewport: DESKTOP, bypassCSP: true, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
@@ -23,7 +23,6 @@ const minorEmail = `minor-${run}@example.com`;
 let browser;
 let owner;
 let ownerPage;
-let broken = null;
 const errors = [];
 
 before(async () => {
@@ -37,20 +36,7 @@ after(async () => {
   await browser?.close();
 });
 
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) {
-      t.skip(`needs the earlier step "${broken}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      throw error;
-    }
-  });
-}
+const step = journeySteps(test);
 
 async function mails(address) {
   const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);

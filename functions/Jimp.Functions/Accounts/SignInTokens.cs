@@ -80,11 +80,18 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
     /// <summary>Reads a link without using it: the link when it is still usable, otherwise null.</summary>
     public async Task<SignInToken?> PeekAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var (_, _, parsed) = await FindAsync(token, cancellationToken);
+        return parsed is { UsedAt: null } && parsed.ExpiresAt > now ? parsed : null;
+    }
+
+    /// <summary>The stored link of a token (its row, and the row read as a <see cref="SignInToken"/>), whatever its state.</summary>
+    private async Task<(TableClient Table, TableEntity? Entity, SignInToken? Token)> FindAsync(string token, CancellationToken cancellationToken)
+    {
         var table = await storage.TableAsync(Table, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
-        if (!found.HasValue) return null;
+        if (!found.HasValue) return (table, null, null);
         var e = found.Value!;
-        var parsed = new SignInToken(
+        return (table, e, new SignInToken(
             e.PartitionKey,
             Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
             Open(token, e.GetString("SealedEmail")) ?? e.GetString("Email") ?? "",
@@ -95,29 +102,14 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
             e.GetDateTimeOffset("UsedAt"),
             e.ETag,
             e.GetString("RequestId"),
-            e.GetString("TermsVersion"));
-        return parsed.UsedAt is null && parsed.ExpiresAt > now ? parsed : null;
+            e.GetString("TermsVersion")));
     }
 
     /// <summary>Checks a token and, when valid, marks it used (only one caller can win the race).</summary>
     public async Task<(TokenCheck Check, SignInToken? Token)> ConsumeAsync(string token, DateTimeOffset now, CancellationToken cancellationToken, params TokenPurpose[] accepted)
     {
-        var table = await storage.TableAsync(Table, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
-        if (!found.HasValue) return (TokenCheck.Unknown, null);
-        var e = found.Value!;
-        var parsed = new SignInToken(
-            e.PartitionKey,
-            Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
-            Open(token, e.GetString("SealedEmail")) ?? e.GetString("Email") ?? "",
-            e.GetString("UserId"),
-            e.GetString("Locale") ?? "fr",
-            e.GetString("PolicyVersion") ?? "",
-            e.GetDateTimeOffset("ExpiresAt") ?? default,
-            e.GetDateTimeOffset("UsedAt"),
-            e.ETag,
-            e.GetString("RequestId"),
-            e.GetString("TermsVersion"));
+        var (table, e, parsed) = await FindAsync(token, cancellationToken);
+        if (parsed is null || e is null) return (TokenCheck.Unknown, null);
         // A link made for another purpose is not spent here: to this caller it does not exist.
         if (accepted.Length > 0 && !accepted.Contains(parsed.Purpose)) return (TokenCheck.Unknown, null);
         if (parsed.UsedAt is not null) return (TokenCheck.Used, parsed);
