@@ -5,13 +5,12 @@
 // the keys listed in web/src/storage-keys.json.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, STORAGE_KEYS, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors, watchRequests } from './lib.mjs';
+import { BASE_URL, STORAGE_KEYS, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors, watchRequests, journeySteps } from './lib.mjs';
 
 const email = `journey-${Date.now()}-${process.pid}@example.com`;
 let browser;
 let context;
 let page;
-let broken = null;
 const external = [];
 const errors = [];
 
@@ -27,21 +26,7 @@ after(async () => {
   await browser?.close();
 });
 
-/** Runs a step unless an earlier one failed (then it is reported as skipped, with the reason). */
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) {
-      t.skip(`needs the earlier step "${broken}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      throw error;
-    }
-  });
-}
+const step = journeySteps(test);
 
 async function api(path, init = {}) {
   return page.evaluate(
@@ -65,6 +50,7 @@ async function requestLink() {
   await page.goto('/#/');
   await page.getByTestId('email').fill(email);
   await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
   await page.getByTestId('policy-accept').check();
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor();
@@ -104,7 +90,7 @@ describe('journey of one creator (real API)', () => {
     const asked = await fetch(`${BASE_URL}/api/auth/link`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: BASE_URL },
-      body: JSON.stringify({ email: other, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: current }),
+      body: JSON.stringify({ email: other, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: current, acceptedTermsVersion: (await (await fetch(`${BASE_URL}/api/terms`)).json()).current }),
     });
     assert.equal(asked.status, 202);
     await page.goto(await signInLinkFor(other, { after: since }));

@@ -83,6 +83,28 @@ export function watchErrors(page, list) {
   return list;
 }
 
+/**
+ * The steps of one journey, in order: `const step = journeySteps(test)`, then `step(name, fn)` like `test`. Once a
+ * step fails, the later ones are reported as skipped, naming it (they depend on what it should have done).
+ */
+export function journeySteps(test) {
+  let broken = null;
+  return function step(name, fn) {
+    test(name, async (t) => {
+      if (broken) {
+        t.skip(`needs the earlier step "${broken}"`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (error) {
+        broken = name;
+        throw error;
+      }
+    });
+  };
+}
+
 export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.evaluate(() => document.fonts?.ready);
@@ -138,6 +160,8 @@ export async function waitForMail(address, subject, { timeoutMs = 60000 } = {}) 
 
 const policyFr = readFileSync(path.join(ROOT, 'docs/privacy/policy.fr.md'), 'utf8');
 const policyEn = readFileSync(path.join(ROOT, 'docs/privacy/policy.en.md'), 'utf8');
+const termsFr = readFileSync(path.join(ROOT, 'docs/terms/cgu.fr.md'), 'utf8');
+const termsEn = readFileSync(path.join(ROOT, 'docs/terms/cgu.en.md'), 'utf8');
 const opt = (id, fr, en) => ({ id, fr, en });
 
 /** Sign-in tokens the fake knows, as long as real ones (the contract asks 20 to 64 characters). */
@@ -243,6 +267,9 @@ export async function mockApi(target, state = fakeState()) {
     if (method !== 'GET' && request.headers()['x-requested-with'] !== 'jimp') return problem(403, 'origin');
 
     if (p === 'health') return json(200, { storage: 'ok', model: 'offline', trends: state.trendsConfigured ? 'ok' : 'not-configured', version: 'test', email: 'configured' });
+    if (p === 'terms') {
+      return json(200, { current: '1.0.0', versions: [{ version: '1.0.0', date: '2026-12-02', effective: '2026-12-02', material: true, languages: ['fr', 'en'] }], version: '1.0.0', date: '2026-12-02', effective: '2026-12-02', material: true, documents: { fr: termsFr, en: termsEn } });
+    }
     if (p === 'policy') {
       const version = url.searchParams.get('version') ?? '2.0.0';
       return json(200, { current: '2.0.0', upcoming: null, versions: [{ version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, languages: ['fr', 'en'] }, { version: '1.0.0', date: '2026-01-15', effective: '2026-01-15', material: true, languages: ['fr'] }], version, date: version === '2.0.0' ? '2026-12-01' : '2026-01-15', effective: version === '2.0.0' ? '2026-12-01' : '2026-01-15', material: true, documents: version === '2.0.0' ? { fr: policyFr, en: policyEn } : { fr: '# Politique de confidentialité (1.0.0)\n\nAncienne version.' }, minimumAge: state.minimumAge });

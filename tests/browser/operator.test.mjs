@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { TableClient } from '@azure/data-tables';
-import { BASE_URL, DESKTOP, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors } from './lib.mjs';
+import { BASE_URL, DESKTOP, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors, journeySteps } from './lib.mjs';
 
 /** A context where the test may inject axe (the CSP itself is checked by ui.test.mjs). */
 const axeContext = (b) => b.newContext({ baseURL: BASE_URL, viewport: DESKTOP, bypassCSP: true, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
@@ -23,7 +23,6 @@ const minorEmail = `minor-${run}@example.com`;
 let browser;
 let owner;
 let ownerPage;
-let broken = null;
 const errors = [];
 
 before(async () => {
@@ -37,20 +36,7 @@ after(async () => {
   await browser?.close();
 });
 
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) {
-      t.skip(`needs the earlier step "${broken}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      throw error;
-    }
-  });
-}
+const step = journeySteps(test);
 
 async function mails(address) {
   const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);
@@ -76,6 +62,7 @@ async function signIn(page, address) {
   await page.goto('/#/');
   await page.getByTestId('email').fill(address);
   await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
   await page.getByTestId('policy-accept').check();
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor();
@@ -264,6 +251,7 @@ describe("the owner's console (real API)", () => {
     const before = await links();
     await minor.getByTestId('email').fill(minorEmail);
     await minor.getByTestId('age-confirm').check();
+    await minor.getByTestId('terms-accept').check();
     await minor.getByTestId('policy-accept').check();
     await minor.getByTestId('send-link').click();
     await minor.getByTestId('link-sent').waitFor();
@@ -274,6 +262,7 @@ describe("the owner's console (real API)", () => {
     await minor.reload();
     await minor.getByTestId('email').fill(control);
     await minor.getByTestId('age-confirm').check();
+    await minor.getByTestId('terms-accept').check();
     await minor.getByTestId('policy-accept').check();
     await minor.getByTestId('send-link').click();
     await signInLinkFor(control, { after: since });

@@ -55,6 +55,7 @@ try {
   await page.goto('/#/');
   await page.getByTestId('email').fill(email);
   await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
   await page.getByTestId('policy-accept').check();
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor({ timeout: 5000 });

@@ -44,6 +44,8 @@ describe('interface (fake API)', () => {
     await page.keyboard.type('lea@example.com');
     await tabTo(page, 'age-confirm');
     await page.keyboard.press('Space');
+    await tabTo(page, 'terms-accept');
+    await page.keyboard.press('Space');
     await tabTo(page, 'policy-accept');
     await page.keyboard.press('Space');
     await tabTo(page, 'send-link');
@@ -51,8 +53,21 @@ describe('interface (fake API)', () => {
     await page.getByTestId('link-sent').waitFor();
     await screenshot(page, 'link-sent-fr-desktop');
     const sent = state.requestsSeen.find((r) => r.path === '/api/auth/link');
-    assert.deepEqual(sent.body, { email: 'lea@example.com', locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: '2.0.0' });
+    assert.deepEqual(sent.body, { email: 'lea@example.com', locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: '2.0.0', acceptedTermsVersion: '1.0.0' });
     assert.equal(sent.headers['x-requested-with'], 'jimp');
+    await context.close();
+  });
+
+  test('the terms of use are accepted at sign-up, apart from the policy that is only read, and reachable from the footer', async () => {
+    const { context, page } = await open('#/', { state: fakeState({ signedIn: false }) });
+    await page.locator('.terms-version').filter({ hasText: '1.0.0' }).waitFor();
+    assert.match(await page.locator('[data-field="acceptedTermsVersion"] label').textContent(), /^J'accepte les conditions générales d'utilisation \(version 1\.0\.0\)$/);
+    assert.match(await page.locator('[data-field="acceptedPolicyVersion"] label').textContent(), /^J'ai lu la politique de confidentialité/);
+    await page.getByTestId('footer-terms').click();
+    await page.waitForURL(/#\/terms$/);
+    await page.getByTestId('terms-document').locator('h1').filter({ hasText: "Conditions générales d'utilisation de JIMP" }).waitFor();
+    await page.getByTestId('policy-lang-en').click();
+    await page.getByTestId('terms-document').locator('h1').filter({ hasText: 'JIMP terms of use' }).waitFor();
     await context.close();
   });
 
@@ -67,13 +82,14 @@ describe('interface (fake API)', () => {
   test('sign-in explains missing fields and rate limiting', async () => {
     const { context, page, state } = await open('#/', { state: fakeState({ signedIn: false }) });
     await page.getByTestId('send-link').click();
-    for (const field of ['email', 'ageConfirmed', 'acceptedPolicyVersion']) {
+    for (const field of ['email', 'ageConfirmed', 'acceptedTermsVersion', 'acceptedPolicyVersion']) {
       assert.equal(await page.locator(`[data-field="${field}"] .field-error`).isVisible(), true, field);
     }
     assert.equal(state.requestsSeen.filter((r) => r.path === '/api/auth/link').length, 0, 'nothing sent while invalid');
     state.linkStatus = 429;
     await page.getByTestId('email').fill('lea@example.com');
     await page.getByTestId('age-confirm').check();
+    await page.getByTestId('terms-accept').check();
     await page.getByTestId('policy-accept').check();
     await page.getByTestId('send-link').click();
     await page.getByText('Réessayez dans 2 min').waitFor();

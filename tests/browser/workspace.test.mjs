@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { BASE_URL, DESKTOP, MOBILE, launch, newContext, screenshot, signInLinkFor, waitForHealth, waitForMail, watchErrors, watchRequests } from './lib.mjs';
+import { BASE_URL, DESKTOP, MOBILE, launch, newContext, screenshot, signInLinkFor, waitForHealth, waitForMail, watchErrors, watchRequests, journeySteps } from './lib.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const email = `workspace-${Date.now()}-${process.pid}@example.com`;
@@ -17,7 +17,6 @@ const QUESTION = "qu'est-ce que je dois changer dans mes vidéos ?";
 let browser;
 let context;
 let page;
-let broken = null;
 const external = [];
 const errors = [];
 
@@ -33,21 +32,7 @@ after(async () => {
   await browser?.close();
 });
 
-/** Runs a step unless an earlier one failed (then it is reported as skipped, with the reason). */
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) {
-      t.skip(`needs the earlier step "${broken}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      throw error;
-    }
-  });
-}
+const step = journeySteps(test);
 
 async function api(path) {
   return page.evaluate(async (p) => {
@@ -61,6 +46,7 @@ async function signIn() {
   await page.goto('/#/');
   await page.getByTestId('email').fill(email);
   await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
   await page.getByTestId('policy-accept').check();
   await page.getByTestId('send-link').click();
   await page.getByTestId('link-sent').waitFor().catch(async (error) => {

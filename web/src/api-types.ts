@@ -874,6 +874,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public: The terms of use must be readable before anyone accepts them at sign-up. */
+        get: operations["GetTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trends": {
         parameters: {
             query?: never;
@@ -1245,6 +1262,8 @@ export interface components {
             locale?: string | null;
             ageConfirmed?: boolean;
             acceptedPolicyVersion?: string | null;
+            /** @default null */
+            acceptedTermsVersion: string | null;
         };
         LookupResult: {
             found: boolean;
@@ -1525,6 +1544,19 @@ export interface components {
             type: string;
             id: string;
             title: string;
+        };
+        TermsResponse: {
+            current: string;
+            versions: components["schemas"]["PolicyVersionSummary"][];
+            version: string;
+            /** Format: date */
+            date: string;
+            /** Format: date */
+            effective: string;
+            material: boolean;
+            documents: {
+                [key: string]: string;
+            };
         };
         TrendEntry: {
             kind: string;
@@ -3760,6 +3792,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConfirmRequestResult"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetTerms: {
+        parameters: {
+            query?: {
+                /** @description An earlier version; the one in force without it. */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description documents maps a language (fr, en) to the Markdown text. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsResponse"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */

@@ -135,6 +135,7 @@ export type PolicyRef = Schemas['UpcomingPolicy'];
 export type UserSummary = Schemas['UserSummary'];
 export type PolicyVersion = Schemas['PolicyVersionSummary'];
 export type PolicyDocument = Schemas['PolicyResponse'];
+export type TermsDocument = Schemas['TermsResponse'];
 export type Option = Schemas['ProfileOptionView'];
 export type ProfileOptions = Schemas['ProfileOptionsResponse'];
 /** A profile as the server answers it; the body of PUT /api/me/profile is {@link ProfileInput}. */

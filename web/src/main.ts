@@ -13,7 +13,7 @@ import { renderKnowledge } from './views/knowledge';
 import { renderTrends } from './views/trends';
 import { renderWorkspace } from './views/workspace';
 import { renderPrivacy } from './views/privacy';
-import { renderPolicy } from './views/policy';
+import { renderPolicy, renderTerms } from './views/policy';
 import { renderOperator } from './views/operator';
 import { renderConfirmRequest } from './views/confirm-request';
 import { renderUnsubscribe } from './views/unsubscribe';
@@ -31,6 +31,7 @@ const views: Record<Route['name'], View> = {
   workspace: renderWorkspace,
   privacy: renderPrivacy,
   policy: renderPolicy,
+  terms: renderTerms,
   operator: renderOperator,
   'confirm-request': renderConfirmRequest,
   unsubscribe: renderUnsubscribe,
@@ -159,7 +160,7 @@ function renderFooter(): void {
       'div',
       { class: 'footer-inner' },
       h('p', null, t('footer.tagline')),
-      h('p', { class: 'footer-links' }, h('a', { href: '#/policy' }, t('footer.policy')), session.user ? h('a', { href: '#/privacy' }, t('footer.privacy')) : null),
+      h('p', { class: 'footer-links' }, h('a', { href: '#/terms', 'data-testid': 'footer-terms' }, t('footer.terms')), h('a', { href: '#/policy' }, t('footer.policy')), session.user ? h('a', { href: '#/privacy' }, t('footer.privacy')) : null),
       h('p', { class: 'footer-small' }, t('footer.notAffiliated')),
     ),
   );

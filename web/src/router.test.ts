@@ -16,6 +16,9 @@ describe('the router (importing it does not boot the app)', () => {
     expect(PRIVATE.has('chat')).toBe(true);
     expect(PRIVATE.has('signin')).toBe(false);
     expect(PRIVATE.has('policy')).toBe(false);
+    // The terms of use (CGU) must be readable before anyone accepts them.
+    expect(parseRoute('#/terms')).toMatchObject({ name: 'terms' });
+    expect(PRIVATE.has('terms')).toBe(false);
     // The unsubscribe link of an e-mail works without signing in (RFC 8058 and its web page).
     expect(parseRoute('#/unsubscribe?t=abc.marketing-emails.sig')).toMatchObject({ name: 'unsubscribe' });
     expect(parseRoute('#/unsubscribe?t=abc.marketing-emails.sig').params.get('t')).toBe('abc.marketing-emails.sig');

@@ -2,7 +2,7 @@
 // views and tests import it without booting the app (main.ts's startApp boots it, called by index.ts).
 
 export interface Route {
-  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'knowledge' | 'trends' | 'privacy' | 'policy' | 'operator' | 'workspace' | 'confirm-request' | 'unsubscribe' | 'notfound';
+  name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'knowledge' | 'trends' | 'privacy' | 'policy' | 'terms' | 'operator' | 'workspace' | 'confirm-request' | 'unsubscribe' | 'notfound';
   params: URLSearchParams;
   id?: string;
 }
@@ -29,6 +29,6 @@ export function parseRoute(hash: string): Route {
   if (first === '') return { name: 'signin', params };
   if (first === 'chat') return parts[1] ? { name: 'chat', params, id: decodeURIComponent(parts[1]) } : { name: 'chat', params };
   if (first === 'knowledge' && parts.length <= 2) return parts[1] ? { name: 'knowledge', params, id: decodeURIComponent(parts[1]) } : { name: 'knowledge', params };
-  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'operator', 'confirm-request', 'unsubscribe'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
+  if (['verify', 'onboarding', 'trends', 'workspace', 'privacy', 'policy', 'terms', 'operator', 'confirm-request', 'unsubscribe'].includes(first) && parts.length === 1) return { name: first as Route['name'], params };
   return { name: 'notfound', params };
 }

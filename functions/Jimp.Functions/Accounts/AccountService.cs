@@ -12,7 +12,8 @@ public sealed record LinkRequest(
     [property: Required(ErrorMessage = "Enter your e-mail address.")] string? Email,
     [property: RegularExpression("^(fr|en)$", ErrorMessage = "locale must be fr or en.")] string? Locale,
     bool AgeConfirmed,
-    string? AcceptedPolicyVersion);
+    string? AcceptedPolicyVersion,
+    string? AcceptedTermsVersion = null);
 
 /// <param name="Token">The token from the e-mailed link.</param>
 /// <param name="ReplaceSession">
@@ -60,6 +61,7 @@ public sealed class AccountService(
     RateLimits rateLimits,
     IEmailSender email,
     PolicyCalendar policies,
+    TermsOfUse terms,
     Coaching.ProfileStore profiles,
     IOptions<AccountsOptions> options,
     IOptions<AppOptions> app,
@@ -91,7 +93,13 @@ public sealed class AccountService(
         }
         if (body.AcceptedPolicyVersion != current)
         {
-            errors["acceptedPolicyVersion"] = [$"Read and accept the privacy policy, version {current}."];
+            errors["acceptedPolicyVersion"] = [$"Read the privacy policy, version {current}."];
+        }
+        // The CGU are the contract: accepted on every link request, like the policy is acknowledged.
+        var currentTerms = terms.Current.Version;
+        if (body.AcceptedTermsVersion != currentTerms)
+        {
+            errors["acceptedTermsVersion"] = [$"Accept the terms of use (CGU), version {currentTerms}."];
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
@@ -107,7 +115,7 @@ public sealed class AccountService(
         }
         var userId = await accounts.FindUserIdByEmailAsync(address, cancellationToken);
         var expiresAt = clock.GetUtcNow() + options.Value.SignInLinkLifetime;
-        var token = await tokens.CreateAsync(TokenPurpose.SignIn, address, userId, locale, current, expiresAt, cancellationToken);
+        var token = await tokens.CreateAsync(TokenPurpose.SignIn, address, userId, locale, current, expiresAt, cancellationToken, termsVersion: currentTerms);
         try
         {
             await email.SendAsync(AccountEmails.SignInLink(address, locale, Link("verify", token), options.Value.SignInLinkLifetime), cancellationToken);
@@ -180,6 +188,7 @@ public sealed class AccountService(
             AcceptedPolicyAt = IsNewer(link.PolicyVersion, account.AcceptedPolicyVersion) ? now : account.AcceptedPolicyAt,
         };
         if (!await accounts.UpdateAsync(account, cancellationToken)) throw AccountBeingErased();
+        if (link.TermsVersion is { Length: > 0 } acceptedTerms) await accounts.AcceptTermsAsync(account.UserId, acceptedTerms, now, cancellationToken);
         // An operator's session is short, whatever the general session lifetime.
         var lifetime = operators.IsOperator(account.Email) && operators.SessionLifetime < options.Value.SessionLifetime ? operators.SessionLifetime : options.Value.SessionLifetime;
         var expiresAt = now + lifetime;

@@ -133,6 +133,25 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
     }
 
     /// <summary>Sets the account's fields (a merge: other features' columns and a mark written after the record was read stay); false if the account no longer exists.</summary>
+    /// <summary>
+    /// Records that the account accepted a version of the terms of use (CGU): the version and when it was first
+    /// accepted (a merge of those two columns only; the same version accepted again keeps its first time).
+    /// </summary>
+    public async Task AcceptTermsAsync(string userId, string version, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        var row = await users.GetEntityIfExistsAsync<TableEntity>(userId, AccountRow, ["AcceptedTermsVersion"], cancellationToken);
+        if (!row.HasValue || row.Value!.GetString("AcceptedTermsVersion") == version) return;
+        try
+        {
+            await users.UpdateEntityAsync(new TableEntity(userId, AccountRow) { ["AcceptedTermsVersion"] = version, ["AcceptedTermsAt"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Erased meanwhile: nothing to record.
+        }
+    }
+
     public async Task<bool> UpdateAsync(Account account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);

@@ -27,7 +27,8 @@ public sealed record SignInToken(
     DateTimeOffset ExpiresAt,
     DateTimeOffset? UsedAt,
     ETag ETag,
-    string? RequestId = null);
+    string? RequestId = null,
+    string? TermsVersion = null);
 
 public enum TokenCheck
 {
@@ -56,7 +57,8 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
     private const string Row = "token";
 
     /// <summary>Stores a new link and returns the raw token (to put in the e-mail, never stored).</summary>
-    public async Task<string> CreateAsync(TokenPurpose purpose, string email, string? userId, string locale, string policyVersion, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? requestId = null)
+    /// <param name="termsVersion">The version of the terms of use (CGU) accepted with this link's request; recorded on the account when it is used.</param>
+    public async Task<string> CreateAsync(TokenPurpose purpose, string email, string? userId, string locale, string policyVersion, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? requestId = null, string? termsVersion = null)
     {
         var token = Secrets.NewToken();
         var table = await storage.TableAsync(Table, cancellationToken);
@@ -70,6 +72,7 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
             ["PolicyVersion"] = policyVersion,
             ["ExpiresAt"] = expiresAt,
             ["RequestId"] = requestId,
+            ["TermsVersion"] = termsVersion,
         }, cancellationToken);
         return token;
     }
@@ -77,11 +80,18 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
     /// <summary>Reads a link without using it: the link when it is still usable, otherwise null.</summary>
     public async Task<SignInToken?> PeekAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var (_, _, parsed) = await FindAsync(token, cancellationToken);
+        return parsed is { UsedAt: null } && parsed.ExpiresAt > now ? parsed : null;
+    }
+
+    /// <summary>The stored link of a token (its row, and the row read as a <see cref="SignInToken"/>), whatever its state.</summary>
+    private async Task<(TableClient Table, TableEntity? Entity, SignInToken? Token)> FindAsync(string token, CancellationToken cancellationToken)
+    {
         var table = await storage.TableAsync(Table, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
-        if (!found.HasValue) return null;
+        if (!found.HasValue) return (table, null, null);
         var e = found.Value!;
-        var parsed = new SignInToken(
+        return (table, e, new SignInToken(
             e.PartitionKey,
             Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
             Open(token, e.GetString("SealedEmail")) ?? e.GetString("Email") ?? "",
@@ -91,28 +101,15 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
             e.GetDateTimeOffset("ExpiresAt") ?? default,
             e.GetDateTimeOffset("UsedAt"),
             e.ETag,
-            e.GetString("RequestId"));
-        return parsed.UsedAt is null && parsed.ExpiresAt > now ? parsed : null;
+            e.GetString("RequestId"),
+            e.GetString("TermsVersion")));
     }
 
     /// <summary>Checks a token and, when valid, marks it used (only one caller can win the race).</summary>
     public async Task<(TokenCheck Check, SignInToken? Token)> ConsumeAsync(string token, DateTimeOffset now, CancellationToken cancellationToken, params TokenPurpose[] accepted)
     {
-        var table = await storage.TableAsync(Table, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
-        if (!found.HasValue) return (TokenCheck.Unknown, null);
-        var e = found.Value!;
-        var parsed = new SignInToken(
-            e.PartitionKey,
-            Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
-            Open(token, e.GetString("SealedEmail")) ?? e.GetString("Email") ?? "",
-            e.GetString("UserId"),
-            e.GetString("Locale") ?? "fr",
-            e.GetString("PolicyVersion") ?? "",
-            e.GetDateTimeOffset("ExpiresAt") ?? default,
-            e.GetDateTimeOffset("UsedAt"),
-            e.ETag,
-            e.GetString("RequestId"));
+        var (table, e, parsed) = await FindAsync(token, cancellationToken);
+        if (parsed is null || e is null) return (TokenCheck.Unknown, null);
         // A link made for another purpose is not spent here: to this caller it does not exist.
         if (accepted.Length > 0 && !accepted.Contains(parsed.Purpose)) return (TokenCheck.Unknown, null);
         if (parsed.UsedAt is not null) return (TokenCheck.Used, parsed);

@@ -39,7 +39,6 @@ public sealed partial class ChatService(
     /// <summary>How long a conversation reuses the creator's numbers it read (2 storage requests) before reading them again.</summary>
     public const int CreatorDataMinutes = 10;
 
-    private static readonly TimeSpan MaxTurnDuration = TimeSpan.FromMinutes(3);
 
     // Per instance: a chat turn must not cost a storage round trip for its rate limit (the turn's budget is 4 requests).
     private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(userId =>
@@ -76,6 +75,7 @@ public sealed partial class ChatService(
                 ? "Tu as demandé à JIMP de limiter le traitement de tes données : le coach est en pause jusqu'à ce que tu lèves la limitation dans le centre de confidentialité."
                 : "You asked JIMP to restrict the processing of your data: the coach is paused until you lift the restriction in the privacy center.", "restricted");
         }
+        var turnClock = System.Diagnostics.Stopwatch.StartNew(); // the turn's deadline counts from here
         using var lease = limiter.AttemptAcquire(user.UserId);
         if (!lease.IsAcquired)
         {
@@ -124,7 +124,10 @@ public sealed partial class ChatService(
         await stream.SendAsync("start", new { userMessageId = userMessage.Id, mode = coach.Mode });
 
         // The answer is produced and stored even when the client goes away: not the request's token.
-        using var turnTimeout = new CancellationTokenSource(MaxTurnDuration);
+        // So is the deadline: whatever the retry budget and the model's timeouts, the coach stops at AnswerDeadline
+        // (from the turn's start) and the rest of Chat:TurnDeadlineSeconds is left to store and say how it ended.
+        var answerTime = o.AnswerDeadline - turnClock.Elapsed;
+        using var turnTimeout = new CancellationTokenSource(answerTime > TimeSpan.FromMilliseconds(1) ? answerTime : TimeSpan.FromMilliseconds(1));
         try
         {
             CoachFinal? final = null;
@@ -182,7 +185,8 @@ public sealed partial class ChatService(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !requestAborted.IsCancellationRequested || turnTimeout.IsCancellationRequested)
         {
-            LogTurnFailed(logger, user.UserId, conversationId, ex.GetType().Name);
+            var timedOut = turnTimeout.IsCancellationRequested && ex is OperationCanceledException;
+            LogTurnFailed(logger, user.UserId, conversationId, timedOut ? "TurnDeadline" : ex.GetType().Name);
             var storageDown = ex is Platform.Storage.StorageUnavailableException;
             try
             {
@@ -194,6 +198,18 @@ public sealed partial class ChatService(
                 storageDown = true;
             }
             var fr = profile.IsFrench;
+            if (timedOut && !storageDown)
+            {
+                await stream.SendAsync("error", new
+                {
+                    status = 504,
+                    title = fr ? "Le coach a mis trop de temps à répondre." : "The coach took too long to answer.",
+                    detail = fr ? "Ton message est enregistré. Réessaie : la réponse arrive souvent plus vite la deuxième fois." : "Your message is saved. Try again: the answer often comes faster the second time.",
+                    code = "turn-timeout",
+                    userMessageId = userMessage.Id,
+                });
+                return;
+            }
             await stream.SendAsync("error", new
             {
                 status = 503,

@@ -50,6 +50,21 @@ public sealed class CoachChatOptions
     [Range(0.05, 600)]
     public double StreamIdleTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Every turn ends within this many seconds, whatever the retry budget and the timeouts above say: the answer
+    /// (or the failure) is stored and a <c>done</c> or <c>error</c> event written. A model still streaming then is cut;
+    /// the turn ends with <c>error</c> <c>turn-timeout</c> and the message can be retried. At most 40 s, under the
+    /// 45 s a proxy in front of the app may allow a request.
+    /// </summary>
+    [Range(1, 40)]
+    public double TurnDeadlineSeconds { get; set; } = 35;
+
+    /// <summary>What the turn keeps of its deadline for storing the answer and writing the last event.</summary>
+    public TimeSpan StoreReserve => TimeSpan.FromSeconds(Math.Min(2, TurnDeadlineSeconds / 4));
+
+    /// <summary>How long the coach may produce the answer: the deadline less the store reserve.</summary>
+    public TimeSpan AnswerDeadline => TimeSpan.FromSeconds(TurnDeadlineSeconds) - StoreReserve;
+
     /// <summary>Turns a user may have answered per UTC day, counted in Table Storage across instances; then 429 <c>budget-used</c>.</summary>
     [Range(1, 100_000)]
     public int TurnsPerDay { get; set; } = 100;

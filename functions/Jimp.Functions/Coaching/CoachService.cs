@@ -140,7 +140,8 @@ public sealed partial class CoachService(
             {
                 var wait = RetryAfter(rateLimited) ?? TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
                 var elapsed = Stopwatch.GetElapsedTime(clockStart);
-                if (attempt >= o.MaxAttempts || elapsed + wait > TimeSpan.FromSeconds(o.RetryBudgetSeconds))
+                // A wait that would outlast the turn's deadline is not worth it either: busy now, offline answer.
+                if (attempt >= o.MaxAttempts || elapsed + wait > TimeSpan.FromSeconds(o.RetryBudgetSeconds) || elapsed + wait > o.AnswerDeadline - FallbackTime)
                 {
                     failure = Failure.RateLimited;
                     busyFor = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
@@ -292,6 +293,9 @@ public sealed partial class CoachService(
     }
 
     private readonly record struct Step(bool HasItem, Exception? Error);
+
+    /// <summary>What the offline fallback needs of the turn's deadline after the last retry wait.</summary>
+    private static readonly TimeSpan FallbackTime = TimeSpan.FromSeconds(1);
 
     private static async Task<Step> NextAsync(IAsyncEnumerator<ChatResponseUpdate> stream, CancellationToken cancellationToken)
     {

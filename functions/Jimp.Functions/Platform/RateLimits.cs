@@ -16,6 +16,17 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
 {
     public const string Table = "ratelimits";
 
+    /// <summary>
+    /// Tries of a contended count (an etag conflict: another request counted the same row meanwhile). Many sign-ins from
+    /// one network at once (a school, a carrier's NAT: one /24) all count on one row; with 5 tries and none waiting,
+    /// 10 at once got 429s far below the limit (the load profile found it). 20 tries with a short random wait between.
+    /// </summary>
+    private const int ContendedAttempts = 20;
+
+    /// <summary>A random wait of up to 5 ms per try so far, so that the requests that lost a conflict do not meet again.</summary>
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (5 * attempt))), cancellationToken);
+
     /// <summary>The key of the per-address limit (keyed-hashed before storage; erasure finds it from the address).</summary>
     public static string EmailKey(string email) => "link-email:" + email.Trim().ToLowerInvariant();
 
@@ -42,7 +53,7 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
         var now = clock.GetUtcNow();
         var rowKey = (now.UtcTicks - now.UtcTicks % window.Ticks).ToString("D19", CultureInfo.InvariantCulture);
         var partition = keyedHash.RateLimitKey(key);
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < ContendedAttempts; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
             if (!existing.HasValue || (existing.Value!.GetInt32("Count") ?? 0) <= 0) return;
@@ -55,6 +66,7 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
                 // Counted at the same time: read again.
+                await BackOffAsync(attempt, cancellationToken);
             }
         }
     }
@@ -67,7 +79,7 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
         var windowStart = now.UtcTicks - now.UtcTicks % window.Ticks;
         var rowKey = windowStart.ToString("D19", CultureInfo.InvariantCulture);
         var partition = keyedHash.RateLimitKey(key);
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < ContendedAttempts; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
             var count = existing.HasValue ? existing.Value!.GetInt32("Count") ?? 0 : 0;
@@ -92,6 +104,7 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
                 // Another request counted at the same time: read again.
+                await BackOffAsync(attempt, cancellationToken);
             }
         }
         throw ProblemException.TooManyRequests(1);

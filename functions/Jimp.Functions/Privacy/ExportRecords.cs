@@ -34,10 +34,10 @@ public sealed class ExportRecords(JimpStorage storage)
         }, cancellationToken);
     }
 
+    /// <summary>The export's record; null when there is none, or when the id (a route value) is no key Azure can hold.</summary>
     public async Task<TableEntity?> FindAsync(string userId, string exportId, CancellationToken cancellationToken)
     {
-        // A route value: an id Azure cannot hold as a key names no export (404), never a 500 (found by the fuzz suite).
-        if (!TableLimitsPolicy.IsValidKey(exportId)) return null;
+        if (!Platform.Storage.TableLimitsPolicy.IsValidKey(exportId)) return null;
         var table = await storage.TableAsync(Table, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, exportId, cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;

@@ -19,6 +19,9 @@ public sealed partial class PolicyDocuments
 {
     public static PolicyDocuments Embedded { get; } = Load(typeof(PolicyDocuments).Assembly);
 
+    /// <summary>The terms of use (CGU): <c>docs/terms/cgu.{lang}.md</c> and <c>docs/terms/versions/</c>, versioned like the policy.</summary>
+    public static PolicyDocuments EmbeddedTerms { get; } = Load(typeof(PolicyDocuments).Assembly, ".Terms.", "terms of use");
+
     public PolicyDocuments(IEnumerable<PolicyDocument> documents)
     {
         Versions = documents
@@ -39,11 +42,11 @@ public sealed partial class PolicyDocuments
     public PolicySchedule Schedule(IReadOnlyDictionary<string, DateTimeOffset>? announcementsCompletedAt = null) =>
         new(this, announcementsCompletedAt ?? new Dictionary<string, DateTimeOffset>());
 
-    public static PolicyDocuments Load(Assembly assembly)
+    public static PolicyDocuments Load(Assembly assembly, string resourceMarker = ".PrivacyPolicy.", string what = "privacy policy")
     {
         ArgumentNullException.ThrowIfNull(assembly);
         var documents = assembly.GetManifestResourceNames()
-            .Where(n => n.Contains(".PrivacyPolicy.", StringComparison.Ordinal))
+            .Where(n => n.Contains(resourceMarker, StringComparison.Ordinal))
             .Select(n =>
             {
                 using var stream = assembly.GetManifestResourceStream(n)!;
@@ -53,7 +56,7 @@ public sealed partial class PolicyDocuments
             .ToList();
         if (documents.Count == 0)
         {
-            throw new InvalidOperationException("No privacy policy is embedded in the app.");
+            throw new InvalidOperationException($"No {what} is embedded in the app.");
         }
         return new PolicyDocuments(documents);
     }

@@ -11,6 +11,7 @@ public static class PrivacyRegistration
         services.TryAddSingleton(PolicyDocuments.Embedded);
         services.AddSingleton<PolicyCalendar>();
         services.AddSingleton<ErasureEmails>();
+        services.AddSingleton<TermsOfUse>();
         services.AddSingleton<RequestTracker>();
         services.AddSingleton<ErasureRecovery>();
         services.AddSingleton<ExportRecords>();

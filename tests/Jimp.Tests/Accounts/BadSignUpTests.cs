@@ -14,13 +14,15 @@ public sealed class BadSignUpTests(SharedHost shared) : IClassFixture<SharedHost
 
     public static TheoryData<string, string, string> BadBodies => new()
     {
-        { "under-age", """{"email":"a@example.test","locale":"fr","ageConfirmed":false,"acceptedPolicyVersion":"2.0.0"}""", "ageConfirmed" },
-        { "no age confirmation", """{"email":"a@example.test","locale":"fr","acceptedPolicyVersion":"2.0.0"}""", "ageConfirmed" },
-        { "no policy version", """{"email":"a@example.test","locale":"fr","ageConfirmed":true}""", "acceptedPolicyVersion" },
-        { "outdated policy version", """{"email":"a@example.test","locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"1.0.0"}""", "acceptedPolicyVersion" },
-        { "invalid e-mail", """{"email":"not-an-address","locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0"}""", "email" },
-        { "missing e-mail", """{"locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0"}""", "email" },
-        { "unknown locale", """{"email":"a@example.test","locale":"de","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0"}""", "locale" },
+        { "under-age", """{"email":"a@example.test","locale":"fr","ageConfirmed":false,"acceptedPolicyVersion":"2.0.0","acceptedTermsVersion":"1.0.0"}""", "ageConfirmed" },
+        { "no age confirmation", """{"email":"a@example.test","locale":"fr","acceptedPolicyVersion":"2.0.0","acceptedTermsVersion":"1.0.0"}""", "ageConfirmed" },
+        { "no policy version", """{"email":"a@example.test","locale":"fr","ageConfirmed":true,"acceptedTermsVersion":"1.0.0"}""", "acceptedPolicyVersion" },
+        { "no terms version", """{"email":"a@example.test","locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0"}""", "acceptedTermsVersion" },
+        { "outdated terms version", """{"email":"a@example.test","locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0","acceptedTermsVersion":"0.9.0"}""", "acceptedTermsVersion" },
+        { "outdated policy version", """{"email":"a@example.test","locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"1.0.0","acceptedTermsVersion":"1.0.0"}""", "acceptedPolicyVersion" },
+        { "invalid e-mail", """{"email":"not-an-address","locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0","acceptedTermsVersion":"1.0.0"}""", "email" },
+        { "missing e-mail", """{"locale":"fr","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0","acceptedTermsVersion":"1.0.0"}""", "email" },
+        { "unknown locale", """{"email":"a@example.test","locale":"de","ageConfirmed":true,"acceptedPolicyVersion":"2.0.0","acceptedTermsVersion":"1.0.0"}""", "locale" },
     };
 
     [Theory]
@@ -54,7 +56,7 @@ public sealed class BadSignUpTests(SharedHost shared) : IClassFixture<SharedHost
     [Fact]
     public async Task An_oversized_body_is_refused_and_stores_nothing()
     {
-        var json = JsonSerializer.Serialize(new { email = new string('a', 30_000) + "@example.test", locale = "fr", ageConfirmed = true, acceptedPolicyVersion = "2.0.0" });
+        var json = JsonSerializer.Serialize(new { email = new string('a', 30_000) + "@example.test", locale = "fr", ageConfirmed = true, acceptedPolicyVersion = "2.0.0", acceptedTermsVersion = "1.0.0" });
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/link") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         using var response = await host.Client.SendAsync(request);
 

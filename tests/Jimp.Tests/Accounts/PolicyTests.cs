@@ -132,7 +132,7 @@ public sealed class PolicyTests(SharedHost shared)
         Assert.Equal(("2.0.0", acceptedAt), (account.AcceptedPolicyVersion, account.AcceptedPolicyAt));
 
         // Signing in again while accepting 3.0.0 is what records the acceptance.
-        using (var link = await Users.RequestLinkAsync(host, new { email = user.Email, locale = "fr", ageConfirmed = true, acceptedPolicyVersion = "3.0.0" }))
+        using (var link = await Users.RequestLinkAsync(host, new { email = user.Email, locale = "fr", ageConfirmed = true, acceptedPolicyVersion = "3.0.0", acceptedTermsVersion = "1.0.0" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, link.StatusCode);
         }

@@ -44,6 +44,21 @@ public sealed class RateLimitTests(SharedHost shared)
     }
 
     [Fact]
+    public async Task Many_hits_on_one_key_at_once_are_all_counted_and_none_is_refused_below_the_limit()
+    {
+        await using var host = shared.ForTest();
+        var limits = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Jimp.Functions.Platform.RateLimits>(host.Services);
+        var key = "load-test:" + Guid.NewGuid().ToString("N");
+        var window = TimeSpan.FromHours(1);
+        // 20 at once on one row (one network's sign-ins): every one counted, none refused.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => limits.HitAsync(key, 25, window, default)));
+        // Exactly 20 were counted: 5 more are allowed, the 26th is refused.
+        for (var i = 0; i < 5; i++) await limits.HitAsync(key, 25, window, default);
+        var refused = await Assert.ThrowsAsync<Jimp.Functions.Platform.Http.ProblemException>(() => limits.HitAsync(key, 25, window, default));
+        Assert.Equal(429, refused.Status);
+    }
+
+    [Fact]
     public async Task Too_many_verification_attempts_from_one_ip_are_429()
     {
         await using var host = await JimpTestHost.StartAsync(o => o.Settings["Accounts:VerificationsPerIpPerHour"] = "3");

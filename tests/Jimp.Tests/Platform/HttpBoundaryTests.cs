@@ -51,7 +51,7 @@ public sealed class HttpBoundaryTests
         var root = Path.Combine(Support.TestAzurite.RepositoryRoot, "functions", "Jimp.Functions");
         var writers = Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => File.ReadAllText(f).Contains("text/event-stream;", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains(".ContentType = \"text/event-stream", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).ToList();
         Assert.Equal(["Platform/Http/EventStream.cs"], writers);
     }

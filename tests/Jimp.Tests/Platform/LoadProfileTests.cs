@@ -63,6 +63,95 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
 
         // Nothing lost: every answer a stream announced is stored in its conversation (all pages read).
         var all = alone.Concat(together).ToList();
+        var lost = await LostAsync(creators, all);
+        var answered = all.Count(t => t.Done);
+        output.WriteLine($"turns {all.Count}: {answered} answered, {all.Count - answered} errors, {lost} lost");
+        Assert.Equal(all.Count, answered);
+        Assert.Equal(0, lost);
+        foreach (var (user, _) in creators) user.Dispose();
+    }
+
+    /// <summary>
+    /// The measurement: the offline coach (no model in the way, so the time is the server's and storage's own),
+    /// one stream at a time, then N concurrent streams, then the same N streams while other creators sign in (link,
+    /// e-mail, verify) and ask for exports. Prints p50/p95/p99 of each phase; requires 0 errors and 0 lost answers,
+    /// every sign-in signed in and every export ready. Latency is printed, not asserted (benchmarks print figures).
+    /// </summary>
+    [Fact]
+    public async Task With_the_offline_coach_streams_sign_ins_and_exports_at_once_lose_nothing_and_print_their_latency_profile()
+    {
+        await using var host = await JimpTestHost.StartAsync(o => o.Settings["Caps:ExportsPerDay"] = "1000");
+        var concurrency = Bench.Size(5, 20);
+        var rounds = Bench.Size(2, 5);
+        var creators = new List<(UserClient User, string Conversation)>();
+        for (var i = 0; i < concurrency; i++)
+        {
+            var user = await CoachingApiTests.OnboardedAsync(host);
+            creators.Add((user, await CoachingApiTests.NewConversationAsync(user)));
+        }
+        // The first turn of a conversation reads what it pins for the day (trends, the creator's numbers): warm each.
+        foreach (var c in creators) await TurnAsync(host, c);
+
+        var alone = new List<Turn>();
+        var before = host.Counter.Snapshot();
+        for (var i = 0; i < concurrency * rounds / 2; i++) alone.Add(await TurnAsync(host, creators[i % concurrency]));
+        var aloneStorage = host.Counter.Snapshot().Since(before);
+
+        var together = new List<Turn>();
+        before = host.Counter.Snapshot();
+        var watch = Stopwatch.StartNew();
+        for (var round = 0; round < rounds; round++) together.AddRange(await Task.WhenAll(creators.Select(c => TurnAsync(host, c))));
+        watch.Stop();
+        var togetherStorage = host.Counter.Snapshot().Since(before);
+
+        // The same streams while creators sign in and ask for exports.
+        var exporters = new List<UserClient>();
+        for (var i = 0; i < Bench.Size(2, 5); i++) exporters.Add(await CoachingApiTests.OnboardedAsync(host));
+        var signIns = Bench.Size(3, 10);
+        var mixed = new List<Turn>();
+        var mixedWatch = Stopwatch.StartNew();
+        var signInTimes = new List<double>();
+        var exportTimes = new List<double>();
+        var signingIn = Task.WhenAll(Enumerable.Range(0, signIns).Select(async _ =>
+        {
+            var w = Stopwatch.StartNew();
+            using var user = await Users.SignUpAsync(host);
+            lock (signInTimes) signInTimes.Add(w.Elapsed.TotalMilliseconds);
+        }));
+        var exporting = Task.WhenAll(exporters.Select(async user =>
+        {
+            var w = Stopwatch.StartNew();
+            await Jimp.Tests.Privacy.PrivacyFixture.ExportAndWaitAsync(host, user);
+            lock (exportTimes) exportTimes.Add(w.Elapsed.TotalMilliseconds);
+        }));
+        for (var round = 0; round < rounds; round++) mixed.AddRange(await Task.WhenAll(creators.Select(c => TurnAsync(host, c))));
+        await Task.WhenAll(signingIn, exporting);
+        mixedWatch.Stop();
+
+        output.WriteLine($"load profile, offline coach ({Bench.Name}): {Environment.ProcessorCount} cores");
+        Print("1 stream at a time", alone, aloneStorage);
+        Print($"{concurrency} concurrent streams × {rounds} rounds ({together.Count / watch.Elapsed.TotalSeconds:0.0} turns/s)", together, togetherStorage);
+        var signInSorted = signInTimes.Order().ToArray();
+        var exportSorted = exportTimes.Order().ToArray();
+        Print($"{concurrency} concurrent streams × {rounds} rounds with {signIns} sign-ins and {exporters.Count} exports at the same time ({mixedWatch.Elapsed.TotalSeconds:0.0} s)", mixed, null);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  meanwhile: sign-in (link, mail, verify) p50 {P(signInSorted, 0.5):0} ms, max {signInSorted[^1]:0} ms; export to ready p50 {P(exportSorted, 0.5):0} ms, max {exportSorted[^1]:0} ms"));
+
+        var all = alone.Concat(together).Concat(mixed).ToList();
+        var lost = await LostAsync(creators, all);
+        var answered = all.Count(t => t.Done);
+        output.WriteLine($"turns {all.Count}: {answered} answered, {all.Count - answered} errors, {lost} lost; sign-ins {signInTimes.Count}/{signIns}; exports ready {exportTimes.Count}/{exporters.Count}");
+        Assert.Equal(all.Count, answered);
+        Assert.Equal(0, lost);
+        Assert.Equal(signIns, signInTimes.Count);
+        Assert.Equal(exporters.Count, exportTimes.Count);
+        foreach (var (user, _) in creators) user.Dispose();
+        foreach (var user in exporters) user.Dispose();
+    }
+
+    /// <summary>Answers a stream announced that are not stored in their conversation (all pages read).</summary>
+    private static async Task<int> LostAsync(List<(UserClient User, string Conversation)> creators, List<Turn> turns)
+    {
         var stored = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (user, conversation) in creators)
         {
@@ -75,20 +164,15 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
             }
             while (cursor is not null);
         }
-        var lost = all.Count(t => t.AnswerId is not null && !stored.Contains(t.AnswerId));
-        var answered = all.Count(t => t.Done);
-        output.WriteLine($"turns {all.Count}: {answered} answered, {all.Count - answered} errors, {lost} lost");
-        Assert.Equal(all.Count, answered);
-        Assert.Equal(0, lost);
-        foreach (var (user, _) in creators) user.Dispose();
+        return turns.Count(t => t.AnswerId is not null && !stored.Contains(t.AnswerId));
     }
 
-    private void Print(string label, List<Turn> turns, Jimp.Functions.Platform.Storage.StorageCounts storage)
+    private void Print(string label, List<Turn> turns, Jimp.Functions.Platform.Storage.StorageCounts? storage)
     {
         var first = turns.Select(t => t.FirstDeltaMs).Order().ToArray();
         var end = turns.Select(t => t.EndMs).Order().ToArray();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}: {turns.Count} turns; first delta p50 {P(first, 0.50):0} ms, p95 {P(first, 0.95):0} ms, p99 {P(first, 0.99):0} ms; end of turn p50 {P(end, 0.50):0} ms, p95 {P(end, 0.95):0} ms, p99 {P(end, 0.99):0} ms; storage requests per turn {(double)storage.Total / turns.Count:0.00} ({storage})"));
+            $"{label}: {turns.Count} turns; first delta p50 {P(first, 0.50):0} ms, p95 {P(first, 0.95):0} ms, p99 {P(first, 0.99):0} ms; end of turn p50 {P(end, 0.50):0} ms, p95 {P(end, 0.95):0} ms, p99 {P(end, 0.99):0} ms{(storage is null ? "" : $"; storage requests per turn {(double)storage.Total / turns.Count:0.00} ({storage})")}"));
     }
 
     /// <summary>The nearest-rank percentile of sorted values.</summary>

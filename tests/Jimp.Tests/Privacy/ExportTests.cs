@@ -159,6 +159,17 @@ public sealed class ExportTests(SharedHost shared) : IClassFixture<SharedHost>, 
         Assert.Contains($"#/privacy?export={exportId}", ready[0].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("%5C%5C")] // a backslash: no table key can hold it (was a 500, found by the fuzz suite)
+    [InlineData("a%23b")]
+    public async Task An_export_id_no_table_key_can_hold_is_a_404_problem(string rawId)
+    {
+        using var user = await Users.SignUpAsync(host);
+        using var response = await user.GetAsync($"/api/me/exports/{rawId}/download");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Another_user_gets_404_on_the_download()
     {

@@ -42,7 +42,7 @@ public static partial class Users
     public static string NewEmail(string hint = "user") => $"{hint}-{Guid.NewGuid():N}@example.test";
 
     public static object LinkBody(string email, string locale = "fr") =>
-        new { email, locale, ageConfirmed = true, acceptedPolicyVersion = "2.0.0" };
+        new { email, locale, ageConfirmed = true, acceptedPolicyVersion = "2.0.0", acceptedTermsVersion = "1.0.0" };
 
     /// <summary>POST /api/auth/link with the app's Origin.</summary>
     public static async Task<HttpResponseMessage> RequestLinkAsync(JimpTestHost host, object body, string? forwardedFor = null)

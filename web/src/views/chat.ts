@@ -246,7 +246,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         if (frame) cancelAnimationFrame(frame);
         if (text) paint();
         else replace(answer.body);
-        failure(answer, userMessageId, data.code === 'model-busy' ? t('chat.modelBusyFailed', { wait: durationText(typeof data.retryAfter === 'number' ? data.retryAfter : undefined) }) : data.code === 'storage-unavailable' ? t('error.storageUnavailable') : t('chat.failed'));
+        failure(answer, userMessageId, data.code === 'model-busy' ? t('chat.modelBusyFailed', { wait: durationText(typeof data.retryAfter === 'number' ? data.retryAfter : undefined) }) : data.code === 'storage-unavailable' ? t('error.storageUnavailable') : data.code === 'turn-timeout' ? t('chat.timedOut') : t('chat.failed'));
       }
     };
     try {

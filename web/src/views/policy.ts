@@ -1,4 +1,4 @@
-import { get, type PolicyDocument } from '../api';
+import { get, type PolicyDocument, type TermsDocument } from '../api';
 import { h, replace, uid } from '../dom';
 import { fmtDate, fmtDateShort, lang, t, type Lang } from '../i18n';
 import type { ViewContext } from '../router';
@@ -10,20 +10,33 @@ function body(markdown: string): string {
   return markdown.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
 }
 
-export async function renderPolicy({ main, route, navigate, isStale }: ViewContext): Promise<void> {
+/** The privacy policy (information, acknowledged at sign-up) and the terms of use (the contract, accepted). */
+const KINDS = {
+  policy: { endpoint: '/api/policy', route: '#/policy', title: 'policy.title' },
+  terms: { endpoint: '/api/terms', route: '#/terms', title: 'terms.title' },
+} as const;
+
+type LegalDocument = TermsDocument & { upcoming?: PolicyDocument['upcoming'] };
+
+export const renderPolicy = (context: ViewContext): Promise<void> => renderDocument(context, 'policy');
+
+export const renderTerms = (context: ViewContext): Promise<void> => renderDocument(context, 'terms');
+
+async function renderDocument({ main, route, navigate, isStale }: ViewContext, kind: keyof typeof KINDS): Promise<void> {
+  const { endpoint, route: home, title } = KINDS[kind];
   replace(main, spinner(t('common.loading')));
   const requested = route.params.get('version');
-  let doc: PolicyDocument;
+  let doc: LegalDocument;
   try {
-    doc = await get<PolicyDocument>(`/api/policy${requested ? `?version=${encodeURIComponent(requested)}` : ''}`);
+    doc = await get<LegalDocument>(`${endpoint}${requested ? `?version=${encodeURIComponent(requested)}` : ''}`);
   } catch (error) {
-    if (!isStale()) replace(main, h('div', { class: 'narrow' }, h('h1', { tabindex: '-1' }, t('policy.title')), notice('error', errorText(error))));
+    if (!isStale()) replace(main, h('div', { class: 'narrow' }, h('h1', { tabindex: '-1' }, t(title)), notice('error', errorText(error))));
     return;
   }
   if (isStale()) return;
 
   let docLang: Lang = doc.documents[lang()] ? lang() : doc.documents.fr ? 'fr' : 'en';
-  const article = h('article', { class: 'md policy-doc', 'data-testid': 'policy-document' });
+  const article = h('article', { class: 'md policy-doc', 'data-testid': `${kind}-document` });
   const show = (): void => {
     article.setAttribute('lang', docLang);
     replace(article, renderMarkdown(body(doc.documents[docLang] ?? ''), { topHeadingLevel: 1 }));
@@ -37,7 +50,7 @@ export async function renderPolicy({ main, route, navigate, isStale }: ViewConte
     { id: selectId, 'data-testid': 'policy-version' },
     doc.versions.map((v) => h('option', { value: v.version, selected: v.version === doc.version }, `${v.version} · ${fmtDateShort(v.effective)}${v.version === doc.current ? ` (${t('policy.currentTag')})` : ''}`)),
   );
-  versions.addEventListener('change', () => navigate(versions.value === doc.current ? '#/policy' : `#/policy?version=${encodeURIComponent(versions.value)}`));
+  versions.addEventListener('change', () => navigate(versions.value === doc.current ? home : `${home}?version=${encodeURIComponent(versions.value)}`));
 
   const langGroup = h(
     'div',
@@ -62,10 +75,10 @@ export async function renderPolicy({ main, route, navigate, isStale }: ViewConte
       h(
         'div',
         { class: 'card policy-meta' },
-        h('p', { class: 'eyebrow' }, t('policy.title')),
+        h('p', { class: 'eyebrow' }, t(title)),
         h('p', { class: 'policy-version-line' }, t('policy.versionLine', { v: doc.version, date: fmtDate(doc.date), effective: fmtDate(doc.effective) })),
-        !isCurrent ? notice('warning', t('policy.oldVersion', { v: doc.current }), ' ', h('a', { href: '#/policy' }, t('policy.seeCurrent'))) : null,
-        doc.upcoming ? notice('info', t(doc.upcoming.material ? 'policy.upcomingMaterial' : 'policy.upcoming', { v: doc.upcoming.version, date: fmtDate(doc.upcoming.effective) }), ' ', h('a', { href: `#/policy?version=${encodeURIComponent(doc.upcoming.version)}` }, t('policy.readUpcoming'))) : null,
+        !isCurrent ? notice('warning', t('policy.oldVersion', { v: doc.current }), ' ', h('a', { href: home }, t('policy.seeCurrent'))) : null,
+        doc.upcoming ? notice('info', t(doc.upcoming.material ? 'policy.upcomingMaterial' : 'policy.upcoming', { v: doc.upcoming.version, date: fmtDate(doc.upcoming.effective) }), ' ', h('a', { href: `${home}?version=${encodeURIComponent(doc.upcoming.version)}` }, t('policy.readUpcoming'))) : null,
         h('div', { class: 'policy-controls' }, h('div', { class: 'field' }, h('label', { for: selectId }, t('policy.versions')), versions), h('div', { class: 'field' }, h('span', { class: 'label' }, t('policy.docLanguage')), langGroup)),
         docLang === 'en' && doc.documents.fr ? h('p', { class: 'muted small' }, t('policy.frAuthoritative')) : null,
       ),
@@ -73,5 +86,5 @@ export async function renderPolicy({ main, route, navigate, isStale }: ViewConte
     ),
   );
   show();
-  if (!article.querySelector('h1')) article.prepend(h('h1', { tabindex: '-1' }, t('policy.title')));
+  if (!article.querySelector('h1')) article.prepend(h('h1', { tabindex: '-1' }, t(title)));
 }

@@ -1,4 +1,4 @@
-import { ApiError, get, post, type PolicyDocument } from '../api';
+import { ApiError, get, post, type PolicyDocument, type TermsDocument } from '../api';
 import { h, replace } from '../dom';
 import { lang, t } from '../i18n';
 import type { ViewContext } from '../router';
@@ -14,10 +14,12 @@ const FIELD_TEXT: Record<string, () => string> = {
   email: () => t('signin.errorEmail'),
   ageConfirmed: () => (minimumAge ? t('signin.errorAge', { age: minimumAge }) : t('signin.errorAgeUnknown')),
   acceptedPolicyVersion: () => t('signin.errorPolicy'),
+  acceptedTermsVersion: () => t('signin.errorTerms'),
 };
 
 export async function renderSignIn({ main, isStale }: ViewContext): Promise<void> {
   let policyVersion: string | null = null;
+  let termsVersion: string | null = null;
   const status = statusSlot();
   if (session.notice) {
     status.show('info', session.notice);
@@ -28,6 +30,8 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
   const age = h('input', { type: 'checkbox', name: 'ageConfirmed', id: 'age-confirm', required: true, 'data-testid': 'age-confirm' });
   const policy = h('input', { type: 'checkbox', name: 'acceptedPolicyVersion', id: 'policy-accept', required: true, 'data-testid': 'policy-accept' });
   const versionText = h('span', { class: 'policy-version' });
+  const terms = h('input', { type: 'checkbox', name: 'acceptedTermsVersion', id: 'terms-accept', required: true, 'data-testid': 'terms-accept' });
+  const termsVersionText = h('span', { class: 'terms-version' });
   const ageLabel = document.createTextNode(ageText());
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'send-link' }, t('signin.send'));
 
@@ -35,12 +39,19 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
     h('div', { class: 'field check', 'data-field': name }, h('div', { class: 'check-row' }, input, h('label', { for: input.id }, label)), h('p', { class: 'field-error', id: `${input.id}-error`, role: 'alert', hidden: true }));
   age.setAttribute('aria-describedby', 'age-confirm-error');
   policy.setAttribute('aria-describedby', 'policy-accept-error');
+  terms.setAttribute('aria-describedby', 'terms-accept-error');
 
   const form = h(
     'form',
     { class: 'stack', novalidate: true, 'data-testid': 'signin-form' },
     field(t('signin.email'), email, { name: 'email', hint: t('signin.emailHint') }),
     checkField(age, 'ageConfirmed', [ageLabel]),
+    // The CGU are the contract, accepted; the policy informs, and is only acknowledged as read.
+    checkField(terms, 'acceptedTermsVersion', [
+      document.createTextNode(t('signin.termsBefore')),
+      h('a', { href: '#/terms', 'data-testid': 'terms-link' }, t('signin.termsLink')),
+      termsVersionText,
+    ]),
     checkField(policy, 'acceptedPolicyVersion', [
       document.createTextNode(t('signin.policyBefore')),
       h('a', { href: '#/policy', 'data-testid': 'policy-link' }, t('signin.policyLink')),
@@ -87,6 +98,18 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
   };
   void loadPolicy();
 
+  const loadTerms = async (): Promise<string | null> => {
+    try {
+      const doc = await get<TermsDocument>('/api/terms');
+      termsVersion = doc.current;
+      termsVersionText.textContent = ` ${t('signin.policyVersion', { v: doc.current })}`;
+    } catch {
+      termsVersionText.textContent = '';
+    }
+    return termsVersion;
+  };
+  void loadTerms();
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     status.hide();
@@ -94,6 +117,7 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
     const value = email.value.trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) errors.email = [FIELD_TEXT.email!()];
     if (!age.checked) errors.ageConfirmed = [FIELD_TEXT.ageConfirmed!()];
+    if (!terms.checked) errors.acceptedTermsVersion = [FIELD_TEXT.acceptedTermsVersion!()];
     if (!policy.checked) errors.acceptedPolicyVersion = [FIELD_TEXT.acceptedPolicyVersion!()];
     const invalid = showFieldErrors(form, errors);
     if (invalid) {
@@ -108,7 +132,12 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
         status.show('error', t('signin.policyUnavailable'));
         return;
       }
-      await post('/api/auth/link', { email: value, locale: lang(), ageConfirmed: true, acceptedPolicyVersion: version });
+      const termsAccepted = termsVersion ?? (await loadTerms());
+      if (!termsAccepted) {
+        status.show('error', t('signin.termsUnavailable'));
+        return;
+      }
+      await post('/api/auth/link', { email: value, locale: lang(), ageConfirmed: true, acceptedPolicyVersion: version, acceptedTermsVersion: termsAccepted });
       if (isStale()) return;
       showSent(main, value);
     } catch (error) {
@@ -118,6 +147,7 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
         if (other.length > 0) status.show('error', other.join(' '));
         focusFirstInvalid(first);
         if (error.fieldErrors.acceptedPolicyVersion) void loadPolicy();
+        if (error.fieldErrors.acceptedTermsVersion) void loadTerms();
       } else if (error instanceof ApiError && error.status === 429) {
         status.show('warning', waitText(error.retryAfterSeconds));
       } else {

@@ -15,7 +15,7 @@ public sealed class EventStream(HttpResponse response)
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
+        response.ContentType = "text/event-stream"; // exactly: what a proxy recognises and streams (the data is UTF-8 by the SSE standard)
         response.Headers.CacheControl = "no-cache, no-transform";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.Body.FlushAsync(cancellationToken);
