@@ -97,8 +97,9 @@ async function api(path, { method = 'GET', body, cookie } = {}) {
 /** Signs a creator up by the e-mailed link, saves the profile and asks the coach these questions; returns the user id. */
 async function creatorAsks(address, profile, questions) {
   const policy = (await (await fetch(`${BASE_URL}/api/policy`)).json()).current;
+  const terms = (await (await fetch(`${BASE_URL}/api/terms`)).json()).current;
   const since = Date.now() - 1000;
-  const asked = await api('/api/auth/link', { method: 'POST', body: { email: address, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: policy } });
+  const asked = await api('/api/auth/link', { method: 'POST', body: { email: address, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: policy, acceptedTermsVersion: terms } });
   assert.equal(asked.status, 202, `link for ${address}: ${asked.status}`);
   const token = new URL((await signInLinkFor(address, { after: since })).replace('#/verify', 'verify')).searchParams.get('token');
   const verified = await api('/api/auth/verify', { method: 'POST', body: { token } });
