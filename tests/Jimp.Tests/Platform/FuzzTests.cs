@@ -428,6 +428,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
     private static bool IsProblem(HttpResponseMessage response, string body, int status)
     {
         if (response.Content.Headers.ContentType?.MediaType != Problems.ContentType) return false;
+        // A HEAD answer never has a body (RFC 9110 §9.3.2): its headers are all the problem a client gets.
+        if (response.RequestMessage?.Method == HttpMethod.Head) return body.Length == 0;
         try
         {
             var problem = JsonDocument.Parse(body).RootElement;
