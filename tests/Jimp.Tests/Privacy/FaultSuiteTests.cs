@@ -21,21 +21,33 @@ namespace Jimp.Tests.Privacy;
 /// an answered turn is stored with its answer, every stored question has an answer or is marked failed); an export
 /// completes; an erasure completes (housekeeping restarts one that failed) and leaves nothing of the person in any
 /// table or blob, or, when refused, leaves the account whole; no more e-mails than SMTP's at-least-once window allows.
+/// Export and erasure activities also fail on their own (<see cref="RandomActivityFaults"/>): a few times whatever the
+/// dependencies do (the orchestration's retries must absorb them), or on every attempt while the dependencies are down.
+/// Full size (<c>./bench.sh</c>) is 50 exports and 50 erasures, plus 10 sign-ins and 10 chat turns.
 /// </summary>
 [Trait("Category", Bench.Category)]
 public sealed class FaultSuiteTests(ITestOutputHelper output)
 {
     private enum Scenario { SignIn, ChatTurn, Export, Erasure }
 
-    private sealed record Outcome(Scenario Scenario, string Faults, string FirstAnswer, string End, int Mails, int StorageFaults, int SmtpFaults);
+    private sealed record Outcome(Scenario Scenario, string Faults, string FirstAnswer, string End, int Mails, int StorageFaults, int SmtpFaults, int ActivityFaults);
+
+    /// <summary>The activities that call <see cref="IActivityFaults"/>, per scenario.</summary>
+    private static readonly string[] ExportActivities = [nameof(ExportOrchestration.ExportStorePart), nameof(ExportOrchestration.AssembleExport), nameof(ExportOrchestration.SendExportReadyEmail)];
+    private static readonly string[] ErasureActivities = [nameof(ErasureOrchestration.BeginErasure), nameof(ErasureOrchestration.EraseStore), nameof(ErasureOrchestration.SendErasureConfirmation)];
 
     [Fact]
     public async Task Randomised_faults_during_sign_in_chat_export_and_erasure_lose_nothing_and_never_answer_500()
     {
         var seed = Environment.GetEnvironmentVariable("JIMP_FAULT_SEED") is { Length: > 0 } s ? int.Parse(s, CultureInfo.InvariantCulture) : Environment.TickCount;
-        var runs = Bench.Size(12, 60);
-        output.WriteLine($"fault suite ({Bench.Name}): {runs} runs, seed {seed} (JIMP_FAULT_SEED={seed} replays it)");
+        // How many runs of each scenario; exports and erasures at least 50 each at full size (issue #17).
+        var counts = Bench.Size(new[] { 3, 3, 3, 3 }, new[] { 10, 10, 50, 50 });
+        var order = Enumerable.Range(0, 4).SelectMany(kind => Enumerable.Repeat((Scenario)kind, counts[kind])).ToArray();
+        new Random(seed).Shuffle(order);
+        var runs = order.Length;
+        output.WriteLine($"fault suite ({Bench.Name}): {runs} runs ({string.Join(", ", Enum.GetValues<Scenario>().Select(k => $"{counts[(int)k]} {k}"))}), seed {seed} (JIMP_FAULT_SEED={seed} replays it)");
         var storage = new StorageFaults(seed);
+        var activities = new RandomActivityFaults(seed);
         await using var smtp = new SmtpProxy();
         await using var host = await JimpTestHost.StartAsync(o =>
         {
@@ -45,7 +57,11 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
             o.Settings["Storage:MaxRetries"] = "2";
             o.Settings["Storage:RetryDelay"] = "00:00:00.050";
             o.Settings["Caps:ExportsPerDay"] = "1000";
-            o.Services = services => services.AddSingleton<IStorageWirePolicy>(storage);
+            o.Services = services =>
+            {
+                services.AddSingleton<IStorageWirePolicy>(storage);
+                services.AddSingleton<IActivityFaults>(activities);
+            };
         });
         smtp.Delay = TimeSpan.FromMilliseconds(300);
 
@@ -55,25 +71,35 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
         for (var run = 0; run < runs; run++)
         {
             var random = new Random(seed + run);
-            var scenario = (Scenario)(run % 4); // every scenario as often as the others; the faults are random
+            var scenario = order[run];
             var storageRate = random.Next(3) == 0 ? 0 : 0.15 + (random.NextDouble() * 0.45);
             var smtpFault = random.Next(3) == 0 ? SmtpFault.None : (SmtpFault)(1 + random.Next(3));
             if (storageRate == 0 && smtpFault == SmtpFault.None) storageRate = 0.3;
             var kinds = Enum.GetValues<StorageFaultKind>().Where(_ => random.Next(2) == 0).DefaultIfEmpty(StorageFaultKind.ServerBusy).ToArray();
-            var faultText = FormattableString.Invariant($"storage {storageRate:0.00} [{string.Join("+", kinds)}], smtp {smtpFault}");
+            // Activities of the export or erasure: none, a few failures whatever happens (within the retries), or
+            // every attempt while the dependencies are down.
+            var activityMode = scenario is Scenario.Export or Scenario.Erasure ? (ActivityFaultMode)random.Next(3) : ActivityFaultMode.None;
+            var targets = (scenario == Scenario.Export ? ExportActivities : ErasureActivities).Where(_ => random.Next(2) == 0).DefaultIfEmpty(scenario == Scenario.Export ? ExportActivities[0] : ErasureActivities[1]).ToArray();
+            var transientFailures = 1 + random.Next(3);
+            var faultText = FormattableString.Invariant($"storage {storageRate:0.00} [{string.Join("+", kinds)}], smtp {smtpFault}")
+                + (activityMode == ActivityFaultMode.None ? "" : $", activities {activityMode} [{string.Join("+", targets)}]" + (activityMode == ActivityFaultMode.Transient ? $" ×{transientFailures}" : ""));
             var storageBefore = storage.Injected;
             var smtpBefore = smtp.Faulted;
+            var activitiesBefore = activities.Injected;
+            activities.Arm(activityMode == ActivityFaultMode.Transient ? targets : [], transientFailures);
             void Break()
             {
                 storage.Kinds = kinds;
                 storage.Rate = storageRate;
                 smtp.Fault = smtpFault;
                 smtp.FaultsLeft = smtpFault == SmtpFault.None ? null : 1 + random.Next(3);
+                if (activityMode == ActivityFaultMode.UntilHealed) activities.Down = targets;
             }
             void Heal()
             {
                 storage.Rate = 0;
                 smtp.Fault = SmtpFault.None;
+                activities.Down = [];
             }
             var problems = new List<string>();
             string first = "", end = "";
@@ -95,22 +121,25 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
             finally
             {
                 Heal();
+                activities.Arm([], 0);
             }
-            outcomes.Add(new Outcome(scenario, faultText, first, end, mails, storage.Injected - storageBefore, smtp.Faulted - smtpBefore));
+            outcomes.Add(new Outcome(scenario, faultText, first, end, mails, storage.Injected - storageBefore, smtp.Faulted - smtpBefore, activities.Injected - activitiesBefore));
             foreach (var p in problems) failures.Add($"run {run} (seed {seed + run}, {scenario}, {faultText}): {p}");
         }
         watch.Stop();
 
-        output.WriteLine($"{runs} runs in {watch.Elapsed.TotalSeconds:0.0} s; storage faults injected: {storage.Injected} (of {storage.Injected + storage.Passed} storage requests on the wire); SMTP connections faulted: {smtp.Faulted} of {smtp.Connections}");
+        output.WriteLine($"{runs} runs in {watch.Elapsed.TotalSeconds:0.0} s; storage faults injected: {storage.Injected} (of {storage.Injected + storage.Passed} storage requests on the wire); SMTP connections faulted: {smtp.Faulted} of {smtp.Connections}; activity attempts failed (each retried by the orchestration): {activities.Injected}");
         foreach (var group in outcomes.GroupBy(o => o.Scenario))
         {
             output.WriteLine($"{group.Key}: {group.Count()} runs; first answers {Histogram(group.Select(o => o.FirstAnswer))}; ends {Histogram(group.Select(o => o.End))}; " +
-                $"mails {Histogram(group.Select(o => o.Mails.ToString(CultureInfo.InvariantCulture)))}; storage faults {group.Sum(o => o.StorageFaults)}, SMTP faults {group.Sum(o => o.SmtpFaults)}");
+                $"mails {Histogram(group.Select(o => o.Mails.ToString(CultureInfo.InvariantCulture)))}; storage faults {group.Sum(o => o.StorageFaults)}, SMTP faults {group.Sum(o => o.SmtpFaults)}, " +
+                $"activity failures {group.Sum(o => o.ActivityFaults)} in {group.Count(o => o.ActivityFaults > 0)} runs");
         }
         output.WriteLine($"erasures started again by housekeeping: {host.Logs.Lines.Count(l => l.Contains("started again", StringComparison.Ordinal))}");
         foreach (var failure in failures) output.WriteLine("FAIL " + failure);
         Assert.True(failures.Count == 0, $"{failures.Count} invariant failures (seed {seed}):\n" + string.Join("\n", failures.Take(10)));
         Assert.True(storage.Injected > 0, "no storage fault was injected");
+        Assert.True(activities.Injected > 0, "no activity failure was injected");
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("answered 500", StringComparison.Ordinal));
     }
 
@@ -311,5 +340,53 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
         if (mails > 2) problems.Add($"{mails} erasure confirmations");
         user.Client.Dispose();
         return (first, end, mails);
+    }
+}
+
+internal enum ActivityFaultMode { None, Transient, UntilHealed }
+
+/// <summary>
+/// Activity failures for the fault suite: <see cref="Arm"/> makes each named activity fail its next few attempts
+/// whatever the dependencies do (the orchestration's retry policy must absorb them); <see cref="Down"/> makes every
+/// attempt of the named activities fail until it is cleared (the dependencies are back).
+/// </summary>
+public sealed class RandomActivityFaults(int seed) : IActivityFaults
+{
+    private readonly object gate = new();
+    private readonly Dictionary<string, int> left = new(StringComparer.Ordinal);
+    private int injected;
+
+    /// <summary>Activities failing on every attempt while set.</summary>
+    public volatile string[] Down = [];
+
+    /// <summary>The attempts failed so far.</summary>
+    public int Injected => Volatile.Read(ref injected);
+
+    /// <summary>The seed, printed with a failure so that a run can be replayed.</summary>
+    public int Seed { get; } = seed;
+
+    public void Arm(IEnumerable<string> activities, int failures)
+    {
+        lock (gate)
+        {
+            left.Clear();
+            foreach (var activity in activities) left[activity] = failures;
+        }
+    }
+
+    public void BeforeRun(string activity, string key)
+    {
+        var fail = Array.IndexOf(Down, activity) >= 0;
+        lock (gate)
+        {
+            if (!fail && left.TryGetValue(activity, out var remaining) && remaining > 0)
+            {
+                left[activity] = remaining - 1;
+                fail = true;
+            }
+        }
+        if (!fail) return;
+        Interlocked.Increment(ref injected);
+        throw new InvalidOperationException($"Injected failure in {activity} (fault suite seed {Seed})");
     }
 }
