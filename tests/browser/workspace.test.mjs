@@ -127,6 +127,20 @@ describe('workspace of one creator (real API)', () => {
 
   step('adds a product and sees what a sale earns', async () => {
     await page.goto('/#/workspace');
+    // Before anything is entered, the page says what happens to it (art. 13 at collection), and links to the policy.
+    const notice = page.getByTestId('ws-privacy');
+    await notice.waitFor();
+    const said = await notice.innerText();
+    assert.match(said, /facultatif/);
+    assert.match(said, /Rien n'est envoyé à TikTok/);
+    assert.match(said, /effacés avec ton compte/);
+    assert.equal(await notice.getByRole('link').getAttribute('href'), '#/policy');
+    await page.getByTestId('product-form').waitFor();
+    assert.ok(await page.evaluate(() => {
+      const n = document.querySelector('[data-testid="ws-privacy"]');
+      const f = document.querySelector('[data-testid="product-form"]');
+      return !!n && !!f && (n.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    }), 'the notice comes before the product form');
     await page.getByTestId('product-name').fill(PRODUCT);
     await page.getByTestId('product-price').fill('19.90');
     await page.getByTestId('product-commission').fill('12');

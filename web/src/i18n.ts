@@ -231,6 +231,11 @@ export const fr = {
 
   'ws.title': "Mon espace créateur",
   'ws.lead': "Tes produits et les résultats de tes vidéos, analysés par rapport à ta propre médiane et aux repères des playbooks. Rien n'est envoyé à TikTok.",
+  'ws.privacyTitle': "Tes données dans cet espace",
+  'ws.privacy1': "C'est facultatif : le coach te répond aussi sans. Ce que tu saisis ici (produits, résultats de tes vidéos, plans) sert uniquement à calculer tes propres indicateurs et à fonder les conseils du coach sur tes chiffres, pour le service prévu par les CGU.",
+  'ws.privacy2': "Rien n'est envoyé à TikTok : JIMP n'ouvre pas les liens TikTok Shop que tu saisis, il en vérifie seulement la forme. Tes chiffres n'entrent dans aucune statistique agrégée.",
+  'ws.privacy3': "Ils restent jusqu'à ce que tu les supprimes ou que ton compte soit supprimé (par toi, ou après la période d'inactivité de la politique). Ils font partie de l'export de tes données et sont effacés avec ton compte.",
+  'ws.privacyLink': "La politique de confidentialité, sections 2 et 3",
   'ws.productsTitle': "Mes produits",
   'ws.importTitle': "Mes vidéos : importer un CSV",
   'ws.resultsTitle': "Mes résultats",
@@ -606,6 +611,11 @@ export const en: Record<Key, string> = {
 
   'ws.title': "My creator workspace",
   'ws.lead': "Your products and your videos' results, compared with your own median and the playbooks' yardsticks. Nothing is sent to TikTok.",
+  'ws.privacyTitle': "Your data in this workspace",
+  'ws.privacy1': "It is optional: the coach answers you without it too. What you enter here (products, your videos' results, plans) is used only to compute your own indicators and to base the coach's advice on your numbers, for the service the terms of use describe.",
+  'ws.privacy2': "Nothing is sent to TikTok: JIMP never opens the TikTok Shop links you enter, it only checks their form. Your numbers are never part of any aggregate statistics.",
+  'ws.privacy3': "They stay until you delete them or your account is deleted (by you, or after the policy's inactivity period). They are part of your data export and are erased with your account.",
+  'ws.privacyLink': "The privacy policy, sections 2 and 3",
   'ws.productsTitle': "My products",
   'ws.importTitle': "My videos: import a CSV",
   'ws.resultsTitle': "My results",

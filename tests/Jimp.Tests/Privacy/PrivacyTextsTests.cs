@@ -96,6 +96,35 @@ public sealed partial class PrivacyTextsTests(MinimumAge18Host shared) : IClassF
     }
 
     [Fact]
+    public void The_workspace_informs_where_its_numbers_are_collected_as_the_policy_says()
+    {
+        // The policy (2.1.0, section 2) describes the workspace; until that version is in force the page itself must
+        // give the same facts before anything is entered (art. 13 at collection).
+        foreach (var fact in new[] { "**Votre espace créateur** (facultatif)", "Ils ne sont\n  jamais envoyés à TikTok", "Ils n'entrent dans aucune statistique agrégée" })
+        {
+            Assert.Contains(fact, PolicyFr.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+        var (fr1, en1) = Texts("ws.privacy1");
+        var (fr2, en2) = Texts("ws.privacy2");
+        var (fr3, en3) = Texts("ws.privacy3");
+        Assert.Contains("facultatif", fr1, StringComparison.Ordinal);
+        Assert.Contains("optional", en1, StringComparison.Ordinal);
+        Assert.Contains("Rien n'est envoyé à TikTok", fr2, StringComparison.Ordinal);
+        Assert.Contains("aucune statistique agrégée", fr2, StringComparison.Ordinal);
+        Assert.Contains("Nothing is sent to TikTok", en2, StringComparison.Ordinal);
+        Assert.Contains("aggregate statistics", en2, StringComparison.Ordinal);
+        Assert.Contains("export", fr3, StringComparison.Ordinal);
+        Assert.Contains("effacés avec ton compte", fr3, StringComparison.Ordinal);
+        Assert.Contains("erased with your account", en3, StringComparison.Ordinal);
+        // No number that could drift from the configured inactivity period.
+        Assert.False(Digits().IsMatch(fr1 + fr2 + fr3 + en1 + en2 + en3), "the workspace notice states a number");
+        // Shown first on the page, before the first form.
+        var view = File.ReadAllText(RepositoryFiles.Path("web", "src", "views", "workspace.ts"));
+        var notice = view.IndexOf("privacyNotice(),", StringComparison.Ordinal);
+        Assert.True(notice > 0 && notice < view.IndexOf("section('ws.productsTitle'", StringComparison.Ordinal), "the notice is not shown before the products form");
+    }
+
+    [Fact]
     public async Task The_age_on_the_sign_up_form_comes_from_the_configuration()
     {
         // The web texts hold a placeholder, never a number.

@@ -40,6 +40,7 @@ export async function renderWorkspace({ main, isStale }: ViewContext): Promise<v
       'div',
       { class: 'wide' },
       pageHeader(t('ws.title'), t('ws.lead')),
+      privacyNotice(),
       section('ws.productsTitle', products),
       section('ws.importTitle', importForm(options, refresh)),
       section('ws.resultsTitle', results),
@@ -47,6 +48,17 @@ export async function renderWorkspace({ main, isStale }: ViewContext): Promise<v
     ),
   );
   await refresh();
+}
+
+/**
+ * What happens to the numbers entered here, said where they are collected (GDPR art. 13, layered notice): the
+ * policy version that describes the workspace may not be in force yet, so the page itself informs before anything is
+ * entered. The same facts as the policy's sections 2 and 3 (2.1.0) and the registry (#19).
+ */
+function privacyNotice(): HTMLElement {
+  const notice = section('ws.privacyTitle', h('p', {}, t('ws.privacy1')), h('p', {}, t('ws.privacy2')), h('p', {}, t('ws.privacy3')), h('p', {}, h('a', { href: '#/policy' }, t('ws.privacyLink'))));
+  notice.setAttribute('data-testid', 'ws-privacy');
+  return notice;
 }
 
 async function showProducts(slot: HTMLElement, options: WorkspaceOptions, refresh: () => Promise<void>): Promise<void> {
