@@ -109,11 +109,14 @@ public sealed partial class ChatService(
 
         var recent = state.RecentNewestFirst.ToList();
         StoredMessage userMessage;
+        var observing = Task.CompletedTask;
         if (retryOf is null)
         {
             userMessage = await conversations.AddUserMessageAsync(user.UserId, conversationId, text, recent.FirstOrDefault()?.Id, clock.GetUtcNow(), requestAborted);
             // Objection (Art. 21) keeps the person out of aggregate insights: their questions are not even indexed.
-            if (!user.ObjectsToInsights) await ObserveAsync(user.UserId, conversationId, userMessage, profile);
+            // The index write runs beside the answer, off the first delta's path (one storage round trip less before
+            // it: #17's load profile), and the turn ends only once it is done.
+            if (!user.ObjectsToInsights) observing = ObserveAsync(user.UserId, conversationId, userMessage, profile);
         }
         else
         {
@@ -127,14 +130,21 @@ public sealed partial class ChatService(
             .Select(m => new ChatTurn(m.Role, m.Text, m.CreatedAt))
             .ToList();
 
-        yield return new ChatStartEvent(userMessage.Id, coach.Mode);
+        try
+        {
+            yield return new ChatStartEvent(userMessage.Id, coach.Mode);
 
-        // C# yields no event from a try with a catch: the answer runs as its own task and hands its events over a
-        // channel, which also keeps it going (and stored) if the caller stops listening.
-        var events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, today, userMessage, history, turnClock), events.Writer, requestAborted);
-        await foreach (var e in events.Reader.ReadAllAsync(CancellationToken.None)) yield return e;
-        await answering;
+            // C# yields no event from a try with a catch: the answer runs as its own task and hands its events over a
+            // channel, which also keeps it going (and stored) if the caller stops listening.
+            var events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, today, userMessage, history, turnClock), events.Writer, requestAborted);
+            await foreach (var e in events.Reader.ReadAllAsync(CancellationToken.None)) yield return e;
+            await answering;
+        }
+        finally
+        {
+            await observing;
+        }
     }
 
     /// <summary>What the checks of a turn settled, for the answer.</summary>
