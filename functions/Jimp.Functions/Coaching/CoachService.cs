@@ -255,7 +255,7 @@ public sealed partial class CoachService(
         }
         var lang = request.Profile.IsFrench ? "fr" : "en";
         var result = offline.Knowledge.Retrieve(request.Text, lang, request.Profile.Niches, request.Profile.Experience, OfflineCoach.MaxSources);
-        if (!result.InScope()) return [];
+        if (!OfflineCoach.InScope(result, request.Text, request.Creator)) return [];
         var sources = result.Hits.Select(h => GroundingSource.From(h.Entry, lang)).ToList();
         if (request.Creator is { } creator) sources.Insert(0, creator.Source);
         return sources;

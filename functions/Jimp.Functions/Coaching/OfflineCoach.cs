@@ -57,6 +57,22 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         "my videos", "my results", "my numbers", "my stats", "my analytics", "my hooks",
     ];
 
+    /// <summary>
+    /// In scope for the coach: a playbook answers it, or it asks about the creator's own work ("mes vidéos", "my
+    /// results"…) from a creator whose numbers trigger findings, which then answer it. The thresholds of
+    /// <see cref="KnowledgeResult.InScope"/> alone would decline "qu'est-ce que je dois changer dans mes vidéos ?",
+    /// a question about nothing else than the creator's numbers.
+    /// </summary>
+    public static bool InScope(KnowledgeResult result, string question, CreatorData? creator)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(question);
+        return result.InScope()
+            || (creator is { Findings.Count: > 0 } && result.Hits.Count > 0 && !result.OtherDomain && AboutOwnWork(question));
+    }
+
+    private static bool AboutOwnWork(string question) => OwnWorkWords.Any(w => question.Contains(w, StringComparison.OrdinalIgnoreCase));
+
     public OfflineAnswer Answer(CoachProfile profile, string question, IReadOnlyList<TrendItem> trends, CreatorData? creator = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -71,7 +87,7 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
             return new OfflineAnswer(text.ToString(), [], OfflineAnswerKinds.Injection);
         }
         var result = Knowledge.Retrieve(question, lang, profile.Niches, profile.Experience, MaxSources);
-        if (!result.InScope())
+        if (!InScope(result, question, creator))
         {
             text.Append(fr ? OutOfScopeFr : OutOfScopeEn);
             return new OfflineAnswer(text.ToString(), [], OfflineAnswerKinds.OutOfScope);
@@ -79,7 +95,7 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         var hits = result.Hits;
         var sources = new List<PlaybookEntry>();
         var main = hits[0].Entry;
-        var usedCreator = creator is { Findings.Count: > 0 } && (CreatorDataTopics.Contains(main.Topic) || OwnWorkWords.Any(w => question.Contains(w, StringComparison.OrdinalIgnoreCase)))
+        var usedCreator = creator is { Findings.Count: > 0 } && (CreatorDataTopics.Contains(main.Topic) || AboutOwnWork(question))
             ? creator
             : null;
         if (usedCreator is not null)
