@@ -35,10 +35,10 @@ public static class ChatStreamContract
             throw new InvalidOperationException($"The chat stream sent an event \"{name}\" that docs/openapi.json does not declare (x-events).");
         }
         if (data.ValueKind != JsonValueKind.Object) throw new InvalidOperationException($"The data of \"{name}\" is not a JSON object.");
-        var properties = schema.GetProperty("properties");
+        var properties = schema.TryGetProperty("properties", out var p) ? p : default; // none for an event without data (reset)
         foreach (var property in data.EnumerateObject())
         {
-            if (!properties.TryGetProperty(property.Name, out var declared))
+            if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(property.Name, out var declared))
             {
                 throw new InvalidOperationException($"The \"{name}\" event carries \"{property.Name}\", which docs/openapi.json does not declare.");
             }
