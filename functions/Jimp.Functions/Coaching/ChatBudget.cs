@@ -58,16 +58,16 @@ public static class ChatBudget
     }
 
     /// <summary>The SSE <c>error</c> event of a turn the model refused with 429 beyond the retry budget (when configured to refuse).</summary>
-    public static object ModelBusyEvent(int retryAfterSeconds, string userMessageId, bool french) => new
-    {
-        status = 503,
-        title = french ? "Le modèle d'IA est saturé." : "The AI model is busy.",
-        detail = french
+    public static ChatErrorEvent ModelBusyEvent(int retryAfterSeconds, string userMessageId, bool french) => new(
+        503,
+        french ? "Le modèle d'IA est saturé." : "The AI model is busy.",
+        french
             ? $"Ton message est enregistré. Réessaie dans {retryAfterSeconds} s."
             : $"Your message is saved. Try again in {retryAfterSeconds} s.",
-        code = ModelBusy,
-        retryAfter = retryAfterSeconds,
-        userMessageId,
+        ModelBusy,
+        userMessageId)
+    {
+        RetryAfter = retryAfterSeconds,
     };
 }
 

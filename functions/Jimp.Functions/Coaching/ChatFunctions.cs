@@ -16,7 +16,7 @@ public sealed class ChatFunctions(ChatService chat)
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<ChatMessageRequest>(cancellationToken);
-        await chat.TurnAsync(user, id, body.Text!, request.HttpContext.Response, cancellationToken);
+        await EventStream.WriteAsync(request.HttpContext.Response, chat.TurnAsync(user, id, body.Text!, cancellationToken), cancellationToken);
         return TypedResults.Empty;
     }
 
@@ -27,7 +27,7 @@ public sealed class ChatFunctions(ChatService chat)
         string id, string messageId, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
-        await chat.RetryAsync(user, id, messageId, request.HttpContext.Response, cancellationToken);
+        await EventStream.WriteAsync(request.HttpContext.Response, chat.RetryAsync(user, id, messageId, cancellationToken), cancellationToken);
         return TypedResults.Empty;
     }
 }

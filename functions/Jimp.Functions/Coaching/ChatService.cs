@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Platform.Http;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -50,10 +51,18 @@ public sealed partial class ChatService(
             QueueLimit = 0,
         }));
 
-    public async Task TurnAsync(SignedInUser user, string conversationId, string text, HttpResponse response, CancellationToken requestAborted) =>
-        await RunAsync(user, conversationId, text, retryOf: null, response, requestAborted);
+    /// <summary>
+    /// One turn's events: <see cref="ChatStartEvent"/>, <see cref="ChatDeltaEvent"/>… (or <see cref="ChatResetEvent"/>),
+    /// then <see cref="ChatDoneEvent"/> or <see cref="ChatErrorEvent"/>. What refuses the turn (restriction, rate
+    /// limit, budget, no profile, another user's conversation) throws a <see cref="ProblemException"/> on the first
+    /// <c>MoveNextAsync</c>, before any event, so the caller answers a problem instead of a stream.
+    /// Enumerate to the end: the answer is stored when the last event is produced, whoever still listens.
+    /// </summary>
+    public IAsyncEnumerable<ChatEvent> TurnAsync(SignedInUser user, string conversationId, string text, CancellationToken requestAborted) =>
+        RunAsync(user, conversationId, text, retryOf: null, requestAborted);
 
-    public async Task RetryAsync(SignedInUser user, string conversationId, string messageId, HttpResponse response, CancellationToken requestAborted)
+    /// <summary>The same events for a failed message answered again; 404 for an unknown message, 409 when it has an answer.</summary>
+    public async IAsyncEnumerable<ChatEvent> RetryAsync(SignedInUser user, string conversationId, string messageId, [EnumeratorCancellation] CancellationToken requestAborted)
     {
         ArgumentNullException.ThrowIfNull(user);
         var message = await conversations.FindMessageAsync(user.UserId, conversationId, messageId, requestAborted);
@@ -62,13 +71,12 @@ public sealed partial class ChatService(
         {
             throw new ProblemException(409, "Nothing to retry.", "This message already has an answer.") { Code = "not-failed" };
         }
-        await RunAsync(user, conversationId, message.Text, retryOf: message, response, requestAborted);
+        await foreach (var e in RunAsync(user, conversationId, message.Text, retryOf: message, requestAborted)) yield return e;
     }
 
-    private async Task RunAsync(SignedInUser user, string conversationId, string text, StoredMessage? retryOf, HttpResponse response, CancellationToken requestAborted)
+    private async IAsyncEnumerable<ChatEvent> RunAsync(SignedInUser user, string conversationId, string text, StoredMessage? retryOf, [EnumeratorCancellation] CancellationToken requestAborted)
     {
         ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(response);
         if (user.Restricted)
         {
             throw ProblemException.Forbidden(IsFrench(user.Locale)
@@ -119,10 +127,37 @@ public sealed partial class ChatService(
             .Select(m => new ChatTurn(m.Role, m.Text, m.CreatedAt))
             .ToList();
 
-        var stream = new EventStream(response);
-        await stream.StartAsync(requestAborted);
-        await stream.SendAsync("start", new { userMessageId = userMessage.Id, mode = coach.Mode });
+        yield return new ChatStartEvent(userMessage.Id, coach.Mode);
 
+        // C# yields no event from a try with a catch: the answer runs as its own task and hands its events over a
+        // channel, which also keeps it going (and stored) if the caller stops listening.
+        var events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, today, userMessage, history, turnClock), events.Writer, requestAborted);
+        await foreach (var e in events.Reader.ReadAllAsync(CancellationToken.None)) yield return e;
+        await answering;
+    }
+
+    /// <summary>What the checks of a turn settled, for the answer.</summary>
+    private sealed record Turn(SignedInUser User, string ConversationId, string Text, StoredMessage? RetryOf, ConversationState State,
+        CoachProfile Profile, bool TokensSpent, DateOnly Today, StoredMessage UserMessage, List<ChatTurn> History,
+        System.Diagnostics.Stopwatch TurnClock);
+
+    private async Task AnswerAsync(Turn turn, ChannelWriter<ChatEvent> stream, CancellationToken requestAborted)
+    {
+        try
+        {
+            await AnswerCoreAsync(turn, stream, requestAborted);
+        }
+        finally
+        {
+            stream.Complete();
+        }
+    }
+
+    private async Task AnswerCoreAsync(Turn turn, ChannelWriter<ChatEvent> stream, CancellationToken requestAborted)
+    {
+        var (user, conversationId, text, retryOf, state, profile, tokensSpent, today, userMessage, history, turnClock) = turn;
+        var o = options.Value;
         // The answer is produced and stored even when the client goes away: not the request's token.
         // So is the deadline: whatever the retry budget and the model's timeouts, the coach stops at AnswerDeadline
         // (from the turn's start) and the rest of Chat:TurnDeadlineSeconds is left to store and say how it ended.
@@ -143,10 +178,10 @@ public sealed partial class ChatService(
                 switch (update)
                 {
                     case CoachTextDelta delta:
-                        await stream.SendAsync("delta", new { text = delta.Text });
+                        await stream.WriteAsync(new ChatDeltaEvent(delta.Text), CancellationToken.None);
                         break;
                     case CoachReset:
-                        await stream.SendAsync("reset", new { });
+                        await stream.WriteAsync(new ChatResetEvent(), CancellationToken.None);
                         break;
                     case CoachFinal f:
                         final = f;
@@ -163,25 +198,16 @@ public sealed partial class ChatService(
             var modelTokens = final.Mode == ModelOptions.Offline ? 0L : final.PromptTokens + (long)final.CompletionTokens;
             var stored = await conversations.CompleteTurnAsync(user.UserId, conversationId, answer, final.Trends, autoTitle,
                 state.MessageCount + (retryOf is null ? 2 : 1), now, CancellationToken.None, creator, state.Usage, (1, modelTokens));
-            await stream.SendAsync("done", new
-            {
-                userMessageId = userMessage.Id,
-                assistantMessageId = stored.Id,
-                mode = final.Mode,
-                outcome = final.Outcome,
-                usage = new { promptTokens = final.PromptTokens, completionTokens = final.CompletionTokens },
-                title = autoTitle,
-                sources = final.Sources,
-                aiGenerated = final.Mode != ModelOptions.Offline,
-                notice = final.Notice,
-            });
+            await stream.WriteAsync(new ChatDoneEvent(userMessage.Id, stored.Id, final.Mode, final.Outcome,
+                new ChatUsage(final.PromptTokens, final.CompletionTokens), autoTitle, final.Sources,
+                AiGenerated: final.Mode != ModelOptions.Offline, final.Notice), CancellationToken.None);
             LogTurn(logger, user.UserId, conversationId, final.Mode, final.Outcome, final.PromptTokens, final.CompletionTokens);
         }
         catch (ModelBusyException busy)
         {
             LogTurnFailed(logger, user.UserId, conversationId, nameof(ModelBusyException));
             await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
-            await stream.SendAsync("error", ChatBudget.ModelBusyEvent(busy.RetryAfterSeconds, userMessage.Id, profile.IsFrench));
+            await stream.WriteAsync(ChatBudget.ModelBusyEvent(busy.RetryAfterSeconds, userMessage.Id, profile.IsFrench), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !requestAborted.IsCancellationRequested || turnTimeout.IsCancellationRequested)
         {
@@ -200,26 +226,22 @@ public sealed partial class ChatService(
             var fr = profile.IsFrench;
             if (timedOut && !storageDown)
             {
-                await stream.SendAsync("error", new
-                {
-                    status = 504,
-                    title = fr ? "Le coach a mis trop de temps à répondre." : "The coach took too long to answer.",
-                    detail = fr ? "Ton message est enregistré. Réessaie : la réponse arrive souvent plus vite la deuxième fois." : "Your message is saved. Try again: the answer often comes faster the second time.",
-                    code = "turn-timeout",
-                    userMessageId = userMessage.Id,
-                });
+                await stream.WriteAsync(new ChatErrorEvent(
+                    504,
+                    fr ? "Le coach a mis trop de temps à répondre." : "The coach took too long to answer.",
+                    fr ? "Ton message est enregistré. Réessaie : la réponse arrive souvent plus vite la deuxième fois." : "Your message is saved. Try again: the answer often comes faster the second time.",
+                    "turn-timeout",
+                    userMessage.Id), CancellationToken.None);
                 return;
             }
-            await stream.SendAsync("error", new
-            {
-                status = 503,
-                title = fr ? "Le coach n'a pas pu répondre." : "The coach could not answer.",
-                detail = storageDown
+            await stream.WriteAsync(new ChatErrorEvent(
+                503,
+                fr ? "Le coach n'a pas pu répondre." : "The coach could not answer.",
+                storageDown
                     ? (fr ? "Le stockage de JIMP ne répond pas pour le moment. Réessaie dans une minute." : "JIMP's storage is not answering right now. Try again in a minute.")
                     : (fr ? "Ton message est enregistré. Réessaie dans un instant." : "Your message is saved. Try again in a moment."),
-                code = storageDown ? "storage-unavailable" : "turn-failed",
-                userMessageId = userMessage.Id,
-            });
+                storageDown ? "storage-unavailable" : "turn-failed",
+                userMessage.Id), CancellationToken.None);
         }
     }
 
