@@ -92,10 +92,11 @@ public sealed partial class ChatService(
                 ? new ProblemException(429, "Trop de messages.", $"Réessaie dans {wait} secondes.") { RetryAfterSeconds = wait, Code = "rate-limited" }
                 : ProblemException.TooManyRequests(wait);
         }
-        // Another user's conversation is a 404 whatever their profile; then no profile (it rides on the session) is a 409.
+        // Another user's conversation is a 404. The profile (it rides on the session) is optional: without one the coach
+        // gives general advice in the account's language (policy §2 "facultatif"; the web app hints at adding a niche).
         var state = await conversations.ReadStateAsync(user.UserId, conversationId, HistoryMessages, requestAborted)
             ?? throw ProblemException.NotFound("conversation");
-        var profile = ProfileStore.Deserialize(user.ProfileJson) ?? throw NoProfile(user);
+        var profile = ProfileStore.Deserialize(user.ProfileJson) ?? CoachProfile.General(user.Locale);
         var o = options.Value;
         var started = clock.GetUtcNow();
         var today = ChatBudget.Today(started);
@@ -244,11 +245,6 @@ public sealed partial class ChatService(
                 userMessage.Id), CancellationToken.None);
         }
     }
-
-    /// <summary>409 <c>no-profile</c> in the account's language: the web app leads to onboarding.</summary>
-    internal static ProblemException NoProfile(SignedInUser user) => IsFrench(user.Locale)
-        ? new ProblemException(409, "Profil à compléter.", "Dis à JIMP ta niche et tes objectifs avant de discuter avec le coach.") { Code = "no-profile" }
-        : new ProblemException(409, "No profile yet.", "Tell JIMP about your niche and goals before chatting.") { Code = "no-profile" };
 
     internal static bool IsFrench(string? locale) => !(locale ?? "fr").StartsWith("en", StringComparison.OrdinalIgnoreCase);
 

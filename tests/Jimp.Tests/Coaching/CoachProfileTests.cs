@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Http;
 
@@ -33,13 +34,30 @@ public sealed class CoachProfileTests
         Assert.Equal(8, thrown.Errors.Count);
     }
 
+    /// <summary>The profile is optional (policy §2): 0 to 3 niches; more is an error. Replaces the test that required at least one.</summary>
     [Theory]
-    [InlineData(0)]
-    [InlineData(4)]
-    public void Niches_must_number_one_to_three(int count)
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public void Niches_number_zero_to_three(int count, bool valid)
     {
         var profile = new CoachProfile { Niches = Niches.All.Take(count).Select(n => n.Id).ToList() };
-        Assert.Contains("niches", profile.Validate().Keys);
+        Assert.Equal(valid, !profile.Validate().ContainsKey("niches"));
+    }
+
+    [Fact]
+    public void Every_field_may_be_left_out_or_null()
+    {
+        var empty = JsonSerializer.Deserialize<CoachProfile>("{}", RequestJson.Options)!;
+        Assert.Empty(empty.Validate());
+        var nulls = JsonSerializer.Deserialize<CoachProfile>("""{"niches":null,"goals":null,"experience":null,"learningStyle":null,"country":null,"language":null}""", RequestJson.Options)!.Normalized();
+        Assert.Empty(nulls.Validate());
+        Assert.Empty(nulls.Niches);
+        Assert.Empty(nulls.Goals);
+        Assert.Empty(CoachProfile.General("en").Validate());
+        Assert.False(CoachProfile.General("en").IsFrench);
+        Assert.True(CoachProfile.General(null).IsFrench);
     }
 
     [Fact]

@@ -37,8 +37,6 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   let conversationId = route.id ?? null;
   let conversations: Conversation[] = [];
   let busy = false;
-  /** No profile yet: the coach cannot answer (409 no-profile); the chat leads to onboarding. */
-  let profileMissing = false;
   const restricted = session.user?.restricted === true;
 
   // ---- the frame: disclosure first, then the composer (disabled until everything above is in place) ----
@@ -104,7 +102,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   replace(main, root);
 
   const setEnabled = (enabled: boolean): void => {
-    const on = enabled && !restricted && !busy && !profileMissing;
+    const on = enabled && !restricted && !busy;
     input.disabled = !on;
     send.disabled = !on;
     for (const b of Array.from(quick.querySelectorAll('button'))) b.disabled = !on;
@@ -273,9 +271,6 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       } else if (error instanceof ApiError && error.status === 429) {
         answer.root.remove();
         banner.replaceChildren(notice('warning', waitText(error.retryAfterSeconds)));
-      } else if (error instanceof ApiError && error.code === 'no-profile') {
-        answer.root.remove();
-        showNoProfile();
       } else {
         failure(answer, userMessageId, errorText(error));
       }
@@ -329,11 +324,10 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     return box;
   }
 
+  /** No profile saved: the coach still answers (general advice; the profile is optional, policy §2), and says a niche makes it tailored. */
   function showNoProfile(): void {
-    profileMissing = true;
-    setEnabled(false);
     banner.replaceChildren(
-      h('div', { class: 'notice notice-info', role: 'status', 'data-testid': 'chat-no-profile' }, h('p', null, t('chat.noProfileBlocked')), h('a', { class: 'btn btn-primary btn-small', href: '#/onboarding' }, t('chat.noProfileLink'))),
+      h('div', { class: 'notice notice-info', role: 'status', 'data-testid': 'chat-no-profile' }, h('p', null, t('chat.noProfile')), h('a', { class: 'btn btn-primary btn-small', href: '#/onboarding' }, t('chat.noProfileLink'))),
     );
   }
 
