@@ -353,9 +353,9 @@ export async function mockApi(target, state = fakeState()) {
       const text = state.nextAnswer ?? state.answer[state.profile?.language === 'en' ? 'en' : 'fr'];
       const chunks = text.match(/[\s\S]{1,12}/g) ?? [];
       const events = [['start', { userMessageId: 'um1', mode: 'offline' }], ...chunks.map((c) => ['delta', { text: c }])];
-      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle, sources: state.answerSources ?? [], aiGenerated: false, notice: state.doneNotice ?? null }]);
+      events.push(state.failStream ? ['error', { status: 503, title: "Le coach n'a pas pu répondre.", detail: 'Ton message est enregistré. Réessaie dans un instant.', code: 'turn-failed', userMessageId: 'um1' }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle, sources: state.answerSources ?? [], aiGenerated: false, notice: state.doneNotice ?? null }]);
       if (state.failStream === 'once') state.failStream = false;
-      return fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
+      return fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) }, events);
     }
     if (p === 'trends') {
       if (!state.trendsConfigured) return json(200, { configured: false, items: [] });

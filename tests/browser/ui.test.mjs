@@ -213,7 +213,7 @@ describe('interface (fake API)', () => {
     await page.getByTestId('chat-send').click();
     await page.getByTestId('budget-used').filter({ hasText: 'Vous avez utilisé tous vos messages du jour' }).waitFor();
     await context.close();
-    for (const [doneNotice, text] of [[{ code: 'model-busy', retryAfter: 30 }, 'Réessayez dans 30 s'], [{ code: 'budget-used', resetsAt: '2026-11-29T00:00:00Z' }, "quota d'IA du jour"]]) {
+    for (const [doneNotice, text] of [[{ code: 'model-busy', retryAfter: 30, resetsAt: null }, 'Réessayez dans 30 s'], [{ code: 'budget-used', retryAfter: null, resetsAt: '2026-11-29T00:00:00Z' }, "quota d'IA du jour"]]) {
       ({ context, page } = await open('#/chat', { state: fakeState({ doneNotice }) }));
       await page.getByTestId('qa-hooks').click();
       await page.getByTestId('answer-notice').filter({ hasText: text }).waitFor();

@@ -125,7 +125,7 @@ public sealed record ProfileOption(string Id, string LabelFr, string LabelEn)
 
 /// <summary>
 /// The catalog of every profile field's choices with French and English labels. The web form and
-/// <c>GET /api/profile/options</c> serve <see cref="Catalog"/>; validation and the prompt read the same lists.
+/// <c>GET /api/profile/options</c> serve these lists; validation and the prompt read the same lists.
 /// </summary>
 public static class ProfileOptions
 {
@@ -207,12 +207,6 @@ public static class ProfileOptions
         new("en", "Anglais", "English"),
     ];
 
-    /// <summary>Everything the profile form needs, in one JSON-friendly object.</summary>
-    public static ProfileOptionsCatalog Catalog { get; } = new(
-        Niches, Goals, ExperienceLevels, LearningStyles, Countries, Languages,
-        new ProfileLimits(1, MaxNiches, NicheDetailsMaxLength, 0, MaxMonthlyCommissionTargetEur),
-        new CoachProfile());
-
     public static ProfileOption? Niche(string? id) => Find(Niches, id);
 
     public static ProfileOption? Goal(string? id) => Find(Goals, id);
@@ -229,14 +223,3 @@ public static class ProfileOptions
         id is null ? null : options.FirstOrDefault(o => string.Equals(o.Id, id, StringComparison.Ordinal));
 }
 
-public sealed record ProfileLimits(int MinNiches, int MaxNiches, int NicheDetailsMaxLength, int MinMonthlyCommissionTargetEur, int MaxMonthlyCommissionTargetEur);
-
-public sealed record ProfileOptionsCatalog(
-    IReadOnlyList<ProfileOption> Niches,
-    IReadOnlyList<ProfileOption> Goals,
-    IReadOnlyList<ProfileOption> Experience,
-    IReadOnlyList<ProfileOption> LearningStyles,
-    IReadOnlyList<ProfileOption> Countries,
-    IReadOnlyList<ProfileOption> Languages,
-    ProfileLimits Limits,
-    CoachProfile Defaults);

@@ -1,4 +1,4 @@
-import { ApiError, del, get, patch, post, postStream, type Conversation, type Message, type SourceRef } from '../api';
+import { ApiError, chatEvent, del, get, patch, post, postStream, type ChatNotice, type Conversation, type Message } from '../api';
 import { h, replace } from '../dom';
 import { fmtDateTime, fmtRelative, lang, t, type Key } from '../i18n';
 import type { ViewContext } from '../router';
@@ -210,28 +210,30 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       setText(answer, 'assistant', text);
       scrollToEnd();
     };
-    const onEvent = (event: SseEvent): void => {
-      let data: Record<string, unknown> = {};
-      try {
-        data = JSON.parse(event.data) as Record<string, unknown>;
-      } catch {
-        return;
-      }
+    const onEvent = (sse: SseEvent): void => {
+      const event = chatEvent(sse);
+      if (!event) return;
       if (event.event === 'start') {
-        userMessageId = (data.userMessageId as string) ?? userMessageId;
-        mode = data.mode as string | undefined;
+        const { data } = event;
+        userMessageId = data.userMessageId ?? userMessageId;
+        mode = data.mode;
         showOffline(mode);
       } else if (event.event === 'delta') {
-        text += typeof data.text === 'string' ? data.text : '';
+        text += typeof event.data.text === 'string' ? event.data.text : '';
+        frame ||= requestAnimationFrame(paint);
+      } else if (event.event === 'reset') {
+        // The answer starts again (the model failed mid-answer; the playbooks answer instead): drop what came.
+        text = '';
         frame ||= requestAnimationFrame(paint);
       } else if (event.event === 'done') {
+        const { data } = event;
         finished = true;
-        mode = (data.mode as string | undefined) ?? mode;
+        mode = data.mode ?? mode;
         showOffline(mode);
         if (frame) cancelAnimationFrame(frame);
         paint();
         setMeta(answer, 'assistant', new Date().toISOString(), mode);
-        showSources(answer.root, answer.meta, data.sources as SourceRef[] | undefined);
+        showSources(answer.root, answer.meta, data.sources);
         if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
         const why = answerNotice(data.notice);
         if (why) answer.body.after(why);
@@ -242,6 +244,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
           renderList();
         }
       } else if (event.event === 'error') {
+        const { data } = event;
         finished = true;
         if (frame) cancelAnimationFrame(frame);
         if (text) paint();
@@ -314,9 +317,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   }
 
   /** Why an answer came from the playbooks although a model is configured (the day's AI allowance, a busy model). */
-  function answerNotice(value: unknown): HTMLElement | null {
-    if (!value || typeof value !== 'object') return null;
-    const n = value as { code?: string; retryAfter?: number | null; resetsAt?: string | null };
+  function answerNotice(n: ChatNotice | null | undefined): HTMLElement | null {
+    if (!n || typeof n !== 'object') return null;
     const box =
       n.code === 'budget-used'
         ? notice('info', t('chat.tokensUsed', { when: n.resetsAt ? fmtDateTime(n.resetsAt) : '' }))
