@@ -16,7 +16,7 @@ public static class AccountsPersonalData
     public static IServiceCollection AddAccountsPersonalData(this IServiceCollection services)
     {
         services.AddUserPartitionTable(AccountStore.UsersTable,
-            ("Compte", "Account"), "Run the account: sign-in, language, age confirmation, policy acceptance, privacy choices.", Contract,
+            ("Compte", "Account"), "Run the account: sign-in, language, age confirmation, acceptance of the terms of use (CGU), acknowledgement of the privacy policy, privacy choices.", Contract,
             "Until the account is deleted, or 24 months without sign-in.",
             new("Faire fonctionner le compte : connexion, langue, confirmation de l'âge, acceptation des CGU, prise de connaissance de la politique, choix de confidentialité.",
                 PersonalDataTexts.ContractFr, PersonalDataTexts.AccountLifetimeFr));
