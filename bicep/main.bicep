@@ -223,6 +223,7 @@ module api 'modules/functionapp.bicep' = {
     deploymentContainerName: deploymentContainerName
     openAiEndpoint: openAi.outputs.endpoint
     openAiDeploymentName: openAi.outputs.deploymentName
+    modelTokensPerMinute: chatCapacity * 1000
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     publicOrigin: publicOrigin
     smtpHost: smtpHost

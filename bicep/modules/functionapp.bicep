@@ -40,6 +40,10 @@ param openAiEndpoint string
 @description('Azure OpenAI chat deployment name.')
 param openAiDeploymentName string
 
+@description('The chat deployment\'s tokens per minute (capacity × 1,000): the app shares it across instances (Chat__ModelTokensPerMinute).')
+@minValue(1000)
+param modelTokensPerMinute int
+
 @description('Application Insights connection string (not a secret: it only identifies the component).')
 param appInsightsConnectionString string
 
@@ -180,6 +184,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Model__Deployment'
           value: openAiDeploymentName
+        }
+        {
+          name: 'Chat__ModelTokensPerMinute'
+          value: string(modelTokensPerMinute)
         }
         {
           name: 'Email__Host'

@@ -30,6 +30,7 @@ var tableNames = [
   'sessions'
   'profiles'
   'conversations'
+  'chatbudget'
   'consents'
   'requestlog'
   'requests'

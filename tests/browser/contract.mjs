@@ -1,6 +1,6 @@
 // The browser tests' fake API is held to the HTTP contract: every exchange the fake answers is checked against
 // docs/openapi.json (the document generated from the function classes). A route or method the document does not
-// have, a status it does not declare, or a JSON body (request or answer) that does not match its schema is a
+// have, a status it does not declare, a JSON body (request or answer) or a streamed event that does not match its schema is a
 // violation; ui.test.mjs fails when the fake produced any, and contract.test.mjs proves the check can fail.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +45,7 @@ const mediaType = (contentType) => (contentType ?? '').split(';')[0].trim().toLo
 /**
  * The ways one exchange breaks the contract (empty when it keeps it).
  * @param {{ method: string, pathname: string, requestBody?: unknown, status: number, contentType?: string, body?: unknown }} exchange
+ *   (for a text/event-stream answer, body is the list of [event name, data] it streamed)
  */
 export function violations({ method, pathname, requestBody, status, contentType, body }) {
   const where = `${method} ${pathname} → ${status}`;
@@ -67,6 +68,18 @@ export function violations({ method, pathname, requestBody, status, contentType,
   const type = mediaType(contentType);
   const media = content[type];
   if (!media) return [...problems, `${where}: ${type || 'no content type'} is not declared (declared: ${Object.keys(content).join(', ')})`];
+  if (type === 'text/event-stream' && media['x-events']) {
+    // A stream: each event is declared by name, and its data matches that event's schema.
+    for (const [name, data] of Array.isArray(body) ? body : []) {
+      const schema = media['x-events'][name];
+      if (!schema) {
+        problems.push(`${where}: event "${name}" is not declared (declared: ${Object.keys(media['x-events']).join(', ')})`);
+        continue;
+      }
+      const validate = validatorFor(schema);
+      if (!validate(data)) problems.push(`${where}: event "${name}" ${ajv.errorsText(validate.errors)}`);
+    }
+  }
   if (type.endsWith('json') && media.schema) {
     const validate = validatorFor(media.schema);
     if (!validate(body)) problems.push(`${where}: answer ${ajv.errorsText(validate.errors)}`);

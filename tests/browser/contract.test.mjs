@@ -26,3 +26,12 @@ test('a shape the contract does not have fails: a missing, renamed or mistyped f
   assert.notDeepEqual(violations({ method: 'GET', pathname: '/api/conversations', status: 200, contentType: 'application/json', body: { items: [{ ...conversation, messageCount: 'one' }], next: null } }), []);
   assert.notDeepEqual(violations({ method: 'GET', pathname: '/api/trends', status: 200, contentType: 'application/json', body: { configured: true, items: [{ kind: 'hashtag' }] } }), []);
 });
+
+test('a chat stream keeps to the events the contract declares, each with its schema', () => {
+  const stream = (events) => violations({ method: 'POST', pathname: '/api/conversations/c1/messages', requestBody: { text: 'Salut' }, status: 200, contentType: 'text/event-stream', body: events });
+  assert.deepEqual(stream([['start', { userMessageId: 'um1', mode: 'offline' }], ['delta', { text: 'Sal' }], ['error', { status: 503, title: 't', detail: 'd', code: 'turn-failed', userMessageId: 'um1' }]]), []);
+  assert.match(stream([['meta', {}]])[0], /event "meta" is not declared/);
+  // The fake's old error event (no detail, code or user message id) is what this check found.
+  assert.match(stream([['error', { title: 'model unavailable', status: 503 }]])[0], /event "error"/);
+  assert.match(stream([['delta', { text: 3 }]])[0], /event "delta"/);
+});

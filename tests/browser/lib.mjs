@@ -301,7 +301,7 @@ export async function mockApi(target, state = fakeState()) {
     if (p === 'profile/options') return json(200, OPTIONS);
     if (p === 'me/profile') {
       if (method === 'PUT') {
-        if (!body.niches?.length) return json(400, { type: 'about:blank', title: 'invalid', status: 400, errors: { niches: ['Pick between 1 and 3 niches.'] } });
+        if ((body.niches?.length ?? 0) > 3) return json(400, { type: 'about:blank', title: 'invalid', status: 400, errors: { niches: ['Pick at most 3 niches.'] } });
         state.profile = { ...body, updatedAt: new Date().toISOString() };
         return json(200, state.profile);
       }
@@ -342,7 +342,7 @@ export async function mockApi(target, state = fakeState()) {
       if (state.restricted) return problem(403, 'restricted');
       if (state.chatStatus === 429) return json(429, { type: 'about:blank', title: 'Too many requests', status: 429, code: 'rate-limited' }, { 'Retry-After': '30' });
       if (state.chatStatus === 'budget-used') return json(429, { type: 'about:blank', title: 'Quota du jour atteint.', status: 429, code: 'budget-used', limit: 'turns', resetsAt: '2026-11-29T00:00:00Z' }, { 'Retry-After': '3600' });
-      if (!state.profile) return problem(409, 'no-profile');
+      // No profile is needed: like the server, the fake coach answers without one (general advice, #16).
       // Like the server: the first message names a conversation created without a title (the done event says so).
       const conv = state.conversations.find((x) => x.id === m[1]);
       const autoTitle = conv && !state.titled.has(conv.id) && !conv.messageCount && !state.failStream ? (body?.text ?? '').split('\n')[0].slice(0, 60) : null;
@@ -353,9 +353,9 @@ export async function mockApi(target, state = fakeState()) {
       const text = state.nextAnswer ?? state.answer[state.profile?.language === 'en' ? 'en' : 'fr'];
       const chunks = text.match(/[\s\S]{1,12}/g) ?? [];
       const events = [['start', { userMessageId: 'um1', mode: 'offline' }], ...chunks.map((c) => ['delta', { text: c }])];
-      events.push(state.failStream ? ['error', { title: 'model unavailable', status: 503 }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle, sources: state.answerSources ?? [], aiGenerated: false, notice: state.doneNotice ?? null }]);
+      events.push(state.failStream ? ['error', { status: 503, title: "Le coach n'a pas pu répondre.", detail: 'Ton message est enregistré. Réessaie dans un instant.', code: 'turn-failed', userMessageId: 'um1' }] : ['done', { userMessageId: 'um1', assistantMessageId: 'am1', mode: 'offline', outcome: 'completed', usage: { promptTokens: 1, completionTokens: 1 }, title: autoTitle, sources: state.answerSources ?? [], aiGenerated: false, notice: state.doneNotice ?? null }]);
       if (state.failStream === 'once') state.failStream = false;
-      return fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) });
+      return fulfill({ status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-cache' }, body: sse(events) }, events);
     }
     if (p === 'trends') {
       if (!state.trendsConfigured) return json(200, { configured: false, items: [] });

@@ -209,7 +209,7 @@ describe("the owner's console (real API)", () => {
   });
 
   step('the person confirms by the e-mailed link; the erasure runs and the request closes before its deadline', async () => {
-    const link = await linkIn(personEmail, /(https?:\/\/\S+#\/confirm-request\?token=[A-Za-z0-9_-]{43})/);
+    const link = await linkIn(personEmail, /(https?:\/\/\S+#\/confirm-request\?token=[0-9]{10}[A-Za-z0-9_-]{43})/);
     const context = await axeContext(browser);
     const page = await context.newPage();
     await page.goto(link);

@@ -141,12 +141,14 @@ describe('interface (fake API)', () => {
 
   test('onboarding caps niches at 3, asks the commission target only for that goal, and shows field errors', async () => {
     const { context, page, state } = await open('#/onboarding', { state: fakeState({ profile: null }) });
-    await page.getByTestId('profile-save').click();
-    await page.locator('[data-field="niches"] .field-error').waitFor();
     assert.equal(await page.getByTestId('commission-target').isVisible(), false);
     for (const id of ['beauty', 'home', 'pets']) await page.getByTestId(`niches-${id}`).check();
     assert.equal(await page.getByTestId('niches-food').isDisabled(), true);
     await page.getByTestId('goals-monthly-commission').check();
+    await page.getByTestId('commission-target').fill('-5');
+    await page.getByTestId('profile-save').click();
+    await page.locator('[data-field="monthlyCommissionTargetEur"] .field-error').waitFor();
+    assert.equal(state.profile, null);
     await page.getByTestId('commission-target').fill('800');
     await page.getByTestId('profile-save').click();
     await page.waitForURL(/#\/chat$/);
@@ -213,7 +215,7 @@ describe('interface (fake API)', () => {
     await page.getByTestId('chat-send').click();
     await page.getByTestId('budget-used').filter({ hasText: 'Vous avez utilisé tous vos messages du jour' }).waitFor();
     await context.close();
-    for (const [doneNotice, text] of [[{ code: 'model-busy', retryAfter: 30 }, 'Réessayez dans 30 s'], [{ code: 'budget-used', resetsAt: '2026-11-29T00:00:00Z' }, "quota d'IA du jour"]]) {
+    for (const [doneNotice, text] of [[{ code: 'model-busy', retryAfter: 30, resetsAt: null }, 'Réessayez dans 30 s'], [{ code: 'budget-used', retryAfter: null, resetsAt: '2026-11-29T00:00:00Z' }, "quota d'IA du jour"]]) {
       ({ context, page } = await open('#/chat', { state: fakeState({ doneNotice }) }));
       await page.getByTestId('qa-hooks').click();
       await page.getByTestId('answer-notice').filter({ hasText: text }).waitFor();
@@ -221,13 +223,29 @@ describe('interface (fake API)', () => {
     }
   });
 
-  test('before the profile exists the chat is closed and leads to onboarding', async () => {
-    const { context, page, state } = await open('#/chat', { state: fakeState({ profile: null }) });
-    await page.getByTestId('chat-no-profile').waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.disabled === true);
-    await page.getByTestId('chat-no-profile').getByRole('link').click();
+  // The profile is optional (policy §2, #16): this replaces the test that asserted a closed chat before onboarding.
+  test('without a profile the chat answers, hints at adding a niche, and the onboarding can be skipped or saved empty', async () => {
+    let { context, page, state } = await open('#/onboarding', { state: fakeState({ profile: null }) });
+    await page.getByTestId('profile-skip').click();
+    await page.waitForURL(/#\/chat$/);
+    const hint = page.getByTestId('chat-no-profile');
+    await hint.filter({ hasText: 'conseils généraux' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.disabled === false);
+    await page.getByTestId('qa-hooks').click();
+    await page.locator('.msg-assistant strong').first().waitFor();
+    assert.equal(state.requestsSeen.filter((r) => /\/messages$/.test(r.path)).length, 1);
+    assert.equal(state.profile, null);
+    await hint.getByRole('link').click();
     await page.waitForURL(/#\/onboarding$/);
-    assert.equal(state.requestsSeen.filter((r) => /\/messages$/.test(r.path)).length, 0);
+    await context.close();
+    // English, and a profile saved with nothing chosen.
+    ({ context, page, state } = await open('#/onboarding', { state: fakeState({ profile: null }), lang: 'en' }));
+    await page.getByTestId('profile-save').click();
+    await page.waitForURL(/#\/chat$/);
+    assert.deepEqual(state.profile.niches, []);
+    await context.close();
+    ({ context, page, state } = await open('#/chat', { state: fakeState({ profile: null }), lang: 'en' }));
+    await page.getByTestId('chat-no-profile').filter({ hasText: 'general advice' }).waitFor();
     await context.close();
   });
 

@@ -159,7 +159,12 @@ public static partial class OpenApiRenderer
         foreach (var response in declared)
         {
             var entry = new JsonObject { ["description"] = response.Description ?? Reason(response.Status) };
-            if (response.Type is not null || response.ContentType != "application/json")
+            if (response.ContentType == EventStreamMediaType)
+            {
+                entry["description"] = EventsDescription(response, refOf, out var events);
+                entry["content"] = new JsonObject { [EventStreamMediaType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" }, [EventsExtension] = events } };
+            }
+            else if (response.Type is not null || response.ContentType != "application/json")
             {
                 var schema = response.Type is not null
                     ? new JsonObject { ["$ref"] = refOf(response.Type, false) }
@@ -177,6 +182,33 @@ public static partial class OpenApiRenderer
         };
         operation["responses"] = responses;
         return operation;
+    }
+
+    public const string EventStreamMediaType = "text/event-stream";
+
+    /// <summary>The media type's extension naming each event of a stream (the <c>event:</c> line) with the schema of its <c>data:</c>.</summary>
+    public const string EventsExtension = "x-events";
+
+    /// <summary>The events of a stream: every concrete type deriving from the declared base, by its <c>EventName</c>.</summary>
+    public static IReadOnlyList<(string Name, Type Type)> EventsOf(Type baseType)
+    {
+        ArgumentNullException.ThrowIfNull(baseType);
+        return baseType.Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && baseType.IsAssignableFrom(t) && typeof(IServerSentEvent).IsAssignableFrom(t))
+            .Select(t => (Name: t.GetField("EventName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string
+                ?? throw new InvalidOperationException($"{t.Name} has no public const string EventName."), Type: t))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static string EventsDescription(ApiResponseAttribute response, Func<Type, bool, string> refOf, out JsonObject events)
+    {
+        var baseType = response.Type ?? throw new InvalidOperationException($"A {EventStreamMediaType} answer names the base of its events: [ApiResponse(200, typeof(BaseEvent), ContentType = \"{EventStreamMediaType}\")].");
+        var list = EventsOf(baseType);
+        if (list.Count == 0) throw new InvalidOperationException($"No event derives from {baseType.Name}.");
+        events = new JsonObject(list.Select(e => KeyValuePair.Create(e.Name, (JsonNode?)new JsonObject { ["$ref"] = refOf(e.Type, false) })));
+        return (response.Description ?? Reason(response.Status)) + " Server-sent events; each event's data is the JSON of its schema ("
+            + EventsExtension + "): " + string.Join(", ", list.Select(e => $"{e.Name} → {SchemaName(e.Type)}")) + ". Framing: docs/api.md.";
     }
 
     private static JsonNode Schema(Type type, bool request, Func<Type, bool, string> refOf)
@@ -226,6 +258,9 @@ public static partial class OpenApiRenderer
                     // An answer always carries every property (null where there is none); a body needs what it validates as required.
                     var required = context.TypeInfo.Properties
                         .Where(p => !request || p.IsRequired || p.AttributeProvider?.GetCustomAttributes(typeof(RequiredAttribute), inherit: true).Length > 0)
+                        // Left out when null ([JsonIgnore(Condition = WhenWritingNull)]): present only when there is a value.
+                        .Where(p => p.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), inherit: true)
+                            .Cast<System.Text.Json.Serialization.JsonIgnoreAttribute>().Any(i => i.Condition != System.Text.Json.Serialization.JsonIgnoreCondition.Never) != true)
                         .Select(p => p.Name)
                         .Where(properties.ContainsKey)
                         .Order(StringComparer.Ordinal)

@@ -1039,12 +1039,49 @@ export interface components {
             peopleMustBeTold: boolean;
             draft: string;
         };
+        ChatDeltaEvent: {
+            text: string;
+        };
+        ChatDoneEvent: {
+            userMessageId: string;
+            assistantMessageId: string;
+            mode: string;
+            outcome: string;
+            usage: components["schemas"]["ChatUsage"];
+            title: string | null;
+            sources: components["schemas"]["SourceRef"][];
+            aiGenerated: boolean;
+            notice: components["schemas"]["CoachNotice"] | null;
+        };
+        ChatErrorEvent: {
+            status: number;
+            title: string;
+            detail: string;
+            code: string;
+            userMessageId: string;
+            retryAfter?: number | null;
+        };
         ChatMessageRequest: {
             text: string | null;
+        };
+        ChatResetEvent: Record<string, never>;
+        ChatStartEvent: {
+            userMessageId: string;
+            mode: string;
+        };
+        ChatUsage: {
+            promptTokens: number;
+            completionTokens: number;
         };
         CloseRequestBody: {
             outcome: string | null;
             status?: string | null;
+        };
+        CoachNotice: {
+            code: string;
+            retryAfter: number | null;
+            /** Format: date-time */
+            resetsAt: string | null;
         };
         CoachProfile: {
             niches?: string[];
@@ -2495,7 +2532,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Events start, delta…, then done or error (docs/api.md). */
+            /** @description Events start, delta… (reset starts the text again), then done or error. Server-sent events; each event's data is the JSON of its schema (x-events): delta → ChatDeltaEvent, done → ChatDoneEvent, error → ChatErrorEvent, reset → ChatResetEvent, start → ChatStartEvent. Framing: docs/api.md. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2527,7 +2564,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The same stream as a new message. */
+            /** @description The same stream as a new message. Server-sent events; each event's data is the JSON of its schema (x-events): delta → ChatDeltaEvent, done → ChatDoneEvent, error → ChatErrorEvent, reset → ChatResetEvent, start → ChatStartEvent. Framing: docs/api.md. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -157,6 +157,32 @@ export type RequestItem = Schemas['RequestView'];
 export type ConsentItem = Schemas['ConsentView'];
 export type ActivityEvent = Schemas['SecurityEvent'];
 export type WorkspaceCategory = Schemas['WorkspaceCategory'];
+
+/**
+ * One event of a chat turn's stream: its name (the `event:` line) and its data, typed by the schemas docs/openapi.json
+ * names for each event (`x-events` of POST /api/conversations/{id}/messages; api.test.ts checks these names are those).
+ */
+export type ChatStreamEvent =
+  | { event: 'start'; data: Schemas['ChatStartEvent'] }
+  | { event: 'delta'; data: Schemas['ChatDeltaEvent'] }
+  | { event: 'reset'; data: Schemas['ChatResetEvent'] }
+  | { event: 'done'; data: Schemas['ChatDoneEvent'] }
+  | { event: 'error'; data: Schemas['ChatErrorEvent'] };
+export type ChatNotice = Schemas['CoachNotice'];
+
+/** The names of {@link ChatStreamEvent}, as a value (checked against the document). */
+export const CHAT_EVENTS: readonly ChatStreamEvent['event'][] = ['start', 'delta', 'reset', 'done', 'error'];
+
+/** A chat stream's event with its data parsed; null for an event this app does not know or data that is not JSON. */
+export function chatEvent(event: SseEvent): ChatStreamEvent | null {
+  if (!(CHAT_EVENTS as readonly string[]).includes(event.event)) return null;
+  try {
+    const data: unknown = JSON.parse(event.data);
+    return data && typeof data === 'object' ? ({ event: event.event, data } as ChatStreamEvent) : null;
+  } catch {
+    return null;
+  }
+}
 export type WorkspaceOptions = Schemas['WorkspaceOptionsResponse'];
 export type WorkspaceProduct = Schemas['ProductItem'];
 export type WorkspaceProducts = Schemas['ProductList'];

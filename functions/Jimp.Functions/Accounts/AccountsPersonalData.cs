@@ -16,7 +16,7 @@ public static class AccountsPersonalData
     public static IServiceCollection AddAccountsPersonalData(this IServiceCollection services)
     {
         services.AddUserPartitionTable(AccountStore.UsersTable,
-            ("Compte", "Account"), "Run the account: sign-in, language, age confirmation, policy acceptance, privacy choices.", Contract,
+            ("Compte", "Account"), "Run the account: sign-in, language, age confirmation, acceptance of the terms of use (CGU), acknowledgement of the privacy policy, privacy choices.", Contract,
             "Until the account is deleted, or 24 months without sign-in.",
             new("Faire fonctionner le compte : connexion, langue, confirmation de l'âge, acceptation des CGU, prise de connaissance de la politique, choix de confidentialité.",
                 PersonalDataTexts.ContractFr, PersonalDataTexts.AccountLifetimeFr));
@@ -128,7 +128,7 @@ public sealed class SignInTokenStore(JimpStorage storage, KeyedHash keyedHash) :
 }
 
 /// <summary>Rate-limit counters keyed by a keyed hash of the address or of the truncated IP: erased with the address.</summary>
-public sealed class RateLimitStore(JimpStorage storage, KeyedHash keyedHash) : IPersonalDataStore
+public sealed class RateLimitStore(JimpStorage storage, KeyedHash keyedHash, TimeProvider clock) : IPersonalDataStore
 {
     public string Name => RateLimits.Table;
 
@@ -149,13 +149,22 @@ public sealed class RateLimitStore(JimpStorage storage, KeyedHash keyedHash) : I
     public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        List<string> keys = [.. UserCaps.Kinds.Select(kind => RateLimits.AccountKey(subject.UserId, kind))];
+        if (subject.Email is not null) keys.AddRange([RateLimits.EmailChangeTargetKey(subject.Email), RateLimits.EmailKey(subject.Email)]);
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var now = clock.GetUtcNow();
         var erased = 0;
-        foreach (var kind in UserCaps.Kinds)
+        foreach (var hashed in keys.Select(keyedHash.RateLimitKey))
         {
-            erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.AccountKey(subject.UserId, kind)), cancellationToken);
+            // Bucketed rows: the few windows a key can have now, by their exact keys (no query).
+            foreach (var (partition, row) in RateLimits.LiveAddresses(hashed, now))
+            {
+                var response = await table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
+                if (response.Status != 404) erased++;
+            }
+            // Old shape (before buckets, partition = the key): expires within a day of the change.
+            erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, hashed, cancellationToken);
         }
-        if (subject.Email is null) return erased;
-        erased += await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.EmailChangeTargetKey(subject.Email)), cancellationToken);
-        return erased + await UserPartitionTable.DeletePartitionAsync(storage, Name, keyedHash.RateLimitKey(RateLimits.EmailKey(subject.Email)), cancellationToken);
+        return erased;
     }
 }

@@ -43,6 +43,10 @@ public enum TokenCheck
 /// The address is never stored in clear: it is sealed (AES-256-GCM) under a key derived from the raw token, which
 /// only the e-mail holds, beside a keyed hash of it so that erasure finds the person's pending links. Rows go at the
 /// first housekeeping run after their expiry (hourly), used or not.
+/// <para>A link's row is in the expiry bucket of its hour (<see cref="ExpiryBuckets"/>): the token starts with that hour
+/// (<c>yyyyMMddHH</c>, 10 digits, then 43 random characters), the row is partition <c>x{hour}-{first hex of the hash}</c>,
+/// row = the token's hash. Reading a link stays one point read; housekeeping deletes the hours that are over by key
+/// range. A token of before (43 characters) is read at its old address (partition = hash, row <c>token</c>).</para>
 /// </summary>
 public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
 {
@@ -60,9 +64,10 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
     /// <param name="termsVersion">The version of the terms of use (CGU) accepted with this link's request; recorded on the account when it is used.</param>
     public async Task<string> CreateAsync(TokenPurpose purpose, string email, string? userId, string locale, string policyVersion, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? requestId = null, string? termsVersion = null)
     {
-        var token = Secrets.NewToken();
+        var token = ExpiryBuckets.Hour(expiresAt)[ExpiryBuckets.Prefix.Length..] + Secrets.NewToken();
+        var (partition, row) = AddressOf(token);
         var table = await storage.TableAsync(Table, cancellationToken);
-        await table.AddEntityAsync(new TableEntity(Secrets.Hash(token), Row)
+        await table.AddEntityAsync(new TableEntity(partition, row)
         {
             ["Purpose"] = purpose.ToString(),
             ["SealedEmail"] = Seal(token, AccountStore.NormaliseEmail(email)),
@@ -88,11 +93,12 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
     private async Task<(TableClient Table, TableEntity? Entity, SignInToken? Token)> FindAsync(string token, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<TableEntity>(Secrets.Hash(token), Row, cancellationToken: cancellationToken);
+        var (partition, row) = AddressOf(token);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
         if (!found.HasValue) return (table, null, null);
         var e = found.Value!;
         return (table, e, new SignInToken(
-            e.PartitionKey,
+            Secrets.Hash(token),
             Enum.Parse<TokenPurpose>(e.GetString("Purpose")),
             Open(token, e.GetString("SealedEmail")) ?? e.GetString("Email") ?? "",
             e.GetString("UserId"),
@@ -127,6 +133,16 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
             return (TokenCheck.Used, parsed);
         }
         return (TokenCheck.Valid, parsed);
+    }
+
+    private const int BucketDigits = 10;
+
+    /// <summary>The row of a token: in its expiry hour's bucket, or at the old address for a token of before buckets.</summary>
+    private static (string Partition, string Row) AddressOf(string token)
+    {
+        var hash = Secrets.Hash(token);
+        var bucketed = token.Length > BucketDigits + 40 && token.AsSpan(0, BucketDigits).IndexOfAnyExceptInRange('0', '9') < 0;
+        return bucketed ? (ExpiryBuckets.Partition(ExpiryBuckets.Prefix + token[..BucketDigits], hash[0]), hash) : (hash, Row);
     }
 
     /// <summary>AES-256-GCM under HKDF-SHA256(token): base64 of nonce (12) | ciphertext | tag (16).</summary>

@@ -10,7 +10,7 @@ public sealed class ChatFunctions(ChatService chat)
     /// <summary>Answers <c>text/event-stream</c>: start, delta…, done (or error). Problems before the stream are problem+json.</summary>
     [Function(nameof(SendMessage))]
     [ApiRequest(typeof(ChatMessageRequest))]
-    [ApiResponse(200, ContentType = "text/event-stream", Description = "Events start, delta…, then done or error (docs/api.md).")]
+    [ApiResponse(200, typeof(ChatEvent), ContentType = "text/event-stream", Description = "Events start, delta… (reset starts the text again), then done or error.")]
     public async Task<IResult> SendMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/conversations/{id}/messages")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ public sealed class ChatFunctions(ChatService chat)
     }
 
     [Function(nameof(RetryMessage))]
-    [ApiResponse(200, ContentType = "text/event-stream", Description = "The same stream as a new message.")]
+    [ApiResponse(200, typeof(ChatEvent), ContentType = "text/event-stream", Description = "The same stream as a new message.")]
     public async Task<IResult> RetryMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/conversations/{id}/messages/{messageId}/retry")] HttpRequest request,
         string id, string messageId, CancellationToken cancellationToken)

@@ -20,7 +20,8 @@ public sealed record ChatMessageRequest(
 /// streamed as it comes and stored when complete, even if the client went away. Storage cost: one query (the
 /// conversation's state and newest messages), one insert (the user's message), one batch (the answer, the
 /// state, the list entry); one upsert per question observer (the insights index); plus the session check's point
-/// read: five in all.
+/// read: five in all. With a model and <c>Chat:ModelTokensPerMinute</c>, the deployment's shared token count adds
+/// a read and a write at most once per sync interval per instance (<see cref="ModelTokenBudget"/>).
 /// </summary>
 public sealed partial class ChatService(
     ConversationStore conversations,
@@ -29,6 +30,7 @@ public sealed partial class ChatService(
     TimeProvider clock,
     IOptions<CoachChatOptions> options,
     ILogger<ChatService> logger,
+    ModelTokenBudget modelBudget,
     ICreatorDataProvider? creatorData = null)
 {
     public const int MaxTextLength = 4000;
@@ -92,10 +94,11 @@ public sealed partial class ChatService(
                 ? new ProblemException(429, "Trop de messages.", $"Réessaie dans {wait} secondes.") { RetryAfterSeconds = wait, Code = "rate-limited" }
                 : ProblemException.TooManyRequests(wait);
         }
-        // Another user's conversation is a 404 whatever their profile; then no profile (it rides on the session) is a 409.
+        // Another user's conversation is a 404. The profile (it rides on the session) is optional: without one the coach
+        // gives general advice in the account's language (policy §2 "facultatif"; the web app hints at adding a niche).
         var state = await conversations.ReadStateAsync(user.UserId, conversationId, HistoryMessages, requestAborted)
             ?? throw ProblemException.NotFound("conversation");
-        var profile = ProfileStore.Deserialize(user.ProfileJson) ?? throw NoProfile(user);
+        var profile = ProfileStore.Deserialize(user.ProfileJson) ?? CoachProfile.General(user.Locale);
         var o = options.Value;
         var started = clock.GetUtcNow();
         var today = ChatBudget.Today(started);
@@ -106,6 +109,9 @@ public sealed partial class ChatService(
         {
             throw ChatBudget.Used(ChatBudget.TokensLimit, today, started, profile.IsFrench);
         }
+
+        // The deployment's tokens of this minute (shared by every instance): spent → offline with the model-busy notice.
+        var modelBusyFor = coach.IsOffline || tokensSpent ? null : await modelBudget.SpentForAsync(requestAborted);
 
         var recent = state.RecentNewestFirst.ToList();
         StoredMessage userMessage;
@@ -137,7 +143,7 @@ public sealed partial class ChatService(
             // C# yields no event from a try with a catch: the answer runs as its own task and hands its events over a
             // channel, which also keeps it going (and stored) if the caller stops listening.
             var events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, today, userMessage, history, turnClock), events.Writer, requestAborted);
+            var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, modelBusyFor, today, userMessage, history, turnClock), events.Writer, requestAborted);
             await foreach (var e in events.Reader.ReadAllAsync(CancellationToken.None)) yield return e;
             await answering;
         }
@@ -149,7 +155,7 @@ public sealed partial class ChatService(
 
     /// <summary>What the checks of a turn settled, for the answer.</summary>
     private sealed record Turn(SignedInUser User, string ConversationId, string Text, StoredMessage? RetryOf, ConversationState State,
-        CoachProfile Profile, bool TokensSpent, DateOnly Today, StoredMessage UserMessage, List<ChatTurn> History,
+        CoachProfile Profile, bool TokensSpent, int? ModelBusyFor, DateOnly Today, StoredMessage UserMessage, List<ChatTurn> History,
         System.Diagnostics.Stopwatch TurnClock);
 
     private async Task AnswerAsync(Turn turn, ChannelWriter<ChatEvent> stream, CancellationToken requestAborted)
@@ -166,7 +172,7 @@ public sealed partial class ChatService(
 
     private async Task AnswerCoreAsync(Turn turn, ChannelWriter<ChatEvent> stream, CancellationToken requestAborted)
     {
-        var (user, conversationId, text, retryOf, state, profile, tokensSpent, today, userMessage, history, turnClock) = turn;
+        var (user, conversationId, text, retryOf, state, profile, tokensSpent, modelBusyFor, today, userMessage, history, turnClock) = turn;
         var o = options.Value;
         // The answer is produced and stored even when the client goes away: not the request's token.
         // So is the deadline: whatever the retry budget and the model's timeouts, the coach stops at AnswerDeadline
@@ -176,12 +182,15 @@ public sealed partial class ChatService(
         try
         {
             CoachFinal? final = null;
+            if (modelBusyFor is { } busyFor && o.WhenModelUnavailable == CoachChatOptions.Refuse) throw new ModelBusyException(busyFor);
             var creator = await CreatorPinAsync(user, state.Creator, turnTimeout.Token);
             var request = new CoachRequest(user.UserId, profile, history, text)
             {
                 Trends = state.Trends,
                 Creator = creator?.Data,
-                OfflineBecause = tokensSpent ? new CoachNotice(ChatBudget.BudgetUsed, null, ChatBudget.ResetsAt(today)) : null,
+                OfflineBecause = tokensSpent ? new CoachNotice(ChatBudget.BudgetUsed, null, ChatBudget.ResetsAt(today))
+                    : modelBusyFor is { } wait ? new CoachNotice(ChatBudget.ModelBusy, wait, null)
+                    : null,
             };
             await foreach (var update in coach.StreamReplyAsync(request, turnTimeout.Token))
             {
@@ -212,6 +221,8 @@ public sealed partial class ChatService(
                 new ChatUsage(final.PromptTokens, final.CompletionTokens), autoTitle, final.Sources,
                 AiGenerated: final.Mode != ModelOptions.Offline, final.Notice), CancellationToken.None);
             LogTurn(logger, user.UserId, conversationId, final.Mode, final.Outcome, final.PromptTokens, final.CompletionTokens);
+            // After the answer: the deployment's shared count (written when due, see ModelTokenBudget).
+            await modelBudget.RecordAsync(modelTokens, CancellationToken.None);
         }
         catch (ModelBusyException busy)
         {
@@ -254,11 +265,6 @@ public sealed partial class ChatService(
                 userMessage.Id), CancellationToken.None);
         }
     }
-
-    /// <summary>409 <c>no-profile</c> in the account's language: the web app leads to onboarding.</summary>
-    internal static ProblemException NoProfile(SignedInUser user) => IsFrench(user.Locale)
-        ? new ProblemException(409, "Profil à compléter.", "Dis à JIMP ta niche et tes objectifs avant de discuter avec le coach.") { Code = "no-profile" }
-        : new ProblemException(409, "No profile yet.", "Tell JIMP about your niche and goals before chatting.") { Code = "no-profile" };
 
     internal static bool IsFrench(string? locale) => !(locale ?? "fr").StartsWith("en", StringComparison.OrdinalIgnoreCase);
 

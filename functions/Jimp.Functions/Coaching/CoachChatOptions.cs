@@ -74,6 +74,22 @@ public sealed class CoachChatOptions
     public long ModelTokensPerDay { get; set; } = 250_000;
 
     /// <summary>
+    /// The deployment's model tokens per minute, shared by every instance (<see cref="ModelTokenBudget"/>): the Azure
+    /// OpenAI deployment's TPM quota, which Bicep sets to <c>chatModelCapacity</c> × 1,000. When this minute's tokens
+    /// reach it, turns get the offline coach with the <c>model-busy</c> notice until the next minute. 0 = no budget.
+    /// </summary>
+    [Range(0, 1_000_000_000)]
+    public long ModelTokensPerMinute { get; set; }
+
+    /// <summary>How old an instance's view of the minute's shared token count may be (and how often it writes its own).</summary>
+    [Range(0.1, 60)]
+    public double ModelBudgetSyncSeconds { get; set; } = 5;
+
+    /// <summary>Counter rows of the shared token budget: each instance writes one, picked at random.</summary>
+    [Range(1, 32)]
+    public int ModelBudgetShards { get; set; } = 4;
+
+    /// <summary>
     /// When a user's model tokens are spent: <c>offline</c> (the offline coach answers, and the answer says why) or
     /// <c>refuse</c> (429 <c>budget-used</c>). The same choice when the model answers 429 beyond the retry budget:
     /// <c>offline</c> answers offline with a <c>model-busy</c> notice, <c>refuse</c> fails the turn with <c>model-busy</c>.

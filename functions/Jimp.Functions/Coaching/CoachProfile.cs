@@ -9,7 +9,8 @@ namespace Jimp.Functions.Coaching;
 /// </summary>
 public sealed record CoachProfile
 {
-    /// <summary>1 to 3 ids from <see cref="Coaching.Niches.All"/>.</summary>
+    /// <summary>0 to 3 ids from <see cref="Coaching.Niches.All"/>. Optional (policy §2: the profile improves the advice, it is
+    /// never required); none means general advice and trends across every industry.</summary>
     public IReadOnlyList<string> Niches { get; init; } = [];
 
     /// <summary>Optional free text (at most 200 characters). User text: it never goes into a system message.</summary>
@@ -30,6 +31,30 @@ public sealed record CoachProfile
     /// <summary><c>fr</c> or <c>en</c>.</summary>
     public string Language { get; init; } = "fr";
 
+    /// <summary>
+    /// The profile the coach uses for someone who saved none (the profile is optional, Art. 5(1)(c) and the policy's
+    /// Art. 13(2)(e) statement): no niche, no goal, the account's language, and the record's defaults for the rest
+    /// (beginner, step by step, France) — general advice. Never stored.
+    /// </summary>
+    public static CoachProfile General(string? locale) => new()
+    {
+        Language = (locale ?? "fr").StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr",
+    };
+
+    /// <summary>
+    /// Every field is optional: a field sent as <c>null</c> reads as if it were left out (no niche, no goal, the record's
+    /// default for the rest), so the coach never meets a missing list.
+    /// </summary>
+    public CoachProfile Normalized() => this with
+    {
+        Niches = Niches ?? [],
+        Goals = Goals ?? [],
+        Experience = Experience ?? ProfileOptions.Beginner,
+        LearningStyle = LearningStyle ?? ProfileOptions.StepByStep,
+        Country = Country ?? "FR",
+        Language = Language ?? "fr",
+    };
+
     /// <summary>True when the coach should answer in French (anything but <c>en</c>).</summary>
     public bool IsFrench => !string.Equals(Language, "en", StringComparison.Ordinal);
 
@@ -40,11 +65,11 @@ public sealed record CoachProfile
         void Add(string field, string message) =>
             errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
 
-        if (Niches is null || Niches.Count is < 1 or > ProfileOptions.MaxNiches)
+        if (Niches is { Count: > ProfileOptions.MaxNiches })
         {
-            Add("niches", "Pick between 1 and 3 niches.");
+            Add("niches", "Pick at most 3 niches.");
         }
-        else
+        else if (Niches is not null)
         {
             foreach (var id in Niches.Where(id => !Coaching.Niches.Exists(id)))
             {
@@ -66,11 +91,7 @@ public sealed record CoachProfile
                 Add("nicheDetails", "Control characters are not allowed.");
             }
         }
-        if (Goals is null)
-        {
-            Add("goals", "Goals are required (an empty list is allowed).");
-        }
-        else
+        if (Goals is not null)
         {
             foreach (var id in Goals.Where(id => ProfileOptions.Goal(id) is null))
             {
@@ -125,7 +146,7 @@ public sealed record ProfileOption(string Id, string LabelFr, string LabelEn)
 
 /// <summary>
 /// The catalog of every profile field's choices with French and English labels. The web form and
-/// <c>GET /api/profile/options</c> serve <see cref="Catalog"/>; validation and the prompt read the same lists.
+/// <c>GET /api/profile/options</c> serve these lists; validation and the prompt read the same lists.
 /// </summary>
 public static class ProfileOptions
 {
@@ -207,12 +228,6 @@ public static class ProfileOptions
         new("en", "Anglais", "English"),
     ];
 
-    /// <summary>Everything the profile form needs, in one JSON-friendly object.</summary>
-    public static ProfileOptionsCatalog Catalog { get; } = new(
-        Niches, Goals, ExperienceLevels, LearningStyles, Countries, Languages,
-        new ProfileLimits(1, MaxNiches, NicheDetailsMaxLength, 0, MaxMonthlyCommissionTargetEur),
-        new CoachProfile());
-
     public static ProfileOption? Niche(string? id) => Find(Niches, id);
 
     public static ProfileOption? Goal(string? id) => Find(Goals, id);
@@ -229,14 +244,3 @@ public static class ProfileOptions
         id is null ? null : options.FirstOrDefault(o => string.Equals(o.Id, id, StringComparison.Ordinal));
 }
 
-public sealed record ProfileLimits(int MinNiches, int MaxNiches, int NicheDetailsMaxLength, int MinMonthlyCommissionTargetEur, int MaxMonthlyCommissionTargetEur);
-
-public sealed record ProfileOptionsCatalog(
-    IReadOnlyList<ProfileOption> Niches,
-    IReadOnlyList<ProfileOption> Goals,
-    IReadOnlyList<ProfileOption> Experience,
-    IReadOnlyList<ProfileOption> LearningStyles,
-    IReadOnlyList<ProfileOption> Countries,
-    IReadOnlyList<ProfileOption> Languages,
-    ProfileLimits Limits,
-    CoachProfile Defaults);

@@ -35,8 +35,11 @@ public static class CoachingRegistration
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<ICreatorDataCache>(sp => sp.GetRequiredService<ConversationStore>());
+        services.TryAddSingleton<ModelTokenBudget>();
         services.TryAddSingleton<ChatService>();
         services.AddCoachingPersonalData();
+        Privacy.PersonalDataDeclarations.AddNonPersonalStore(services, ModelTokenBudget.Table,
+            "The deployment's model tokens per minute: a few counter rows (minute, tokens), no user id.");
         return services;
     }
 }

@@ -70,7 +70,7 @@ public sealed class ProfileFunctions(ProfileStore profiles, SessionStore session
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/me/profile")] HttpRequest request, CancellationToken cancellationToken)
     {
         var user = request.SignedInUser();
-        var profile = await request.ReadJsonAsync<CoachProfile>(cancellationToken);
+        var profile = (await request.ReadJsonAsync<CoachProfile>(cancellationToken)).Normalized();
         profile.ThrowIfInvalid();
         var now = clock.GetUtcNow();
         await profiles.SaveAsync(user.UserId, profile, now, cancellationToken);

@@ -11,6 +11,9 @@ namespace Jimp.Functions.Platform;
 /// keyed hashes (<see cref="KeyedHash"/>) of an address or of a truncated IP (<see cref="ClientInfo.TruncateIp"/>): the
 /// table never holds an address or an IP, and its keys cannot be reversed without the secret key. Used where requests are rare and abuse is costly
 /// (sign-in links, token checks); a limit costs one read and one write.
+/// <para>A window's row is in the expiry bucket of its end (<see cref="ExpiryBuckets"/>): partition
+/// <c>x{yyyyMMddHH of the end}-{first hex of the key}</c>, row <c>{key}-{window start}</c>, so housekeeping deletes the
+/// windows that are over by key range, in batches, and erasure deletes a person's windows by their exact keys.</para>
 /// </summary>
 public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimeProvider clock)
 {
@@ -22,6 +25,37 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
     /// 10 at once got 429s far below the limit (the load profile found it). 20 tries with a short random wait between.
     /// </summary>
     private const int ContendedAttempts = 20;
+
+    /// <summary>
+    /// The window lengths in use. Erasure finds a person's rows by their exact keys, so a window must be one of these
+    /// (<see cref="HitAsync"/> refuses another).
+    /// </summary>
+    public static readonly TimeSpan[] Windows = [TimeSpan.FromHours(1), TimeSpan.FromDays(1)];
+
+    /// <summary>Where the window of <paramref name="hashedKey"/> that starts at <paramref name="windowStart"/> is stored.</summary>
+    public static (string Partition, string Row) Address(string hashedKey, DateTimeOffset windowStart, TimeSpan window)
+    {
+        ArgumentNullException.ThrowIfNull(hashedKey);
+        return (ExpiryBuckets.Partition(ExpiryBuckets.Hour(windowStart + window), hashedKey[0]),
+            hashedKey + "-" + windowStart.UtcTicks.ToString("D19", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The rows a key can have now: the current window and the previous one (not swept yet), for each window length.</summary>
+    public static IEnumerable<(string Partition, string Row)> LiveAddresses(string hashedKey, DateTimeOffset now)
+    {
+        foreach (var window in Windows)
+        {
+            var start = new DateTimeOffset(now.UtcTicks - now.UtcTicks % window.Ticks, TimeSpan.Zero);
+            yield return Address(hashedKey, start, window);
+            yield return Address(hashedKey, start - window, window);
+        }
+    }
+
+    private static DateTimeOffset WindowStart(DateTimeOffset now, TimeSpan window)
+    {
+        if (!Windows.Contains(window)) throw new ArgumentOutOfRangeException(nameof(window), window, "A rate-limit window must be one of RateLimits.Windows (erasure finds rows by them).");
+        return new DateTimeOffset(now.UtcTicks - now.UtcTicks % window.Ticks, TimeSpan.Zero);
+    }
 
     /// <summary>A random wait of up to 5 ms per try so far, so that the requests that lost a conflict do not meet again.</summary>
     private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
@@ -50,9 +84,7 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
     public async Task UndoAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
-        var now = clock.GetUtcNow();
-        var rowKey = (now.UtcTicks - now.UtcTicks % window.Ticks).ToString("D19", CultureInfo.InvariantCulture);
-        var partition = keyedHash.RateLimitKey(key);
+        var (partition, rowKey) = Address(keyedHash.RateLimitKey(key), WindowStart(clock.GetUtcNow(), window), window);
         for (var attempt = 0; attempt < ContendedAttempts; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
@@ -76,22 +108,21 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
     {
         var table = await storage.TableAsync(Table, cancellationToken);
         var now = clock.GetUtcNow();
-        var windowStart = now.UtcTicks - now.UtcTicks % window.Ticks;
-        var rowKey = windowStart.ToString("D19", CultureInfo.InvariantCulture);
-        var partition = keyedHash.RateLimitKey(key);
+        var windowStart = WindowStart(now, window);
+        var (partition, rowKey) = Address(keyedHash.RateLimitKey(key), windowStart, window);
         for (var attempt = 0; attempt < ContendedAttempts; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
             var count = existing.HasValue ? existing.Value!.GetInt32("Count") ?? 0 : 0;
             if (count >= limit)
             {
-                var retryAfter = (int)Math.Ceiling((new DateTimeOffset(windowStart, TimeSpan.Zero) + window - now).TotalSeconds);
+                var retryAfter = (int)Math.Ceiling((windowStart + window - now).TotalSeconds);
                 throw ProblemException.TooManyRequests(Math.Max(1, retryAfter));
             }
             var entity = new TableEntity(partition, rowKey)
             {
                 ["Count"] = count + 1,
-                ["ExpiresAt"] = new DateTimeOffset(windowStart, TimeSpan.Zero) + window,
+                ["ExpiresAt"] = windowStart + window,
             };
             try
             {

@@ -35,9 +35,10 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         await accounts.RekeyEmailIndexIfNeededAsync(cancellationToken);
         // Links go as soon as they expire (the policy: 15 minutes), used or not; a late click gets "unknown", which the
         // app words like "expired".
-        var tokenCount = await DeleteExpiredAsync(SignInTokens.Table, now, cancellationToken);
+        // Links and rate-limit windows are in hourly expiry buckets: only the due hours are read, and deleted in batches.
+        var tokenCount = await SweepAsync(SignInTokens.Table, ExpiryBuckets.Hour(now), now, cancellationToken);
         var sessionCount = await DeleteExpiredAsync(SessionStore.Table, now, cancellationToken);
-        var rateCount = await DeleteExpiredAsync(RateLimits.Table, now, cancellationToken);
+        var rateCount = await SweepAsync(RateLimits.Table, ExpiryBuckets.Hour(now), now, cancellationToken);
         var exportCount = await ExpireExportsAsync(now, cancellationToken);
         // Unfinished erasures first: a failed one is started again before the purge below could forget it.
         var resumed = client is null || erasures is null ? 0 : await erasures.ResumeUnfinishedAsync(client, cancellationToken);
@@ -45,6 +46,12 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         // A minor's address is blocked for the stated period only (Operators:MinorBlockRetention).
         var blocks = await DeleteExpiredAsync(MinorBlocklist.Table, now, cancellationToken);
         return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged, blocks, resumed);
+    }
+
+    private async Task<int> SweepAsync(string tableName, string currentBucket, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(tableName, cancellationToken);
+        return (await ExpiryBuckets.SweepAsync(table, currentBucket, now, cancellationToken)).Deleted;
     }
 
     /// <summary>Deletes the entities whose <c>ExpiresAt</c> is before <paramref name="before"/>.</summary>

@@ -55,11 +55,11 @@ public sealed class SignInTests(SharedHost shared) : IClassFixture<SharedHost>, 
 
         Assert.Contains(index, l => l.Contains("PartitionKey=" + keyed.EmailIndexKey(user.Email), StringComparison.Ordinal));
         Assert.DoesNotContain(tables, l => l.Contains(Secrets.Hash(user.Email), StringComparison.Ordinal));
-        Assert.Contains(limits, l => l.Contains("PartitionKey=" + keyed.RateLimitKey(RateLimits.EmailKey(user.Email)), StringComparison.Ordinal));
+        Assert.Contains(limits, l => l.Contains("RowKey=" + keyed.RateLimitKey(RateLimits.EmailKey(user.Email)) + "-", StringComparison.Ordinal));
         Assert.DoesNotContain(limits, l => l.Contains(Secrets.Hash(RateLimits.EmailKey(user.Email)), StringComparison.Ordinal));
         // The per-network limits count the /24, never the address (127.0.0.1 here).
-        Assert.Contains(limits, l => l.Contains("PartitionKey=" + keyed.RateLimitKey("link-ip:127.0.0.0/24"), StringComparison.Ordinal));
-        Assert.Contains(limits, l => l.Contains("PartitionKey=" + keyed.RateLimitKey("verify-ip:127.0.0.0/24"), StringComparison.Ordinal));
+        Assert.Contains(limits, l => l.Contains("RowKey=" + keyed.RateLimitKey("link-ip:127.0.0.0/24") + "-", StringComparison.Ordinal));
+        Assert.Contains(limits, l => l.Contains("RowKey=" + keyed.RateLimitKey("verify-ip:127.0.0.0/24") + "-", StringComparison.Ordinal));
         Assert.DoesNotContain(tables, l => l.Contains("127.0.0.1", StringComparison.Ordinal));
     }
 

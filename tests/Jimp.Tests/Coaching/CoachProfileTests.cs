@@ -34,26 +34,40 @@ public sealed class CoachProfileTests
         Assert.Equal(8, thrown.Errors.Count);
     }
 
+    /// <summary>The profile is optional (policy §2): 0 to 3 niches; more is an error. Replaces the test that required at least one.</summary>
     [Theory]
-    [InlineData(0)]
-    [InlineData(4)]
-    public void Niches_must_number_one_to_three(int count)
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public void Niches_number_zero_to_three(int count, bool valid)
     {
         var profile = new CoachProfile { Niches = Niches.All.Take(count).Select(n => n.Id).ToList() };
-        Assert.Contains("niches", profile.Validate().Keys);
+        Assert.Equal(valid, !profile.Validate().ContainsKey("niches"));
+    }
+
+    [Fact]
+    public void Every_field_may_be_left_out_or_null()
+    {
+        var empty = JsonSerializer.Deserialize<CoachProfile>("{}", RequestJson.Options)!;
+        Assert.Empty(empty.Validate());
+        var nulls = JsonSerializer.Deserialize<CoachProfile>("""{"niches":null,"goals":null,"experience":null,"learningStyle":null,"country":null,"language":null}""", RequestJson.Options)!.Normalized();
+        Assert.Empty(nulls.Validate());
+        Assert.Empty(nulls.Niches);
+        Assert.Empty(nulls.Goals);
+        Assert.Empty(CoachProfile.General("en").Validate());
+        Assert.False(CoachProfile.General("en").IsFrench);
+        Assert.True(CoachProfile.General(null).IsFrench);
     }
 
     [Fact]
     public void Options_catalog_labels_every_choice_in_both_languages()
     {
-        var catalog = ProfileOptions.Catalog;
-        var all = catalog.Niches.Concat(catalog.Goals).Concat(catalog.Experience).Concat(catalog.LearningStyles).Concat(catalog.Countries).Concat(catalog.Languages);
+        var all = ProfileOptions.Niches.Concat(ProfileOptions.Goals).Concat(ProfileOptions.ExperienceLevels).Concat(ProfileOptions.LearningStyles)
+            .Concat(ProfileOptions.Countries).Concat(ProfileOptions.Languages);
         Assert.All(all, o => Assert.False(string.IsNullOrWhiteSpace(o.LabelFr) || string.IsNullOrWhiteSpace(o.LabelEn), o.Id));
-        Assert.Equal(Niches.All.Count, catalog.Niches.Count);
-        Assert.Equal(28, catalog.Countries.Count); // 27 EU member states + GB
-        Assert.Equal(["first-sale", "monthly-commission", "audience-growth", "consistency", "go-live", "brand-deals"], catalog.Goals.Select(g => g.Id));
-        var json = JsonSerializer.Serialize(catalog, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-        Assert.Contains("\"labelFr\":", json, StringComparison.Ordinal);
-        Assert.Contains("\"learningStyles\"", json, StringComparison.Ordinal);
+        Assert.Equal(Niches.All.Count, ProfileOptions.Niches.Count);
+        Assert.Equal(28, ProfileOptions.Countries.Count); // 27 EU member states + GB
+        Assert.Equal(["first-sale", "monthly-commission", "audience-growth", "consistency", "go-live", "brand-deals"], ProfileOptions.Goals.Select(g => g.Id));
     }
 }

@@ -266,17 +266,51 @@ public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHo
         Assert.Contains("fiche", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Chat_before_onboarding_is_refused_clearly()
+    /// <summary>
+    /// The profile is optional (policy §2: only the address and the age confirmation are needed; Art. 5(1)(c)): without
+    /// one the coach still answers, with general advice in the account's language. This replaces the test that asserted
+    /// the former 409 no-profile refusal.
+    /// </summary>
+    [Theory]
+    [InlineData("fr", "Comment écrire un bon hook pour ma vidéo ?")]
+    [InlineData("en", "How do I write a good hook for my video?")]
+    public async Task Chat_without_a_profile_gets_general_advice_in_the_accounts_language(string locale, string question)
     {
-        using var user = await Users.SignUpAsync(host);
+        using var user = await Users.SignUpAsync(host, locale: locale);
+        using (var none = await user.GetAsync("/api/me/profile")) Assert.Equal(HttpStatusCode.NotFound, none.StatusCode); // nothing saved
         var id = await NewConversationAsync(user);
-        using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "Salut" });
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("no-profile", problem.GetProperty("code").GetString());
-        Assert.Contains("ta niche", problem.GetProperty("detail").GetString(), StringComparison.Ordinal); // a French account reads French
-        Assert.Equal(0, (await user.GetJsonAsync($"/api/conversations/{id}")).GetProperty("messages").GetArrayLength());
+        using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = question });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var events = await Sse.ReadAllAsync(response);
+        var done = events.Single(e => e.Name == "done").Data;
+        Assert.Equal("completed", done.GetProperty("outcome").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(Sse.Text(events)));
+        var cited = done.GetProperty("sources").EnumerateArray().Where(s => s.GetProperty("type").GetString() == "playbook").ToList();
+        Assert.NotEmpty(cited);
+        foreach (var source in cited) // cited in the account's language
+        {
+            var playbook = await user.GetJsonAsync($"/api/knowledge/{source.GetProperty("id").GetString()}");
+            Assert.Equal(playbook.GetProperty(locale).GetProperty("title").GetString(), source.GetProperty("title").GetString());
+        }
+        Assert.Equal(2, (await user.GetJsonAsync($"/api/conversations/{id}")).GetProperty("messages").GetArrayLength());
+        using (var still = await user.GetAsync("/api/me/profile")) Assert.Equal(HttpStatusCode.NotFound, still.StatusCode); // no profile was invented and stored
+    }
+
+    [Fact]
+    public async Task Every_profile_field_is_optional_an_empty_profile_is_saved_and_chats()
+    {
+        using var user = await OnboardedAsync(host, new { });
+        var saved = await user.GetJsonAsync("/api/me/profile");
+        Assert.Equal(0, saved.GetProperty("niches").GetArrayLength());
+        Assert.Equal(0, saved.GetProperty("goals").GetArrayLength());
+        using (var nulls = await user.SendAsync(HttpMethod.Put, "/api/me/profile", new { niches = (string[]?)null, goals = (string[]?)null, experience = (string?)null, learningStyle = (string?)null, country = (string?)null, language = (string?)null }))
+        {
+            Assert.Equal(HttpStatusCode.OK, nulls.StatusCode);
+        }
+        var id = await NewConversationAsync(user);
+        using var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "Un conseil pour débuter ?" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("completed", (await Sse.ReadAllAsync(response)).Single(e => e.Name == "done").Data.GetProperty("outcome").GetString());
     }
 
     [Fact]

@@ -566,6 +566,9 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         Assert.EndsWith(".outputs.endpoint.value", settings["Model__Endpoint"], StringComparison.Ordinal);
         Assert.Contains($"resourceId('Microsoft.Resources/deployments', '{openAi}')", settings["Model__Deployment"], StringComparison.Ordinal);
         Assert.EndsWith(".outputs.deploymentName.value", settings["Model__Deployment"], StringComparison.Ordinal);
+        // The app's shared tokens-per-minute budget is the deployment's capacity (K TPM) × 1,000.
+        Assert.StartsWith("string(mul(max(1, if(greater(parameters('chatModelCapacity'), 0)", settings["Chat__ModelTokensPerMinute"], StringComparison.Ordinal);
+        Assert.EndsWith(", 1000))", settings["Chat__ModelTokensPerMinute"], StringComparison.Ordinal);
         Assert.Equal("'StartTls'", settings["Email__TlsMode"]);
     }
 
@@ -642,6 +645,8 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
             ["Storage__BlobServiceUri"] = "https://stjimpdata.blob.core.windows.net/",
             ["Model__Endpoint"] = "https://oai-jimp.openai.azure.com/",
             ["Model__Deployment"] = "chat",
+            // chatCapacity × 1,000 under the default planning parameters: ceil(1,000 × 10 × 4,000 × 4 / 1,440 / 1,000) = 112.
+            ["Chat__ModelTokensPerMinute"] = "112000",
             ["Email__Password"] = "", // a Key Vault reference to an empty secret when no SMTP is given
             ["KeyedHash__Key"] = TestKey, // the Key Vault reference, resolved by the platform
             ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://francecentral-1.in.applicationinsights.azure.com/",

@@ -255,6 +255,6 @@ public sealed partial class ConsoleTests(ConsoleHost shared) : IClassFixture<Con
         return await host.Client.SendAsync(request);
     }
 
-    [GeneratedRegex(@"confirm-request\?token=([A-Za-z0-9_\-]{43})")]
+    [GeneratedRegex(@"confirm-request\?token=([0-9]{10}[A-Za-z0-9_\-]{43})")]
     private static partial Regex ConfirmToken();
 }

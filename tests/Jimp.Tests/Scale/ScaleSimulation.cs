@@ -45,7 +45,11 @@ public sealed class ScaleSimulation(ITestOutputHelper output)
     [Fact]
     public async Task Each_jobs_storage_requests_at_growing_numbers_of_creators()
     {
-        var sizes = Bench.Size(new[] { 200, 600 }, new[] { 1_000, 10_000 });
+        // JIMP_SCALE_CREATORS=100000 (comma-separated) runs other sizes at full size, e.g. the 100,000 of #20 (~10 minutes here).
+        var asked = Environment.GetEnvironmentVariable("JIMP_SCALE_CREATORS");
+        var sizes = Bench.Full && !string.IsNullOrWhiteSpace(asked)
+            ? asked.Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : Bench.Size(new[] { 200, 600 }, new[] { 1_000, 10_000 });
         output.WriteLine($"scale simulation ({Bench.Name}); per job: storage requests (queries/point reads/writes) and time; due = what the job has to do");
         output.WriteLine($"{"creators",8} {"seed s",6} | {"job",-22} {"due",6} {"requests",8} {"queries",7} {"points",6} {"writes",6} {"ms",7} {"req/creator",11}");
         var perCreator = new Dictionary<string, List<double>>(StringComparer.Ordinal);

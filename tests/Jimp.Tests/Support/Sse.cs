@@ -15,8 +15,10 @@ public static class Sse
         return Parse(text);
     }
 
+    /// <summary>Parses a JIMP chat stream; every event is checked against docs/openapi.json (<see cref="ChatStreamContract"/>).</summary>
     public static List<SseEvent> Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var events = new List<SseEvent>();
         foreach (var block in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
         {
@@ -27,7 +29,10 @@ public static class Sse
                 if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
                 else if (line.StartsWith("data: ", StringComparison.Ordinal)) data.Append(line[6..]);
             }
-            if (name is not null) events.Add(new SseEvent(name, JsonDocument.Parse(data.ToString()).RootElement.Clone()));
+            if (name is null) continue;
+            var parsed = JsonDocument.Parse(data.ToString()).RootElement.Clone();
+            ChatStreamContract.Check(name, parsed);
+            events.Add(new SseEvent(name, parsed));
         }
         return events;
     }

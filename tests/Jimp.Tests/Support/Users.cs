@@ -102,7 +102,7 @@ public static partial class Users
             ? values.Select(v => SessionCookieValue().Match(v)).Where(m => m.Success).Select(m => m.Groups[1].Value).FirstOrDefault()
             : null;
 
-    [GeneratedRegex(@"token=([A-Za-z0-9_\-]{43})")]
+    [GeneratedRegex(@"token=([0-9]{10}[A-Za-z0-9_\-]{43})")]
     private static partial Regex TokenInLink();
 
     [GeneratedRegex(@"^jimp_session=([^;]+);")]

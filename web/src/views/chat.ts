@@ -1,4 +1,4 @@
-import { ApiError, del, get, patch, post, postStream, type Conversation, type Message, type SourceRef } from '../api';
+import { ApiError, chatEvent, del, get, patch, post, postStream, type ChatNotice, type Conversation, type Message } from '../api';
 import { h, replace } from '../dom';
 import { fmtDateTime, fmtRelative, lang, t, type Key } from '../i18n';
 import type { ViewContext } from '../router';
@@ -37,8 +37,6 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   let conversationId = route.id ?? null;
   let conversations: Conversation[] = [];
   let busy = false;
-  /** No profile yet: the coach cannot answer (409 no-profile); the chat leads to onboarding. */
-  let profileMissing = false;
   const restricted = session.user?.restricted === true;
 
   // ---- the frame: disclosure first, then the composer (disabled until everything above is in place) ----
@@ -104,7 +102,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   replace(main, root);
 
   const setEnabled = (enabled: boolean): void => {
-    const on = enabled && !restricted && !busy && !profileMissing;
+    const on = enabled && !restricted && !busy;
     input.disabled = !on;
     send.disabled = !on;
     for (const b of Array.from(quick.querySelectorAll('button'))) b.disabled = !on;
@@ -210,28 +208,30 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       setText(answer, 'assistant', text);
       scrollToEnd();
     };
-    const onEvent = (event: SseEvent): void => {
-      let data: Record<string, unknown> = {};
-      try {
-        data = JSON.parse(event.data) as Record<string, unknown>;
-      } catch {
-        return;
-      }
+    const onEvent = (sse: SseEvent): void => {
+      const event = chatEvent(sse);
+      if (!event) return;
       if (event.event === 'start') {
-        userMessageId = (data.userMessageId as string) ?? userMessageId;
-        mode = data.mode as string | undefined;
+        const { data } = event;
+        userMessageId = data.userMessageId ?? userMessageId;
+        mode = data.mode;
         showOffline(mode);
       } else if (event.event === 'delta') {
-        text += typeof data.text === 'string' ? data.text : '';
+        text += typeof event.data.text === 'string' ? event.data.text : '';
+        frame ||= requestAnimationFrame(paint);
+      } else if (event.event === 'reset') {
+        // The answer starts again (the model failed mid-answer; the playbooks answer instead): drop what came.
+        text = '';
         frame ||= requestAnimationFrame(paint);
       } else if (event.event === 'done') {
+        const { data } = event;
         finished = true;
-        mode = (data.mode as string | undefined) ?? mode;
+        mode = data.mode ?? mode;
         showOffline(mode);
         if (frame) cancelAnimationFrame(frame);
         paint();
         setMeta(answer, 'assistant', new Date().toISOString(), mode);
-        showSources(answer.root, answer.meta, data.sources as SourceRef[] | undefined);
+        showSources(answer.root, answer.meta, data.sources);
         if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
         const why = answerNotice(data.notice);
         if (why) answer.body.after(why);
@@ -242,6 +242,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
           renderList();
         }
       } else if (event.event === 'error') {
+        const { data } = event;
         finished = true;
         if (frame) cancelAnimationFrame(frame);
         if (text) paint();
@@ -270,9 +271,6 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       } else if (error instanceof ApiError && error.status === 429) {
         answer.root.remove();
         banner.replaceChildren(notice('warning', waitText(error.retryAfterSeconds)));
-      } else if (error instanceof ApiError && error.code === 'no-profile') {
-        answer.root.remove();
-        showNoProfile();
       } else {
         failure(answer, userMessageId, errorText(error));
       }
@@ -314,9 +312,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   }
 
   /** Why an answer came from the playbooks although a model is configured (the day's AI allowance, a busy model). */
-  function answerNotice(value: unknown): HTMLElement | null {
-    if (!value || typeof value !== 'object') return null;
-    const n = value as { code?: string; retryAfter?: number | null; resetsAt?: string | null };
+  function answerNotice(n: ChatNotice | null | undefined): HTMLElement | null {
+    if (!n || typeof n !== 'object') return null;
     const box =
       n.code === 'budget-used'
         ? notice('info', t('chat.tokensUsed', { when: n.resetsAt ? fmtDateTime(n.resetsAt) : '' }))
@@ -327,11 +324,10 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     return box;
   }
 
+  /** No profile saved: the coach still answers (general advice; the profile is optional, policy §2), and says a niche makes it tailored. */
   function showNoProfile(): void {
-    profileMissing = true;
-    setEnabled(false);
     banner.replaceChildren(
-      h('div', { class: 'notice notice-info', role: 'status', 'data-testid': 'chat-no-profile' }, h('p', null, t('chat.noProfileBlocked')), h('a', { class: 'btn btn-primary btn-small', href: '#/onboarding' }, t('chat.noProfileLink'))),
+      h('div', { class: 'notice notice-info', role: 'status', 'data-testid': 'chat-no-profile' }, h('p', null, t('chat.noProfile')), h('a', { class: 'btn btn-primary btn-small', href: '#/onboarding' }, t('chat.noProfileLink'))),
     );
   }
 

@@ -71,7 +71,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
     h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionNiche')), nicheGroup, detailsField),
     h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionGoals')), goalGroup, targetField),
     h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionStyle')), experience, learning, h('div', { class: 'grid-2' }, field(t('profile.country'), country, { name: 'country' }), field(t('profile.language'), language, { name: 'language' }))),
-    h('div', { class: 'form-actions' }, submit),
+    h('div', { class: 'form-actions' }, submit, first ? h('a', { class: 'btn btn-secondary', href: '#/chat', 'data-testid': 'profile-skip' }, t('profile.skip')) : null),
   );
 
   const syncNiches = (): void => {
@@ -116,7 +116,7 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
       language: language.value,
     };
     const errors: Record<string, string[]> = {};
-    if (body.niches.length < 1) errors.niches = [t('profile.errorNiches', { n: maxNiches })];
+    if (body.niches.length > maxNiches) errors.niches = [t('profile.errorNiches', { n: maxNiches })];
     if (body.monthlyCommissionTargetEur != null && (!Number.isInteger(body.monthlyCommissionTargetEur) || body.monthlyCommissionTargetEur < 0)) errors.monthlyCommissionTargetEur = [t('profile.errorTarget')];
     const invalid = showFieldErrors(form, errors);
     if (invalid) {

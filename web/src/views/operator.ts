@@ -3,81 +3,19 @@
  * insights, the breach register and the evidence pack. Operators only: the server answers 403 to anyone else.
  */
 import { ApiError, get, post, put } from '../api';
+import type { components } from '../api-types';
 import { h, replace, uid } from '../dom';
 import { fmtDate, fmtDateTime, lang, t, tryT, type Key } from '../i18n';
 import type { ViewContext } from '../router';
 import { loadOptions } from '../state';
 import { confirmDialog, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot } from '../ui';
 
-interface RequestRow {
-  userId: string | null;
-  id: string;
-  type: string;
-  channel: string;
-  status: string;
-  receivedAt: string;
-  dueAt: string;
-  dueBy: string;
-  extension: { until: string; reason: string } | null;
-  confirmedAt: string | null;
-  completedAt: string | null;
-  outcome: string | null;
-  overdue: boolean;
-  dueThisWeek: boolean;
-  metDeadline: boolean | null;
-}
-
-interface PolicyRow {
-  version: string;
-  date: string;
-  effective: string;
-  material: boolean;
-  current: boolean;
-  upcoming: boolean;
-  earliestAnnounceableEffective: string;
-  announcement: { startedAt: string | null; completedAt: string | null; sent: number } | null;
-}
-
-interface InsightGroup {
-  kind: string;
-  niche: string | null;
-  level: string | null;
-  topic: string | null;
-  users: number;
-  questions: number;
-}
-
-interface InsightWeek {
-  week: string;
-  computedAt: string;
-  minimumGroupSize: number;
-  suppressedGroups: number;
-  groups: InsightGroup[];
-}
-
-interface BreachView {
-  breach: {
-    id: string;
-    detectedAt: string;
-    nature: string;
-    dataCategories: string;
-    peopleCount: number;
-    consequences: string | null;
-    measures: string;
-    cnilNotifiedAt: string | null;
-    cnilReference: string | null;
-    delayReason: string | null;
-    noRiskNotNotified: boolean;
-    highRisk: boolean | null;
-    art34Reason: string | null;
-    peopleInformedAt: string | null;
-  };
-  cnilDeadline: string;
-  hoursLeft: number;
-  cnilLate: boolean;
-  peopleMustBeTold: boolean;
-  draft: string;
-}
+// The console's records, generated from docs/openapi.json (web/src/api-types.ts): never redeclared here.
+type Schemas = components['schemas'];
+type RequestRow = Schemas['ConsoleRequestRow'];
+type PolicyRow = Schemas['PolicyVersionView'];
+type InsightWeek = Schemas['InsightWeekResult'];
+type BreachView = Schemas['BreachView'];
 
 const KINDS = ['access', 'erasure', 'rectification', 'restriction', 'objection', 'consent-withdrawal'];
 
@@ -177,7 +115,7 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
   const requestsStatus = statusSlot();
   const loadRequests = async (): Promise<void> => {
     try {
-      const log = await get<{ pending: RequestRow[]; closed: RequestRow[]; closedSince: string }>('/api/console/requests');
+      const log = await get<Schemas['ConsoleRequestLog']>('/api/console/requests');
       if (isStale()) return;
       replace(
         pending,
@@ -584,7 +522,7 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
   };
   const loadBreaches = async (): Promise<void> => {
     try {
-      const list = await get<{ items: BreachView[] }>('/api/console/breaches');
+      const list = await get<Schemas['BreachList']>('/api/console/breaches');
       if (isStale()) return;
       replace(breachList, list.items.length === 0 ? h('p', { class: 'muted' }, t('op.breachesNone')) : list.items.map(breachItem));
     } catch (error) {

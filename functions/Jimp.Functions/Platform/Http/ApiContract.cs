@@ -12,6 +12,10 @@ public sealed class ApiResponseAttribute(int status, Type? type = null) : Attrib
 {
     public int Status { get; } = status;
 
+    /// <summary>
+    /// The record of the body; for <c>text/event-stream</c>, the base of the events the stream carries (each concrete
+    /// <see cref="IServerSentEvent"/> deriving from it, named by its <c>EventName</c> constant).
+    /// </summary>
     public Type? Type { get; } = type;
 
     public string ContentType { get; init; } = "application/json";
