@@ -318,7 +318,12 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
             using var conversation = await user.Client.GetAsync($"/api/conversations/{user.ConversationId}");
             if (conversation.StatusCode != HttpStatusCode.OK) problems.Add($"after a refused erasure, the conversation answered {(int)conversation.StatusCode} (half erased)");
             using var again = await user.Client.SendAsync(HttpMethod.Post, "/api/me/erasure", new { confirm = user.Email });
-            if (again.StatusCode != HttpStatusCode.Accepted) problems.Add($"asking again once back answered {(int)again.StatusCode}");
+            if (again.StatusCode != HttpStatusCode.Accepted)
+            {
+                var text = await again.Content.ReadAsStringAsync();
+                problems.Add($"asking again once back answered {(int)again.StatusCode} {text[..Math.Min(300, text.Length)]}; logs: {string.Join(" | ", host.Logs.Lines.TakeLast(15))}");
+                return (first, "refused, asking again refused", 0);
+            }
             requestId = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
             end = "refused, then completed";
         }

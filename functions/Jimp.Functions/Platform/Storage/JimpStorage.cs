@@ -53,6 +53,11 @@ public sealed class JimpStorage(TableServiceClient tables, BlobServiceClient blo
     /// <summary>Forgets that a table exists (after it was deleted whole), so the next use creates it again.</summary>
     public void Forget(string tableName) => created.TryRemove("t:" + tableName, out _);
 
+    /// <summary>
+    /// One creation per name and process. A creation that failed (storage down) is not remembered: the call that
+    /// finds it failed forgets it and creates again, so the first request once storage is back succeeds (it used to
+    /// be answered the old failure, a 503 after the outage was over).
+    /// </summary>
     private Task EnsureOnceAsync(string key, Func<Task> create)
     {
         var lazy = created.GetOrAdd(key, _ => new Lazy<Task>(create));
@@ -60,6 +65,8 @@ public sealed class JimpStorage(TableServiceClient tables, BlobServiceClient blo
         if (task.IsFaulted || task.IsCanceled)
         {
             created.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, lazy));
+            lazy = created.GetOrAdd(key, _ => new Lazy<Task>(create));
+            task = lazy.Value; // a fresh attempt (or one another caller just started); if it fails, the next call tries again
         }
         return task;
     }
