@@ -14,6 +14,7 @@ public static class InsightsRegistration
         services.TryAddSingleton<QuestionIndex>();
         services.AddSingleton<Coaching.IQuestionObserver>(sp => sp.GetRequiredService<QuestionIndex>());
         services.AddSingleton<Privacy.IPersonalDataStore>(sp => sp.GetRequiredService<QuestionIndex>());
+        services.AddSingleton<Privacy.IInsightsSource>(sp => sp.GetRequiredService<QuestionIndex>());
         services.AddNonPersonalStore(InsightsStore.Table, "Aggregate counts only; groups under 10 suppressed; no ids, no free text.");
         services.TryAddSingleton<InsightsService>();
         return services;

@@ -18,8 +18,8 @@ public sealed record InsightsReport(IReadOnlyList<string> Weeks, int PublishedGr
 /// never an id or a text. A run computes every finished week of the catch-up window not computed yet, so a missed
 /// run is caught up and a second run does nothing.
 /// Cost is what is due, not what exists: the run reads the week's <see cref="QuestionIndex"/> (written with each
-/// turn: topic, niches and level, no text), one point read of the account per person active that week (the
-/// exclusions are checked at the run, so an objection made after the question still counts), the open erasure
+/// turn: topic, niches and level, no text; an objection deletes the objector's rows at once), one point read of the
+/// account per person active that week (the exclusions are checked again at the run), the open erasure
 /// requests, and then deletes the index weeks that left the window. It never reads the conversations table.
 /// </summary>
 public sealed partial class InsightsService(

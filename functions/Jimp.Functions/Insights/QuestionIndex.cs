@@ -19,9 +19,11 @@ namespace Jimp.Functions.Insights;
 /// the time. Upserted: a turn retried writes the same row.</item>
 /// </list>
 /// The run deletes the weeks that fell out of its catch-up window; the store is declared in the personal-data
-/// registry (export lists the user's rows, erasure deletes them: one query per week still held).
+/// registry (export lists the user's rows, erasure deletes them: one query per week still held). Objection
+/// (Art. 21) deletes the user's rows the same way (<see cref="ForgetAsync"/>), and the turn writes none while
+/// the objection stands.
 /// </summary>
-public sealed class QuestionIndex(JimpStorage storage, KnowledgeBase knowledge, TimeProvider clock) : IQuestionObserver, IPersonalDataStore
+public sealed class QuestionIndex(JimpStorage storage, KnowledgeBase knowledge, TimeProvider clock) : IQuestionObserver, IPersonalDataStore, IInsightsSource
 {
     public const string Table = "insightsquestions";
 
@@ -42,11 +44,11 @@ public sealed class QuestionIndex(JimpStorage storage, KnowledgeBase knowledge, 
 
     public string LegalBasis => "Legitimate interest: improving the coaching from aggregate counts (Art. 6(1)(f)); objection honoured";
 
-    public string Retention => "Until the week falls out of the insights' catch-up window (8 finished weeks by default).";
+    public string Retention => "Until the week falls out of the insights' catch-up window (8 finished weeks by default); deleted at once when the person objects.";
 
     public PersonalDataTexts French => new("Compter, par semaine, combien de personnes ont posé une question sur chaque thème (statistiques agrégées, groupes de moins de 10 supprimés).",
         "Intérêt légitime : améliorer le coaching à partir de comptages agrégés (art. 6.1.f RGPD) ; opposition respectée",
-        "Jusqu'à ce que la semaine sorte de la fenêtre de rattrapage des statistiques (8 semaines terminées par défaut).");
+        "Jusqu'à ce que la semaine sorte de la fenêtre de rattrapage des statistiques (8 semaines terminées par défaut) ; supprimé dès que la personne s'oppose.");
 
     /// <summary>The topic category of one question: the topic of the playbook that answers it best, or <see cref="OtherTopic"/>.</summary>
     public string TopicOf(string question, string language) =>
@@ -163,12 +165,23 @@ public sealed class QuestionIndex(JimpStorage storage, KnowledgeBase knowledge, 
         return records;
     }
 
-    public async Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
+    public Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        return ForgetAsync(subject.UserId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes every row of the user (erasure; objection, so that no later run counts a question asked before it).
+    /// Storage requests: one query for the oldest week held, one per week from there to the current one (the user's
+    /// shard only: a key range, never another user's rows), and one batch per 100 of the user's rows of a week.
+    /// </summary>
+    public async Task<int> ForgetAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
         var table = await storage.TableAsync(Table, cancellationToken);
         var rows = new List<TableEntity>();
-        await foreach (var e in UserRowsAsync(subject.UserId, cancellationToken))
+        await foreach (var e in UserRowsAsync(userId, cancellationToken, keysOnly: true))
         {
             rows.Add(e);
         }
@@ -186,7 +199,7 @@ public sealed class QuestionIndex(JimpStorage storage, KnowledgeBase knowledge, 
     /// The user's rows, exactly: the oldest week still held (one query for one key), then the user's shard of each
     /// week from there to the current one (one query each; about ten, as the run keeps its catch-up window).
     /// </summary>
-    private async IAsyncEnumerable<TableEntity> UserRowsAsync(string userId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TableEntity> UserRowsAsync(string userId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, bool keysOnly = false)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
         string? oldest = null;
@@ -200,7 +213,7 @@ public sealed class QuestionIndex(JimpStorage storage, KnowledgeBase knowledge, 
         for (; week.CompareTo(current) <= 0; week = week.AddWeeks(1))
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(week, userId)} and RowKey gt {userId + "-"} and RowKey lt {userId + "."}");
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: keysOnly ? ["PartitionKey", "RowKey"] : null, cancellationToken: cancellationToken))
             {
                 yield return e;
             }

@@ -100,6 +100,7 @@ public sealed class ConsoleRequests(
     OperatorService operations,
     IEmailSender email,
     RateLimits rateLimits,
+    IEnumerable<IInsightsSource> insightsSources,
     IOptions<OperatorOptions> options,
     IOptions<AppOptions> app,
     TimeProvider clock)
@@ -234,6 +235,7 @@ public sealed class ConsoleRequests(
             case RequestTypes.Objection:
                 await accounts.UpdateAsync(account with { ObjectsToInsights = true }, cancellationToken);
                 await sessions.SetObjectionAsync(account.UserId, true, cancellationToken);
+                await insightsSources.ForgetAsync(account.UserId, cancellationToken); // the questions asked before the objection
                 confirmed = await requests.CloseAsync(confirmed, RequestStatuses.Completed, "Excluded from aggregate insights and service improvement", cancellationToken);
                 break;
             case RequestTypes.ConsentWithdrawal:

@@ -59,6 +59,7 @@ public sealed partial class RightsService(
     SecurityLog securityLog,
     IEmailSender email,
     UnsubscribeLinks unsubscribeLinks,
+    IEnumerable<IInsightsSource> insightsSources,
     ILogger<RightsService> logger)
 {
     /// <summary>Who the aggregate insights must leave out: objectors, restricted accounts and accounts being erased as a minor's.</summary>
@@ -161,14 +162,28 @@ public sealed partial class RightsService(
         return false;
     }
 
-    /// <summary>Objects (or stops objecting) to aggregate insights and service-improvement processing (Art. 21).</summary>
+    /// <summary>
+    /// Objects (or stops objecting) to aggregate insights and service improvement processing (Art. 21). Objecting
+    /// deletes what the insights kept of the user's earlier questions, so no later computation counts them, even
+    /// after a withdrawal; withdrawing deletes again what a turn already under way at the objection may have written.
+    /// </summary>
     public async Task<bool> SetObjectionAsync(SignedInUser user, bool objects, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var account = await accounts.GetAsync(user.UserId, cancellationToken) ?? throw ProblemException.Unauthorized();
+        if (!objects && account.ObjectsToInsights)
+        {
+            // Before the sessions stop carrying the objection: no turn can index a question meanwhile.
+            await insightsSources.ForgetAsync(user.UserId, cancellationToken);
+        }
         // The sessions first, on every call (a retry after a failure completes the copy): they carry the objection, so a
         // chat turn leaves an objector's questions out of the insights index without a read.
         await sessions.SetObjectionAsync(user.UserId, objects, cancellationToken);
+        if (objects)
+        {
+            // Then the rows of the questions asked before, on every call too (a retry completes the deletion).
+            await insightsSources.ForgetAsync(user.UserId, cancellationToken);
+        }
         if (account.ObjectsToInsights == objects) return objects;
         await accounts.UpdateAsync(account with { ObjectsToInsights = objects }, cancellationToken);
         if (objects)

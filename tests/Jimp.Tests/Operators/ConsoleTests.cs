@@ -248,6 +248,39 @@ public sealed partial class ConsoleTests(ConsoleHost shared) : IClassFixture<Con
         Assert.All(all, r => Assert.Equal(RequestTracker.NoAccountPartition, r.UserId));
     }
 
+    [Fact]
+    public async Task An_objection_received_by_email_once_confirmed_deletes_the_persons_questions_from_the_insights_index()
+    {
+        using var person = await Users.SignUpAsync(host);
+        var index = host.Services.GetRequiredService<Jimp.Functions.Insights.QuestionIndex>();
+        var profile = new Jimp.Functions.Coaching.CoachProfile { Niches = ["home"], Goals = [], Experience = "beginner", Language = "fr" };
+        for (var i = 0; i < 3; i++)
+        {
+            var message = new Jimp.Functions.Coaching.StoredMessage((1_000_000_000_000_000_000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Jimp.Functions.Coaching.ChatTurn.User, "c'est quoi un bon hook", host.Clock.GetUtcNow(), Jimp.Functions.Coaching.MessageStatus.Ok, null, 0, 0);
+            await index.QuestionAskedAsync(person.UserId, "c" + new string('0', 24), message, profile, default);
+        }
+        async Task<int> IndexedAsync()
+        {
+            var table = await host.Storage.TableAsync(Jimp.Functions.Insights.QuestionIndex.Table);
+            var n = 0;
+            await foreach (var e in table.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["RowKey"])) if (e.RowKey.StartsWith(person.UserId + "-", StringComparison.Ordinal)) n++;
+            return n;
+        }
+        Assert.Equal(3, await IndexedAsync());
+
+        await OkAsync(HttpMethod.Post, "/api/console/email-requests", new { email = person.Email, kind = "objection", receivedOn = "2026-11-26", confirm = person.Email });
+        var mail = Assert.Single(await Mailbox.WaitForAsync(host, person.Email, "Confirmez votre demande à JIMP"));
+        Assert.Equal(3, await IndexedAsync()); // nothing before the person confirms
+        using (var confirm = await ConfirmAsync(ConfirmToken().Match(mail.GetProperty("text").GetString()!).Groups[1].Value))
+        {
+            Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+            Assert.Equal("objection", (await confirm.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        }
+        Assert.Equal(0, await IndexedAsync());
+        Assert.True((await host.Services.GetRequiredService<AccountStore>().GetAsync(person.UserId, default))!.ObjectsToInsights);
+    }
+
     private async Task<HttpResponseMessage> ConfirmAsync(string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/requests/confirm") { Content = JsonContent.Create(new { token }) };

@@ -3,16 +3,42 @@ using Jimp.Tests.Support;
 
 namespace Jimp.Tests.Platform;
 
-/// <summary>Shares one host for every row of the matrix.</summary>
+/// <summary>
+/// One host for every row of a matrix class, and one owner with every kind of resource for the rows that only aim at
+/// them (anonymous callers, another user): those rows cannot change the owner's data (a row that did would fail), so
+/// the owner is made once, not once per row. The owner's own rows change their data (log out, erase, delete): each
+/// makes its own owner.
+/// </summary>
 public sealed class MatrixHost : IAsyncLifetime
 {
+    private Lazy<Task<(UserClient Owner, IReadOnlyDictionary<string, string> Ids)>>? owner;
+
     public JimpTestHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await JimpTestHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        Host = await JimpTestHost.StartAsync();
+        owner = new(() => NewOwnerAsync(Host));
+    }
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    /// <summary>The owner the anonymous and other-user rows aim at, with the ids of their resources (made on first use).</summary>
+    public Task<(UserClient Owner, IReadOnlyDictionary<string, string> Ids)> SharedOwnerAsync() => owner!.Value;
+
+    /// <summary>A new signed-up owner with every kind of resource the rows name.</summary>
+    public static async Task<(UserClient Owner, IReadOnlyDictionary<string, string> Ids)> NewOwnerAsync(JimpTestHost host)
+    {
+        var user = await Users.SignUpAsync(host);
+        return (user, await AuthorizationMatrix.CreateOwnerResourcesAsync(host, user));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (owner is { IsValueCreated: true } made && made.Value.IsCompletedSuccessfully) made.Value.Result.Owner.Dispose();
+        await Host.DisposeAsync();
+    }
 }
 
+/// <summary>Anonymous callers and another user against every signed-in row, and the operator rows (the owner's rows: <see cref="AuthorizationMatrixOwnerRunTests"/>).</summary>
 public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixture<MatrixHost>
 {
     public static TheoryData<string> Rows => new(AuthorizationMatrix.Cases.Keys.Order(StringComparer.Ordinal));
@@ -21,29 +47,18 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
 
     private JimpTestHost Host => fixture.Host;
 
-    private async Task<(UserClient Owner, UserClient Other, IReadOnlyDictionary<string, string> Ids)> UsersAsync()
-    {
-        var owner = await Users.SignUpAsync(Host);
-        var other = await Users.SignUpAsync(Host);
-        return (owner, other, await AuthorizationMatrix.CreateOwnerResourcesAsync(Host, owner));
-    }
-
     [Theory]
     [MemberData(nameof(Rows))]
     public async Task Anonymous_callers_get_401(string function)
     {
         var row = AuthorizationMatrix.Cases[function];
-        var (owner, other, ids) = await UsersAsync();
-        using (owner)
-        using (other)
-        {
-            using var request = new HttpRequestMessage(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids));
-            if (row.BodyFor(owner) is { } body) request.Content = body as HttpContent ?? System.Net.Http.Json.JsonContent.Create(body);
-            request.Headers.Add("Origin", JimpTestHost.PublicBaseUrl);
-            using var response = await Host.Client.SendAsync(request);
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        }
+        var (owner, ids) = await fixture.SharedOwnerAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids));
+        if (row.BodyFor(owner) is { } body) request.Content = body as HttpContent ?? System.Net.Http.Json.JsonContent.Create(body);
+        request.Headers.Add("Origin", JimpTestHost.PublicBaseUrl);
+        using var response = await Host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]
@@ -51,33 +66,17 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
     public async Task Another_user_gets_404_for_the_owners_ids_and_never_the_owners_data(string function)
     {
         var row = AuthorizationMatrix.Cases[function];
-        var (owner, other, ids) = await UsersAsync();
-        using (owner)
-        using (other)
+        var (owner, ids) = await fixture.SharedOwnerAsync();
+        // A new other user per row: their own rows log them out, erase or change their account.
+        using var other = await Users.SignUpAsync(Host);
+        using var response = await other.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.BodyFor(owner));
+        var body = await response.Content.ReadAsStringAsync();
+        if (row.UsesOwnerIds)
         {
-            using var response = await other.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.BodyFor(owner));
-            var body = await response.Content.ReadAsStringAsync();
-            if (row.UsesOwnerIds)
-            {
-                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            }
-            Assert.DoesNotContain(owner.UserId, body, StringComparison.Ordinal);
-            Assert.DoesNotContain(owner.Email, body, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
-    }
-
-    [Theory]
-    [MemberData(nameof(Rows))]
-    public async Task The_owner_succeeds(string function)
-    {
-        var row = AuthorizationMatrix.Cases[function];
-        var (owner, other, ids) = await UsersAsync();
-        using (owner)
-        using (other)
-        {
-            using var response = await owner.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.BodyFor(owner));
-            Assert.True(row.OwnerStatus == (int)response.StatusCode, $"{function} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
+        Assert.DoesNotContain(owner.UserId, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(owner.Email, body, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
@@ -98,5 +97,27 @@ public sealed class AuthorizationMatrixRunTests(MatrixHost fixture) : IClassFixt
         keyed.Headers.Add("x-functions-key", JimpTestHost.FunctionKey);
         using var accepted = await Host.Client.SendAsync(keyed);
         Assert.Equal(row.OwnerStatus, (int)accepted.StatusCode);
+    }
+}
+
+/// <summary>
+/// The owner against every signed-in row, each with an owner of its own (a row may log them out, erase or delete
+/// their data). A class of its own, on its own host, so it runs in parallel with the anonymous and other-user rows.
+/// </summary>
+public sealed class AuthorizationMatrixOwnerRunTests(MatrixHost fixture) : IClassFixture<MatrixHost>
+{
+    public static TheoryData<string> Rows => AuthorizationMatrixRunTests.Rows;
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task The_owner_succeeds(string function)
+    {
+        var row = AuthorizationMatrix.Cases[function];
+        var (owner, ids) = await MatrixHost.NewOwnerAsync(fixture.Host);
+        using (owner)
+        {
+            using var response = await owner.SendAsync(new HttpMethod(row.Method), AuthorizationMatrix.Fill(row.Path, ids), row.BodyFor(owner));
+            Assert.True(row.OwnerStatus == (int)response.StatusCode, $"{function} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 }
