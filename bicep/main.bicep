@@ -123,6 +123,11 @@ param monthlyBudget int = 50
 @description('First day of the budget (defaults to the first of the month of the deployment).')
 param budgetStartDate string = utcNow('yyyy-MM-01')
 
+@description('Nights of table backups kept: the backups container\'s immutability period, its lifecycle deletion and the app\'s Backups:RetentionDays (the privacy policy states this number).')
+@minValue(1)
+@maxValue(35)
+param backupRetentionDays int = 7
+
 var token = uniqueString(resourceGroup().id, environmentName)
 var tags = {
   'azd-env-name': environmentName
@@ -159,6 +164,7 @@ module storage 'modules/storage.bicep' = {
     name: 'stjimp${token}'
     appIdentityName: appIdentity.name
     workspaceId: monitoring.outputs.workspaceId
+    backupRetentionDays: backupRetentionDays
   }
 }
 
@@ -234,6 +240,7 @@ module api 'modules/functionapp.bicep' = {
     smtpPasswordSecretName: smtpPasswordSecretName
     keyedHashKeySecretName: keyedHashKeySecretName
     trendsBaseUrl: trendsBaseUrl
+    backupRetentionDays: backupRetentionDays
   }
 }
 

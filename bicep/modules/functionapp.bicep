@@ -74,6 +74,9 @@ param keyedHashKeySecretName string
 @description('Base URL of the Creative Center trends source (empty: trends refresh is off).')
 param trendsBaseUrl string
 
+@description('Nights of table backups kept (the app deletes older ones; storage.bicep makes them immutable that long).')
+param backupRetentionDays int
+
 @description('Maximum number of instances the plan scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -257,6 +260,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Retention__InactivitySchedule'
           value: timerSchedules['Retention:InactivitySchedule']
+        }
+        {
+          name: 'Backups__Schedule'
+          value: timerSchedules['Backups:Schedule']
+        }
+        {
+          name: 'Backups__RetentionDays'
+          value: string(backupRetentionDays)
         }
         {
           name: 'Insights__Schedule'

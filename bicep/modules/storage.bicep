@@ -22,6 +22,9 @@ param workspaceId string
 @description('Days a deleted blob or container can still be restored, and days an export lives.')
 param retentionDays int = 7
 
+@description('Nights of table backups kept: the backups container is immutable that long (time-based retention), then deleted.')
+param backupRetentionDays int = 7
+
 // Tables the app uses. Month-sharded security logs (securitylog{yyyyMM}) are created at run time.
 var tableNames = [
   'users'
@@ -114,6 +117,28 @@ resource exportsContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   }
 }
 
+// The nightly table backups (functions/Jimp.Functions/Backups): one blob per table per night and a manifest.
+resource backupsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
+  parent: blobService
+  name: 'backups'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Time-based retention (WORM): for backupRetentionDays after it is written, nobody can change or delete a backup,
+// the app's identity included (its data role cannot lift the policy), so a compromised identity, a bug or a bad
+// deployment cannot take the backups with the data. The owner locks it once deployed (docs/privacy/owner-checklist.md):
+// a locked policy cannot be shortened or removed, even by an account owner.
+resource backupsImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-06-01' = {
+  parent: backupsContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: backupRetentionDays
+    allowProtectedAppendWrites: false
+  }
+}
+
 // Backstop for the export promise: the app expires links after 7 days, and any export blob is
 // deleted by the platform once it is older than 7 days (the policy runs about once a day).
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
@@ -122,6 +147,30 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06
   properties: {
     policy: {
       rules: [
+        // Backstop for the backups' retention: the nightly job deletes nights older than backupRetentionDays, and
+        // the platform deletes any backup blob a day after that (once its immutability has run out).
+        {
+          enabled: true
+          name: 'delete-backups-after-retention'
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'backups/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: backupRetentionDays
+                }
+              }
+            }
+          }
+        }
         {
           enabled: true
           name: 'delete-exports-after-7-days'

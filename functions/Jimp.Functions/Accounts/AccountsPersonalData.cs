@@ -65,7 +65,12 @@ public sealed class EmailIndexStore(JimpStorage storage, AccountStore accounts) 
         ArgumentNullException.ThrowIfNull(subject);
         if (subject.Email is null) return 0;
         var table = await storage.TableAsync(Name, cancellationToken);
-        var response = await table.DeleteEntityAsync(accounts.EmailKey(subject.Email), AccountStore.IndexRow, ETag.All, cancellationToken);
+        // Only the entry that points at this user: the address may belong to a newer account by now (signed up again
+        // after the erasure, before a restore from backup replays it), whose entry must stay.
+        var key = accounts.EmailKey(subject.Email);
+        var entry = await table.GetEntityIfExistsAsync<TableEntity>(key, AccountStore.IndexRow, ["UserId"], cancellationToken);
+        if (!entry.HasValue || entry.Value!.GetString("UserId") != subject.UserId) return 0;
+        var response = await table.DeleteEntityAsync(key, AccountStore.IndexRow, entry.Value.ETag, cancellationToken);
         return response.Status == 404 ? 0 : 1;
     }
 }

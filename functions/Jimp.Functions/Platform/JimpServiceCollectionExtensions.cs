@@ -1,4 +1,5 @@
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Backups;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Insights;
 using Jimp.Functions.Platform.Web;
@@ -48,6 +49,7 @@ public static class JimpServiceCollectionExtensions
         services.AddWorkspace();
         services.AddWebApp();
         services.AddOperatorConsole();
+        services.AddBackups();
         return services;
     }
 }

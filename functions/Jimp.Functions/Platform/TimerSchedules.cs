@@ -15,6 +15,7 @@ public static class TimerSchedules
     public const string Housekeeping = "%Retention:HousekeepingSchedule%";
     public const string Inactivity = "%Retention:InactivitySchedule%";
     public const string Insights = "%Insights:Schedule%";
+    public const string Backups = "%Backups:Schedule%";
 
     /// <summary>Setting name (<c>Section:Setting</c>) → schedule, as written in <c>timer-schedules.json</c>.</summary>
     public static IReadOnlyDictionary<string, string> Defaults { get; } = Load();

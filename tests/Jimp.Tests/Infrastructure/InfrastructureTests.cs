@@ -590,13 +590,39 @@ public sealed class InfrastructureTests(CompiledTemplate template) : IClassFixtu
         var stores = registry.Stores;
         // Month-sharded log families ({family}log{yyyyMM}) are created at run time, not by Bicep.
         var expected = stores.Select(s => s.Name)
-            .Where(n => n != Jimp.Functions.Privacy.ExportArchiveStore.Container)
+            .Where(n => n != Jimp.Functions.Privacy.ExportArchiveStore.Container && n != Jimp.Functions.Backups.BackupService.Container)
             .Concat(registry.NonPersonal.Keys)
             .Where(n => !n.Contains('{', StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, names.Select(n => n!).Order(StringComparer.Ordinal).ToList());
         Assert.Contains(Jimp.Functions.Privacy.ExportArchiveStore.Container, template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(CompiledTemplate.ShortNameOf));
         Assert.Contains("deployment", template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(CompiledTemplate.ShortNameOf));
+        Assert.Contains(Jimp.Functions.Backups.BackupService.Container, template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(CompiledTemplate.ShortNameOf));
+    }
+
+    [Fact]
+    public void Backups_are_immutable_for_their_retention_then_deleted_and_the_app_keeps_the_same_number_of_nights()
+    {
+        var days = new Jimp.Functions.Backups.BackupOptions().RetentionDays;
+        // Time-based retention on the backups container: nobody, the app's identity included, deletes a backup sooner.
+        var immutability = Assert.Single(template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
+        Assert.Contains("'backups'", CompiledTemplate.Expand(immutability.Name, immutability.Scope), StringComparison.Ordinal);
+        // One number for all three: the root parameter backupRetentionDays, whose default is the app's default.
+        Assert.Equal(days, template.Root.GetProperty("parameters").GetProperty("backupRetentionDays").GetProperty("defaultValue").GetInt32());
+        string FromParameter(JsonElement value, TemplateScope scope) => CompiledTemplate.Expand(value.GetString()!, scope);
+        Assert.Contains("parameters('backupRetentionDays')", FromParameter(immutability.Path("properties", "immutabilityPeriodSinceCreationInDays"), immutability.Scope), StringComparison.Ordinal);
+        Assert.False(immutability.Path("properties", "allowProtectedAppendWrites").GetBoolean());
+
+        // The platform deletes them after the same number of days (the app's nightly job does it first).
+        var policy = template.Resource("Microsoft.Storage/storageAccounts/managementPolicies");
+        var rule = Assert.Single(policy.Path("properties", "policy", "rules").EnumerateArray(),
+            r => r.GetProperty("definition").GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Any(p => p.GetString() == "backups/"));
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        var delete = rule.GetProperty("definition").GetProperty("actions").GetProperty("baseBlob").GetProperty("delete");
+        Assert.Contains("parameters('backupRetentionDays')", FromParameter(delete.GetProperty("daysAfterCreationGreaterThan"), policy.Scope), StringComparison.Ordinal);
+
+        // The app's Backups:RetentionDays comes from the same parameter, not a second literal.
+        Assert.Contains("backupRetentionDays", AppSettings()["Backups__RetentionDays"], StringComparison.Ordinal);
     }
 
     [Fact]

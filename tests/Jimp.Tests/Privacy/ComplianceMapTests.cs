@@ -169,6 +169,7 @@ public sealed partial class ComplianceMapTests
         ["workspaceplans"] = "plans de la semaine",
         ["minorblocklist"] = "empreinte à clé",
         ["insightsquestions"] = "catégorie de sujet",
+        ["backups"] = "sauvegardes de toutes les tables",
     };
 
     [Fact]
