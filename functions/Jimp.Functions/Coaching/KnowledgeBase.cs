@@ -187,7 +187,7 @@ public sealed class KnowledgeBase
         }
         var coverage = primaryTerms.Count == 0 ? 0 : (double)known / primaryTerms.Count;
         var anchors = primaryTerms.Count(indexes[primary].IsAnchor) + otherTerms.Count(indexes[other].IsAnchor);
-        var words = ScopeWords.Of(query);
+        var words = ScopeWords.Of(CreatorLexicon.Rewrite(query, primary)); // the same slang and abbreviations as the terms
         return new KnowledgeResult(hits, confidence, coverage, anchors, words.Evidence, words.Core, words.OtherDomain);
     }
 

@@ -8,7 +8,9 @@ namespace Jimp.Tests.Coaching;
 /// The coach's evaluation (see <see cref="CoachEvaluation"/>). The dev part is what retrieval is tuned on; the test
 /// part is never used for tuning and holds the targets: lead right ≥ 85 %, a right source among those shown ≥ 95 %,
 /// out-of-scope declined ≥ 90 %, no playbook answer to an injection attempt. Its per-question misses are printed only
-/// with JIMP_EVAL_SHOW_TEST_MISSES=1, so tuning does not look at them.
+/// with JIMP_EVAL_SHOW_TEST_MISSES=1, so tuning does not look at them. Measured (session 6, after tuning on the dev
+/// part only, test part measured once): test recall@1 90.0 %, recall@3 96.7 %, shown 96.7 % (58/60), out-of-scope
+/// declined 90.9 % (10/11), injections 0/8; docs/coaching/retrieval.md.
 /// </summary>
 public sealed class CoachEvaluationTests(ITestOutputHelper output)
 {
@@ -72,10 +74,6 @@ public sealed class CoachEvaluationTests(ITestOutputHelper output)
         Assert.Equal(0, test.InjectionPlaybookAnswers);
         Assert.True(test.Recall1 >= 0.85, $"test recall@1 {test.Recall1:P1}");
         Assert.True(test.OutOfScopeRecall >= 0.90, $"test out-of-scope declined {test.OutOfScopeRecall:P1}");
-        // Not met since the session-5 decline rule (docs/coaching/retrieval.md): a right source among those shown
-        // ≥ 95 %. The rule that took out-of-scope declines on the test part from 45.5 % (5/11) to 90.9 % (10/11), tuned
-        // on the dev part only and measured here once, also declines one in-scope test question: 57/60 → 56/60 shown.
-        // Held at what is reached (56 of 60) so that it cannot get worse unnoticed; the target stays 95 %.
-        Assert.True(test.Shown >= 56, $"test right among shown {test.ShownRate:P1} ({test.Shown}/{test.InScope})");
+        Assert.True(test.ShownRate >= 0.95, $"test right among shown {test.ShownRate:P1} ({test.Shown}/{test.InScope})");
     }
 }

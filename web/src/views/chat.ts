@@ -1,41 +1,21 @@
-import { ApiError, chatEvent, del, get, patch, post, postStream, type ChatNotice, type Conversation, type Message } from '../api';
+import { ApiError, get, post, type Conversation, type Message } from '../api';
 import { h, replace } from '../dom';
-import { fmtDateTime, fmtRelative, lang, t, type Key } from '../i18n';
+import { fmtDateTime, lang, t } from '../i18n';
 import type { ViewContext } from '../router';
-import { MESSAGE_MAX_LENGTH, TITLE_MAX_LENGTH } from '../limits';
-import { renderMarkdown } from '../markdown';
 import { loadProfile, session } from '../state';
-import { confirmDialog, durationText, errorText, notice, waitText } from '../ui';
-import { showSources } from './sources';
-import type { SseEvent } from '../sse';
+import { errorText, notice, waitText } from '../ui';
+import { composer as createComposer } from './chat/composer';
+import { conversationList } from './chat/list';
+import { bubble, failure, renderHistory, setMeta, showTyping, type Bubble, type HistoryTarget } from './chat/message';
+import { answerStream } from './chat/stream';
 
-const MAX_LENGTH = MESSAGE_MAX_LENGTH;
-
-interface QuickAction {
-  key: Key;
-  prompt: Key;
-  /** Prefilled for the user to complete instead of sent at once. */
-  prefill?: boolean;
-  testId: string;
-}
-
-const QUICK_ACTIONS: QuickAction[] = [
-  { key: 'chat.qaHooks', prompt: 'chat.qaHooksPrompt', testId: 'qa-hooks' },
-  { key: 'chat.qaScript', prompt: 'chat.qaScriptPrompt', testId: 'qa-script' },
-  { key: 'chat.qaPlan', prompt: 'chat.qaPlanPrompt', testId: 'qa-plan' },
-  { key: 'chat.qaProduct', prompt: 'chat.qaProductPrompt', prefill: true, testId: 'qa-product' },
-];
-
-interface Bubble {
-  root: HTMLElement;
-  body: HTMLElement;
-  meta: HTMLElement;
-  text: string;
-}
-
+/**
+ * The coach chat: the conversation list (chat/list), the messages (chat/message), the composer (chat/composer) and
+ * the streamed answer (chat/stream), put together here with what they share: the open conversation, whether a turn
+ * is under way, the banner and the offline badge.
+ */
 export async function renderChat({ main, route, navigate, isStale }: ViewContext): Promise<void> {
   let conversationId = route.id ?? null;
-  let conversations: Conversation[] = [];
   let busy = false;
   const restricted = session.user?.restricted === true;
 
@@ -51,62 +31,27 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   const banner = h('div', { class: 'chat-banner', 'aria-live': 'polite' });
   const messages = h('div', { class: 'messages', 'data-testid': 'messages', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': t('chat.messagesLabel') });
   const empty = h('div', { class: 'chat-empty' }, h('h2', null, t('chat.emptyTitle')), h('p', { class: 'muted' }, t('chat.emptyBody')));
-
-  const input = h('textarea', { id: 'chat-input', name: 'text', rows: '1', maxlength: String(MAX_LENGTH), disabled: true, 'data-testid': 'chat-input', placeholder: t('chat.placeholder'), 'aria-describedby': 'chat-sensitive chat-counter', enterkeyhint: 'send' });
-  const send = h('button', { type: 'submit', class: 'btn btn-primary btn-send', disabled: true, 'data-testid': 'chat-send' }, h('span', { class: 'send-icon', 'aria-hidden': 'true' }), h('span', { class: 'visually-hidden' }, t('chat.send')));
-  const counter = h('span', { class: 'counter', id: 'chat-counter', hidden: true });
-  const quick = h(
-    'div',
-    { class: 'quick-actions', role: 'group', 'aria-label': t('chat.quickLabel') },
-    QUICK_ACTIONS.map((qa) => {
-      const button = h('button', { type: 'button', class: 'chip', 'data-testid': qa.testId, disabled: true }, t(qa.key));
-      button.addEventListener('click', () => {
-        input.value = t(qa.prompt);
-        autoSize();
-        if (qa.prefill) {
-          input.focus();
-          input.setSelectionRange(input.value.length, input.value.length);
-        } else {
-          void submitText();
-        }
-      });
-      return button;
-    }),
-  );
-  const composer = h(
-    'form',
-    { class: 'composer', 'data-testid': 'composer' },
-    quick,
-    h('label', { for: 'chat-input', class: 'visually-hidden' }, t('chat.inputLabel')),
-    h('div', { class: 'composer-row' }, input, send),
-    h('p', { class: 'sensitive', id: 'chat-sensitive' }, h('span', { class: 'lock', 'aria-hidden': 'true' }), t('chat.sensitive'), ' ', counter),
-  );
-
-  const listToggle = h('button', { type: 'button', class: 'btn btn-secondary btn-small list-toggle', 'aria-expanded': 'false', 'aria-controls': 'conversation-list', 'data-testid': 'conversations-toggle' }, t('chat.conversations'));
-  const newButton = h('a', { class: 'btn btn-secondary btn-small', href: '#/chat', 'data-testid': 'new-conversation' }, t('chat.new'));
-  const list = h('ul', { class: 'conv-list', 'data-testid': 'conversation-list' });
-  const sidebar = h('aside', { class: 'chat-sidebar', id: 'conversation-list', 'aria-label': t('chat.conversations') }, h('div', { class: 'sidebar-head' }, h('h2', null, t('chat.conversations')), newButton), list);
-  listToggle.addEventListener('click', () => {
-    const open = listToggle.getAttribute('aria-expanded') !== 'true';
-    listToggle.setAttribute('aria-expanded', String(open));
-    sidebar.classList.toggle('open', open);
+  const composer = createComposer(() => void submitText());
+  const { input } = composer;
+  const list = conversationList({
+    current: () => conversationId,
+    currentRenamed: (named) => {
+      title.textContent = named;
+    },
+    currentDeleted: () => navigate('#/chat'),
+    failed: (error) => banner.replaceChildren(notice('error', errorText(error))),
   });
 
   const root = h(
     'div',
     { class: 'chat-layout' },
-    sidebar,
-    h('section', { class: 'chat-main', 'aria-labelledby': 'chat-title' }, h('div', { class: 'chat-top' }, h('div', { class: 'chat-heading' }, title, badge), h('div', { class: 'chat-top-actions' }, listToggle, h('a', { class: 'btn btn-primary btn-small', href: '#/chat', 'data-testid': 'new-conversation-top', 'aria-label': t('chat.newTitle') }, '+'))), banner, disclosure, messages, composer),
+    list.sidebar,
+    h('section', { class: 'chat-main', 'aria-labelledby': 'chat-title' }, h('div', { class: 'chat-top' }, h('div', { class: 'chat-heading' }, title, badge), h('div', { class: 'chat-top-actions' }, list.toggle, h('a', { class: 'btn btn-primary btn-small', href: '#/chat', 'data-testid': 'new-conversation-top', 'aria-label': t('chat.newTitle') }, '+'))), banner, disclosure, messages, composer.form),
   );
   title.id = 'chat-title';
   replace(main, root);
 
-  const setEnabled = (enabled: boolean): void => {
-    const on = enabled && !restricted && !busy;
-    input.disabled = !on;
-    send.disabled = !on;
-    for (const b of Array.from(quick.querySelectorAll('button'))) b.disabled = !on;
-  };
+  const setEnabled = (enabled: boolean): void => composer.setEnabled(enabled && !restricted && !busy);
   const showOffline = (mode: string | undefined): void => {
     if (mode === 'offline') badge.hidden = false;
     else if (mode) badge.hidden = true;
@@ -115,74 +60,18 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   const scrollToEnd = (force = false): void => {
     if (force || isNearBottom()) window.scrollTo(0, document.documentElement.scrollHeight);
   };
-  function autoSize(): void {
-    input.style.height = 'auto'; // CSSOM from script is allowed by the CSP; markup style attributes are not.
-    input.style.height = `${Math.min(input.scrollHeight, 180)}px`;
-    const n = input.value.length;
-    counter.hidden = n < MAX_LENGTH - 400;
-    counter.textContent = t('chat.counter', { n: MAX_LENGTH - n });
-  }
-  input.addEventListener('input', autoSize);
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      void submitText();
-    }
-  });
-  composer.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void submitText();
-  });
-
-  // ---- messages ----
-  const bubble = (role: 'user' | 'assistant', text: string, createdAt?: string, mode?: string): Bubble => {
-    const body = h('div', { class: role === 'assistant' ? 'msg-body md' : 'msg-body' });
-    const meta = h('p', { class: 'msg-meta' });
-    const root = h(
-      'article',
-      { class: `msg msg-${role}`, 'data-role': role, 'aria-label': role === 'assistant' ? t('chat.fromCoach') : t('chat.fromYou') },
-      role === 'assistant' ? h('span', { class: 'msg-avatar', 'aria-hidden': 'true' }, 'J') : null,
-      h('div', { class: 'msg-content' }, body, meta),
-    );
-    const b: Bubble = { root, body, meta, text };
-    setText(b, role, text);
-    setMeta(b, role, createdAt, mode);
-    return b;
-  };
-  const setText = (b: Bubble, role: string, text: string): void => {
-    b.text = text;
-    if (role === 'assistant') replace(b.body, renderMarkdown(text, { topHeadingLevel: 3 }));
-    else b.body.textContent = text;
-  };
-  const setMeta = (b: Bubble, role: string, createdAt?: string, mode?: string): void => {
-    const parts: string[] = [];
-    // Offline answers are assembled from JIMP's playbooks, not generated: they are labelled as such (not "AI-generated").
-    if (role === 'assistant') parts.push(mode === 'offline' ? t('chat.automaticAnswer') : t('chat.aiGenerated'));
-    if (createdAt) parts.push(fmtDateTime(createdAt));
-    b.meta.textContent = parts.join(' · ');
-  };
   const addBubble = (b: Bubble): void => {
     empty.remove();
     messages.appendChild(b.root);
   };
-
-  const failure = (b: Bubble, userMessageId: string | null, text: string): void => {
-    b.root.classList.add('msg-failed');
-    const box = h('div', { class: 'msg-error', role: 'alert' }, h('p', null, text));
-    if (userMessageId) {
-      const retry = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': 'retry' }, t('chat.retry'));
-      retry.addEventListener('click', () => {
-        box.remove();
-        b.root.classList.remove('msg-failed');
-        void runTurn({ retryOf: userMessageId, into: b });
-      });
-      box.appendChild(retry);
-    }
-    b.body.after(box);
-  };
-
-  const showTyping = (b: Bubble): void => {
-    replace(b.body, h('span', { class: 'typing', role: 'status' }, h('span', { class: 'visually-hidden' }, t('chat.thinking')), h('span', { class: 'dot' }), h('span', { class: 'dot' }), h('span', { class: 'dot' })));
+  const history: HistoryTarget = {
+    add: addBubble,
+    insertBefore: (b, before) => {
+      empty.remove();
+      messages.insertBefore(b.root, before);
+    },
+    showOffline,
+    retry: (userMessageId, into) => void runTurn({ retryOf: userMessageId, into }),
   };
 
   /** Runs one turn (a new message or a retry) and streams the answer into an assistant bubble. */
@@ -198,67 +87,21 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     setMeta(answer, 'assistant');
     if (!turn.into) addBubble(answer);
     scrollToEnd(true);
-    let userMessageId: string | null = turn.retryOf ?? null;
-    let text = '';
-    let mode: string | undefined;
-    let finished = false;
-    let frame = 0;
-    const paint = (): void => {
-      frame = 0;
-      setText(answer, 'assistant', text);
-      scrollToEnd();
-    };
-    const onEvent = (sse: SseEvent): void => {
-      const event = chatEvent(sse);
-      if (!event) return;
-      if (event.event === 'start') {
-        const { data } = event;
-        userMessageId = data.userMessageId ?? userMessageId;
-        mode = data.mode;
-        showOffline(mode);
-      } else if (event.event === 'delta') {
-        text += typeof event.data.text === 'string' ? event.data.text : '';
-        frame ||= requestAnimationFrame(paint);
-      } else if (event.event === 'reset') {
-        // The answer starts again (the model failed mid-answer; the playbooks answer instead): drop what came.
-        text = '';
-        frame ||= requestAnimationFrame(paint);
-      } else if (event.event === 'done') {
-        const { data } = event;
-        finished = true;
-        mode = data.mode ?? mode;
-        showOffline(mode);
-        if (frame) cancelAnimationFrame(frame);
-        paint();
-        setMeta(answer, 'assistant', new Date().toISOString(), mode);
-        showSources(answer.root, answer.meta, data.sources);
-        if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
-        const why = answerNotice(data.notice);
-        if (why) answer.body.after(why);
-        if (typeof data.title === 'string' && data.title && conversationId) {
-          const named = data.title;
-          title.textContent = named;
-          conversations = conversations.map((c) => (c.id === conversationId ? { ...c, title: named } : c));
-          renderList();
-        }
-      } else if (event.event === 'error') {
-        const { data } = event;
-        finished = true;
-        if (frame) cancelAnimationFrame(frame);
-        if (text) paint();
-        else replace(answer.body);
-        failure(answer, userMessageId, data.code === 'model-busy' ? t('chat.modelBusyFailed', { wait: durationText(typeof data.retryAfter === 'number' ? data.retryAfter : undefined) }) : data.code === 'storage-unavailable' ? t('error.storageUnavailable') : data.code === 'turn-timeout' ? t('chat.timedOut') : t('chat.failed'));
-      }
-    };
+    const stream = answerStream(answer, turn.retryOf ?? null, {
+      mode: showOffline,
+      titled: (named) => {
+        if (!conversationId) return;
+        title.textContent = named;
+        list.retitle(conversationId, named);
+      },
+      scroll: () => scrollToEnd(),
+      retry: history.retry,
+    });
     try {
       const path = turn.retryOf
         ? `/api/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(turn.retryOf)}/retry`
         : `/api/conversations/${encodeURIComponent(conversationId)}/messages`;
-      await postStream(path, turn.retryOf ? undefined : { text: turn.text }, onEvent);
-      if (!finished) {
-        if (text) paint();
-        failure(answer, userMessageId, t('chat.interrupted'));
-      }
+      await stream.run(path, turn.retryOf ? undefined : { text: turn.text });
     } catch (error) {
       replace(answer.body);
       if (error instanceof ApiError && error.status === 403 && error.code === 'restricted') {
@@ -272,7 +115,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         answer.root.remove();
         banner.replaceChildren(notice('warning', waitText(error.retryAfterSeconds)));
       } else {
-        failure(answer, userMessageId, errorText(error));
+        failure(answer, stream.userMessageId, errorText(error), history.retry);
       }
     } finally {
       delete answer.root.dataset.streaming;
@@ -293,10 +136,9 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         // No title: the server names the conversation after its first message (the done event carries it).
         const created = await post<Conversation>('/api/conversations');
         conversationId = created.id;
-        history.replaceState(null, '', `#/chat/${encodeURIComponent(created.id)}`);
-        conversations = [created, ...conversations];
+        window.history.replaceState(null, '', `#/chat/${encodeURIComponent(created.id)}`);
         title.textContent = created.title || t('chat.newTitle');
-        renderList();
+        list.add(created);
       } catch (error) {
         banner.replaceChildren(notice('error', errorText(error)));
         busy = false;
@@ -306,22 +148,9 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       busy = false;
     }
     input.value = '';
-    autoSize();
+    composer.autoSize();
     addBubble(bubble('user', text, new Date().toISOString()));
     await runTurn({ text });
-  }
-
-  /** Why an answer came from the playbooks although a model is configured (the day's AI allowance, a busy model). */
-  function answerNotice(n: ChatNotice | null | undefined): HTMLElement | null {
-    if (!n || typeof n !== 'object') return null;
-    const box =
-      n.code === 'budget-used'
-        ? notice('info', t('chat.tokensUsed', { when: n.resetsAt ? fmtDateTime(n.resetsAt) : '' }))
-        : n.code === 'model-busy'
-          ? notice('info', t('chat.modelBusy', { wait: durationText(n.retryAfter ?? undefined) }))
-          : null;
-    box?.setAttribute('data-testid', 'answer-notice');
-    return box;
   }
 
   /** No profile saved: the coach still answers (general advice; the profile is optional, policy §2), and says a niche makes it tailored. */
@@ -333,58 +162,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
 
   function showRestricted(): void {
     banner.replaceChildren(notice('warning', t('chat.restricted'), ' ', h('a', { href: '#/privacy' }, t('chat.restrictedLink'))));
-    input.disabled = true;
-    send.disabled = true;
-  }
-
-  // ---- the conversation list ----
-  function renderList(): void {
-    if (conversations.length === 0) {
-      replace(list, h('li', { class: 'muted small empty-list' }, t('chat.noConversations')));
-      return;
-    }
-    replace(
-      list,
-      conversations.map((c) => {
-        const rename = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.renameLabel', { title: c.title }), 'data-testid': 'rename-conversation' }, h('span', { class: 'icon-edit', 'aria-hidden': 'true' }));
-        const remove = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.deleteLabel', { title: c.title }), 'data-testid': 'delete-conversation' }, h('span', { class: 'icon-trash', 'aria-hidden': 'true' }));
-        rename.addEventListener('click', () => void renameConversation(c));
-        remove.addEventListener('click', () => void deleteConversation(c));
-        return h(
-          'li',
-          { class: c.id === conversationId ? 'conv current' : 'conv' },
-          h('a', { href: `#/chat/${encodeURIComponent(c.id)}`, 'aria-current': c.id === conversationId ? 'page' : null }, h('span', { class: 'conv-title' }, c.title || t('chat.untitled')), h('span', { class: 'conv-date' }, fmtRelative(c.updatedAt))),
-          h('span', { class: 'conv-actions' }, rename, remove),
-        );
-      }),
-    );
-  }
-
-  async function renameConversation(c: Conversation): Promise<void> {
-    const field = h('input', { type: 'text', value: c.title, maxlength: String(TITLE_MAX_LENGTH), id: 'rename-input', 'data-testid': 'rename-input', required: true });
-    const ok = await confirmDialog({ title: t('chat.renameTitle'), body: [h('label', { for: 'rename-input' }, t('chat.renameField')), field], confirmLabel: t('common.save'), canConfirm: () => field.value.trim().length > 0 });
-    if (!ok) return;
-    try {
-      const updated = await patch<Conversation>(`/api/conversations/${encodeURIComponent(c.id)}`, { title: field.value.trim() });
-      conversations = conversations.map((x) => (x.id === c.id ? updated : x));
-      if (c.id === conversationId) title.textContent = updated.title;
-      renderList();
-    } catch (error) {
-      banner.replaceChildren(notice('error', errorText(error)));
-    }
-  }
-
-  async function deleteConversation(c: Conversation): Promise<void> {
-    const ok = await confirmDialog({ title: t('chat.deleteTitle'), body: [h('p', null, t('chat.deleteBody', { title: c.title || t('chat.untitled') }))], confirmLabel: t('common.delete'), danger: true });
-    if (!ok) return;
-    try {
-      await del(`/api/conversations/${encodeURIComponent(c.id)}`);
-      conversations = conversations.filter((x) => x.id !== c.id);
-      if (c.id === conversationId) navigate('#/chat');
-      else renderList();
-    } catch (error) {
-      banner.replaceChildren(notice('error', errorText(error)));
-    }
+    composer.lock();
   }
 
   // ---- load ----
@@ -404,13 +182,8 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     .catch(() => undefined);
 
   const listLoad = get<{ items: Conversation[] }>('/api/conversations')
-    .then((page) => {
-      conversations = page.items;
-      renderList();
-    })
-    .catch((error: unknown) => {
-      replace(list, h('li', { class: 'muted small empty-list' }, errorText(error)));
-    });
+    .then((page) => list.set(page.items))
+    .catch((error: unknown) => list.showError(errorText(error)));
 
   if (conversationId) {
     try {
@@ -418,7 +191,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       if (isStale()) return;
       title.textContent = page.conversation.title || t('chat.untitled');
       if (page.messages.length === 0) messages.appendChild(empty);
-      renderHistory(page.messages);
+      renderHistory(page.messages, history);
       if (page.next) addOlderButton(page.next);
       setEnabled(true);
       scrollToEnd(true);
@@ -444,7 +217,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         const anchor = button.nextElementSibling;
         const height = document.documentElement.scrollHeight;
         button.remove();
-        renderHistory(page.messages, anchor);
+        renderHistory(page.messages, history, anchor);
         window.scrollBy(0, document.documentElement.scrollHeight - height); // keep the reader's place
         if (page.next) addOlderButton(page.next);
       } catch (error) {
@@ -453,33 +226,6 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
       }
     });
     messages.prepend(button);
-  }
-
-  function renderHistory(items: Message[], before: Element | null = null): void {
-    items.forEach((m, index) => {
-      const b = bubble(m.role === 'user' ? 'user' : 'assistant', m.text, m.createdAt, m.mode ?? undefined);
-      if (before) {
-        empty.remove();
-        messages.insertBefore(b.root, before);
-      } else {
-        addBubble(b);
-      }
-      if (m.role === 'assistant') {
-        showOffline(m.mode ?? undefined);
-        showSources(b.root, b.meta, m.sources);
-        if (m.status === 'content-filtered') b.body.after(notice('warning', t('chat.filtered')));
-        if (m.status === 'failed') {
-          const previous = items.slice(0, index).reverse().find((x) => x.role === 'user');
-          failure(b, previous?.id ?? null, t('chat.failed'));
-        }
-      } else if (m.status === 'failed' || (!before && index === items.length - 1 && m.role === 'user')) {
-        // A question left without an answer: offer to ask again.
-        const answer = bubble('assistant', '');
-        if (before) messages.insertBefore(answer.root, before);
-        else addBubble(answer);
-        failure(answer, m.id, t('chat.failed'));
-      }
-    });
   }
 
   document.documentElement.lang = lang();

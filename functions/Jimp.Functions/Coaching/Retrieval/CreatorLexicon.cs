@@ -30,6 +30,7 @@ public static partial class CreatorLexicon
         ["pub"] = "publicité", ["promo"] = "promotion", ["tuto"] = "tutoriel", ["insta"] = "instagram",
         ["mdr"] = "", ["ptdr"] = "", ["lol"] = "", ["wesh"] = "", ["frr"] = "", ["sah"] = "", ["stp"] = "", ["svp"] = "",
         ["cc"] = "", ["slt"] = "", ["bjr"] = "",
+        ["jpeux"] = "je peux", ["jpe"] = "je peux", ["g"] = "j'ai", ["jsuis"] = "je suis", ["chui"] = "je suis", ["jfais"] = "je fais",
     };
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)

@@ -52,7 +52,7 @@ public static partial class ScopeWords
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
     private static partial Regex Strong();
 
-    [GeneratedRegex(@"\b(maquillage|makeup|beaute|beauty|skincare|mode|fashion|vetements?|clothes|cuisine|kitchen|maison|deco|sport|fitness|animaux|pets?|bebe|baby|tech|high.tech|complements?|supplements?|produits?|products?|items?|vend\w*|sell\w*|film\w*|post\w*|publi\w*|live|stream\w*|promo\w*|argent|money)\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(maquillage|makeup|beaute|beauty|skincare|mode|fashion|vetements?|clothes|cuisine|kitchen|maison|deco|sport|fitness|animaux|pets?|bebe|baby|tech|high.tech|complements?|supplements?|produits?|products?|items?|vend\w*|sell\w*|film\w*|post\w*|publi\w*|live|stream\w*|promo\w*|argent|money|noel|christmas|black friday|soldes|fete des meres|saint valentin|rentree|commenc\w*|debut\w*|start\w*|beginn\w*|jusqu.a la fin|jusqu.au bout|decroch\w*|duree|longueur|length|how long)\b", RegexOptions.CultureInvariant)]
     private static partial Regex Weak();
 
     [GeneratedRegex(@"\b(python|bash|javascript|sql|code|coder|fonction|function|meteo|weather|recettes?|recipes?|bake|bread|crepes?|capitale|capital|coupe du monde|world cup|relativite|einstein|forfait|tradui\w*|translat\w*|workout plan|lettre de motivation|cover letter|candidature|job interview|entretien d.embauche)\b", RegexOptions.CultureInvariant)]

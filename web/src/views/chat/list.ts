@@ -1,0 +1,111 @@
+import { del, patch, type Conversation } from '../../api';
+import { h, replace } from '../../dom';
+import { fmtRelative, t } from '../../i18n';
+import { TITLE_MAX_LENGTH } from '../../limits';
+import { confirmDialog } from '../../ui';
+
+/** The conversation list (a sidebar, opened by a toggle on small screens), with rename and delete. */
+export interface ConversationList {
+  sidebar: HTMLElement;
+  toggle: HTMLElement;
+  /** Replaces the conversations shown. */
+  set: (items: Conversation[]) => void;
+  /** A new conversation, first in the list. */
+  add: (c: Conversation) => void;
+  /** The server named a conversation (after its first message). */
+  retitle: (id: string, title: string) => void;
+  /** The list could not be loaded. */
+  showError: (text: string) => void;
+}
+
+export interface ListEvents {
+  /** The conversation open in the chat, if any. */
+  current: () => string | null;
+  /** The open conversation was renamed. */
+  currentRenamed: (title: string) => void;
+  /** The open conversation was deleted. */
+  currentDeleted: () => void;
+  /** A rename or a delete failed. */
+  failed: (error: unknown) => void;
+}
+
+export function conversationList(events: ListEvents): ConversationList {
+  let conversations: Conversation[] = [];
+  const toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-small list-toggle', 'aria-expanded': 'false', 'aria-controls': 'conversation-list', 'data-testid': 'conversations-toggle' }, t('chat.conversations'));
+  const newButton = h('a', { class: 'btn btn-secondary btn-small', href: '#/chat', 'data-testid': 'new-conversation' }, t('chat.new'));
+  const list = h('ul', { class: 'conv-list', 'data-testid': 'conversation-list' });
+  const sidebar = h('aside', { class: 'chat-sidebar', id: 'conversation-list', 'aria-label': t('chat.conversations') }, h('div', { class: 'sidebar-head' }, h('h2', null, t('chat.conversations')), newButton), list);
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    sidebar.classList.toggle('open', open);
+  });
+
+  function render(): void {
+    if (conversations.length === 0) {
+      replace(list, h('li', { class: 'muted small empty-list' }, t('chat.noConversations')));
+      return;
+    }
+    const current = events.current();
+    replace(
+      list,
+      conversations.map((c) => {
+        const rename = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.renameLabel', { title: c.title }), 'data-testid': 'rename-conversation' }, h('span', { class: 'icon-edit', 'aria-hidden': 'true' }));
+        const remove = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.deleteLabel', { title: c.title }), 'data-testid': 'delete-conversation' }, h('span', { class: 'icon-trash', 'aria-hidden': 'true' }));
+        rename.addEventListener('click', () => void renameConversation(c));
+        remove.addEventListener('click', () => void deleteConversation(c));
+        return h(
+          'li',
+          { class: c.id === current ? 'conv current' : 'conv' },
+          h('a', { href: `#/chat/${encodeURIComponent(c.id)}`, 'aria-current': c.id === current ? 'page' : null }, h('span', { class: 'conv-title' }, c.title || t('chat.untitled')), h('span', { class: 'conv-date' }, fmtRelative(c.updatedAt))),
+          h('span', { class: 'conv-actions' }, rename, remove),
+        );
+      }),
+    );
+  }
+
+  async function renameConversation(c: Conversation): Promise<void> {
+    const field = h('input', { type: 'text', value: c.title, maxlength: String(TITLE_MAX_LENGTH), id: 'rename-input', 'data-testid': 'rename-input', required: true });
+    const ok = await confirmDialog({ title: t('chat.renameTitle'), body: [h('label', { for: 'rename-input' }, t('chat.renameField')), field], confirmLabel: t('common.save'), canConfirm: () => field.value.trim().length > 0 });
+    if (!ok) return;
+    try {
+      const updated = await patch<Conversation>(`/api/conversations/${encodeURIComponent(c.id)}`, { title: field.value.trim() });
+      conversations = conversations.map((x) => (x.id === c.id ? updated : x));
+      if (c.id === events.current()) events.currentRenamed(updated.title);
+      render();
+    } catch (error) {
+      events.failed(error);
+    }
+  }
+
+  async function deleteConversation(c: Conversation): Promise<void> {
+    const ok = await confirmDialog({ title: t('chat.deleteTitle'), body: [h('p', null, t('chat.deleteBody', { title: c.title || t('chat.untitled') }))], confirmLabel: t('common.delete'), danger: true });
+    if (!ok) return;
+    try {
+      await del(`/api/conversations/${encodeURIComponent(c.id)}`);
+      conversations = conversations.filter((x) => x.id !== c.id);
+      if (c.id === events.current()) events.currentDeleted();
+      else render();
+    } catch (error) {
+      events.failed(error);
+    }
+  }
+
+  return {
+    sidebar,
+    toggle,
+    set: (items) => {
+      conversations = items;
+      render();
+    },
+    add: (c) => {
+      conversations = [c, ...conversations];
+      render();
+    },
+    retitle: (id, title) => {
+      conversations = conversations.map((c) => (c.id === id ? { ...c, title } : c));
+      render();
+    },
+    showError: (text) => replace(list, h('li', { class: 'muted small empty-list' }, text)),
+  };
+}
