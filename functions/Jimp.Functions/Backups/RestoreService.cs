@@ -85,6 +85,12 @@ public sealed partial class RestoreService(
     {
         var run = await FindAsync(runOrNight, cancellationToken);
         var manifest = await backups.ManifestAsync(run.Id, cancellationToken);
+        if (manifest.KeyId != keyedHash.KeyId)
+        {
+            // Tombstone ids are keyed hashes: under another key no erased person would be recognised.
+            throw new RestoreRefusedException($"The backup {run.Id} was taken under the keyed-hash key {manifest.KeyId}, this restore runs under {keyedHash.KeyId}: "
+                + "set KeyedHash__Key to the app's key (Key Vault secret keyed-hash-key), or no erasure could be replayed.");
+        }
         var tombstoneTable = manifest.Tables.FirstOrDefault(t => t.Name == ErasureOrchestration.TombstoneTable);
         var others = manifest.Tables.Where(t => t != tombstoneTable).ToList();
 

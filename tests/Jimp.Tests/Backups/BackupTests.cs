@@ -240,6 +240,45 @@ public sealed class BackupTests(SharedHost shared, ITestOutputHelper output) : I
         Assert.Contains(newcomer.MessageText, (await newcomer.Client.GetJsonAsync($"/api/conversations/{newcomer.ConversationId}")).GetRawText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_restore_command_lists_the_backups_and_restores_only_under_the_apps_key()
+    {
+        var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
+        var run = await Backups.BackUpAsync(default);
+        var key = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyedHashOptions>>().Value.Key;
+        Dictionary<string, string?> Settings(string? withKey) => new()
+        {
+            ["Storage:ConnectionString"] = JimpTestHost.StorageConnectionString,
+            ["Storage:Prefix"] = host.Prefix,
+            ["KeyedHash:Key"] = withKey,
+        };
+        async Task<(int Exit, string Output, string Error)> RunAsync(string[] args, string? withKey)
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var exit = await Jimp.Restore.RestoreCommand.RunAsync(args, output, error, Settings(withKey));
+            return (exit, output.ToString(), error.ToString());
+        }
+
+        var listed = await RunAsync(["--list"], key);
+        Assert.True(listed.Exit == 0, listed.Error);
+        Assert.Contains($"{run.Run}  ", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("complete", listed.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await RunAsync(["--keep"], key)).Exit);
+
+        await WipeAsync();
+        // Another key would recognise no tombstone: refused, nothing written.
+        var wrongKey = await RunAsync([run.Run], Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        Assert.Equal(1, wrongKey.Exit);
+        Assert.Contains("keyed-hash key", wrongKey.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(await TypedScanAsync(), l => l.Contains(user.MessageText, StringComparison.Ordinal));
+
+        var restored = await RunAsync([run.Run], key);
+        Assert.True(restored.Exit == 0, restored.Error);
+        Assert.Contains($"restored {run.Run}", restored.Output, StringComparison.Ordinal);
+        Assert.Contains(user.MessageText, (await user.Client.GetJsonAsync($"/api/conversations/{user.ConversationId}")).GetRawText(), StringComparison.Ordinal);
+    }
+
     /// <summary>The disaster: every table of this test deleted, except the tombstones (which must outlive it).</summary>
     private async Task WipeAsync()
     {

@@ -124,6 +124,10 @@ public sealed partial class ComplianceMapTests
         Says("orchestration history", $"| Historique des tâches techniques d'export et d'effacement terminées | {history} jours |",
             $"historique de la tâche d'effacement {history} jours");
 
+        var backups = new Jimp.Functions.Backups.BackupOptions();
+        Says("backups", $"| Sauvegardes des données (une copie de toutes les tables chaque nuit, pour les rétablir après un incident) | {backups.RetentionDays} jours, sans modification possible pendant ce délai, puis supprimées (et {Jimp.Functions.Backups.BackupOptions.SoftDeleteDays} jours de suppression réversible) : un effacement atteint les sauvegardes en {backups.ErasureReachesBackupsWithinDays} jours au plus.",
+            $"sauvegardes : {backups.RetentionDays} jours (section 8)", $"subsistent seulement : sauvegardes {backups.ErasureReachesBackupsWithinDays} jours au plus");
+
         Says("minimum age", $"réservé aux personnes âgées de **{accounts.MinimumAge} ans** ou plus", $"moins de {accounts.MinimumAge} ans");
 
         var deadline = Whole(Deadlines.PolicyPromise.TotalDays, "Deadlines.PolicyPromise (days)", problems);
