@@ -289,8 +289,16 @@ describe("the owner's console (real API)", () => {
       await ownerPage.locator('#op-policy-section .notice-success').waitFor({ timeout: 60000 });
     }
     const row = ownerPage.locator('[data-testid="op-policy-table"] tr[data-version="3.0.0"]');
-    await row.getByTestId('op-mailing').waitFor();
-    assert.match(await row.innerText(), /terminée/);
+    // The mailing runs in the background (202): the row follows its progress live until it says finished.
+    // The table reloads once the mailing is seen finished: read until the row shows the final counts.
+    const done = /\d+ envoyés sur \d+ comptes · \d+ ignorés · 0 en échec · terminée/;
+    const end = Date.now() + 60000;
+    let text = '';
+    while (Date.now() < end && !done.test(text)) {
+      text = await row.innerText({ timeout: 5000 }).catch(() => '');
+      if (!done.test(text)) await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.match(text, done);
     const policy = await (await fetch(`${BASE_URL}/api/policy`)).json();
     assert.equal(policy.current, '2.0.0', 'the announced version is not in force yet');
     const next = policy.versions.find((v) => v.version === '3.0.0');

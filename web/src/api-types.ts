@@ -182,6 +182,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/mailings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetConsoleMailing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/minors": {
         parameters: {
             query?: never;
@@ -972,17 +988,13 @@ export interface components {
         AnnounceBody: {
             confirm: string | null;
         };
-        AnnouncementResult: {
-            version: string;
-            sent: number;
-            alreadyAnnounced: boolean;
-        };
         AnnouncementView: {
             /** Format: date-time */
             startedAt: string | null;
             /** Format: date-time */
             completedAt: string | null;
             sent: number;
+            mailingId: string | null;
         };
         Breach: {
             id: string;
@@ -1314,6 +1326,25 @@ export interface components {
             minorFlagged: boolean;
             blocked: boolean;
             requests: components["schemas"]["ConsoleRequestRow"][];
+        };
+        MailingProgress: {
+            id: string;
+            kind: string;
+            status: string;
+            sent: number;
+            skipped: number;
+            failed: number;
+            total: number | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        MailingStarted: {
+            mailingId: string;
+            progressUrl: string;
+            alreadyStarted: boolean;
+            progress: components["schemas"]["MailingProgress"];
         };
         Medians: {
             retentionPercent: number | null;
@@ -2127,6 +2158,37 @@ export interface operations {
             };
         };
     };
+    GetConsoleMailing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A mailing's progress: sent, skipped (not eligible: a minor's or erased account, no consent), failed (refused by the mail server), total; finishedAt once done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailingProgress"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     FlagMinorByAddress: {
         parameters: {
             query?: never;
@@ -2204,13 +2266,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description The announcement's mailing is started, or was already (alreadyStarted: nothing is sent again); follow progressUrl. 400 notice-period (a field error on effective) or 409 not-material. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AnnouncementResult"];
+                    "application/json": components["schemas"]["MailingStarted"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
@@ -3663,13 +3725,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 400 with a field error on effective (code notice-period: less than 30 days ahead, in the Accept-Language's language) or 409 not-material. */
-            200: {
+            /** @description The mailing is started (or was already: alreadyStarted, nothing sent again); follow progressUrl. 400 with a field error on effective (code notice-period: less than 30 days ahead, in the Accept-Language's language) or 409 not-material. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AnnouncementResult"];
+                    "application/json": components["schemas"]["MailingStarted"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */

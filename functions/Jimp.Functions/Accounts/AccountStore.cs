@@ -183,6 +183,34 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         }
     }
 
+    /// <summary>
+    /// One page of accounts (at most <paramref name="pageSize"/>, in key order) from <paramref name="continuationToken"/>,
+    /// with the token of the next page (null after the last): one query, for jobs that save their place between pages
+    /// (the bulk mailings). <paramref name="notSignedInSince"/> keeps only the accounts not signed in since then.
+    /// </summary>
+    public async Task<(IReadOnlyList<Account> Accounts, string? ContinuationToken)> ReadPageAsync(string? continuationToken, int pageSize, DateTimeOffset? notSignedInSince, CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        await foreach (var page in users.QueryAsync<TableEntity>(AccountFilter(notSignedInSince), maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
+        {
+            return (page.Values.Select(ToAccount).ToList(), page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
+    /// <summary>How many accounts (optionally: not signed in since then) there are: one query per 1,000, keys only.</summary>
+    public async Task<int> CountAsync(DateTimeOffset? notSignedInSince, CancellationToken cancellationToken)
+    {
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        var count = 0;
+        await foreach (var _ in users.QueryAsync<TableEntity>(AccountFilter(notSignedInSince), maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken)) count++;
+        return count;
+    }
+
+    private static string AccountFilter(DateTimeOffset? notSignedInSince) => notSignedInSince is { } before
+        ? TableClient.CreateQueryFilter($"RowKey eq {AccountRow} and LastSignInAt le {before}")
+        : TableClient.CreateQueryFilter($"RowKey eq {AccountRow}");
+
     /// <summary>The accounts whose last sign-in is at or before <paramref name="before"/> (for Retention's inactivity job).</summary>
     public async IAsyncEnumerable<Account> ListNotSignedInSinceAsync(DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

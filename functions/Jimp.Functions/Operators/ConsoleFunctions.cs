@@ -1,5 +1,6 @@
 using Jimp.Functions.Accounts;
 using Jimp.Functions.Insights;
+using Jimp.Functions.Mailings;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Http;
 using Jimp.Functions.Privacy;
@@ -31,6 +32,7 @@ public sealed class ConsoleFunctions(
     EvidencePack evidence,
     InsightsService insights,
     OperatorDirectory operators,
+    MailingStore mailings,
     TimeProvider clock)
 {
     private async Task<SignedInOperator> OperatorAsync(HttpRequest request, string action, CancellationToken cancellationToken)
@@ -147,13 +149,26 @@ public sealed class ConsoleFunctions(
 
     [Function(nameof(AnnounceConsolePolicy))]
     [ApiRequest(typeof(AnnounceBody))]
-    [ApiResponse(200, typeof(AnnouncementResult))]
+    [ApiResponse(202, typeof(MailingStarted), Description = "The announcement's mailing is started, or was already (alreadyStarted: nothing is sent again); follow progressUrl. 400 notice-period (a field error on effective) or 409 not-material.")]
     public async Task<IResult> AnnounceConsolePolicy(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/policy/{version}/announce")] HttpRequest request, string version, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/policy/{version}/announce")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, string version, CancellationToken cancellationToken)
     {
         var op = await OperatorAsync(request, "announce-policy:" + Privacy.OperatorFunctions.LoggedVersion(version), cancellationToken);
         var body = await request.ReadJsonAsync<AnnounceBody>(cancellationToken);
-        return TypedResults.Ok(await policy.AnnounceAsync(version, body, op.Locale, cancellationToken));
+        var started = await policy.AnnounceAsync(version, body, op.Locale, client, cancellationToken);
+        return TypedResults.Accepted(started.ProgressUrl, started);
+    }
+
+    [Function(nameof(GetConsoleMailing))]
+    [ApiResponse(200, typeof(MailingProgress), Description = "A mailing's progress: sent, skipped (not eligible: a minor's or erased account, no consent), failed (refused by the mail server), total; finishedAt once done.")]
+    public async Task<IResult> GetConsoleMailing(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/mailings/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "read-mailing:" + id, cancellationToken);
+        if (id.Length != 32 || !id.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')) throw ProblemException.NotFound("mailing");
+        var mailing = await mailings.GetAsync(id, cancellationToken) ?? throw ProblemException.NotFound("mailing");
+        return TypedResults.Ok(mailing.Progress());
     }
 
     [Function(nameof(GetConsoleInsights))]

@@ -10,7 +10,8 @@ namespace Jimp.Functions.Operators;
 public sealed record AnnounceBody([property: Required(ErrorMessage = "Type the version number again to confirm.")] string? Confirm);
 
 /// <summary>How far the mailing of an announcement went.</summary>
-public sealed record AnnouncementView(DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int Sent);
+/// <param name="MailingId">Its mailing (<c>GET api/console/mailings/{id}</c> for live progress); null for an announcement of before mailings.</param>
+public sealed record AnnouncementView(DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int Sent, string? MailingId);
 
 public sealed record PolicyVersionView(string Version, DateOnly Date, DateOnly Effective, bool Material, bool Current, bool Upcoming, DateOnly EarliestAnnounceableEffective, AnnouncementView? Announcement);
 
@@ -24,9 +25,9 @@ public sealed class ConsolePolicy(PolicyDocuments policies, PolicyCalendar calen
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var markers = await storage.TableAsync(PolicyAnnouncements.Table, cancellationToken);
         var byVersion = new Dictionary<string, AnnouncementView>(StringComparer.Ordinal);
-        await foreach (var m in markers.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        await foreach (var m in markers.QueryAsync<TableEntity>(x => x.PartitionKey == PolicyAnnouncements.Partition, cancellationToken: cancellationToken))
         {
-            byVersion[m.RowKey] = new AnnouncementView(m.GetDateTimeOffset("StartedAt"), m.GetDateTimeOffset("CompletedAt"), m.GetInt32("Sent") ?? 0);
+            byVersion[m.RowKey] = new AnnouncementView(m.GetDateTimeOffset("StartedAt"), m.GetDateTimeOffset("CompletedAt"), m.GetInt32("Sent") ?? 0, m.GetString("MailingId"));
         }
         var schedule = await calendar.GetAsync(cancellationToken);
         var current = schedule.Current(today);
@@ -42,12 +43,12 @@ public sealed class ConsolePolicy(PolicyDocuments policies, PolicyCalendar calen
         Version.Parse(v.Version) > Version.Parse(current.Version) && !(schedule.InForceFrom(v) is { } from && from <= today);
 
     /// <summary>Announces a material version; the version typed again confirms it. The 30-day notice is enforced by <see cref="PolicyAnnouncements"/>.</summary>
-    public async Task<AnnouncementResult> AnnounceAsync(string version, AnnounceBody body, string locale, CancellationToken cancellationToken)
+    public async Task<Mailings.MailingStarted> AnnounceAsync(string version, AnnounceBody body, string locale, Microsoft.DurableTask.Client.DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (policies.Versions.All(v => v.Version != version)) throw ProblemException.NotFound("policy version");
         if ((body.Confirm ?? "").Trim() != version) throw RequestValidationException.For("confirm", "Type the version number again to confirm.");
-        return await operations.AnnounceAsync(version, cancellationToken, locale);
+        return await operations.AnnounceAsync(version, client, cancellationToken, locale);
     }
 
 }

@@ -2,6 +2,7 @@ using Jimp.Functions.Accounts;
 using Jimp.Functions.Backups;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Insights;
+using Jimp.Functions.Mailings;
 using Jimp.Functions.Platform.Web;
 using Jimp.Functions.Operators;
 using Jimp.Functions.Platform.Storage;
@@ -37,6 +38,7 @@ public static class JimpServiceCollectionExtensions
         services.AddSingleton<HealthService>();
         services.AddAccounts();
         services.AddPrivacyRights();
+        services.AddMailings();
 
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IsValid(out _), "Model settings are incomplete: Model:Endpoint is required for azure-openai and openai-compatible, and Model:Deployment for azure-openai.")

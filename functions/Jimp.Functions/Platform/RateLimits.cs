@@ -132,9 +132,10 @@ public sealed class RateLimits(JimpStorage storage, KeyedHash keyedHash, TimePro
                     await table.AddEntityAsync(entity, cancellationToken);
                 return;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
             {
-                // Another request counted at the same time: read again.
+                // Another request counted at the same time, or the window was deleted between the read and the write
+                // (the erasure of the person it counts, housekeeping): read again.
                 await BackOffAsync(attempt, cancellationToken);
             }
         }

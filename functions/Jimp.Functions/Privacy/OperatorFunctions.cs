@@ -93,10 +93,11 @@ public sealed partial class OperatorService(
         return (open.Id, instanceId);
     }
 
-    public async Task<AnnouncementResult> AnnounceAsync(string version, CancellationToken cancellationToken, string locale = "fr")
+    /// <summary>Starts the version's announcement mailing (or returns the one already started).</summary>
+    public async Task<Mailings.MailingStarted> AnnounceAsync(string version, DurableTaskClient client, CancellationToken cancellationToken, string locale = "fr")
     {
         var found = policies.Versions.FirstOrDefault(v => v.Version == version) ?? throw ProblemException.NotFound("policy version");
-        return await announcements.AnnounceAsync(found, cancellationToken, locale: locale);
+        return await announcements.AnnounceAsync(found, client, cancellationToken, locale);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} of user {UserId} extended, but the notice e-mail failed ({ExceptionType})")]
@@ -141,14 +142,15 @@ public sealed class OperatorFunctions(OperatorService operations, SecurityLog se
     }
 
     [Function(nameof(AnnouncePolicy))]
-    [ApiResponse(200, typeof(AnnouncementResult), Description = "400 with a field error on effective (code notice-period: less than 30 days ahead, in the Accept-Language's language) or 409 not-material.")]
+    [ApiResponse(202, typeof(Mailings.MailingStarted), Description = "The mailing is started (or was already: alreadyStarted, nothing sent again); follow progressUrl. 400 with a field error on effective (code notice-period: less than 30 days ahead, in the Accept-Language's language) or 409 not-material.")]
     public async Task<IResult> AnnouncePolicy(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/operator/policy/{version}/announce")] HttpRequest request,
-        string version, CancellationToken cancellationToken)
+        [DurableClient] DurableTaskClient client, string version, CancellationToken cancellationToken)
     {
         await securityLog.WriteAsync(SecurityEvents.OperatorAction, null, request, "announce-policy:" + LoggedVersion(version), cancellationToken);
         var locale = request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
-        return TypedResults.Ok(await operations.AnnounceAsync(version, cancellationToken, locale));
+        var started = await operations.AnnounceAsync(version, client, cancellationToken, locale);
+        return TypedResults.Accepted(started.ProgressUrl, started);
     }
 
     /// <summary>

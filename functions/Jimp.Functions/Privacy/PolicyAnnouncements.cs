@@ -1,33 +1,36 @@
+using Azure;
 using Azure.Data.Tables;
 using Jimp.Functions.Accounts;
+using Jimp.Functions.Mailings;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Http;
 using Jimp.Functions.Platform.Storage;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Privacy;
 
-/// <summary>What an announcement did.</summary>
-public sealed record AnnouncementResult(string Version, int Sent, bool AlreadyAnnounced);
-
 /// <summary>
 /// Announces a material policy change by e-mail to every account at least 30 days before it takes effect
-/// (nothing is ever accepted by continued use). One marker row per version in <c>policyannouncements</c>
-/// (no personal data: the version, the progress through the <c>users</c> table, counts) makes it idempotent:
-/// a finished announcement sends nothing again; an interrupted one resumes from its last finished page.
+/// (nothing is ever accepted by continued use), through the throttled bulk mailing (<see cref="BulkMailOrchestration"/>).
+/// One marker row per version in <c>policyannouncements</c> (no personal data: the version, its mailing id, when
+/// the mailing started and completed, how many were sent) makes it once: a second announcement of the version
+/// returns the first one's mailing and sends nothing. The version's 30 days count from the mailing's completion.
 /// </summary>
-public sealed class PolicyAnnouncements(JimpStorage storage, AccountStore accounts, IEmailSender email, IOptions<AppOptions> app, PolicyCalendar calendar, TimeProvider clock)
+public sealed class PolicyAnnouncements(JimpStorage storage, MailingStore mailings, IEmailSender email, IOptions<AppOptions> app, PolicyCalendar calendar, PolicyDocuments policies, TimeProvider clock) : IMailingKind
 {
     public const string Table = "policyannouncements";
     public const int NoticeDays = 30;
     public const string Partition = "announcement";
 
+    public string Kind => MailingKinds.Policy;
+
+    /// <summary>Refuses a version that is not material, or takes effect less than 30 days from today (a field error on its date).</summary>
     /// <param name="locale">The language of the operator who announces it (the refusal's field error is in it).</param>
-    public async Task<AnnouncementResult> AnnounceAsync(PolicyVersion upcoming, CancellationToken cancellationToken, int pageSize = 100, string locale = "fr")
+    public static void RequireNotice(PolicyVersion upcoming, DateOnly today, string locale, string document = "policy")
     {
         ArgumentNullException.ThrowIfNull(upcoming);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (!upcoming.Material)
         {
             throw new ProblemException(409, "Not a material change.", $"Version {upcoming.Version} is not material: it is shown in the app, not announced by e-mail.") { Code = "not-material" };
@@ -44,44 +47,91 @@ public sealed class PolicyAnnouncements(JimpStorage storage, AccountStore accoun
             })
             { Code = "notice-period" };
         }
+    }
 
+    /// <summary>Starts the announcement's mailing (202), or returns the one already started for the version.</summary>
+    public Task<MailingStarted> AnnounceAsync(PolicyVersion upcoming, DurableTaskClient client, CancellationToken cancellationToken, string locale = "fr") =>
+        AnnounceVersionAsync(storage, mailings, clock, Partition, Kind, upcoming, client, locale, cancellationToken);
+
+    /// <summary>The policy's and the CGU's announcement: one marker per version (partition per document) pointing at its one mailing.</summary>
+    internal static async Task<MailingStarted> AnnounceVersionAsync(JimpStorage storage, MailingStore mailings, TimeProvider clock, string partition, string kind,
+        PolicyVersion upcoming, DurableTaskClient client, string locale, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upcoming);
+        var now = clock.GetUtcNow();
+        RequireNotice(upcoming, DateOnly.FromDateTime(now.UtcDateTime), locale);
         var markers = await storage.TableAsync(Table, cancellationToken);
-        var found = await markers.GetEntityIfExistsAsync<TableEntity>(Partition, upcoming.Version, cancellationToken: cancellationToken);
-        TableEntity marker;
-        if (found.HasValue)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            marker = found.Value!;
-            if (marker.GetDateTimeOffset("CompletedAt") is not null) return new AnnouncementResult(upcoming.Version, 0, AlreadyAnnounced: true);
-        }
-        else
-        {
-            marker = new TableEntity(Partition, upcoming.Version) { ["StartedAt"] = clock.GetUtcNow(), ["Effective"] = upcoming.Effective.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ["Sent"] = 0 };
-            await markers.UpsertEntityAsync(marker, TableUpdateMode.Replace, cancellationToken);
-        }
-
-        var sent = 0;
-        var token = marker.GetString("ContinuationToken");
-        // The accounts feature owns the users table: the announcement pages through its accounts.
-        await foreach (var (page, continuation) in accounts.ListPagesAsync(token, pageSize, cancellationToken))
-        {
-            var sentInPage = 0;
-            foreach (var account in page)
+            var found = await markers.GetEntityIfExistsAsync<TableEntity>(partition, upcoming.Version, cancellationToken: cancellationToken);
+            if (found.HasValue && found.Value!.GetString("MailingId") is { } existingId)
             {
-                // An account flagged as a minor's is being erased: it gets no more mail.
-                if (account.IsMinorFlagged || string.IsNullOrEmpty(account.Email)) continue;
-                await email.SendAsync(Notice(account.Email, account.Locale, upcoming), cancellationToken);
-                sentInPage++;
+                if (await mailings.GetAsync(existingId, cancellationToken) is { } existing) return BulkMailOrchestration.Started(existing, alreadyStarted: true);
+                // The marker was written, then the process stopped before the mailing was: start it now, under that id.
+                var recovered = await BulkMailOrchestration.StartAsync(client, mailings, new Mailing(existingId, kind, now) { Version = upcoming.Version }, cancellationToken);
+                return BulkMailOrchestration.Started(recovered, alreadyStarted: false);
             }
-            sent += sentInPage;
-            // Progress is saved after each page: a rerun after a failure resumes here (at most one page is sent twice).
-            marker["ContinuationToken"] = continuation;
-            marker["Sent"] = (marker.GetInt32("Sent") ?? 0) + sentInPage;
-            await markers.UpsertEntityAsync(marker, TableUpdateMode.Replace, cancellationToken);
+            if (found.HasValue && found.Value!.GetDateTimeOffset("CompletedAt") is { } completedAt)
+            {
+                // Announced before announcements became mailings: recorded as a finished mailing, nothing sent again.
+                var legacy = new Mailing(BulkMailOrchestration.NewId(), kind, found.Value!.GetDateTimeOffset("StartedAt") ?? completedAt)
+                {
+                    Version = upcoming.Version, Sent = found.Value!.GetInt32("Sent") ?? 0, Total = found.Value!.GetInt32("Sent") ?? 0, Paged = true, FinishedAt = completedAt,
+                };
+                await mailings.CreateAsync(legacy, cancellationToken);
+                found.Value!["MailingId"] = legacy.Id;
+                await markers.UpdateEntityAsync(found.Value!, found.Value!.ETag, TableUpdateMode.Merge, cancellationToken);
+                return BulkMailOrchestration.Started(legacy, alreadyStarted: true);
+            }
+            var mailingId = BulkMailOrchestration.NewId();
+            var marker = new TableEntity(partition, upcoming.Version)
+            {
+                ["MailingId"] = mailingId,
+                ["StartedAt"] = now,
+                ["Effective"] = upcoming.Effective.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["Sent"] = 0,
+            };
+            try
+            {
+                // The marker first, conditionally: of two announcements at once, one starts the mailing.
+                if (found.HasValue) await markers.UpdateEntityAsync(marker, found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                else await markers.AddEntityAsync(marker, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                continue;
+            }
+            var mailing = await BulkMailOrchestration.StartAsync(client, mailings, new Mailing(mailingId, kind, now) { Version = upcoming.Version }, cancellationToken);
+            return BulkMailOrchestration.Started(mailing, alreadyStarted: false);
         }
-        marker["CompletedAt"] = clock.GetUtcNow();
-        await markers.UpsertEntityAsync(marker, TableUpdateMode.Replace, cancellationToken);
-        calendar.Forget(); // the version's 30 days start now: it is in force from max(effective, today + 30)
-        return new AnnouncementResult(upcoming.Version, sent, AlreadyAnnounced: false);
+        throw new ProblemException(409, "Announcement under way.", "Another announcement of this version is being started; reload the page.") { Code = "announcement-busy" };
+    }
+
+    /// <summary>Marks the version's announcement complete: its 30 days of notice start now.</summary>
+    internal static async Task CompleteVersionAsync(JimpStorage storage, TimeProvider clock, string partition, Mailing mailing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailing);
+        var markers = await storage.TableAsync(Table, cancellationToken);
+        var found = await markers.GetEntityIfExistsAsync<TableEntity>(partition, mailing.Version, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.GetDateTimeOffset("CompletedAt") is not null) return;
+        await markers.UpdateEntityAsync(new TableEntity(partition, mailing.Version) { ["CompletedAt"] = mailing.FinishedAt ?? clock.GetUtcNow(), ["Sent"] = mailing.Sent }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task<MailOutcome> SendAsync(Mailing mailing, Account account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailing);
+        ArgumentNullException.ThrowIfNull(account);
+        // An account flagged as a minor's, or being erased, gets no more mail.
+        if (account.IsMinorFlagged || account.ErasingSince is not null || string.IsNullOrEmpty(account.Email)) return MailOutcome.Skipped;
+        var version = policies.Versions.FirstOrDefault(v => v.Version == mailing.Version) ?? throw new InvalidOperationException("The announced policy version is no longer published.");
+        await email.SendAsync(Notice(account.Email, account.Locale, version), cancellationToken);
+        return MailOutcome.Sent;
+    }
+
+    public async Task FinishedAsync(Mailing mailing, CancellationToken cancellationToken)
+    {
+        await CompleteVersionAsync(storage, clock, Partition, mailing, cancellationToken);
+        calendar.Forget(); // the version's 30 days start now: it is in force from max(effective, completion + 30)
     }
 
     private EmailMessage Notice(string to, string locale, PolicyVersion version)

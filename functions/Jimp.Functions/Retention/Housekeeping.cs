@@ -10,14 +10,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Jimp.Functions.Retention;
 
-public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances, int MinorBlocks = 0, int ResumedErasures = 0);
+public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances, int MinorBlocks = 0, int ResumedErasures = 0, int ResumedMailings = 0);
 
 /// <summary>
 /// Deletes what has outlived its purpose: used or expired sign-in links (after a day), expired sessions,
 /// rate-limit windows, exports older than 7 days (blob deleted, record marked expired), and orchestration
 /// histories — of erased users at once, of everything else 7 days after completion. Safe to run twice.
 /// </summary>
-public sealed partial class Housekeeping(JimpStorage storage, AccountStore accounts, TimeProvider clock, ILogger<Housekeeping> logger, ErasureRecovery? erasures = null)
+public sealed partial class Housekeeping(JimpStorage storage, AccountStore accounts, TimeProvider clock, ILogger<Housekeeping> logger, ErasureRecovery? erasures = null, Mailings.MailingRecovery? mailings = null)
 {
     public static readonly TimeSpan OrchestrationHistoryKept = TimeSpan.FromDays(7);
 
@@ -42,10 +42,12 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         var exportCount = await ExpireExportsAsync(now, cancellationToken);
         // Unfinished erasures first: a failed one is started again before the purge below could forget it.
         var resumed = client is null || erasures is null ? 0 : await erasures.ResumeUnfinishedAsync(client, cancellationToken);
+        // Mailings whose orchestration is gone (a restart of the in-memory engine) or failed continue from their saved place.
+        var resumedMailings = client is null || mailings is null ? 0 : await mailings.ResumeUnfinishedAsync(client, cancellationToken);
         var purged = client is null ? 0 : await PurgeAsync(client, now, cancellationToken);
         // A minor's address is blocked for the stated period only (Operators:MinorBlockRetention).
         var blocks = await DeleteExpiredAsync(MinorBlocklist.Table, now, cancellationToken);
-        return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged, blocks, resumed);
+        return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged, blocks, resumed, resumedMailings);
     }
 
     private async Task<int> SweepAsync(string tableName, string currentBucket, DateTimeOffset now, CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ public static class RetentionRegistration
         services.TryAddSingleton<MonthlyLogTables>();
         services.TryAddSingleton<LogExpiryService>();
         services.TryAddSingleton<Inactivity>();
+        services.AddSingleton<Mailings.IMailingKind, InactivityWarnings>();
         services.TryAddSingleton<Housekeeping>();
         services.AddNonPersonalStore("technicallog{yyyyMM}", "Reserved technical-log family covered by log expiry; no app code writes to it today.");
         return services;

@@ -2,6 +2,7 @@ using Jimp.Functions.Accounts;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Storage;
+using Jimp.Functions.Mailings;
 using Jimp.Functions.Privacy;
 using Jimp.Functions.Retention;
 using Jimp.Functions.Trends;
@@ -80,6 +81,10 @@ public sealed class RegistrationTests
 
         Assert.Equal([ProfileStore.Table, ConversationStore.Table], DeclaredBy(s => s.AddCoaching()).Personal);
         Assert.Equal([TrendStore.TableName], DeclaredBy(s => s.AddTrends()).NonPersonal);
+
+        var mailings = DeclaredBy(s => s.AddMailings());
+        Assert.Equal([Jimp.Functions.Mailings.MailingStore.SentTable], mailings.Personal);
+        Assert.Equal([Jimp.Functions.Mailings.MailingStore.Table], mailings.NonPersonal);
     }
 
     [Fact]

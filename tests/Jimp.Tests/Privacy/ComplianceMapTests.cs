@@ -173,6 +173,8 @@ public sealed partial class ComplianceMapTests
         ["workspaceplans"] = "plans de la semaine",
         ["minorblocklist"] = "empreinte à clé",
         ["insightsquestions"] = "catégorie de sujet",
+        // A sent mark is about the e-mail of a service mailing (contract row) or of a campaign (consent row).
+        ["mailingsent"] = "e-mail",
         ["backups"] = "sauvegardes de toutes les tables",
     };
 

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jimp.Functions.Mailings;
 using Jimp.Functions.Platform.Http;
 using Jimp.Functions.Privacy;
+using Jimp.Tests.Mailings;
 using Jimp.Tests.Support;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Privacy;
@@ -19,6 +22,7 @@ public sealed class PolicyAnnouncementHost : SharedHost
             s.AddSingleton(PolicyAnnouncementTests.Policies());
             ProbeEmailSender.Register(s);
         };
+        Mailings.MailingTestKit.FastMailings(options);
     }
 }
 
@@ -43,16 +47,32 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
 
     private PolicyVersion Version(string v) => host.Services.GetRequiredService<PolicyDocuments>().Versions.Single(x => x.Version == v);
 
+    private DurableTaskClient Durable => host.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>Starts the announcement and waits for its mailing to finish.</summary>
+    private async Task<MailingProgress> AnnounceAndWaitAsync(string version)
+    {
+        var started = await Announcements.AnnounceAsync(Version(version), Durable, default);
+        return await MailingTestKit.WaitAsync(host, started.MailingId);
+    }
+
     [Fact]
-    public async Task A_material_change_is_emailed_once_to_every_account_in_its_language_page_by_page()
+    public async Task A_material_change_is_emailed_once_to_every_account_in_its_language_and_a_second_announcement_sends_nothing()
     {
         using var alice = await Users.SignUpAsync(host, locale: "fr");
         using var bob = await Users.SignUpAsync(host, locale: "en");
         using var chloe = await Users.SignUpAsync(host, locale: "fr");
 
-        var result = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 2);
+        using var response = await OperatorAsync("/api/operator/policy/3.0.0/announce");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var started = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var mailingId = started.GetProperty("mailingId").GetString()!;
+        Assert.False(started.GetProperty("alreadyStarted").GetBoolean());
+        Assert.Equal("/api/console/mailings/" + mailingId, started.GetProperty("progressUrl").GetString());
+        Assert.Equal("/api/console/mailings/" + mailingId, response.Headers.Location?.OriginalString);
+        var progress = await MailingTestKit.WaitAsync(host, mailingId);
 
-        Assert.Equal(3, result.Sent);
+        Assert.Equal((3, 0, 0, 3), (progress.Sent, progress.Skipped, progress.Failed, progress.Total));
         foreach (var fr in new[] { alice, chloe })
         {
             var mail = Assert.Single(await Mailbox.WaitForAsync(host, fr.Email, "La politique de confidentialité de JIMP change le 15 janvier 2027"));
@@ -61,32 +81,43 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
         }
         Assert.Single(await Mailbox.WaitForAsync(host, bob.Email, "JIMP's privacy policy changes on 15 January 2027"));
 
-        var again = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 2);
-        Assert.True(again.AlreadyAnnounced);
-        Assert.Equal(0, again.Sent);
+        var again = await Announcements.AnnounceAsync(Version("3.0.0"), Durable, default);
+        Assert.True(again.AlreadyStarted);
+        Assert.Equal(mailingId, again.MailingId);
         using (var viaOperator = await OperatorAsync("/api/operator/policy/3.0.0/announce"))
         {
-            Assert.Equal(HttpStatusCode.OK, viaOperator.StatusCode);
-            Assert.True((await viaOperator.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadyAnnounced").GetBoolean());
+            Assert.Equal(HttpStatusCode.Accepted, viaOperator.StatusCode);
+            var body = await viaOperator.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(body.GetProperty("alreadyStarted").GetBoolean());
+            Assert.Equal("finished", body.GetProperty("progress").GetProperty("status").GetString());
         }
         Assert.Equal(1, await Mailbox.SettledCountAsync(host, alice.Email, "La politique de confidentialité de JIMP change", expected: 1));
         Assert.Equal(1, await Mailbox.SettledCountAsync(host, bob.Email, "JIMP's privacy policy changes", expected: 1));
     }
 
     [Fact]
-    public async Task An_interrupted_announcement_resumes_after_its_last_finished_page_without_mailing_anyone_twice()
+    public async Task A_mail_server_failure_mid_announcement_is_retried_from_the_saved_place_without_mailing_anyone_twice()
     {
         var users = new List<UserClient>();
         for (var i = 0; i < 3; i++) users.Add(await Users.SignUpAsync(host));
         users.Sort((a, b) => string.CompareOrdinal(a.UserId, b.UserId)); // the users table is read in key order
         var mail = host.Services.GetRequiredService<ProbeEmailSender>();
+        var failures = 0;
         mail.FailFor.Add(users[1].Email);
+        mail.BeforeSend = m =>
+        {
+            if (mail.FailFor.Contains(m.To)) Interlocked.Increment(ref failures);
+            return Task.CompletedTask;
+        };
 
-        await Assert.ThrowsAsync<IOException>(() => Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 1));
+        var started = await Announcements.AnnounceAsync(Version("3.0.0"), Durable, default);
+        Assert.True(await Eventually.ReadAsync(() => Task.FromResult(Volatile.Read(ref failures)), f => f > 0) > 0, "the second send never failed");
+        // The server is back: the retried batch finds users[0]'s mark and does not mail it again.
         mail.FailFor.Clear();
-        var resumed = await Announcements.AnnounceAsync(Version("3.0.0"), default, pageSize: 1);
+        mail.BeforeSend = null;
+        var progress = await MailingTestKit.WaitAsync(host, started.MailingId);
 
-        Assert.Equal(2, resumed.Sent);
+        Assert.Equal(3, progress.Sent);
         foreach (var user in users)
         {
             Assert.Equal(1, await Mailbox.SettledCountAsync(host, user.Email, "La politique de confidentialité de JIMP change", expected: 1));
@@ -99,7 +130,7 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
     {
         using var user = await Users.SignUpAsync(host);
 
-        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => Announcements.AnnounceAsync(Version("2.1.0"), default));
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => Announcements.AnnounceAsync(Version("2.1.0"), Durable, default));
         Assert.Equal("notice-period", refused.Code);
         Assert.Contains("28 décembre 2026", Assert.Single(refused.Errors["effective"]), StringComparison.Ordinal); // the earliest date that would do, in French
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/operator/policy/2.1.0/announce"))
@@ -123,7 +154,7 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
         Assert.Equal(JsonValueKind.Null, (await user.GetJsonAsync("/api/me")).GetProperty("upcomingPolicy").ValueKind);
         host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 16, 9, 0, 0, TimeSpan.Zero)); // 3.0.0 takes effect 30 days later
 
-        var result = await Announcements.AnnounceAsync(Version("3.0.0"), default);
+        var result = await AnnounceAndWaitAsync("3.0.0");
 
         Assert.Equal(1, result.Sent);
         var upcoming = (await user.GetJsonAsync("/api/me")).GetProperty("upcomingPolicy");
@@ -135,7 +166,7 @@ public sealed class PolicyAnnouncementTests(PolicyAnnouncementHost shared) : ICl
     public async Task A_material_version_comes_into_force_30_days_after_its_announcement_and_an_unannounced_one_never_does()
     {
         host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 16, 9, 0, 0, TimeSpan.Zero));
-        await Announcements.AnnounceAsync(Version("3.0.0"), default);
+        await AnnounceAndWaitAsync("3.0.0");
         host.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 21, 9, 0, 0, TimeSpan.Zero)); // past 2.1.0's date: it was never announced
         Assert.Equal("2.0.0", (await host.Client.GetFromJsonAsync<JsonElement>("/api/policy")).GetProperty("current").GetString());
         using var user = await Users.SignUpAsync(host); // signs up accepting 2.0.0 (a session lasts 30 days)

@@ -56,7 +56,12 @@ public sealed class ScaleSimulation(ITestOutputHelper output)
         foreach (var creators in sizes)
         {
             var mail = new CountingEmailSender();
-            await using var host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton<IEmailSender>(mail));
+            await using var host = await JimpTestHost.StartAsync(o =>
+            {
+                o.Services = s => s.AddSingleton<IEmailSender>(mail);
+                // The throttle is tested elsewhere: here the mailing runs flat out, to count its storage requests.
+                Jimp.Tests.Mailings.MailingTestKit.FastMailings(o, perMinute: 100_000, batchSize: 1_000);
+            });
             var seed = Stopwatch.StartNew();
             var due = await SeedAsync(host, creators);
             seed.Stop();
@@ -77,11 +82,26 @@ public sealed class ScaleSimulation(ITestOutputHelper output)
             host.Clock.Advance(TimeSpan.FromDays(3)); // week 48 is over; the expired sessions and links are due
             await Job("weekly insights", due.Questions, () => sp.GetRequiredService<InsightsService>().RunAsync(default));
             await Job("housekeeping", due.Expired, () => sp.GetRequiredService<Housekeeping>().RunAsync(null, default));
-            await Job("inactivity", due.Inactive, () => host.RunTimerAsync("CheckInactiveAccounts"));
+            await Job("inactivity", due.Inactive, async () =>
+            {
+                // The timer starts the warnings' mailing; the job's cost includes sending it.
+                await host.RunTimerAsync("CheckInactiveAccounts");
+                foreach (var mailing in await sp.GetRequiredService<Jimp.Functions.Mailings.MailingStore>().ListUnfinishedAsync(default))
+                {
+                    using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+                    await sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>().WaitForInstanceCompletionAsync(Jimp.Functions.Mailings.BulkMailOrchestration.InstanceIdFor(mailing.Id), patience.Token);
+                }
+            });
             await Job("log expiry", 0, () => sp.GetRequiredService<LogExpiryService>().RunAsync(default));
             var version = PolicyDocuments.Embedded.Versions.Single(v => v.Version == "2.1.0");
             var sentBefore = mail.Sent;
-            await Job("policy announcement", creators, () => sp.GetRequiredService<PolicyAnnouncements>().AnnounceAsync(version, default));
+            await Job("policy announcement", creators, async () =>
+            {
+                var started = await sp.GetRequiredService<PolicyAnnouncements>().AnnounceAsync(version, sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), default);
+                // Waited on the engine, not by reading the mailing row: the test's own reads would be counted.
+                using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+                await sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>().WaitForInstanceCompletionAsync(Jimp.Functions.Mailings.BulkMailOrchestration.InstanceIdFor(started.MailingId), patience.Token);
+            });
             Assert.Equal(creators, mail.Sent - sentBefore);
         }
 

@@ -96,6 +96,7 @@ public static class AuthorizationMatrix
         ["FlagMinorByAddress"] = new("POST", "/api/console/minors", new { email = "matrix-minor@example.test", confirm = "matrix-minor@example.test" }),
         ["GetConsolePolicy"] = new("GET", "/api/console/policy"),
         ["AnnounceConsolePolicy"] = new("POST", "/api/console/policy/9.9.9/announce", new { confirm = "9.9.9" }, 404),
+        ["GetConsoleMailing"] = new("GET", $"/api/console/mailings/{UnknownUserId}", OwnerStatus: 404),
         ["GetConsoleInsights"] = new("GET", "/api/console/insights"),
         ["ListBreaches"] = new("GET", "/api/console/breaches"),
         ["RecordBreach"] = new("POST", "/api/console/breaches", new { detectedAt = "2026-11-27T10:00:00Z", nature = "Matrix incident", dataCategories = "none", peopleCount = 0, measures = "none" }, 201),

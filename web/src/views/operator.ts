@@ -14,6 +14,8 @@ import { confirmDialog, errorText, field, notice, pageHeader, showFieldErrors, s
 type Schemas = components['schemas'];
 type RequestRow = Schemas['ConsoleRequestRow'];
 type PolicyRow = Schemas['PolicyVersionView'];
+type MailingProgress = Schemas['MailingProgress'];
+type MailingStarted = Schemas['MailingStarted'];
 type InsightWeek = Schemas['InsightWeekResult'];
 type BreachView = Schemas['BreachView'];
 
@@ -316,6 +318,39 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
     }
   });
 
+  // ---- mailings: live progress of a bulk mailing (announcements, campaigns), polled until it finishes ----
+  const mailingProgress = (mailingId: string, onFinished: () => void): HTMLElement => {
+    const slot = h('span', { 'data-testid': 'op-mailing', 'data-mailing': mailingId, 'aria-live': 'polite' }, t('common.loading'));
+    const show = (m: MailingProgress): void => {
+      replace(
+        slot,
+        t('op.mailingCounts', { sent: m.sent, total: m.total ?? '…', skipped: m.skipped, failed: m.failed }),
+        ' · ',
+        m.finishedAt ? t('op.mailingDone', { date: fmtDateTime(m.finishedAt) }) : t('op.mailingRunning', { date: fmtDateTime(m.startedAt) }),
+      );
+    };
+    const poll = async (): Promise<void> => {
+      if (isStale() || !slot.isConnected && slot.dataset.started) return;
+      slot.dataset.started = 'yes';
+      try {
+        const m = await get<MailingProgress>(`/api/console/mailings/${encodeURIComponent(mailingId)}`);
+        if (isStale()) return;
+        show(m);
+        if (m.finishedAt) {
+          // Seen running, now finished: the caller reloads (the announcement's 30 days now count).
+          if (slot.dataset.running) onFinished();
+          return;
+        }
+        slot.dataset.running = 'yes';
+      } catch (error) {
+        replace(slot, notice('error', errorText(error)));
+      }
+      window.setTimeout(() => void poll(), 1000);
+    };
+    void poll();
+    return slot;
+  };
+
   // ---- policy ----
   const policy = h('div', { 'data-testid': 'op-policy' }, spinner(t('common.loading')));
   const policyStatus = statusSlot();
@@ -330,9 +365,11 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
           [t('op.col.version'), t('op.col.date'), t('op.col.effective'), t('op.col.material'), t('op.col.announcement')],
           view.versions.map((v) => {
             const a = v.announcement;
-            const progress = a
-              ? h('span', { 'data-testid': 'op-mailing' }, t('op.mailing', { sent: a.sent, total: view.accounts }), ' · ', a.completedAt ? t('op.mailingDone', { date: fmtDateTime(a.completedAt) }) : t('op.mailingRunning', { date: fmtDateTime(a.startedAt ?? '') }))
-              : h('span', { class: 'muted' }, t('op.notAnnounced'));
+            const progress = a?.mailingId
+              ? mailingProgress(a.mailingId, () => void loadPolicy())
+              : a
+                ? h('span', { 'data-testid': 'op-mailing' }, t('op.mailing', { sent: a.sent, total: view.accounts }), ' · ', a.completedAt ? t('op.mailingDone', { date: fmtDateTime(a.completedAt) }) : t('op.mailingRunning', { date: fmtDateTime(a.startedAt ?? '') }))
+                : h('span', { class: 'muted' }, t('op.notAnnounced'));
             let button: HTMLElement | null = null;
             if (v.material && v.upcoming && !a?.completedAt) {
               button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': `op-announce-${v.version}` }, t('op.announce'));
@@ -366,8 +403,8 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
     });
     if (!ok) return;
     try {
-      const answer = await post<{ sent: number; alreadyAnnounced: boolean }>(`/api/console/policy/${encodeURIComponent(v.version)}/announce`, { confirm: again.value.trim() });
-      policyStatus.show('success', answer.alreadyAnnounced ? t('op.alreadyAnnounced') : t('op.announced', { n: answer.sent }));
+      const answer = await post<MailingStarted>(`/api/console/policy/${encodeURIComponent(v.version)}/announce`, { confirm: again.value.trim() });
+      policyStatus.show('success', answer.alreadyStarted ? t('op.alreadyAnnounced') : t('op.announcementStarted'));
     } catch (error) {
       const tooLate = error instanceof ApiError && (error.code === 'notice-period' || (error.status === 400 && 'effective' in error.fieldErrors));
       policyStatus.show('error', tooLate ? t('op.tooLate', { v: v.version, date: fmtDate(v.effective), earliest: fmtDate(v.earliestAnnounceableEffective) }) : errorText(error));

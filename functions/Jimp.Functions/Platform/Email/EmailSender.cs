@@ -46,6 +46,21 @@ public sealed class EmailOptions
 
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Bulk mail (announcements, inactivity warnings, campaigns): at most this many messages in any one-minute window,
+    /// the provider's rate. 60 (one a second) suits a small plan (e.g. a starter relay or Amazon SES's sandbox at
+    /// 1/s); raise it to the plan's rate.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BulkPerMinute { get; set; } = 60;
+
+    /// <summary>Bulk mail: the most messages one activity sends before it saves its progress.</summary>
+    [Range(1, 1_000)]
+    public int BulkBatchSize { get; set; } = 100;
+
+    /// <summary>Bulk mail: the longest a mailing sleeps (a durable timer) before it looks at the clock again.</summary>
+    public TimeSpan BulkMaxWait { get; set; } = TimeSpan.FromMinutes(1);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
     /// <summary>Not configured is valid; configured needs a bare sender address.</summary>
