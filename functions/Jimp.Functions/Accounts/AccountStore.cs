@@ -54,6 +54,16 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
     public const string UsersTable = "users";
     public const string EmailIndexTable = "emailindex";
     public const string AccountRow = "account";
+
+    /// <summary>True for the accounts table (the erasure and a restore empty it last, after every other store).</summary>
+    public static bool IsAccountsTable(string tableName) => tableName == UsersTable;
+
+    /// <summary>The address on a row of the accounts table read raw (a backup's row), or null for any other row.</summary>
+    public static string? AddressOfRawAccountRow(string tableName, TableEntity row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return tableName == UsersTable && row.RowKey == AccountRow ? row.GetString("Email") : null;
+    }
     public const string IndexRow = "user";
 
     public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();

@@ -145,7 +145,7 @@ public sealed partial class RestoreService(
             restored.Add(await RestoreTableAsync(table, clients[table.Name], e =>
             {
                 if (!IsErased(e.PartitionKey)) return false;
-                if (table.Name == AccountStore.UsersTable && e.RowKey == AccountStore.AccountRow) erased[e.PartitionKey] = e.GetString("Email");
+                if (AccountStore.AddressOfRawAccountRow(table.Name, e) is { } address) erased[e.PartitionKey] = address;
                 return skip;
             }, cancellationToken));
         }
@@ -158,7 +158,7 @@ public sealed partial class RestoreService(
     /// <summary>Every store's own erasure for each erased person, the account last, as the erasure orchestration runs them.</summary>
     private async Task<int> ReplayErasuresAsync(IReadOnlyDictionary<string, string?> erased, CancellationToken cancellationToken)
     {
-        var stores = registry.Stores.OrderBy(s => s.Name == AccountStore.UsersTable ? 1 : 0).ToList();
+        var stores = registry.Stores.OrderBy(s => AccountStore.IsAccountsTable(s.Name) ? 1 : 0).ToList();
         var records = 0;
         foreach (var (userId, email) in erased)
         {
