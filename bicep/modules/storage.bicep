@@ -51,6 +51,8 @@ var tableNames = [
   'workspaceplans'
   'minorblocklist'
   'breaches'
+  'mailings'
+  'mailingsent'
 ]
 
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
