@@ -14,7 +14,10 @@ public sealed class DevMailbox(HttpClient http)
 {
     public async Task<IReadOnlyList<CapturedMail>> ReadAsync(string? to, CancellationToken cancellationToken)
     {
-        var page = await http.GetFromJsonAsync<JsonElement>("api/messages?page=1&pageSize=500", cancellationToken);
+        // smtp4dev searches its messages itself (subject, sender, recipients), so a read for one address lists that
+        // address's messages, not the newest 500 of everybody's (a test run sends thousands; tests poll this).
+        var search = to is null ? "" : "&searchTerms=" + Uri.EscapeDataString(to);
+        var page = await http.GetFromJsonAsync<JsonElement>("api/messages?page=1&pageSize=500" + search, cancellationToken);
         var mails = new List<CapturedMail>();
         foreach (var message in page.GetProperty("results").EnumerateArray())
         {

@@ -34,7 +34,7 @@ public sealed class ChatTurnBenchmarks(ITestOutputHelper output)
         var id = await CoachingApiTests.NewConversationAsync(user);
         using (var warm = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", new { text = "Premier message pour chauffer" })) await Sse.ReadAllAsync(warm);
 
-        var turns = Bench.Size(5, 15);
+        var turns = Bench.Size(3, 15);
         var perTurn = new List<long>();
         for (var i = 0; i < turns; i++)
         {
@@ -60,13 +60,8 @@ public sealed class ChatTurnBenchmarks(ITestOutputHelper output)
         {
             foreach (var (k, v) in CoachHarness.OpenAICompatible(model)) o.Settings[k] = v;
         });
-        var streams = Bench.Size(8, 20);
-        var users = new List<(UserClient User, string Conversation)>();
-        for (var i = 0; i < streams; i++)
-        {
-            var u = await CoachingApiTests.OnboardedAsync(host);
-            users.Add((u, await CoachingApiTests.NewConversationAsync(u)));
-        }
+        var streams = Bench.Size(4, 20);
+        var users = await CoachingApiTests.CreatorsWithConversationsAsync(host, streams);
         // Warm up the path once.
         using (var warm = await users[0].User.SendAsync(HttpMethod.Post, $"/api/conversations/{users[0].Conversation}/messages", new { text = "échauffement" })) await Sse.ReadAllAsync(warm);
 

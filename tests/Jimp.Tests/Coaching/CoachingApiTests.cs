@@ -33,6 +33,17 @@ public sealed class CoachingApiTests(SharedHost shared) : IClassFixture<SharedHo
         return user;
     }
 
+    /// <summary>
+    /// Creators signed up and onboarded, each with a new conversation, for the load profile and the chat-turn benchmarks:
+    /// set up side by side, since what those measure comes afterwards.
+    /// </summary>
+    public static async Task<List<(UserClient User, string Conversation)>> CreatorsWithConversationsAsync(JimpTestHost host, int count) =>
+        [.. await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var user = await OnboardedAsync(host);
+            return (user, await NewConversationAsync(user));
+        }))];
+
     public static async Task<string> NewConversationAsync(UserClient user, string? title = null)
     {
         using var created = await user.SendAsync(HttpMethod.Post, "/api/conversations", title is null ? null : new { title });

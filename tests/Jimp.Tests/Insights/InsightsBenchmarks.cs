@@ -10,7 +10,7 @@ namespace Jimp.Tests.Insights;
 
 /// <summary>
 /// What one weekly insights run costs on Azurite, in storage requests and wall time, for 250 and 1,000 people
-/// (smoke size in ./test.sh: 50 and 120) asking 20 questions each in the week, each with a history of 40 older
+/// (smoke size in ./test.sh: 20 and 60, so 400 and 1,200 questions: one index page, then two) asking 20 questions each in the week, each with a history of 40 older
 /// messages in their conversations (which the run must not read). The run reads the week's question index
 /// (written with each turn), one account point read per active person, and writes one batch per week. Figures are
 /// printed; the assertions hold the shape: reads grow with index pages of 1,000 and active people, writes with
@@ -32,7 +32,7 @@ public sealed class InsightsBenchmarks(ITestOutputHelper output)
     public async Task A_weekly_run_reads_the_weeks_index_and_writes_one_batch_per_week()
     {
         output.WriteLine($"{"people",6} {"questions",9} {"seed s",6} | {"requests",8} {"queries",7} {"points",6} {"batches",7} {"run ms",7} {"questions/s",11} | {"rerun",5}");
-        foreach (var people in Bench.Size(new[] { 50, 120 }, new[] { 250, 1_000 }))
+        foreach (var people in Bench.Size(new[] { 20, 60 }, new[] { 250, 1_000 }))
         {
             await using var host = await JimpTestHost.StartAsync();
             var seed = Stopwatch.StartNew();

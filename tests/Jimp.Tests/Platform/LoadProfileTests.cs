@@ -30,14 +30,9 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
         {
             foreach (var (k, v) in CoachHarness.OpenAICompatible(model)) o.Settings[k] = v;
         });
-        var concurrency = Bench.Size(5, 20);
+        var concurrency = Bench.Size(3, 20);
         var rounds = Bench.Size(2, 5);
-        var creators = new List<(UserClient User, string Conversation)>();
-        for (var i = 0; i < concurrency; i++)
-        {
-            var user = await CoachingApiTests.OnboardedAsync(host);
-            creators.Add((user, await CoachingApiTests.NewConversationAsync(user)));
-        }
+        var creators = await CoachingApiTests.CreatorsWithConversationsAsync(host, concurrency);
         await TurnAsync(host, creators[0]); // warm the path once
 
         // One stream at a time.
@@ -81,14 +76,9 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
     public async Task With_the_offline_coach_streams_sign_ins_and_exports_at_once_lose_nothing_and_print_their_latency_profile()
     {
         await using var host = await JimpTestHost.StartAsync(o => o.Settings["Caps:ExportsPerDay"] = "1000");
-        var concurrency = Bench.Size(5, 20);
+        var concurrency = Bench.Size(3, 20);
         var rounds = Bench.Size(2, 5);
-        var creators = new List<(UserClient User, string Conversation)>();
-        for (var i = 0; i < concurrency; i++)
-        {
-            var user = await CoachingApiTests.OnboardedAsync(host);
-            creators.Add((user, await CoachingApiTests.NewConversationAsync(user)));
-        }
+        var creators = await CoachingApiTests.CreatorsWithConversationsAsync(host, concurrency);
         // The first turn of a conversation reads what it pins for the day (trends, the creator's numbers): warm each.
         foreach (var c in creators) await TurnAsync(host, c);
 
@@ -106,8 +96,8 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
 
         // The same streams while creators sign in and ask for exports.
         var exporters = new List<UserClient>();
-        for (var i = 0; i < Bench.Size(2, 5); i++) exporters.Add(await CoachingApiTests.OnboardedAsync(host));
-        var signIns = Bench.Size(3, 10);
+        for (var i = 0; i < Bench.Size(1, 5); i++) exporters.Add(await CoachingApiTests.OnboardedAsync(host));
+        var signIns = Bench.Size(2, 10);
         var mixed = new List<Turn>();
         var mixedWatch = Stopwatch.StartNew();
         var signInTimes = new List<double>();
