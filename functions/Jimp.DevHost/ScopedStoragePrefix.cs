@@ -52,7 +52,7 @@ public sealed partial class ScopedStoragePrefix : IScopedStoragePrefix
 }
 
 /// <summary>The durable client with each scheduled orchestration remembered under the current storage prefix.</summary>
-internal sealed class PrefixRememberingClient(DurableTaskClient inner, ScopedStoragePrefix prefixes) : DurableTaskClient(inner.Name)
+internal sealed class PrefixRememberingClient(DurableTaskClient inner, ScopedStoragePrefix prefixes) : ForwardingDurableTaskClient(inner, inner.Name)
 {
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
@@ -63,39 +63,11 @@ internal sealed class PrefixRememberingClient(DurableTaskClient inner, ScopedSto
             options = (options ?? new StartOrchestrationOptions()) with { InstanceId = instanceId };
             prefixes.Remember(instanceId, prefix);
         }
-        return await inner.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input, options, cancellation);
+        return await Inner.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input, options, cancellation);
     }
 
-    public override Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
-        inner.PurgeInstanceAsync(instanceId, options, cancellation);
-
-    public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
-        inner.PurgeAllInstancesAsync(filter, options, cancellation);
-
-    public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
-        inner.GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation);
-
-    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => inner.GetAllInstancesAsync(filter);
-
-    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>
-        inner.RaiseEventAsync(instanceId, eventName, eventPayload, cancellation);
-
-    public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
-        inner.WaitForInstanceStartAsync(instanceId, getInputsAndOutputs, cancellation);
-
-    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
-        inner.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs, cancellation);
-
-    public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default) =>
-        inner.TerminateInstanceAsync(instanceId, options, cancellation);
-
-    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
-        inner.SuspendInstanceAsync(instanceId, reason, cancellation);
-
-    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
-        inner.ResumeInstanceAsync(instanceId, reason, cancellation);
-
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    /// <summary>This wrapper made the inner client (the one it replaced in the container), so it disposes it.</summary>
+    public override ValueTask DisposeAsync() => Inner.DisposeAsync();
 }
 
 internal static class ScopedStoragePrefixRegistration

@@ -1,19 +1,16 @@
 using System.Globalization;
 using Jimp.Functions.Backups;
 using Jimp.Functions.Platform;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Jimp.Restore;
 
 /// <summary>
 /// <c>scripts/restore-backup.sh --list | NIGHT|RUN [--keep-newer]</c>: lists the backups, or restores one through
-/// <see cref="RestoreService"/> (tombstones replayed), with the app's own registration (<c>AddJimp</c>) and
-/// configuration (this folder's restore.settings.json, then environment variables such as
-/// <c>Storage__TableServiceUri</c>, <c>Storage__BlobServiceUri</c> and <c>KeyedHash__Key</c> in Azure).
+/// <see cref="RestoreService"/> (tombstones replayed), on the tools' <see cref="CommandHost"/> (settings
+/// file restore.settings.json, then environment variables such as <c>Storage__TableServiceUri</c>,
+/// <c>Storage__BlobServiceUri</c> and <c>KeyedHash__Key</c> in Azure).
 /// </summary>
 public static class RestoreCommand
 {
@@ -39,26 +36,24 @@ public static class RestoreCommand
             return 2;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, SettingsFile), optional: true)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(settings ?? []);
-        if (string.IsNullOrWhiteSpace(builder.Configuration["KeyedHash:Key"]))
+        string? keyProblem = null;
+        var builder = CommandHost.CreateBuilder(SettingsFile, settings, configuration =>
         {
+            if (!string.IsNullOrWhiteSpace(configuration["KeyedHash:Key"])) return;
             // Locally, the DevHost's key. Never a new one: tombstones made under another key would match nobody.
-            var keyFile = builder.Configuration["KeyedHash:KeyFile"] ?? LocalKeyFile();
+            var keyFile = configuration["KeyedHash:KeyFile"] ?? LocalKeyFile();
             if (keyFile is null || !File.Exists(keyFile))
             {
-                await error.WriteLineAsync("The keyed-hash key is needed to match the erasure tombstones: set KeyedHash__Key (in Azure, the Key Vault secret keyed-hash-key), or run the DevHost once locally.");
-                return 1;
+                keyProblem = "The keyed-hash key is needed to match the erasure tombstones: set KeyedHash__Key (in Azure, the Key Vault secret keyed-hash-key), or run the DevHost once locally.";
+                return;
             }
-            builder.Configuration["KeyedHash:KeyFile"] = keyFile;
+            configuration["KeyedHash:KeyFile"] = keyFile;
+        });
+        if (keyProblem is not null)
+        {
+            await error.WriteLineAsync(keyProblem);
+            return 1;
         }
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddJimp(builder.Configuration);
         using var host = builder.Build();
         try
         {

@@ -1,10 +1,7 @@
 using System.Globalization;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Trends;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Jimp.TrendImport;
@@ -42,16 +39,7 @@ public static class ImportCommand
             return 1;
         }
 
-        // No host defaults: the settings are this tool's file, then the environment (Storage__...), then the caller's.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, SettingsFile), optional: true)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(settings ?? []);
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddJimp(builder.Configuration);
+        var builder = CommandHost.CreateBuilder(SettingsFile, settings);
         using var host = builder.Build();
         try
         {

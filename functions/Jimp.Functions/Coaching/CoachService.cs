@@ -22,7 +22,7 @@ public sealed record CoachRequest(string UserId, CoachProfile Profile, IReadOnly
     public string? Summary { get; init; }
 
     /// <summary>The trends snapshot of the conversation's previous turn (<see cref="CoachFinal.Trends"/>); reused the same day.</summary>
-    public TrendSnapshot? Trends { get; init; }
+    public PinnedTrends? Trends { get; init; }
 
     /// <summary>The creator's own numbers (their workspace), when they have some and processing is not restricted.</summary>
     public CreatorData? Creator { get; init; }
@@ -63,7 +63,7 @@ public sealed record CoachFinal(
     int CompletionTokens,
     bool FellBack,
     string Text,
-    TrendSnapshot Trends,
+    PinnedTrends Trends,
     IReadOnlyList<SourceRef> Sources) : CoachUpdate
 {
     /// <summary>Why the offline coach answered although a model is configured, when the user should know.</summary>
@@ -272,7 +272,7 @@ public sealed partial class CoachService(
     internal static List<SourceRef> Cited(string text, IReadOnlyList<GroundingSource> grounding) =>
         grounding.Where(g => text.Contains("[" + g.Id + "]", StringComparison.Ordinal)).Select(g => g.Ref).ToList();
 
-    private async Task<TrendSnapshot> TrendsForAsync(CoachRequest request, CoachChatOptions o, CancellationToken cancellationToken)
+    private async Task<PinnedTrends> TrendsForAsync(CoachRequest request, CoachChatOptions o, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (request.Trends is { } pinned && pinned.Fits(today, request.Profile))
@@ -289,7 +289,7 @@ public sealed partial class CoachService(
             LogTrendsUnavailable(logger, e.GetType().Name);
             items = [];
         }
-        return new TrendSnapshot(today, request.Profile.Country, [.. request.Profile.Niches], items);
+        return new PinnedTrends(today, request.Profile.Country, [.. request.Profile.Niches], items);
     }
 
     private readonly record struct Step(bool HasItem, Exception? Error);

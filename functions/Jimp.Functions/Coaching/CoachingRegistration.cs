@@ -8,11 +8,14 @@ public static class CoachingRegistration
 {
     /// <summary>
     /// The coaching engine: knowledge base, offline coach, tokenizer, prompt builder, the model chosen by
-    /// <c>Model:Provider</c> (options bound in <c>AddJimp</c>), <see cref="CoachService"/>, and a
+    /// <c>Model:Provider</c>, <see cref="CoachService"/>, and a
     /// <see cref="NoTrends"/> reader unless the Trends feature registers its own <see cref="ITrendReader"/>.
     /// </summary>
     public static IServiceCollection AddCoaching(this IServiceCollection services)
     {
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.IsValid(out _), "Model settings are incomplete: Model:Endpoint is required for azure-openai and openai-compatible, and Model:Deployment for azure-openai.")
+            .ValidateOnStart();
         services.AddOptions<CoachChatOptions>().BindConfiguration(CoachChatOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IsValid(out _), "Chat:PromptTokenBudget must be at least SummaryTokenBudget + MaxMessageTokens + GroundingTokenBudget + 1500.")
             .ValidateOnStart();

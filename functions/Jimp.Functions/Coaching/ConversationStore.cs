@@ -25,7 +25,7 @@ public sealed record StoredMessage(string Id, string Role, string Text, DateTime
 }
 
 /// <summary>A conversation's state for the next turn: its newest messages, the trends pinned for the day, its counts.</summary>
-public sealed record ConversationState(string Id, IReadOnlyList<StoredMessage> RecentNewestFirst, TrendSnapshot? Trends, int MessageCount, bool Titled)
+public sealed record ConversationState(string Id, IReadOnlyList<StoredMessage> RecentNewestFirst, PinnedTrends? Trends, int MessageCount, bool Titled)
 {
     /// <summary>The creator's numbers as the conversation last read them.</summary>
     public CreatorPin? Creator { get; init; }
@@ -140,7 +140,7 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
         if (read is null) return null;
         var (state, messages, usage) = read.Value;
         var trendsJson = state.GetString("Trends");
-        var trends = trendsJson is null ? null : JsonSerializer.Deserialize<TrendSnapshot>(trendsJson, RequestJson.Options);
+        var trends = trendsJson is null ? null : JsonSerializer.Deserialize<PinnedTrends>(trendsJson, RequestJson.Options);
         var creatorJson = state.GetString("Creator") is { Length: > 0 } pinned ? pinned : null;
         return new ConversationState(id, messages, trends, state.GetInt32("MessageCount") ?? 0, state.GetBoolean("Titled") ?? false)
         {
@@ -248,7 +248,7 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
     /// this turn adds; when another instance wrote the usage in between, the usage is read again and the batch resubmitted.
     /// </summary>
     public async Task<StoredMessage> CompleteTurnAsync(
-        string userId, string conversationId, StoredMessage answer, TrendSnapshot trends, string? autoTitle, int messageCount, DateTimeOffset now, CancellationToken cancellationToken,
+        string userId, string conversationId, StoredMessage answer, PinnedTrends trends, string? autoTitle, int messageCount, DateTimeOffset now, CancellationToken cancellationToken,
         CreatorPin? creator = null, DailyUsage? usage = null, (int Turns, long ModelTokens)? spent = null)
     {
         ArgumentNullException.ThrowIfNull(answer);

@@ -28,7 +28,7 @@ public sealed record BuiltPrompt(IReadOnlyList<ChatMessage> Messages, int Prefix
 /// <list type="number">
 /// <item>the <b>stable prefix</b>: the system message (role, limits, AI disclosure, the profile as labels), then a
 /// user-side message holding the trends snapshot with its dates (or the line saying there is none) as delimited data,
-/// and, when the profile has niche details (user text), a user message quoting them. It depends only on the profile and the <see cref="TrendSnapshot"/>, which the
+/// and, when the profile has niche details (user text), a user message quoting them. It depends only on the profile and the <see cref="PinnedTrends"/>, which the
 /// conversation pins for a day, so it is byte-identical from turn to turn and prompt caching applies;</item>
 /// <item>the rolling summary of older turns (user role: it quotes the user), extractive and model-free, so it
 /// only changes when a turn leaves the window;</item>
@@ -47,7 +47,7 @@ public sealed class PromptBuilder(TokenCounter tokens, IOptions<CoachChatOptions
 
     public TokenCounter Tokens { get; } = tokens;
 
-    public BuiltPrompt Build(CoachProfile profile, TrendSnapshot trends, IReadOnlyList<ChatTurn> history, string userText, string? earlierSummary = null,
+    public BuiltPrompt Build(CoachProfile profile, PinnedTrends trends, IReadOnlyList<ChatTurn> history, string userText, string? earlierSummary = null,
         IReadOnlyList<GroundingSource>? grounding = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -136,7 +136,7 @@ public sealed class PromptBuilder(TokenCounter tokens, IOptions<CoachChatOptions
     }
 
     /// <summary>The trends snapshot as delimited third-party data (a user-side message of the stable prefix).</summary>
-    public static string TrendsData(TrendSnapshot trends, int maxTrends, bool fr)
+    public static string TrendsData(PinnedTrends trends, int maxTrends, bool fr)
     {
         ArgumentNullException.ThrowIfNull(trends);
         var text = new StringBuilder(fr ? DataNoticeFr : DataNoticeEn).Append('\n');

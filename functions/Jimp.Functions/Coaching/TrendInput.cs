@@ -53,7 +53,7 @@ public sealed class NoTrends : ITrendReader
 /// turn (prompt caching): the first turn of a day reads <see cref="ITrendReader"/>, the final update of the
 /// turn returns the snapshot, and the caller hands it back in the next <see cref="CoachRequest"/>.
 /// </summary>
-public sealed record TrendSnapshot(DateOnly Day, string Country, IReadOnlyList<string> Niches, IReadOnlyList<TrendItem> Items)
+public sealed record PinnedTrends(DateOnly Day, string Country, IReadOnlyList<string> Niches, IReadOnlyList<TrendItem> Items)
 {
     public bool Fits(DateOnly day, CoachProfile profile) =>
         Day == day

@@ -40,11 +40,7 @@ public static class JimpServiceCollectionExtensions
         services.AddPrivacyRights();
         services.AddMailings();
 
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.IsValid(out _), "Model settings are incomplete: Model:Endpoint is required for azure-openai and openai-compatible, and Model:Deployment for azure-openai.")
-            .ValidateOnStart();
         services.AddCoaching();
-        services.AddOptions<TrendsOptions>().BindConfiguration(TrendsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTrends();
         services.AddRetention();
         services.AddInsights();

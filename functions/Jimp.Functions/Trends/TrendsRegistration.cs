@@ -14,8 +14,10 @@ public static class TrendsRegistration
     /// <summary>The trend refresh, its Creative Center client, the store, the import and the API's service.</summary>
     public static IServiceCollection AddTrends(this IServiceCollection services)
     {
-        // AddJimp binds and validates TrendsOptions; the lists get their defaults here, before validation.
-        services.PostConfigure<TrendsOptions>(o => o.ApplyDefaults());
+        // The lists get their defaults after binding, before validation.
+        services.AddOptions<TrendsOptions>().BindConfiguration(TrendsOptions.Section)
+            .PostConfigure(o => o.ApplyDefaults())
+            .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<TrendStore>();
         services.TryAddSingleton<TrendService>();
         services.TryAddSingleton<TrendImporter>();

@@ -101,7 +101,7 @@ public sealed class ChatBudgetTests(BudgetHost shared, ITestOutputHelper output)
         var conversation = await first.CreateAsync("user-budget", "t", titled: true, now, default);
         var read = await first.ReadStateAsync("user-budget", conversation.Id, 10, default);
         Assert.Null(read!.Usage);
-        var trends = new TrendSnapshot(ChatBudget.Today(now), "FR", [], []);
+        var trends = new PinnedTrends(ChatBudget.Today(now), "FR", [], []);
 
         var turns = Enumerable.Range(0, 8).Select(i =>
         {

@@ -18,7 +18,6 @@ internal sealed class CoachHarness : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         if (trends is not null)
         {
             services.AddSingleton(trends);

@@ -38,7 +38,7 @@ internal static class ConversationFixture
             : new ChatTurn(ChatTurn.Assistant, Text(random, assistantLengths[random.Next(assistantLengths.Length)]), start.AddMinutes(i))).ToList();
     }
 
-    public static TrendSnapshot Trends(CoachProfile profile) => new(new DateOnly(2026, 11, 28), profile.Country, [.. profile.Niches],
+    public static PinnedTrends Trends(CoachProfile profile) => new(new DateOnly(2026, 11, 28), profile.Country, [.. profile.Niches],
     [
         new TrendItem(TrendKinds.Hashtags, "skincareroutine", 1, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 1_200_000, "views"),
         new TrendItem(TrendKinds.Songs, "Un son qui monte", 2, "FR", 7, new DateTimeOffset(2026, 11, 27, 6, 0, 0, TimeSpan.Zero), 5400, "posts"),

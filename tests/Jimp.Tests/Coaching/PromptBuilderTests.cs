@@ -88,7 +88,7 @@ public sealed class PromptBuilderTests
     {
         var fr = CoachHarness.Profile();
         var en = CoachHarness.Profile("en");
-        var none = new TrendSnapshot(new DateOnly(2026, 11, 28), "FR", ["beauty"], []);
+        var none = new PinnedTrends(new DateOnly(2026, 11, 28), "FR", ["beauty"], []);
 
         Assert.Contains("Aucune donnée de tendances n'est disponible", Builder().Build(fr, none, [], "?").Messages[1].Text, StringComparison.Ordinal);
         var english = Builder().Build(en, none, [], "?").Messages;

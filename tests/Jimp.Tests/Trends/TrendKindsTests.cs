@@ -36,7 +36,7 @@ public sealed partial class TrendKindsTests
     {
         // As ConversationStore stored the day's trends before the coach's own singular kinds were removed.
         const string stored = """{"day":"2026-12-01","country":"FR","niches":["beauty"],"items":[{"kind":"hashtag","name":"glowup","rank":1,"country":"FR","periodDays":7,"fetchedAt":"2026-12-01T06:00:00+00:00"},{"kind":"song","name":"Un son","rank":2,"country":"FR","periodDays":7,"fetchedAt":"2026-12-01T06:00:00+00:00"}]}""";
-        var pinned = JsonSerializer.Deserialize<TrendSnapshot>(stored, RequestJson.Options)!;
+        var pinned = JsonSerializer.Deserialize<PinnedTrends>(stored, RequestJson.Options)!;
 
         Assert.Equal([TrendKinds.Hashtags, TrendKinds.Songs], pinned.Items.Select(i => i.Kind));
         Assert.Equal("#glowup", OfflineCoach.TrendLabel(pinned.Items[0], fr: true));
