@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Http;
+using Jimp.Functions.Trends;
 using Jimp.Tests.Support;
-using TrendKinds = Jimp.Functions.Trends.TrendKinds;
 
 namespace Jimp.Tests.Trends;
 
