@@ -198,7 +198,7 @@ public sealed class AccountService(
         // shows here, and this session ends with it; one that starts later deletes this session itself.
         if ((await accounts.GetAsync(account.UserId, cancellationToken))?.ErasingSince is not null)
         {
-            await sessions.RevokeAsync(account.UserId, Secrets.Hash(cookie[(cookie.IndexOf('.', StringComparison.Ordinal) + 1)..]), cancellationToken);
+            await sessions.RevokeAsync(account.UserId, SessionStore.KeyOfCookie(cookie), cancellationToken);
             throw AccountBeingErased();
         }
         // The new cookie replaces the browser's session: the one it replaces ends here, it is not left live.

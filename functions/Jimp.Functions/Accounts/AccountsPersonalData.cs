@@ -20,16 +20,7 @@ public static class AccountsPersonalData
             "Until the account is deleted, or 24 months without sign-in.",
             new("Faire fonctionner le compte : connexion, langue, confirmation de l'âge, acceptation des CGU, prise de connaissance de la politique, choix de confidentialité.",
                 PersonalDataTexts.ContractFr, PersonalDataTexts.AccountLifetimeFr));
-        services.AddUserPartitionTable(SessionStore.Table,
-            ("Sessions", "Sessions"), "Keep the user signed in.", Contract, "30 days, or until signed out.",
-            new("Vous garder connecté.", PersonalDataTexts.ContractFr, "30 jours, ou jusqu'à la déconnexion."),
-            e => new ExportRecord
-            {
-                ["created_at"] = Iso(e.GetDateTimeOffset("CreatedAt")),
-                ["last_seen_at"] = Iso(e.GetDateTimeOffset("LastSeenAt")),
-                ["expires_at"] = Iso(e.GetDateTimeOffset("ExpiresAt")),
-                ["user_agent_family"] = e.GetString("UserAgentFamily"),
-            });
+        services.AddPersonalDataStore<SessionPersonalDataStore>();
         services.AddPersonalDataStore<SecurityLogStore>();
         services.AddPersonalDataStore<SignInTokenStore>();
         services.AddPersonalDataStore<EmailIndexStore>();
@@ -37,6 +28,43 @@ public static class AccountsPersonalData
         services.AddPersonalDataStore<MinorBlocklistStore>();
         services.AddNonPersonalStore(AccountStore.KeyStateTable, "The fingerprint of the keyed-hash key the e-mail index was last rebuilt under; no user data.");
         return services;
+    }
+}
+
+/// <summary>
+/// Sessions, in day expiry buckets (<see cref="SessionStore"/>): a user's sessions are found by
+/// <see cref="SessionStore.ListAsync"/> (a range query per live day, never a scan) and deleted in batches per partition.
+/// </summary>
+public sealed class SessionPersonalDataStore(SessionStore sessions) : IPersonalDataStore
+{
+    public string Name => SessionStore.Table;
+
+    public (string Fr, string En) Title => ("Sessions", "Sessions");
+
+    public string Purpose => "Keep the user signed in.";
+
+    public string LegalBasis => "Contract (Art. 6(1)(b))";
+
+    public string Retention => "30 days, or until signed out; an expired session is deleted by the first hourly housekeeping run after its expiry day (UTC) ends.";
+
+    public PersonalDataTexts French => new("Vous garder connecté.", PersonalDataTexts.ContractFr,
+        "30 jours, ou jusqu'à la déconnexion ; une session expirée est supprimée au premier passage horaire du nettoyage après la fin de son jour d'expiration (UTC).");
+
+    public async Task<IReadOnlyList<ExportRecord>> ExportAsync(string userId, CancellationToken cancellationToken) =>
+        [.. (await sessions.ListAsync(userId, null, cancellationToken))
+            .OrderBy(e => e.GetDateTimeOffset("CreatedAt"))
+            .Select(e => new ExportRecord
+            {
+                ["created_at"] = Iso(e.GetDateTimeOffset("CreatedAt")),
+                ["last_seen_at"] = Iso(e.GetDateTimeOffset("LastSeenAt")),
+                ["expires_at"] = Iso(e.GetDateTimeOffset("ExpiresAt")),
+                ["user_agent_family"] = e.GetString("UserAgentFamily"),
+            })];
+
+    public Task<int> EraseAsync(ErasureSubject subject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        return sessions.RevokeAllAsync(subject.UserId, cancellationToken);
     }
 
     private static string? Iso(DateTimeOffset? d) => d?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

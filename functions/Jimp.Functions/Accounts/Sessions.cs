@@ -28,20 +28,33 @@ public sealed record SignedInUser(string UserId, string Locale, string SessionKe
 }
 
 /// <summary>
-/// Sessions: one cookie <c>jimp_session</c> = <c>{userId}.{256-bit secret}</c>; the <c>sessions</c> table keeps
-/// one entity per session (partition = user id, row = SHA-256 of the secret), so checking a request is one
-/// point read and "sign out everywhere" is one partition.
+/// Sessions: one cookie <c>jimp_session</c> = <c>{userId}.{yyyyMMdd of expiry}{256-bit secret}</c>. The <c>sessions</c>
+/// table keeps one entity per session in a day expiry bucket (#20): partition <c>x{yyyyMMdd of expiry}-{first hex of
+/// the user id}</c>, row <c>{userId}-{SHA-256 of the cookie's secret part}</c>. The cookie carries its day, so checking a
+/// request stays one point read; housekeeping deletes whole days that are over, in batches, and reads nothing else.
+/// <para>A user's sessions (profile and flags copied onto them, sign out everywhere, export, erasure) are the user's
+/// rows in the partitions of the days a session can still expire on (today to today + the session lifetime: one
+/// range query each, in parallel), the buckets of days already over that housekeeping has not deleted yet and any
+/// bucket past the lifetime (one range query each, normally empty), and the old-shape partition.</para>
+/// <para>Old shape (before buckets): partition = user id, row = SHA-256 of a 43-character secret, cookie
+/// <c>{userId}.{secret}</c>. Such a cookie keeps working until its session expires (its row is read at its old address);
+/// housekeeping deletes expired old-shape rows one by one; none is left 30 days after the deploy.</para>
 /// </summary>
-public sealed class SessionStore(JimpStorage storage)
+public sealed class SessionStore(JimpStorage storage, IOptions<AccountsOptions> options, TimeProvider clock)
 {
     public const string Table = "sessions";
+
+    /// <summary>The length of a secret of before buckets (32 random bytes, base64url).</summary>
+    private const int OldSecretLength = 43;
+    private const int DayLength = 8;
 
     public async Task<string> CreateAsync(string userId, string locale, string userAgentFamily, DateTimeOffset now, DateTimeOffset expiresAt, SessionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var secret = Secrets.NewToken();
+        var secret = ExpiryBuckets.Day(expiresAt)[ExpiryBuckets.Prefix.Length..] + Secrets.NewToken();
+        var (partition, row) = Address(userId, KeyOf(secret));
         var table = await storage.TableAsync(Table, cancellationToken);
-        await table.AddEntityAsync(new TableEntity(userId, Secrets.Hash(secret))
+        await table.AddEntityAsync(new TableEntity(partition, row)
         {
             ["Locale"] = locale,
             ["CreatedAt"] = now,
@@ -55,42 +68,61 @@ public sealed class SessionStore(JimpStorage storage)
         return userId + "." + secret;
     }
 
-    /// <summary>Copies the account's restriction flag and profile onto every session of the user (batches of 100).</summary>
+    /// <summary>
+    /// What the app calls a session by (<see cref="SignedInUser.SessionKey"/>), from the cookie's secret part:
+    /// <c>{yyyyMMdd}-{hash}</c> for a bucketed session, the hash alone for one of before buckets.
+    /// </summary>
+    public static string KeyOf(string secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        var hash = Secrets.Hash(secret);
+        return secret.Length == DayLength + OldSecretLength && IsDay(secret.AsSpan(0, DayLength))
+            ? string.Concat(secret.AsSpan(0, DayLength), "-", hash)
+            : hash;
+    }
+
+    /// <summary>The key of the session a whole cookie value (<c>{userId}.{secret}</c>) names.</summary>
+    public static string KeyOfCookie(string cookie)
+    {
+        ArgumentNullException.ThrowIfNull(cookie);
+        return KeyOf(cookie[(cookie.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+    }
+
+    /// <summary>The row of a session: in its day's bucket, or at its old address (partition = user id).</summary>
+    public static (string PartitionKey, string RowKey) Address(string userId, string sessionKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentNullException.ThrowIfNull(sessionKey);
+        return sessionKey.Length > DayLength && sessionKey[DayLength] == '-'
+            ? (ExpiryBuckets.Partition(ExpiryBuckets.Prefix + sessionKey[..DayLength], userId[0]), userId + "-" + sessionKey[(DayLength + 1)..])
+            : (userId, sessionKey);
+    }
+
+    private static bool IsDay(ReadOnlySpan<char> day)
+    {
+        foreach (var c in day)
+        {
+            if (c is < '0' or > '9') return false;
+        }
+        return true;
+    }
+
+    /// <summary>Copies the account's restriction flag and profile onto every session of the user (batches of 100 per partition).</summary>
     public async Task UpdateContextAsync(string userId, SessionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var table = await storage.TableAsync(Table, cancellationToken);
-        var updates = new List<TableTransactionAction>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            var patch = new TableEntity(e.PartitionKey, e.RowKey) { ["Restricted"] = context.Restricted, ["Profile"] = context.ProfileJson };
-            updates.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, patch, ETag.All));
-        }
-        foreach (var chunk in updates.Chunk(100))
-        {
-            await table.SubmitTransactionAsync(chunk, cancellationToken);
-        }
+        await MergeAllAsync(userId, e => new TableEntity(e.PartitionKey, e.RowKey) { ["Restricted"] = context.Restricted, ["Profile"] = context.ProfileJson }, cancellationToken);
     }
 
-    /// <summary>Copies the account's objection (Art. 21) onto every session of the user (batches of 100).</summary>
-    public async Task SetObjectionAsync(string userId, bool objects, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Table, cancellationToken);
-        var updates = new List<TableTransactionAction>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            updates.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(e.PartitionKey, e.RowKey) { ["ObjectsToInsights"] = objects }, ETag.All));
-        }
-        foreach (var chunk in updates.Chunk(100))
-        {
-            await table.SubmitTransactionAsync(chunk, cancellationToken);
-        }
-    }
+    /// <summary>Copies the account's objection (Art. 21) onto every session of the user (batches of 100 per partition).</summary>
+    public Task SetObjectionAsync(string userId, bool objects, CancellationToken cancellationToken) =>
+        MergeAllAsync(userId, e => new TableEntity(e.PartitionKey, e.RowKey) { ["ObjectsToInsights"] = objects }, cancellationToken);
 
-    public async Task<TableEntity?> FindAsync(string userId, string secretHash, CancellationToken cancellationToken)
+    public async Task<TableEntity?> FindAsync(string userId, string sessionKey, CancellationToken cancellationToken)
     {
+        var (partition, row) = Address(userId, sessionKey);
         var table = await storage.TableAsync(Table, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<TableEntity>(userId, secretHash, cancellationToken: cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 
@@ -100,26 +132,72 @@ public sealed class SessionStore(JimpStorage storage)
         await table.UpdateEntityAsync(new TableEntity(session.PartitionKey, session.RowKey) { ["LastSeenAt"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
-    public async Task RevokeAsync(string userId, string secretHash, CancellationToken cancellationToken)
+    public async Task RevokeAsync(string userId, string sessionKey, CancellationToken cancellationToken)
     {
+        var (partition, row) = Address(userId, sessionKey);
         var table = await storage.TableAsync(Table, cancellationToken);
-        await table.DeleteEntityAsync(userId, secretHash, ETag.All, cancellationToken);
+        await table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
     }
 
-    /// <summary>Deletes every session of the user, in batches of at most 100 (one partition).</summary>
+    /// <summary>Deletes every session of the user, in batches of at most 100 per partition.</summary>
     public async Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken)
     {
+        var rows = await ListAsync(userId, ["PartitionKey", "RowKey"], cancellationToken);
         var table = await storage.TableAsync(Table, cancellationToken);
-        var keys = new List<TableTransactionAction>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == userId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        await SubmitAsync(table, rows.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken);
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// Every session row of the user, expired ones not yet deleted included: one range query per day a session can
+    /// still expire on, one for the days already over, one past the lifetime, one for the old-shape partition (in parallel).
+    /// </summary>
+    public async Task<IReadOnlyList<TableEntity>> ListAsync(string userId, IEnumerable<string>? select, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var now = clock.GetUtcNow();
+        var first = ExpiryBuckets.Day(now);
+        var last = now + options.Value.SessionLifetime;
+        string rowFirst = userId + "-", rowEnd = userId + ".";
+        var filters = new List<string>
         {
-            keys.Add(new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All));
-        }
-        foreach (var chunk in keys.Chunk(100))
+            TableClient.CreateQueryFilter($"PartitionKey eq {userId}"),
+            TableClient.CreateQueryFilter($"PartitionKey ge {ExpiryBuckets.Prefix} and PartitionKey lt {first} and RowKey ge {rowFirst} and RowKey lt {rowEnd}"),
+            TableClient.CreateQueryFilter($"PartitionKey ge {ExpiryBuckets.Day(last.AddDays(1))} and RowKey ge {rowFirst} and RowKey lt {rowEnd}"),
+        };
+        for (var day = now; ExpiryBuckets.Day(day).CompareTo(ExpiryBuckets.Day(last)) <= 0; day = day.AddDays(1))
         {
-            await table.SubmitTransactionAsync(chunk, cancellationToken);
+            var partition = ExpiryBuckets.Partition(ExpiryBuckets.Day(day), userId[0]);
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowFirst} and RowKey lt {rowEnd}"));
         }
-        return keys.Count;
+        var columns = select?.ToList();
+        var found = await Task.WhenAll(filters.Select(async filter =>
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken)) rows.Add(e);
+            return rows;
+        }));
+        return [.. found.SelectMany(rows => rows)];
+    }
+
+    private async Task MergeAllAsync(string userId, Func<TableEntity, TableEntity> patch, CancellationToken cancellationToken)
+    {
+        var rows = await ListAsync(userId, ["PartitionKey", "RowKey"], cancellationToken);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        await SubmitAsync(table, rows.Select(e => new TableTransactionAction(TableTransactionActionType.UpdateMerge, patch(e), ETag.All)), cancellationToken);
+    }
+
+    /// <summary>A transaction is one partition: the actions grouped by partition, 100 per transaction.</summary>
+    private static async Task SubmitAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        foreach (var partition in actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk, cancellationToken);
+            }
+        }
     }
 }
 
@@ -143,7 +221,7 @@ public sealed class SessionAuth(SessionStore sessions, IOptions<AccountsOptions>
         ArgumentNullException.ThrowIfNull(request);
         if (!TryReadCookie(request, out var userId, out var secret)) return null;
         RequireSameOrigin(request);
-        var key = Secrets.Hash(secret);
+        var key = SessionStore.KeyOf(secret);
         var session = await sessions.FindAsync(userId, key, cancellationToken);
         var now = clock.GetUtcNow();
         if (session is null || (session.GetDateTimeOffset("ExpiresAt") ?? default) <= now) return null;

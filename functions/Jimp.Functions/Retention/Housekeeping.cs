@@ -13,7 +13,8 @@ namespace Jimp.Functions.Retention;
 public sealed record HousekeepingReport(int Tokens, int Sessions, int RateLimits, int Exports, int PurgedInstances, int MinorBlocks = 0, int ResumedErasures = 0, int ResumedMailings = 0);
 
 /// <summary>
-/// Deletes what has outlived its purpose: used or expired sign-in links (after a day), expired sessions,
+/// Deletes what has outlived its purpose: used or expired sign-in links (after a day), expired sessions (once their
+/// expiry day is over),
 /// rate-limit windows, exports older than 7 days (blob deleted, record marked expired), and orchestration
 /// histories — of erased users at once, of everything else 7 days after completion. Safe to run twice.
 /// </summary>
@@ -36,9 +37,11 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         // Links go as soon as they expire (the policy: 15 minutes), used or not; a late click gets "unknown", which the
         // app words like "expired".
         // Links and rate-limit windows are in hourly expiry buckets: only the due hours are read, and deleted in batches.
-        var tokenCount = await SweepAsync(SignInTokens.Table, ExpiryBuckets.Hour(now), now, cancellationToken);
-        var sessionCount = await DeleteExpiredAsync(SessionStore.Table, now, cancellationToken);
-        var rateCount = await SweepAsync(RateLimits.Table, ExpiryBuckets.Hour(now), now, cancellationToken);
+        var tokenCount = await SweepAsync(SignInTokens.Table, ExpiryBuckets.Hour(now), now, wholeBucketsOnly: false, cancellationToken);
+        // Sessions are in day buckets: a day's rows go once the day is over (a session cannot be used past its ExpiresAt
+        // anyway), so the run reads nothing but due rows.
+        var sessionCount = await SweepAsync(SessionStore.Table, ExpiryBuckets.Day(now), now, wholeBucketsOnly: true, cancellationToken);
+        var rateCount = await SweepAsync(RateLimits.Table, ExpiryBuckets.Hour(now), now, wholeBucketsOnly: false, cancellationToken);
         var exportCount = await ExpireExportsAsync(now, cancellationToken);
         // Unfinished erasures first: a failed one is started again before the purge below could forget it.
         var resumed = client is null || erasures is null ? 0 : await erasures.ResumeUnfinishedAsync(client, cancellationToken);
@@ -50,10 +53,10 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         return new HousekeepingReport(tokenCount, sessionCount, rateCount, exportCount, purged, blocks, resumed, resumedMailings);
     }
 
-    private async Task<int> SweepAsync(string tableName, string currentBucket, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> SweepAsync(string tableName, string currentBucket, DateTimeOffset now, bool wholeBucketsOnly, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(tableName, cancellationToken);
-        return (await ExpiryBuckets.SweepAsync(table, currentBucket, now, cancellationToken)).Deleted;
+        return (await ExpiryBuckets.SweepAsync(table, currentBucket, now, wholeBucketsOnly, cancellationToken)).Deleted;
     }
 
     /// <summary>Deletes the entities whose <c>ExpiresAt</c> is before <paramref name="before"/>.</summary>

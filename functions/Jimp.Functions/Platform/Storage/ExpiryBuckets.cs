@@ -31,9 +31,11 @@ public static class ExpiryBuckets
 
     /// <summary>
     /// Deletes every row of <paramref name="table"/> whose bucket is over (before <paramref name="currentBucket"/>), the
-    /// rows of the current bucket already expired at <paramref name="now"/>, and expired old-shape rows.
+    /// rows of the current bucket already expired at <paramref name="now"/> (unless <paramref name="wholeBucketsOnly"/>:
+    /// then a bucket waits until it is over, and no row that is not due is ever read, even by the server), and expired
+    /// old-shape rows.
     /// </summary>
-    public static async Task<SweepResult> SweepAsync(TableClient table, string currentBucket, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<SweepResult> SweepAsync(TableClient table, string currentBucket, DateTimeOffset now, bool wholeBucketsOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         var at = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
@@ -67,7 +69,7 @@ public static class ExpiryBuckets
         // Buckets that are over: every row in them has expired. A range of keys, nothing else read.
         await RangeAsync($"PartitionKey ge '{Prefix}' and PartitionKey lt '{currentBucket}'", batch: true);
         // The bucket in progress: its shards only, the rows already expired.
-        await RangeAsync($"PartitionKey ge '{currentBucket}-' and PartitionKey lt '{currentBucket}.' and ExpiresAt le datetime'{at}'", batch: true);
+        if (!wholeBucketsOnly) await RangeAsync($"PartitionKey ge '{currentBucket}-' and PartitionKey lt '{currentBucket}.' and ExpiresAt le datetime'{at}'", batch: true);
         // Old shape (before buckets): one partition per row, so one delete each; an empty range once they are gone.
         await RangeAsync($"PartitionKey lt '{Prefix}' and ExpiresAt le datetime'{at}'", batch: false);
         return new SweepResult(deleted, queries, batches);
