@@ -38,4 +38,34 @@ public static class Mailbox
         await Task.Delay(SettleTime);
         return (await WithSubjectAsync(host, to, subject)).Count;
     }
+
+    /// <summary>When the SMTP dev server received a mail (its own clock).</summary>
+    public static DateTimeOffset ReceivedAt(JsonElement mail) => mail.GetProperty("receivedAt").GetDateTimeOffset();
+
+    /// <summary>
+    /// When the newest of the mails to <paramref name="to"/> whose subject contains <paramref name="subject"/> was received,
+    /// by the SMTP dev server's clock (<see cref="DateTimeOffset.MinValue"/> when there is none): the mark to give
+    /// <see cref="ReceivedAfterAsync"/>, so that no clock of the test is compared with the server's.
+    /// </summary>
+    public static async Task<DateTimeOffset> NewestAsync(JimpTestHost host, string to, string subject) =>
+        (await WithSubjectAsync(host, to, subject)).Select(ReceivedAt).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+
+    /// <summary>
+    /// The mails to <paramref name="to"/> whose subject contains <paramref name="subject"/> received after
+    /// <paramref name="after"/> (a mark from <see cref="NewestAsync"/>), settled: read again every <see cref="SettleTime"/>
+    /// until a read finds no more than the one before. The number to assert "nothing more was sent" on, once whatever
+    /// could send has finished (wait for that first: settling only covers a mail already on its way).
+    /// </summary>
+    public static async Task<List<JsonElement>> ReceivedAfterAsync(JimpTestHost host, string to, string subject, DateTimeOffset after)
+    {
+        async Task<List<JsonElement>> ReadAfterAsync() => (await WithSubjectAsync(host, to, subject)).Where(m => ReceivedAt(m) > after).ToList();
+        var seen = await ReadAfterAsync();
+        while (true)
+        {
+            await Task.Delay(SettleTime);
+            var now = await ReadAfterAsync();
+            if (now.Count <= seen.Count) return now;
+            seen = now;
+        }
+    }
 }
