@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
+using Azure;
 using Jimp.Functions.Platform;
 using Jimp.Functions.Platform.Email;
 using Jimp.Functions.Platform.Http;
 using Jimp.Functions.Privacy;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Jimp.Functions.Accounts;
@@ -67,7 +69,8 @@ public sealed class AccountService(
     IOptions<AppOptions> app,
     TimeProvider clock,
     MinorBlocklist blocklist,
-    OperatorDirectory operators)
+    OperatorDirectory operators,
+    ILogger<AccountService> logger)
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
@@ -144,33 +147,29 @@ public sealed class AccountService(
         ArgumentNullException.ThrowIfNull(client);
         await rateLimits.HitAsync(RateLimits.IpKey("verify-ip", client), options.Value.VerificationsPerIpPerHour, Hour, cancellationToken);
         var now = clock.GetUtcNow();
-        if (current is not null && !replaceSession && await tokens.PeekAsync(token, now, cancellationToken) is { Purpose: TokenPurpose.SignIn } peeked
-            && (peeked.UserId ?? await accounts.FindUserIdByEmailAsync(peeked.Email, cancellationToken)) != current.UserId)
+        var (check, link) = await tokens.CheckAsync(token, now, cancellationToken, TokenPurpose.SignIn, TokenPurpose.EmailChange);
+        if (check != TokenCheck.Valid) throw await RefusedAsync(check, link, client, cancellationToken);
+        if (current is not null && !replaceSession && link!.Purpose == TokenPurpose.SignIn
+            && (link.UserId ?? await accounts.FindUserIdByEmailAsync(link.Email, cancellationToken)) != current.UserId)
         {
             throw new ProblemException(409, "Signed in to another account.",
                 "This browser is signed in to another JIMP account. Confirm that you want to sign out of it and use this link.") { Code = "session-conflict" };
         }
-        var (check, link) = await tokens.ConsumeAsync(token, now, cancellationToken, TokenPurpose.SignIn, TokenPurpose.EmailChange);
-        if (check != TokenCheck.Valid)
-        {
-            await securityLog.WriteAsync(SecurityEvents.SignInFailed, link?.UserId, client, check.ToString().ToLowerInvariant(), cancellationToken);
-            throw check switch
-            {
-                TokenCheck.Expired => ProblemException.BadRequest("This link has expired (links work for 15 minutes). Ask for a new one.", "token-expired"),
-                TokenCheck.Used => ProblemException.BadRequest("This link has already been used. Ask for a new one.", "token-used"),
-                _ => ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid"),
-            };
-        }
         if (await blocklist.IsBlockedAsync(link!.Email, cancellationToken))
         {
+            if (!await tokens.SpendAsync(token, link, now, sessionKey: null, cancellationToken)) throw await RefusedAsync(TokenCheck.Used, link, client, cancellationToken);
             await securityLog.WriteAsync(SecurityEvents.SignInFailed, link.UserId, client, "blocked", cancellationToken);
             throw ProblemException.Forbidden("This address can no longer be used with JIMP.", "address-blocked");
         }
         if (link.Purpose == TokenPurpose.EmailChange)
         {
+            if (!await tokens.SpendAsync(token, link, now, sessionKey: null, cancellationToken)) throw await RefusedAsync(TokenCheck.Used, link, client, cancellationToken);
             return new VerifyResult(VerifyOutcome.EmailChanged, await CompleteEmailChangeAsync(link, client, cancellationToken), null);
         }
 
+        // A sign-in spends its link last, together with the session it made: a failure before (storage down) leaves the
+        // link usable, so the person's retry signs in once storage is back, and only the caller that spends it keeps
+        // its session (two browsers with one link: one session). Everything before the spend is safe to do again.
         var userId = link.UserId ?? await accounts.FindUserIdByEmailAsync(link.Email, cancellationToken);
         var account = userId is null ? null : await accounts.GetAsync(userId, cancellationToken);
         if (account is null)
@@ -194,17 +193,69 @@ public sealed class AccountService(
         var expiresAt = now + lifetime;
         var context = new SessionContext(account.Restricted, await profiles.GetJsonAsync(account.UserId, cancellationToken), account.ObjectsToInsights);
         var cookie = await sessions.CreateAsync(account.UserId, account.Locale, client.UserAgentFamily, now, expiresAt, context, cancellationToken);
-        // An erasure marks the account before it deletes the sessions: one that started before this session existed
-        // shows here, and this session ends with it; one that starts later deletes this session itself.
-        if ((await accounts.GetAsync(account.UserId, cancellationToken))?.ErasingSince is not null)
+        var sessionKey = SessionStore.KeyOfCookie(cookie);
+        bool spent;
+        try
         {
-            await sessions.RevokeAsync(account.UserId, SessionStore.KeyOfCookie(cookie), cancellationToken);
-            throw AccountBeingErased();
+            // An erasure marks the account before it deletes the sessions: one that started before this session existed
+            // shows here, and this session ends with it; one that starts later deletes this session itself.
+            if ((await accounts.GetAsync(account.UserId, cancellationToken))?.ErasingSince is not null) throw AccountBeingErased();
+            var summary = await SummariseAsync(account, cancellationToken);
+            spent = await tokens.SpendAsync(token, link, now, sessionKey, cancellationToken);
+            if (spent)
+            {
+                // The new cookie replaces the browser's session: the one it replaces ends here, it is not left live.
+                if (current is not null) await sessions.RevokeAsync(current.UserId, current.SessionKey, cancellationToken);
+                await WriteSignInAsync(account.UserId, client);
+                return new VerifyResult(VerifyOutcome.SignedIn, summary, new NewSession(cookie, expiresAt));
+            }
         }
-        // The new cookie replaces the browser's session: the one it replaces ends here, it is not left live.
-        if (current is not null) await sessions.RevokeAsync(current.UserId, current.SessionKey, cancellationToken);
-        await securityLog.WriteAsync(SecurityEvents.SignInSucceeded, account.UserId, client, cancellationToken: cancellationToken);
-        return new VerifyResult(VerifyOutcome.SignedIn, await SummariseAsync(account, cancellationToken), new NewSession(cookie, expiresAt));
+        catch (Exception)
+        {
+            // Not signed in (storage down, or the account being erased): the session this call made never reaches a browser.
+            await RevokeUnusedAsync(account.UserId, sessionKey);
+            throw;
+        }
+        await RevokeUnusedAsync(account.UserId, sessionKey);
+        throw await RefusedAsync(TokenCheck.Used, link, client, cancellationToken);
+    }
+
+    /// <summary>The answer to a link that cannot be used (and its line in the security log).</summary>
+    private async Task<ProblemException> RefusedAsync(TokenCheck check, SignInToken? link, ClientInfo client, CancellationToken cancellationToken)
+    {
+        await securityLog.WriteAsync(SecurityEvents.SignInFailed, link?.UserId, client, check.ToString().ToLowerInvariant(), cancellationToken);
+        return check switch
+        {
+            TokenCheck.Expired => ProblemException.BadRequest("This link has expired (links work for 15 minutes). Ask for a new one.", "token-expired"),
+            TokenCheck.Used => ProblemException.BadRequest("This link has already been used. Ask for a new one.", "token-used"),
+            _ => ProblemException.BadRequest("This link is not valid. Ask for a new one.", "token-invalid"),
+        };
+    }
+
+    /// <summary>Deletes a session that was made but not handed out (best effort: its cookie is known to no one).</summary>
+    private async Task RevokeUnusedAsync(string userId, string sessionKey)
+    {
+        try
+        {
+            await sessions.RevokeAsync(userId, sessionKey, CancellationToken.None);
+        }
+        catch (RequestFailedException)
+        {
+            logger.LogWarning("A session made by a sign-in that did not complete was left for expiry (user {UserId})", userId);
+        }
+    }
+
+    /// <summary>The sign-in's line in the security log: the person is signed in by now, so a failure here only loses the line.</summary>
+    private async Task WriteSignInAsync(string userId, ClientInfo client)
+    {
+        try
+        {
+            await securityLog.WriteAsync(SecurityEvents.SignInSucceeded, userId, client, cancellationToken: CancellationToken.None);
+        }
+        catch (RequestFailedException)
+        {
+            logger.LogWarning("The security log line of a sign-in could not be written (user {UserId})", userId);
+        }
     }
 
     public async Task<UserSummary> GetSummaryAsync(SignedInUser user, CancellationToken cancellationToken)

@@ -54,7 +54,8 @@ public sealed class SessionStore(JimpStorage storage, IOptions<AccountsOptions> 
         var secret = ExpiryBuckets.Day(expiresAt)[ExpiryBuckets.Prefix.Length..] + Secrets.NewToken();
         var (partition, row) = Address(userId, KeyOf(secret));
         var table = await storage.TableAsync(Table, cancellationToken);
-        await table.AddEntityAsync(new TableEntity(partition, row)
+        // An upsert: a retry whose first attempt landed (its answer lost) writes the same new row again.
+        await table.UpsertEntityAsync(new TableEntity(partition, row)
         {
             ["Locale"] = locale,
             ["CreatedAt"] = now,
@@ -64,7 +65,7 @@ public sealed class SessionStore(JimpStorage storage, IOptions<AccountsOptions> 
             ["Restricted"] = context.Restricted,
             ["Profile"] = context.ProfileJson,
             ["ObjectsToInsights"] = context.ObjectsToInsights,
-        }, cancellationToken);
+        }, TableUpdateMode.Replace, cancellationToken);
         return userId + "." + secret;
     }
 

@@ -114,25 +114,61 @@ public sealed class SignInTokens(JimpStorage storage, KeyedHash keyedHash)
     /// <summary>Checks a token and, when valid, marks it used (only one caller can win the race).</summary>
     public async Task<(TokenCheck Check, SignInToken? Token)> ConsumeAsync(string token, DateTimeOffset now, CancellationToken cancellationToken, params TokenPurpose[] accepted)
     {
-        var (table, e, parsed) = await FindAsync(token, cancellationToken);
-        if (parsed is null || e is null) return (TokenCheck.Unknown, null);
-        // A link made for another purpose is not spent here: to this caller it does not exist.
+        var (check, link) = await CheckAsync(token, now, cancellationToken, accepted);
+        if (check != TokenCheck.Valid) return (check, link);
+        return await SpendAsync(token, link!, now, sessionKey: null, cancellationToken) ? (TokenCheck.Valid, link) : (TokenCheck.Used, link);
+    }
+
+    /// <summary>Checks a token without spending it: <see cref="TokenCheck.Valid"/> with the link when it can be used now.</summary>
+    /// <remarks>A link made for another purpose than <paramref name="accepted"/> is <see cref="TokenCheck.Unknown"/>: to this caller it does not exist.</remarks>
+    public async Task<(TokenCheck Check, SignInToken? Token)> CheckAsync(string token, DateTimeOffset now, CancellationToken cancellationToken, params TokenPurpose[] accepted)
+    {
+        var (_, _, parsed) = await FindAsync(token, cancellationToken);
+        if (parsed is null) return (TokenCheck.Unknown, null);
         if (accepted.Length > 0 && !accepted.Contains(parsed.Purpose)) return (TokenCheck.Unknown, null);
         if (parsed.UsedAt is not null) return (TokenCheck.Used, parsed);
         if (parsed.ExpiresAt <= now) return (TokenCheck.Expired, parsed);
-        e["UsedAt"] = now;
-        // The address is no longer needed once the link is used.
-        e["SealedEmail"] = null;
-        e["Email"] = null;
+        return (TokenCheck.Valid, parsed);
+    }
+
+    /// <summary>
+    /// Spends a link read by <see cref="CheckAsync"/> unless it changed since (its ETag): true when this call spent it,
+    /// false when another did (only one caller can win the race). The address goes with it (no longer needed).
+    /// </summary>
+    /// <param name="sessionKey">
+    /// The session this link signed in, recorded on the spent row: when the answer to this write is lost and the SDK's
+    /// retry meets the row it already wrote (412), the row tells that this caller spent it.
+    /// </param>
+    public async Task<bool> SpendAsync(string token, SignInToken link, DateTimeOffset now, string? sessionKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var (partition, row) = AddressOf(token);
+        // Replaced whole, so that no column of the address (sealed, or in clear on rows of before) is left.
+        var used = new TableEntity(partition, row)
+        {
+            ["Purpose"] = link.Purpose.ToString(),
+            ["EmailKey"] = EmailKeyOf(keyedHash, link.Email),
+            ["UserId"] = link.UserId,
+            ["Locale"] = link.Locale,
+            ["PolicyVersion"] = link.PolicyVersion,
+            ["ExpiresAt"] = link.ExpiresAt,
+            ["RequestId"] = link.RequestId,
+            ["TermsVersion"] = link.TermsVersion,
+            ["UsedAt"] = now,
+            ["SessionKey"] = sessionKey,
+        };
         try
         {
-            await table.UpdateEntityAsync(e, e.ETag, TableUpdateMode.Replace, cancellationToken);
+            await table.UpdateEntityAsync(used, link.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
-            return (TokenCheck.Used, parsed);
+            if (sessionKey is null) return false;
+            var (_, entity, _) = await FindAsync(token, cancellationToken);
+            return entity?.GetString("SessionKey") == sessionKey;
         }
-        return (TokenCheck.Valid, parsed);
     }
 
     private const int BucketDigits = 10;

@@ -74,7 +74,7 @@ public sealed class StorageFaults(int seed) : HttpPipelinePolicy, IStorageWirePo
     }
 
     /// <summary>A bodiless answer made up by the fault policy.</summary>
-    private sealed class FaultResponse(int status, string reason) : Response
+    internal sealed class FaultResponse(int status, string reason) : Response
     {
         public override int Status => status;
 
