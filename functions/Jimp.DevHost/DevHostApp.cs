@@ -58,6 +58,13 @@ public static class DevHostApp
             var documents = Jimp.Functions.Privacy.PolicyDocuments.Embedded.Versions.SelectMany(v => v.ByLanguage.Values)
                 .Concat(Directory.GetFiles(drafts, "*.md").Select(f => Jimp.Functions.Privacy.PolicyDocuments.Parse(File.ReadAllText(f))));
             builder.Services.AddSingleton(new Jimp.Functions.Privacy.PolicyDocuments(documents));
+            // Drafts of the next CGU versions, in its terms/ subfolder.
+            if (Path.Combine(drafts, "terms") is var termsDrafts && Directory.Exists(termsDrafts))
+            {
+                var terms = Jimp.Functions.Privacy.PolicyDocuments.EmbeddedTerms.Versions.SelectMany(v => v.ByLanguage.Values)
+                    .Concat(Directory.GetFiles(termsDrafts, "*.md").Select(f => Jimp.Functions.Privacy.PolicyDocuments.Parse(File.ReadAllText(f))));
+                builder.Services.AddSingleton(new Jimp.Functions.Privacy.TermsDocuments(new Jimp.Functions.Privacy.PolicyDocuments(terms)));
+            }
         }
         builder.Services.AddJimp(builder.Configuration);
         builder.Services.AddSingleton(new HostedFunctions(functions));

@@ -17,7 +17,7 @@ public sealed class DevHostOptions
     /// <summary>The SMTP dev server's web API, read by <c>GET /dev/mailbox</c>.</summary>
     public Uri MailboxUrl { get; set; } = new("http://127.0.0.1:5080/");
 
-    /// <summary>A folder of policy drafts (<c>*.md</c> with the same front matter) served beside the embedded versions; local only.</summary>
+    /// <summary>A folder of policy drafts (<c>*.md</c> with the same front matter) served beside the embedded versions (its <c>terms/</c> subfolder: drafts of the CGU); local only.</summary>
     public string? PolicyDraftsDirectory { get; set; }
 
     /// <summary>

@@ -1,5 +1,6 @@
 // Writes two drafts of the next privacy policy versions for the browser tests' DevHost (DevHost:PolicyDraftsDirectory):
-// 2.2.0, material, effective in 10 days (too soon to announce), and 3.0.0, material, effective in 45 days.
+// 2.2.0, material, effective in 10 days (too soon to announce), and 3.0.0, material, effective in 45 days; and in its
+// terms/ subfolder, drafts of the next terms of use (CGU): 1.1.0 in 10 days and 2.0.0 in 45 days, both material.
 // Dates are relative to today, so the drafts never go stale.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,13 @@ for (const [version, offset] of [['2.2.0', 10], ['3.0.0', 45]]) {
   for (const language of ['fr', 'en']) {
     const body = readFileSync(path.join(root, `docs/privacy/policy.${language}.md`), 'utf8').replace(/^---[\s\S]*?---\r?\n/, '');
     writeFileSync(path.join(out, `${version}.${language}.md`), `---\nversion: ${version}\ndate: ${day(0)}\neffective: ${day(offset)}\nmaterial: true\nlanguage: ${language}\n---\n${body}`);
+  }
+}
+mkdirSync(path.join(out, 'terms'), { recursive: true });
+for (const [version, offset] of [['1.1.0', 10], ['2.0.0', 45]]) {
+  for (const language of ['fr', 'en']) {
+    const body = readFileSync(path.join(root, `docs/terms/cgu.${language}.md`), 'utf8').replace(/^---[\s\S]*?---\r?\n/, '');
+    writeFileSync(path.join(out, 'terms', `${version}.${language}.md`), `---\nversion: ${version}\ndate: ${day(0)}\neffective: ${day(offset)}\nmaterial: true\nlanguage: ${language}\n---\n${body}`);
   }
 }
 console.log(out);

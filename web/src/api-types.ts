@@ -118,6 +118,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetConsoleCampaigns"];
+        put?: never;
+        post: operations["SendConsoleCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/email-requests": {
         parameters: {
             query?: never;
@@ -304,6 +320,38 @@ export interface paths {
         get: operations["GetConsoleSession"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetConsoleTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/terms/{version}/announce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AnnounceConsoleTerms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1051,6 +1099,23 @@ export interface components {
             peopleMustBeTold: boolean;
             draft: string;
         };
+        CampaignBody: {
+            subjectFr?: string | null;
+            textFr?: string | null;
+            subjectEn?: string | null;
+            textEn?: string | null;
+        };
+        CampaignConsoleView: {
+            recipients: number;
+            /** Format: date-time */
+            countedAt: string;
+            campaigns: components["schemas"]["CampaignView"][];
+        };
+        CampaignView: {
+            subjectFr: string;
+            subjectEn: string;
+            progress: components["schemas"]["MailingProgress"];
+        };
         ChatDeltaEvent: {
             text: string;
         };
@@ -1491,6 +1556,8 @@ export interface components {
             /** Format: date */
             earliestAnnounceableEffective: string;
             announcement: components["schemas"]["AnnouncementView"] | null;
+            /** Format: date */
+            inForceFrom: string | null;
         };
         /** @description RFC 9457 problem details; code is a stable string the web app maps to a message in the user's language. */
         Problem: {
@@ -2029,6 +2096,68 @@ export interface operations {
             };
         };
     };
+    GetConsoleCampaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many people a campaign would reach now (a count: consent on, not restricted, not a minor's, not being erased; never an address), and the campaigns sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignConsoleView"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SendConsoleCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignBody"];
+            };
+        };
+        responses: {
+            /** @description The campaign's mailing is started; follow progressUrl. Each person gets it only if they consent when their mail goes out. 400 with field errors in the owner's language; nothing is stored. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailingStarted"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     RecordEmailedRequest: {
         parameters: {
             query?: never;
@@ -2403,6 +2532,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetConsoleTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CGU's versions; a material one is in force (inForceFrom) only 30 days after its announcement completed, never unannounced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyConsoleView"];
+                };
+            };
+            /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AnnounceConsoleTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnounceBody"];
+            };
+        };
+        responses: {
+            /** @description The CGU announcement's mailing is started, or was already (alreadyStarted: nothing is sent again); follow progressUrl. 400 notice-period (a field error on effective, in the owner's language) or 409 not-material. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailingStarted"];
                 };
             };
             /** @description A problem (4xx: what is wrong; 503: a dependency is down; 500: a trace id). */

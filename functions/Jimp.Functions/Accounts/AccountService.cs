@@ -99,7 +99,7 @@ public sealed class AccountService(
             errors["acceptedPolicyVersion"] = [$"Read the privacy policy, version {current}."];
         }
         // The CGU are the contract: accepted on every link request, like the policy is acknowledged.
-        var currentTerms = terms.Current.Version;
+        var currentTerms = (await terms.CurrentAsync(cancellationToken)).Version;
         if (body.AcceptedTermsVersion != currentTerms)
         {
             errors["acceptedTermsVersion"] = [$"Accept the terms of use (CGU), version {currentTerms}."];

@@ -114,6 +114,18 @@ public sealed class MailingStore(JimpStorage storage)
         return list;
     }
 
+    /// <summary>The mailings of one kind, finished or not (the table holds one small row per mailing).</summary>
+    public async Task<IReadOnlyList<Mailing>> ListAsync(string kind, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var list = new List<Mailing>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == Partition && x.GetString(nameof(Mailing.Kind)) == kind, cancellationToken: cancellationToken))
+        {
+            list.Add(FromEntity(e));
+        }
+        return list;
+    }
+
     /// <summary>The users of <paramref name="first"/>..<paramref name="last"/> (key order) already mailed: one range query.</summary>
     public async Task<HashSet<string>> SentAmongAsync(string mailingId, string first, string last, CancellationToken cancellationToken)
     {

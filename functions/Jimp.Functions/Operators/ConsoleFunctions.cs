@@ -33,6 +33,7 @@ public sealed class ConsoleFunctions(
     InsightsService insights,
     OperatorDirectory operators,
     MailingStore mailings,
+    Campaigns campaigns,
     TimeProvider clock)
 {
     private async Task<SignedInOperator> OperatorAsync(HttpRequest request, string action, CancellationToken cancellationToken)
@@ -160,6 +161,59 @@ public sealed class ConsoleFunctions(
         return TypedResults.Accepted(started.ProgressUrl, started);
     }
 
+    [Function(nameof(GetConsoleTerms))]
+    [ApiResponse(200, typeof(PolicyConsoleView), Description = "The CGU's versions; a material one is in force (inForceFrom) only 30 days after its announcement completed, never unannounced.")]
+    public async Task<IResult> GetConsoleTerms(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/terms")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "list-terms", cancellationToken);
+        return TypedResults.Ok(await policy.TermsVersionsAsync(cancellationToken));
+    }
+
+    [Function(nameof(AnnounceConsoleTerms))]
+    [ApiRequest(typeof(AnnounceBody))]
+    [ApiResponse(202, typeof(MailingStarted), Description = "The CGU announcement's mailing is started, or was already (alreadyStarted: nothing is sent again); follow progressUrl. 400 notice-period (a field error on effective, in the owner's language) or 409 not-material.")]
+    public async Task<IResult> AnnounceConsoleTerms(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/terms/{version}/announce")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, string version, CancellationToken cancellationToken)
+    {
+        var op = await OperatorAsync(request, "announce-terms:" + Privacy.OperatorFunctions.LoggedVersion(version), cancellationToken);
+        var body = await request.ReadJsonAsync<AnnounceBody>(cancellationToken);
+        var started = await policy.AnnounceTermsAsync(version, body, op.Locale, client, cancellationToken);
+        return TypedResults.Accepted(started.ProgressUrl, started);
+    }
+
+    [Function(nameof(GetConsoleCampaigns))]
+    [ApiResponse(200, typeof(CampaignConsoleView), Description = "How many people a campaign would reach now (a count: consent on, not restricted, not a minor's, not being erased; never an address), and the campaigns sent.")]
+    public async Task<IResult> GetConsoleCampaigns(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/campaigns")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        await OperatorAsync(request, "list-campaigns", cancellationToken);
+        return TypedResults.Ok(await campaigns.ViewAsync(cancellationToken));
+    }
+
+    [Function(nameof(SendConsoleCampaign))]
+    [ApiRequest(typeof(CampaignBody))]
+    [ApiResponse(202, typeof(MailingStarted), Description = "The campaign's mailing is started; follow progressUrl. Each person gets it only if they consent when their mail goes out. 400 with field errors in the owner's language; nothing is stored.")]
+    public async Task<IResult> SendConsoleCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/console/campaigns")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var op = await auth.RequireOperatorAsync(request, cancellationToken);
+        CampaignBody body;
+        try
+        {
+            body = await request.ReadJsonAsync<CampaignBody>(cancellationToken, Campaigns.MaxBodyBytes);
+        }
+        catch (ProblemException problem) when (problem is not RequestValidationException)
+        {
+            throw Campaigns.Localized(problem, op.Locale);
+        }
+        var started = await campaigns.StartAsync(body, op.Locale, client, cancellationToken);
+        await OperatorAsync(request, "send-campaign:" + started.MailingId, cancellationToken);
+        return TypedResults.Accepted(started.ProgressUrl, started);
+    }
+
     [Function(nameof(GetConsoleMailing))]
     [ApiResponse(200, typeof(MailingProgress), Description = "A mailing's progress: sent, skipped (not eligible: a minor's or erased account, no consent), failed (refused by the mail server), total; finishedAt once done.")]
     public async Task<IResult> GetConsoleMailing(
@@ -267,6 +321,8 @@ public static class OperatorsRegistration
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ConsolePolicy>(services);
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<BreachRegister>(services);
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<EvidencePack>(services);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Campaigns>(services);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IMailingKind, CampaignMailing>(services);
         Privacy.PersonalDataDeclarations.AddNonPersonalStore(services, BreachRegister.Table,
             "The breach register (Art. 33(5)): incidents described by the operator without naming people; counts, dates, measures.");
         return services;

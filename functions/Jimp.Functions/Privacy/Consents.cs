@@ -114,6 +114,22 @@ public sealed class ConsentLedger(JimpStorage storage, PolicyCalendar policies, 
             .ToList();
     }
 
+    /// <summary>
+    /// The users whose newest row for <paramref name="purpose"/> grants it (the console's count of a campaign's
+    /// recipients): one query over the purpose's rows, read in key order, so the first row of each user is the newest.
+    /// </summary>
+    public async Task<HashSet<string>> GrantedUsersAsync(string purpose, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Table, cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var granted = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.GetString("Purpose") == purpose, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "Granted"], cancellationToken: cancellationToken))
+        {
+            if (seen.Add(e.PartitionKey) && (e.GetBoolean("Granted") ?? false)) granted.Add(e.PartitionKey);
+        }
+        return granted;
+    }
+
     /// <summary>Whether the user grants <paramref name="purpose"/> now (read from the ledger every time, never cached).</summary>
     public async Task<bool> IsGrantedAsync(string userId, string purpose, CancellationToken cancellationToken = default)
     {
@@ -135,12 +151,19 @@ public sealed record MarketingMessage(string SubjectFr, string TextFr, string Su
 
 /// <summary>
 /// Sends non-essential e-mail (marketing, study invitations) only to those who consent to its purpose: the ledger is
-/// read at send time, so a withdrawal takes effect for the very next e-mail. Restricted or minor-flagged accounts get
+/// read at send time, so a withdrawal takes effect for the very next e-mail. Restricted, minor-flagged or erasing accounts get
 /// nothing either. Every message carries the one-click unsubscribe of RFC 8058 (<c>List-Unsubscribe</c> +
 /// <c>List-Unsubscribe-Post</c>) and the same signed link in its text.
 /// </summary>
 public sealed class MarketingMailer(ConsentLedger ledger, AccountStore accounts, IEmailSender email, UnsubscribeLinks unsubscribe)
 {
+    /// <summary>Besides the consent: not restricted (no processing), not a minor's, not being erased.</summary>
+    public static bool MayReceive(Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return !account.Restricted && !account.IsMinorFlagged && account.ErasingSince is null && !string.IsNullOrEmpty(account.Email);
+    }
+
     /// <returns>Whether an e-mail was sent.</returns>
     public Task<bool> SendAsync(string userId, MarketingMessage message, CancellationToken cancellationToken) =>
         SendAsync(userId, ConsentPurposes.MarketingEmails, message, cancellationToken);
@@ -152,7 +175,7 @@ public sealed class MarketingMailer(ConsentLedger ledger, AccountStore accounts,
         var declared = ConsentPurposes.Find(purpose) ?? throw new ArgumentException("Unknown consent purpose.", nameof(purpose));
         if (!await ledger.IsGrantedAsync(userId, declared.Id, cancellationToken)) return false;
         var account = await accounts.GetAsync(userId, cancellationToken);
-        if (account is null || account.Restricted || account.IsMinorFlagged) return false;
+        if (account is null || !MayReceive(account)) return false;
         var page = unsubscribe.PageUrl(userId, declared.Id);
         var mail = account.Locale == "en"
             ? AccountEmails.WithLink(account.Email, message.SubjectEn, "Hello,", message.TextEn, page, "Unsubscribe in one click",

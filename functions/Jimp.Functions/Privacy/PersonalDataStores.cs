@@ -64,7 +64,7 @@ public static class PersonalDataRegistration
         services.AddPersonalDataStore<ExportArchiveStore>();
         services.AddNonPersonalStore(ErasureOrchestration.TombstoneTable, "Proof that an erasure was done: request id, dates and counts per store, nothing personal.");
         services.AddNonPersonalStore(ErasureOrchestration.PurgeQueueTable, "Random orchestration instance ids waiting to be purged; no user id.");
-        services.AddNonPersonalStore(PolicyAnnouncements.Table, "Which policy version was announced, and how far the mailing went; no user id.");
+        services.AddNonPersonalStore(PolicyAnnouncements.Table, "Which policy or CGU version was announced (one partition per document), its mailing and when it completed; no user id.");
         services.AddSingleton<PersonalDataRegistry>();
         return services;
     }

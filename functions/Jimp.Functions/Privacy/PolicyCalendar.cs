@@ -21,14 +21,7 @@ public sealed class PolicyCalendar(PolicyDocuments documents, JimpStorage storag
     {
         var now = clock.GetUtcNow();
         if (cache.TryGetValue(storage.Prefix, out var hit) && (now - hit.At).Duration() < Fresh) return hit.Schedule;
-        var table = await storage.TableAsync(PolicyAnnouncements.Table, cancellationToken);
-        var completed = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        await foreach (var marker in table.QueryAsync<TableEntity>(x => x.PartitionKey == PolicyAnnouncements.Partition,
-            select: ["RowKey", "CompletedAt"], cancellationToken: cancellationToken))
-        {
-            if (marker.GetDateTimeOffset("CompletedAt") is { } at) completed[marker.RowKey] = at;
-        }
-        var schedule = documents.Schedule(completed);
+        var schedule = documents.Schedule(await CompletedAnnouncementsAsync(storage, PolicyAnnouncements.Partition, cancellationToken));
         cache[storage.Prefix] = (now, schedule);
         return schedule;
     }
@@ -37,4 +30,19 @@ public sealed class PolicyCalendar(PolicyDocuments documents, JimpStorage storag
     public async ValueTask<PolicyVersion> CurrentAsync(CancellationToken cancellationToken) => (await GetAsync(cancellationToken)).Current(Today);
 
     public void Forget() => cache.Clear();
+
+    /// <summary>
+    /// When each version's announcement finished mailing everyone, from the markers of one document (partition
+    /// <c>announcement</c> for the policy, <c>terms</c> for the CGU) in <c>policyannouncements</c>: one query.
+    /// </summary>
+    internal static async Task<Dictionary<string, DateTimeOffset>> CompletedAnnouncementsAsync(JimpStorage storage, string partition, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(PolicyAnnouncements.Table, cancellationToken);
+        var completed = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (var marker in table.QueryAsync<TableEntity>(x => x.PartitionKey == partition, select: ["RowKey", "CompletedAt"], cancellationToken: cancellationToken))
+        {
+            if (marker.GetDateTimeOffset("CompletedAt") is { } at) completed[marker.RowKey] = at;
+        }
+        return completed;
+    }
 }

@@ -11,7 +11,10 @@ public static class PrivacyRegistration
         services.TryAddSingleton(PolicyDocuments.Embedded);
         services.AddSingleton<PolicyCalendar>();
         services.AddSingleton<ErasureEmails>();
+        services.TryAddSingleton(TermsDocuments.Embedded);
         services.AddSingleton<TermsOfUse>();
+        services.AddSingleton<TermsAnnouncements>();
+        services.AddSingleton<Mailings.IMailingKind>(sp => sp.GetRequiredService<TermsAnnouncements>());
         services.AddSingleton<RequestTracker>();
         services.AddSingleton<ErasureRecovery>();
         services.AddSingleton<ExportRecords>();

@@ -6,6 +6,7 @@ using Jimp.Functions.Accounts;
 using Jimp.Functions.Privacy;
 using Jimp.Tests.Privacy;
 using Jimp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jimp.Tests.Accounts;
 
@@ -88,12 +89,12 @@ public sealed class TermsTests(SharedHost shared) : IAsyncDisposable
     }
 
     [Fact]
-    public void The_policy_says_the_contract_is_the_terms_and_only_acknowledges_itself()
+    public async Task The_policy_says_the_contract_is_the_terms_and_only_acknowledges_itself()
     {
         var fr = File.ReadAllText(RepositoryFiles.Path("docs", "privacy", "policy.fr.md"));
         var en = File.ReadAllText(RepositoryFiles.Path("docs", "privacy", "policy.en.md"));
         Assert.Contains("Exécution du contrat : les conditions générales d'utilisation (CGU) que vous acceptez à l'inscription (art. 6.1.b RGPD)", fr, StringComparison.Ordinal);
         Assert.Contains("Performance of the contract: the terms of use (CGU) you accept at sign-up (Art. 6(1)(b) GDPR)", en, StringComparison.Ordinal);
-        Assert.Equal(PolicyDocuments.EmbeddedTerms.Versions[^1].Version, new TermsOfUse(TimeProvider.System).Current.Version);
+        Assert.Equal(PolicyDocuments.EmbeddedTerms.Versions[^1].Version, (await host.Services.GetRequiredService<TermsOfUse>().CurrentAsync(default)).Version);
     }
 }

@@ -1,6 +1,6 @@
 /**
- * The owner's console (#/operator): requests (also those received by e-mail), minors, policy versions,
- * insights, the breach register and the evidence pack. Operators only: the server answers 403 to anyone else.
+ * The owner's console (#/operator): requests (also those received by e-mail), minors, policy and CGU versions
+ * (announced 30 days ahead), marketing campaigns (to those who consent), insights, the breach register and the evidence pack. Operators only: the server answers 403 to anyone else.
  */
 import { ApiError, get, post, put } from '../api';
 import type { components } from '../api-types';
@@ -351,66 +351,149 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
     return slot;
   };
 
-  // ---- policy ----
-  const policy = h('div', { 'data-testid': 'op-policy' }, spinner(t('common.loading')));
-  const policyStatus = statusSlot();
+  // ---- policy and CGU versions: the same table, the same announcement (a material version waits 30 days after it) ----
+  const versionsSection = (document: 'policy' | 'terms'): { slot: HTMLElement; status: ReturnType<typeof statusSlot>; load: () => Promise<void> } => {
+    const base = document === 'policy' ? '/api/console/policy' : '/api/console/terms';
+    const testId = document === 'policy' ? 'op-policy' : 'op-terms';
+    const slot = h('div', { 'data-testid': testId }, spinner(t('common.loading')));
+    const status = statusSlot();
+    const announceId = (v: string): string => (document === 'policy' ? `op-announce-${v}` : `op-announce-terms-${v}`);
+    const load = async (): Promise<void> => {
+      try {
+        const view = await get<{ versions: PolicyRow[]; accounts: number }>(base);
+        if (isStale()) return;
+        replace(
+          slot,
+          table(
+            t(document === 'policy' ? 'op.policyTitle' : 'op.termsTitle'),
+            [t('op.col.version'), t('op.col.date'), t('op.col.effective'), t('op.col.material'), t('op.col.inForce'), t('op.col.announcement')],
+            view.versions.map((v) => {
+              const a = v.announcement;
+              const progress = a?.mailingId
+                ? mailingProgress(a.mailingId, () => void load())
+                : a
+                  ? h('span', { 'data-testid': 'op-mailing' }, t('op.mailing', { sent: a.sent, total: view.accounts }), ' · ', a.completedAt ? t('op.mailingDone', { date: fmtDateTime(a.completedAt) }) : t('op.mailingRunning', { date: fmtDateTime(a.startedAt ?? '') }))
+                  : h('span', { class: 'muted' }, t('op.notAnnounced'));
+              let button: HTMLElement | null = null;
+              if (v.material && v.upcoming && !a?.completedAt) {
+                button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': announceId(v.version) }, t('op.announce'));
+                button.addEventListener('click', () => void announce(v));
+              }
+              return h(
+                'tr',
+                { 'data-version': v.version },
+                h('th', { scope: 'row' }, v.version, v.current ? ` (${t('op.current')})` : v.upcoming ? ` (${t('op.upcoming')})` : ''),
+                h('td', null, fmtDate(v.date)),
+                h('td', null, fmtDate(v.effective)),
+                h('td', null, v.material ? t('op.yes') : t('op.no')),
+                h('td', { 'data-testid': 'op-in-force' }, v.inForceFrom ? fmtDate(v.inForceFrom) : t('op.neverWithoutAnnouncement')),
+                h('td', null, progress, button ? ' ' : null, button),
+              );
+            }),
+            `${testId}-table`,
+          ),
+        );
+      } catch (error) {
+        if (!isStale()) replace(slot, notice('error', errorText(error)));
+      }
+    };
+    const announce = async (v: PolicyRow): Promise<void> => {
+      const again = input('confirm', 'text', 'op-announce-confirm', { autocomplete: 'off' });
+      const ok = await confirmDialog({
+        title: t(document === 'policy' ? 'op.announceTitle' : 'op.announceTermsTitle', { v: v.version }),
+        body: [h('p', null, t('op.announceBody')), field(t('op.announceConfirm'), again)],
+        confirmLabel: t('op.announce'),
+        canConfirm: () => again.value.trim() === v.version,
+        testId: 'op-announce-dialog',
+      });
+      if (!ok) return;
+      try {
+        const answer = await post<MailingStarted>(`${base}/${encodeURIComponent(v.version)}/announce`, { confirm: again.value.trim() });
+        status.show('success', answer.alreadyStarted ? t('op.alreadyAnnounced') : t('op.announcementStarted'));
+      } catch (error) {
+        const tooLate = error instanceof ApiError && (error.code === 'notice-period' || (error.status === 400 && 'effective' in error.fieldErrors));
+        status.show('error', tooLate ? t('op.tooLate', { v: v.version, date: fmtDate(v.effective), earliest: fmtDate(v.earliestAnnounceableEffective) }) : errorText(error));
+      }
+      await load();
+    };
+    return { slot, status, load };
+  };
+  const policySection = versionsSection('policy');
+  const termsSection = versionsSection('terms');
   const loadPolicy = async (): Promise<void> => {
+    await Promise.all([policySection.load(), termsSection.load()]);
+  };
+
+  // ---- campaigns: written here, sent by the consent-checking mailer to those who consent when their mail goes out ----
+  const campaignStatus = statusSlot();
+  const recipients = h('p', { 'data-testid': 'op-campaign-recipients', 'aria-live': 'polite' }, spinner(t('common.loading')));
+  const campaignList = h('div', { 'data-testid': 'op-campaigns-list' });
+  let recipientCount = 0;
+  const cSubjectFr = input('subjectFr', 'text', 'op-campaign-subject-fr', { maxlength: '150', lang: 'fr', required: true });
+  const cTextFr = h('textarea', { name: 'textFr', id: uid('textFr'), rows: 5, maxlength: 8000, lang: 'fr', 'data-testid': 'op-campaign-text-fr' });
+  const cSubjectEn = input('subjectEn', 'text', 'op-campaign-subject-en', { maxlength: '150', lang: 'en', required: true });
+  const cTextEn = h('textarea', { name: 'textEn', id: uid('textEn'), rows: 5, maxlength: 8000, lang: 'en', 'data-testid': 'op-campaign-text-en' });
+  const cSend = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'op-campaign-send' }, t('op.campaignSend'));
+  const campaignForm = h(
+    'form',
+    { class: 'stack', novalidate: true, 'data-testid': 'op-campaign-form' },
+    h('div', { class: 'grid-2' }, field(t('op.campaignSubjectFr'), cSubjectFr), field(t('op.campaignSubjectEn'), cSubjectEn)),
+    field(t('op.campaignTextFr'), cTextFr),
+    field(t('op.campaignTextEn'), cTextEn),
+    h('div', null, cSend),
+    campaignStatus,
+  );
+  const loadCampaigns = async (): Promise<void> => {
     try {
-      const view = await get<{ versions: PolicyRow[]; accounts: number }>('/api/console/policy');
+      const view = await get<Schemas['CampaignConsoleView']>('/api/console/campaigns');
       if (isStale()) return;
+      recipientCount = view.recipients;
+      replace(recipients, t('op.campaignRecipients', { n: view.recipients }));
       replace(
-        policy,
-        table(
-          t('op.policyTitle'),
-          [t('op.col.version'), t('op.col.date'), t('op.col.effective'), t('op.col.material'), t('op.col.announcement')],
-          view.versions.map((v) => {
-            const a = v.announcement;
-            const progress = a?.mailingId
-              ? mailingProgress(a.mailingId, () => void loadPolicy())
-              : a
-                ? h('span', { 'data-testid': 'op-mailing' }, t('op.mailing', { sent: a.sent, total: view.accounts }), ' · ', a.completedAt ? t('op.mailingDone', { date: fmtDateTime(a.completedAt) }) : t('op.mailingRunning', { date: fmtDateTime(a.startedAt ?? '') }))
-                : h('span', { class: 'muted' }, t('op.notAnnounced'));
-            let button: HTMLElement | null = null;
-            if (v.material && v.upcoming && !a?.completedAt) {
-              button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': `op-announce-${v.version}` }, t('op.announce'));
-              button.addEventListener('click', () => void announce(v));
-            }
-            return h(
-              'tr',
-              { 'data-version': v.version },
-              h('th', { scope: 'row' }, v.version, v.current ? ` (${t('op.current')})` : v.upcoming ? ` (${t('op.upcoming')})` : ''),
-              h('td', null, fmtDate(v.date)),
-              h('td', null, fmtDate(v.effective)),
-              h('td', null, v.material ? t('op.yes') : t('op.no')),
-              h('td', null, progress, button ? ' ' : null, button),
-            );
-          }),
-          'op-policy-table',
-        ),
+        campaignList,
+        view.campaigns.length === 0
+          ? h('p', { class: 'muted' }, t('op.campaignsNone'))
+          : table(
+              t('op.campaignsTitle'),
+              [t('op.col.subject'), t('op.col.started'), t('op.col.progress')],
+              view.campaigns.map((c) =>
+                h(
+                  'tr',
+                  { 'data-mailing-id': c.progress.id },
+                  h('th', { scope: 'row' }, lang() === 'en' ? c.subjectEn : c.subjectFr),
+                  h('td', null, fmtDateTime(c.progress.startedAt)),
+                  h('td', null, mailingProgress(c.progress.id, () => void loadCampaigns())),
+                ),
+              ),
+              'op-campaigns-table',
+            ),
       );
     } catch (error) {
-      if (!isStale()) replace(policy, notice('error', errorText(error)));
+      if (!isStale()) replace(recipients, notice('error', errorText(error)));
     }
   };
-  const announce = async (v: PolicyRow): Promise<void> => {
-    const again = input('confirm', 'text', 'op-announce-confirm', { autocomplete: 'off' });
+  campaignForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showFieldErrors(campaignForm, {});
     const ok = await confirmDialog({
-      title: t('op.announceTitle', { v: v.version }),
-      body: [h('p', null, t('op.announceBody')), field(t('op.announceConfirm'), again)],
-      confirmLabel: t('op.announce'),
-      canConfirm: () => again.value.trim() === v.version,
-      testId: 'op-announce-dialog',
+      title: t('op.campaignConfirmTitle'),
+      body: [h('p', null, t('op.campaignConfirmBody', { n: recipientCount }))],
+      confirmLabel: t('op.campaignSend'),
+      testId: 'op-campaign-dialog',
     });
     if (!ok) return;
+    cSend.setAttribute('disabled', '');
     try {
-      const answer = await post<MailingStarted>(`/api/console/policy/${encodeURIComponent(v.version)}/announce`, { confirm: again.value.trim() });
-      policyStatus.show('success', answer.alreadyStarted ? t('op.alreadyAnnounced') : t('op.announcementStarted'));
+      await post<MailingStarted>('/api/console/campaigns', { subjectFr: cSubjectFr.value, textFr: cTextFr.value, subjectEn: cSubjectEn.value, textEn: cTextEn.value });
+      campaignStatus.show('success', t('op.campaignStarted'));
+      campaignForm.reset();
+      await loadCampaigns();
     } catch (error) {
-      const tooLate = error instanceof ApiError && (error.code === 'notice-period' || (error.status === 400 && 'effective' in error.fieldErrors));
-      policyStatus.show('error', tooLate ? t('op.tooLate', { v: v.version, date: fmtDate(v.effective), earliest: fmtDate(v.earliestAnnounceableEffective) }) : errorText(error));
+      showError(campaignForm, campaignStatus, error);
+    } finally {
+      cSend.removeAttribute('disabled');
     }
-    await loadPolicy();
-  };
+  });
 
   // ---- insights ----
   const insights = h('div', { class: 'stack', 'data-testid': 'op-insights' }, spinner(t('common.loading')));
@@ -572,6 +655,8 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
     ['op-emailed', 'op.emailedTitle'],
     ['op-minors', 'op.minorsTitle'],
     ['op-policy-section', 'op.policyTitle'],
+    ['op-terms-section', 'op.termsTitle'],
+    ['op-campaigns', 'op.campaignsTitle'],
     ['op-insights-section', 'op.insightsTitle'],
     ['op-breaches-section', 'op.breachesTitle'],
     ['op-evidence', 'op.evidenceTitle'],
@@ -591,7 +676,7 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
     })),
   );
   const refresh = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'op-refresh' }, t('op.refresh'));
-  refresh.addEventListener('click', () => void Promise.all([loadRequests(), loadPolicy(), loadBreaches()]));
+  refresh.addEventListener('click', () => void Promise.all([loadRequests(), loadPolicy(), loadCampaigns(), loadBreaches()]));
 
   replace(
     main,
@@ -605,12 +690,14 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
       card(t('op.emailedTitle'), 'op-emailed', h('p', null, t('op.emailedBody')), emailedForm),
       card(t('op.lookupTitle'), 'op-lookup', lookupForm),
       card(t('op.minorsTitle'), 'op-minors', minorForm),
-      card(t('op.policyTitle'), 'op-policy-section', h('p', null, t('op.policyBody')), policyStatus, policy),
+      card(t('op.policyTitle'), 'op-policy-section', h('p', null, t('op.policyBody')), policySection.status, policySection.slot),
+      card(t('op.termsTitle'), 'op-terms-section', h('p', { 'data-testid': 'op-terms-rule' }, t('op.termsBody')), termsSection.status, termsSection.slot),
+      card(t('op.campaignsTitle'), 'op-campaigns', h('p', null, t('op.campaignsBody')), recipients, campaignForm, h('h3', null, t('op.campaignsSent')), campaignList),
       card(t('op.insightsTitle'), 'op-insights-section', h('p', { class: 'muted small' }, t('op.insightsBody')), insights),
       card(t('op.breachesTitle'), 'op-breaches-section', h('p', null, t('op.breachesBody')), breachForm, h('p', null, h('a', { class: 'btn btn-secondary btn-small', href: '/api/console/breaches.csv', download: 'jimp-breach-register.csv', 'data-testid': 'op-breach-export' }, t('op.breachExport'))), breachList),
       card(t('op.evidenceTitle'), 'op-evidence', h('p', null, t('op.evidenceBody')), h('p', null, h('a', { class: 'btn btn-primary', href: '/api/console/evidence-pack', download: 'jimp-evidence.zip', 'data-testid': 'op-evidence-download' }, t('op.evidenceButton')))),
     ),
   );
   void navigate; // the console stays on one page; links inside scroll to their section
-  await Promise.all([loadRequests(), loadPolicy(), loadInsights(), loadBreaches()]);
+  await Promise.all([loadRequests(), loadPolicy(), loadCampaigns(), loadInsights(), loadBreaches()]);
 }

@@ -46,10 +46,21 @@ public class ProblemException(int status, string title, string? detail = null) :
 }
 
 /// <summary>A 400 listing what is wrong with each field (camelCase names, as in the JSON body).</summary>
-public sealed class RequestValidationException(IDictionary<string, string[]> errors)
-    : ProblemException(400, "The request is not valid.", "One or more fields are not valid.")
+public sealed class RequestValidationException : ProblemException
 {
-    public IDictionary<string, string[]> Errors { get; } = errors;
+    public RequestValidationException(IDictionary<string, string[]> errors)
+        : this(errors, "The request is not valid.", "One or more fields are not valid.")
+    {
+    }
+
+    /// <summary>With the title and detail in the caller's language (the console answers in the owner's).</summary>
+    public RequestValidationException(IDictionary<string, string[]> errors, string title, string detail)
+        : base(400, title, detail)
+    {
+        Errors = errors;
+    }
+
+    public IDictionary<string, string[]> Errors { get; }
 
     public static RequestValidationException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
 }
