@@ -249,7 +249,7 @@ function sse(events) {
 
 /** Installs the fake API on a page (or context). Returns the state, which tests can inspect and change. */
 export async function mockApi(target, state = fakeState()) {
-  const user = () => ({ userId: 'u-123', email: state.email, locale: 'fr', createdAt: new Date(Date.now() - 864e5 * 10).toISOString(), acceptedPolicyVersion: '2.0.0', currentPolicyVersion: '2.0.0', newerPolicyAwaits: false, upcomingPolicy: null, restricted: state.restricted, objectsToInsights: state.objectsToInsights, operator: false });
+  const user = () => ({ userId: 'u-123', email: state.email, locale: 'fr', createdAt: new Date(Date.now() - 864e5 * 10).toISOString(), acceptedPolicyVersion: '2.0.0', currentPolicyVersion: '2.0.0', newerPolicyAwaits: false, upcomingPolicy: null, upcomingTerms: null, restricted: state.restricted, objectsToInsights: state.objectsToInsights, operator: false });
   await target.route(`${BASE_URL}/api/**`, async (route) => {
     const request = route.request();
     const url = new URL(request.url());

@@ -355,6 +355,12 @@ describe("the owner's console (real API)", () => {
     const next = view.versions.find((v) => v.version === '2.0.0');
     assert.ok(next.announcement?.completedAt, 'its announcement completed');
     assert.ok(Date.parse(next.inForceFrom) - Date.parse(next.announcement.completedAt.slice(0, 10)) >= 30 * 86400000, 'in force 30 days after the announcement at the earliest');
+    // The app announces it too: the banner names the version and links to it.
+    await ownerPage.reload();
+    const banner = ownerPage.getByTestId('terms-announcement');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /version 2\.0\.0 entrera en vigueur le/);
+    assert.equal(await banner.locator('a').getAttribute('href'), '#/terms?version=2.0.0');
     // Announced by this run (an earlier run against the same storage may have done it): the owner's own account was told, in French.
     if (announcedNow) await waitForMail(OWNER, /Les conditions générales d'utilisation de JIMP changent/);
   });

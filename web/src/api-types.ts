@@ -1738,6 +1738,7 @@ export interface components {
             restricted: boolean;
             objectsToInsights: boolean;
             operator: boolean;
+            upcomingTerms: components["schemas"]["UpcomingPolicy"] | null;
         };
         VerifyRequest: {
             token: string | null;

@@ -132,10 +132,11 @@ function renderHeader(route: Route): void {
   replace(header, skip, h('div', { class: 'header-inner' }, logo, nav, h('div', { class: 'header-actions' }, langButton, menuButton)));
 }
 
-/** A material policy change is announced in the app before it takes effect (and by e-mail, server side). */
+/** A material policy or CGU change is announced in the app before it takes effect (and by e-mail, server side). */
 function renderAnnouncement(): void {
   const upcoming = session.user?.upcomingPolicy;
-  if (!upcoming) {
+  const terms = session.user?.upcomingTerms;
+  if (!upcoming && !terms) {
     replace(announcement);
     announcement.hidden = true;
     return;
@@ -143,13 +144,24 @@ function renderAnnouncement(): void {
   announcement.hidden = false;
   replace(
     announcement,
-    h(
-      'p',
-      { class: 'announcement-inner' },
-      t(upcoming.material ? 'policy.upcomingMaterial' : 'policy.upcoming', { v: upcoming.version, date: fmtDate(upcoming.effective) }),
-      ' ',
-      h('a', { href: `#/policy?version=${encodeURIComponent(upcoming.version)}` }, t('policy.readUpcoming')),
-    ),
+    upcoming
+      ? h(
+          'p',
+          { class: 'announcement-inner' },
+          t(upcoming.material ? 'policy.upcomingMaterial' : 'policy.upcoming', { v: upcoming.version, date: fmtDate(upcoming.effective) }),
+          ' ',
+          h('a', { href: `#/policy?version=${encodeURIComponent(upcoming.version)}` }, t('policy.readUpcoming')),
+        )
+      : null,
+    terms
+      ? h(
+          'p',
+          { class: 'announcement-inner', 'data-testid': 'terms-announcement' },
+          t('terms.upcoming', { v: terms.version, date: fmtDate(terms.effective) }),
+          ' ',
+          h('a', { href: `#/terms?version=${encodeURIComponent(terms.version)}` }, t('terms.readUpcoming')),
+        )
+      : null,
   );
 }
 

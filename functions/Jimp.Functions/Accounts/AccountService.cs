@@ -38,8 +38,10 @@ public sealed record UserSummary(
     UpcomingPolicy? UpcomingPolicy,
     bool Restricted,
     bool ObjectsToInsights,
-    bool Operator);
+    bool Operator,
+    UpcomingPolicy? UpcomingTerms = null);
 
+/// <summary>The next version of the policy (or of the CGU, <c>upcomingTerms</c>) with the first day it is in force: the app announces it.</summary>
 public sealed record UpcomingPolicy(string Version, DateOnly Effective, bool Material);
 
 /// <summary>A session the function must give the browser (the cookie's value and when it ends).</summary>
@@ -349,7 +351,15 @@ public sealed class AccountService(
             account.UserId, account.Email, account.Locale, account.CreatedAt, account.AcceptedPolicyVersion, current.Version,
             IsNewer(current.Version, account.AcceptedPolicyVersion),
             upcoming is null ? null : new UpcomingPolicy(upcoming.Version, schedule.InForceFrom(upcoming)!.Value, upcoming.Material),
-            account.Restricted, account.ObjectsToInsights, operators.IsOperator(account.Email));
+            account.Restricted, account.ObjectsToInsights, operators.IsOperator(account.Email),
+            // The CGU's next version is announced in the app too, once its announcement mailing has completed.
+            await UpcomingTermsAsync(cancellationToken));
+    }
+
+    private async Task<UpcomingPolicy?> UpcomingTermsAsync(CancellationToken cancellationToken)
+    {
+        var schedule = await terms.ScheduleAsync(cancellationToken);
+        return schedule.Upcoming(Today) is { } next ? new UpcomingPolicy(next.Version, schedule.InForceFrom(next)!.Value, next.Material) : null;
     }
 
     private static ProblemException AccountBeingErased() =>

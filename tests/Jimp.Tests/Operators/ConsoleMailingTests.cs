@@ -110,6 +110,7 @@ public sealed partial class ConsoleMailingTests : IClassFixture<ConsoleMailingHo
         Assert.True(Row(before, "2.0.0").GetProperty("upcoming").GetBoolean());
         Assert.Equal(JsonValueKind.Null, Row(before, "2.0.0").GetProperty("inForceFrom").ValueKind); // not announced: never in force
         Assert.Equal(JsonValueKind.Null, Row(before, "2.0.0").GetProperty("announcement").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await alice.GetJsonAsync("/api/me")).GetProperty("upcomingTerms").ValueKind); // nothing to announce in the app yet
 
         // Not confirmed: a field error in the owner's language, nothing sent.
         var unconfirmed = await OkAsync(op, HttpMethod.Post, "/api/console/terms/2.0.0/announce", new { confirm = "2.0" }, HttpStatusCode.BadRequest);
@@ -142,6 +143,10 @@ public sealed partial class ConsoleMailingTests : IClassFixture<ConsoleMailingHo
         Assert.Equal(mailingId, Row(after, "2.0.0").GetProperty("announcement").GetProperty("mailingId").GetString());
         Assert.NotEqual(JsonValueKind.Null, Row(after, "2.0.0").GetProperty("announcement").GetProperty("completedAt").ValueKind);
         Assert.Equal("1.0.0", await CurrentTermsAsync());
+        // Announced in the app too: /api/me gives the next version and its first day in force.
+        var upcoming = (await alice.GetJsonAsync("/api/me")).GetProperty("upcomingTerms");
+        Assert.Equal("2.0.0", upcoming.GetProperty("version").GetString());
+        Assert.Equal("2027-01-15", upcoming.GetProperty("effective").GetString());
         var policy = await OkAsync(op, HttpMethod.Get, "/api/console/policy");
         Assert.All(policy.GetProperty("versions").EnumerateArray(), v => Assert.Equal(JsonValueKind.Null, v.GetProperty("announcement").ValueKind));
         Assert.Contains(await SecurityEventsAsync(op), d => d == "console:announce-terms:2.0.0");
