@@ -16,7 +16,7 @@ namespace Jimp.Tests.Platform;
 /// wrong types, huge and deeply nested bodies, Unicode edge cases (lone surrogates, RTL marks, NUL), bad route and
 /// query values, bad and duplicated cookies and headers. Every answer is below 500; every 4xx is problem+json; a
 /// refused request writes nothing to storage (the request counter sees no write, and a scan of every table and blob
-/// is unchanged over a route whose requests were all refused). Prints requests per route and statuses.
+/// is unchanged over a route whose requests were all refused: every row, and every blob's ETag). Prints requests per route and statuses.
 /// </summary>
 [Trait("Category", Bench.Category)]
 public sealed class FuzzTests(ITestOutputHelper output)
@@ -93,7 +93,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             var attempts = Attempts(route, owner, operatorUser, random).ToList();
             await WaitForBackgroundAsync(host, pending);
             pending.Clear();
-            var before = await StorageScan.EverythingAsync(host.Storage);
+            var before = await StorageScan.SnapshotAsync(host.Storage);
             var anyAccepted = false;
             var backgroundWork = false;
             var started = new List<string>(); // an accepted header-phase request may have started work that is still writing
@@ -158,7 +158,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             pending.AddRange(started);
             if (!anyAccepted)
             {
-                var after = await StorageScan.EverythingAsync(host.Storage);
+                var after = await StorageScan.SnapshotAsync(host.Storage);
                 // A delete of a missing product or video clears the Creator pinned on the owner's conversations (a merge:
                 // new etag and timestamp, Creator empty); those rows count as unchanged, any other change still fails.
                 var clears = ClearsCopiesWhenRefused(route, 404);

@@ -50,4 +50,35 @@ public static class StorageScan
 
     public static async Task<IReadOnlyList<string>> EverythingAsync(JimpStorage storage) =>
         [.. await TablesAsync(storage), .. await BlobsAsync(storage)];
+
+    /// <summary>
+    /// What is stored now, to compare with a later snapshot: every entity of every table (as <see cref="TablesAsync"/>,
+    /// etag and timestamp included, the tables read in parallel) and every blob by name, ETag and length (any write
+    /// gives a blob a new ETag, so its content need not be downloaded).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SnapshotAsync(JimpStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var tables = await Task.WhenAll((await TableNamesAsync(storage)).Order(StringComparer.Ordinal).Select(async name =>
+        {
+            var lines = new List<string>();
+            await foreach (var entity in storage.TableService.GetTableClient(name).QueryAsync<TableEntity>())
+            {
+                lines.Add(name + ": " + string.Join("; ", entity.Select(kv => $"{kv.Key}={kv.Value}")));
+            }
+            return lines;
+        }));
+        var containers = new List<string>();
+        await foreach (var container in storage.BlobService.GetBlobContainersAsync(prefix: storage.Prefix)) containers.Add(container.Name);
+        var blobs = await Task.WhenAll(containers.Order(StringComparer.Ordinal).Select(async name =>
+        {
+            var lines = new List<string>();
+            await foreach (var blob in storage.BlobService.GetBlobContainerClient(name).GetBlobsAsync())
+            {
+                lines.Add($"{name}/{blob.Name}: etag={blob.Properties.ETag}; length={blob.Properties.ContentLength}");
+            }
+            return lines;
+        }));
+        return [.. tables.SelectMany(t => t), .. blobs.SelectMany(b => b)];
+    }
 }
