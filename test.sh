@@ -54,7 +54,8 @@ done
 cat "$root"/artifacts/devhost-starts-*.txt 2>/dev/null || true
 echo "== browser tests (Chromium against the DevHost)"
 set +e
-bash tests/browser/run.sh > "$root/artifacts/browser-tests.log" 2>&1
+# The web app and the DevHost were built above: run.sh does not build them again.
+JIMP_BUILT=1 bash tests/browser/run.sh > "$root/artifacts/browser-tests.log" 2>&1
 browser_status=$?
 set -e
 tail -n 40 "$root/artifacts/browser-tests.log"

@@ -1,21 +1,11 @@
 // Accessibility: axe-core (WCAG 2.x A and AA rules) on every page, in French and English, at 1280 px and
 // 375 px, against the fake API. The axe script is injected by the test (the context bypasses the CSP for
 // that injection only; the CSP itself is checked by ui.test.mjs).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { BASE_URL, DESKTOP, MOBILE, fakeState, launch, mockApi, waitForHealth } from './lib.mjs';
+import { BASE_URL, DESKTOP, MOBILE, axeViolations, fakeState, mockApi, useBrowser } from './lib.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-let browser;
-before(async () => {
-  await waitForHealth();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const run = useBrowser();
 
 const PAGES = [
   ['sign-in', '#/', { signedIn: false }],
@@ -33,19 +23,14 @@ for (const [name, hash, overrides] of PAGES) {
   test(`${name} has no WCAG A/AA violation (axe), FR and EN, desktop and 375 px`, async () => {
     for (const lang of ['fr', 'en']) {
       for (const viewport of [DESKTOP, MOBILE]) {
-        const context = await browser.newContext({ baseURL: BASE_URL, viewport, bypassCSP: true, locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
+        const context = await run.browser.newContext({ baseURL: BASE_URL, viewport, bypassCSP: true, locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
         if (lang === 'en') await context.addInitScript(() => localStorage.setItem('jimp.lang', 'en'));
         const page = await context.newPage();
         await mockApi(page, fakeState(overrides));
         await page.goto(`/${hash}`);
         await page.locator('main h1').first().waitFor();
         await page.waitForFunction(() => !document.querySelector('.loading'));
-        await page.addScriptTag({ content: axeSource });
-        const violations = await page.evaluate(async () => {
-          const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-          return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-        });
-        assert.deepEqual(violations, [], `${name} ${lang} ${viewport.width}px`);
+        assert.deepEqual(await axeViolations(page), [], `${name} ${lang} ${viewport.width}px`);
         await context.close();
       }
     }

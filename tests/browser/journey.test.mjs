@@ -3,58 +3,19 @@
 // export and download of the ZIP → deletion of the account → signing in again makes a new, empty account.
 // Throughout: no request leaves 127.0.0.1, the only cookie is jimp_session, and local storage holds only
 // the keys listed in web/src/storage-keys.json.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, STORAGE_KEYS, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors, watchRequests, journeySteps } from './lib.mjs';
+import { BASE_URL, STORAGE_KEYS, apiInPage, askLink, journeySteps, linkAskedInPage, signInLinkFor, useJourney, waitForMail } from './lib.mjs';
 
 const email = `journey-${Date.now()}-${process.pid}@example.com`;
-let browser;
 let context;
 let page;
-const external = [];
-const errors = [];
-
-before(async () => {
-  await waitForHealth();
-  browser = await launch();
-  context = await newContext(browser);
-  page = await context.newPage();
-  watchRequests(page, external);
-  watchErrors(page, errors);
-});
-after(async () => {
-  await browser?.close();
-});
-
+const { external, errors } = useJourney({ ready: (journey) => ({ context, page } = journey) });
 const step = journeySteps(test);
-
-async function api(path, init = {}) {
-  return page.evaluate(
-    async ([p, i]) => {
-      const r = await fetch(p, { credentials: 'same-origin', ...i, headers: { 'X-Requested-With': 'jimp', ...(i.headers ?? {}) } });
-      const text = await r.text();
-      let json = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: r.status, json };
-    },
-    [path, init],
-  );
-}
+const api = (path, init) => apiInPage(page, path, init);
 
 async function requestLink() {
-  const since = Date.now() - 1000;
-  await page.goto('/#/');
-  await page.getByTestId('email').fill(email);
-  await page.getByTestId('age-confirm').check();
-  await page.getByTestId('terms-accept').check();
-  await page.getByTestId('policy-accept').check();
-  await page.getByTestId('send-link').click();
-  await page.getByTestId('link-sent').waitFor();
-  const link = await signInLinkFor(email, { after: since });
+  const link = await linkAskedInPage(page, email);
   assert.ok(link.startsWith(`${BASE_URL}/#/verify?token=`), link);
   return link;
 }
@@ -86,13 +47,7 @@ describe('journey of one creator (real API)', () => {
   step('another account\'s link opened in this signed-in browser asks before switching (login CSRF)', async () => {
     const other = `other-${Date.now()}-${process.pid}@example.com`;
     const since = Date.now() - 1000;
-    const current = (await (await fetch(`${BASE_URL}/api/policy`)).json()).current;
-    const asked = await fetch(`${BASE_URL}/api/auth/link`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: BASE_URL },
-      body: JSON.stringify({ email: other, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: current, acceptedTermsVersion: (await (await fetch(`${BASE_URL}/api/terms`)).json()).current }),
-    });
-    assert.equal(asked.status, 202);
+    await askLink(other);
     await page.goto(await signInLinkFor(other, { after: since }));
     await page.getByTestId('verify-signed-in-as').filter({ hasText: email }).waitFor();
     await page.getByTestId('verify-continue').click();

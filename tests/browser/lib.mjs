@@ -2,28 +2,80 @@
 // the base URL of the DevHost, request/CSP watchers, and an in-memory fake of the API contract
 // (docs/api.md) for the tests that check the interface itself.
 import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { violations } from './contract.mjs';
 
-/** Every way the fake API broke docs/openapi.json during this run (ui.test.mjs asserts it stays empty). */
+/** Every way the fake API broke docs/openapi.json in this file's process (ui.test.mjs and screens.test.mjs assert it stays empty). */
 export const contractViolations = [];
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BASE_URL = (process.env.JIMP_BASE_URL ?? 'http://127.0.0.1:7181').replace(/\/$/, '');
+/** The DevHost's Storage:Prefix (run.sh gives each run its own): a table's name in Azurite is this + its name. */
+export const STORAGE_PREFIX = process.env.JIMP_STORAGE_PREFIX ?? '';
 export const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
 export const STORAGE_KEYS = JSON.parse(readFileSync(path.join(ROOT, 'web/src/storage-keys.json'), 'utf8'));
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const MOBILE = { width: 375, height: 812 };
 
+export const LAUNCH_OPTIONS = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+/**
+ * The run's browser: run.sh starts one Chromium for every test file (browser-server.mjs) and names it in
+ * JIMP_BROWSER_WS; a file run on its own launches one. Either way `browser.close()` ends what the file opened
+ * (for a shared browser: its contexts, and the connection).
+ */
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  if (process.env.JIMP_BROWSER_WS) return chromium.connect(process.env.JIMP_BROWSER_WS);
+  return chromium.launch(LAUNCH_OPTIONS);
+}
+
+/**
+ * The browser of one test file: connected (or launched) once the DevHost answers, closed after the file's tests.
+ * `const run = useBrowser()` at the top of the file; `run.browser` in the tests. (One hook each way: node 20 starts a
+ * file's top-level before hooks together, not one after another.)
+ */
+export function useBrowser() {
+  const run = { browser: null };
+  before(async () => {
+    await waitForHealth();
+    run.browser = await launch();
   });
+  after(async () => {
+    await run.browser?.close();
+  });
+  return run;
+}
+
+/**
+ * One journey's browser, context and page (its steps share them, in order), with every request that leaves
+ * 127.0.0.1 and every page or CSP error recorded in `external` and `errors`. `open(browser)` makes the context
+ * (default: newContext, French, desktop size); `ready(journey)` is called once the page is there, in the same hook.
+ */
+export function useJourney({ open = (browser) => newContext(browser), ready = () => {} } = {}) {
+  const journey = { external: [], errors: [], browser: null, context: null, page: null };
+  before(async () => {
+    await waitForHealth();
+    journey.browser = await launch();
+    journey.context = await open(journey.browser);
+    journey.page = await journey.context.newPage();
+    watchRequests(journey.page, journey.external);
+    watchErrors(journey.page, journey.errors);
+    ready(journey);
+  });
+  after(async () => {
+    await journey.browser?.close();
+  });
+  return journey;
 }
 
 /** A fresh context (no cookies) in the given language and size. */
@@ -61,6 +113,20 @@ export async function newContext(browser, { lang = 'fr', viewport = DESKTOP, mob
     new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
   });
   return context;
+}
+
+/**
+ * A page of a fresh context (newContext: language, size) on `hash`, with the fake API (mockApi) answering from
+ * `state`, its external requests and errors recorded in the lists given.
+ */
+export async function fakePage(browser, hash, { state = fakeState(), lang = 'fr', viewport = DESKTOP } = {}, { external = [], errors = [] } = {}) {
+  const context = await newContext(browser, { lang, viewport, mobile: viewport === MOBILE });
+  const page = await context.newPage();
+  watchRequests(page, external);
+  watchErrors(page, errors);
+  await mockApi(page, state);
+  await page.goto(`/${hash}`);
+  return { context, page, state };
 }
 
 /** Collects every request whose host is not 127.0.0.1 (data: URLs aside). */
@@ -125,18 +191,20 @@ export async function waitForHealth(timeoutMs = 60000) {
   throw new Error(`${BASE_URL}/api/health did not answer`);
 }
 
+/** The mails the DevHost's dev mailbox holds for this address (newest first). */
+export async function mailsFor(address) {
+  const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);
+  return r.ok ? r.json() : [];
+}
+
 /** The newest sign-in link in the DevHost's dev mailbox for this address. */
 export async function signInLinkFor(address, { after = 0, timeoutMs = 20000 } = {}) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);
-    if (r.ok) {
-      const mails = await r.json();
-      for (const mail of mails) {
-        if (Date.parse(mail.receivedAt) < after) continue;
-        const match = /(https?:\/\/[^\s"'<>]+#\/verify\?token=[A-Za-z0-9_\-.%~]+)/.exec(`${mail.text ?? ''} ${mail.html ?? ''}`);
-        if (match) return match[1].replace(/&amp;/g, '&');
-      }
+    for (const mail of await mailsFor(address)) {
+      if (Date.parse(mail.receivedAt) < after) continue;
+      const match = /(https?:\/\/[^\s"'<>]+#\/verify\?token=[A-Za-z0-9_\-.%~]+)/.exec(`${mail.text ?? ''} ${mail.html ?? ''}`);
+      if (match) return match[1].replace(/&amp;/g, '&');
     }
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -147,11 +215,124 @@ export async function signInLinkFor(address, { after = 0, timeoutMs = 20000 } = 
 export async function waitForMail(address, subject, { timeoutMs = 60000 } = {}) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);
-    if (r.ok && (await r.json()).some((mail) => subject.test(mail.subject ?? ''))) return;
+    if ((await mailsFor(address)).some((mail) => subject.test(mail.subject ?? ''))) return;
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`no mail matching ${subject} for ${address}`);
+}
+
+/**
+ * Fills the sign-up form of this page for the address (age, terms and policy confirmed) and sends it; returns once
+ * the page says the link was sent (or throws with what the page says instead).
+ */
+export async function askLinkInPage(page, address) {
+  await page.goto('/#/');
+  await page.getByTestId('email').fill(address);
+  await page.getByTestId('age-confirm').check();
+  await page.getByTestId('terms-accept').check();
+  await page.getByTestId('policy-accept').check();
+  await page.getByTestId('send-link').click();
+  await page.getByTestId('link-sent').waitFor().catch(async (error) => {
+    throw new Error(`no link sent to ${address}; the page says: ${(await page.locator('main').innerText()).slice(0, 300)}`, { cause: error });
+  });
+}
+
+/** Asks a sign-in link for the address through this page's sign-up form; returns the link from the dev mailbox. */
+export async function linkAskedInPage(page, address) {
+  const since = Date.now() - 1000;
+  await askLinkInPage(page, address);
+  return signInLinkFor(address, { after: since });
+}
+
+/**
+ * Signs in (or up) through the web app in this page with the link from the dev mailbox. The verify page never posts
+ * on its own (login CSRF): the person confirms with a click. Returns once the page shows `landing`.
+ */
+export async function signInInPage(page, address, { landing = /#\/(onboarding|chat)$/ } = {}) {
+  await page.goto(await linkAskedInPage(page, address));
+  await page.getByTestId('verify-continue').click();
+  await page.waitForURL(landing, { timeout: 15000 });
+}
+
+/** A fetch from inside the page (its cookies, the web app's X-Requested-With), as { status, json }. */
+export async function apiInPage(page, path, init = {}) {
+  return page.evaluate(
+    async ([p, i]) => {
+      const r = await fetch(p, { credentials: 'same-origin', ...i, headers: { 'X-Requested-With': 'jimp', ...(i.headers ?? {}) } });
+      const text = await r.text();
+      let json = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      return { status: r.status, json };
+    },
+    [path, init],
+  );
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The WCAG 2.x A/AA violations axe finds on the page as it is (one line each). The axe script is injected by the
+ * test: the page's context must bypass the CSP for that (the CSP itself is checked by ui.test.mjs).
+ */
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** Waits until the browser has laid out and painted what the page shows now (two animation frames). */
+export async function painted(page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+// ---- the real API from node (no browser): creators for the tests that need many ----
+
+/** A request to the DevHost from node, with the web app's Origin and, when given, a session cookie. */
+export async function apiRequest(path, { method = 'GET', body, cookie } = {}) {
+  const headers = { Origin: BASE_URL };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (cookie) headers.Cookie = cookie;
+  return fetch(`${BASE_URL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** Asks a sign-in link for the address through the API (age, current terms and policy accepted); asserts the 202. */
+export async function askLink(address) {
+  const policy = (await (await fetch(`${BASE_URL}/api/policy`)).json()).current;
+  const terms = (await (await fetch(`${BASE_URL}/api/terms`)).json()).current;
+  const asked = await apiRequest('/api/auth/link', { method: 'POST', body: { email: address, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: policy, acceptedTermsVersion: terms } });
+  assert.equal(asked.status, 202, `link for ${address}: ${asked.status}`);
+}
+
+/** Signs a creator up (or in) by the e-mailed link through the API; returns the session cookie. */
+export async function signUpByApi(address) {
+  const since = Date.now() - 1000;
+  await askLink(address);
+  const token = new URL((await signInLinkFor(address, { after: since })).replace('#/verify', 'verify')).searchParams.get('token');
+  const verified = await apiRequest('/api/auth/verify', { method: 'POST', body: { token } });
+  assert.equal(verified.status, 200, `verify: ${verified.status}`);
+  return verified.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/** Signs a creator up by the e-mailed link, saves the profile and asks the coach these questions; returns the user id. */
+export async function creatorAsks(address, profile, questions) {
+  const cookie = await signUpByApi(address);
+  const saved = await apiRequest('/api/me/profile', { method: 'PUT', cookie, body: { goals: ['first-sale'], learningStyle: 'examples', country: 'FR', language: 'fr', ...profile } });
+  assert.equal(saved.status, 200, `profile: ${saved.status} ${await saved.text()}`);
+  const conversation = await apiRequest('/api/conversations', { method: 'POST', cookie, body: {} });
+  assert.equal(conversation.status, 201, `conversation: ${conversation.status}`);
+  const { id } = await conversation.json();
+  for (const question of questions) {
+    const turn = await apiRequest(`/api/conversations/${id}/messages`, { method: 'POST', cookie, body: { text: question } });
+    assert.equal(turn.status, 200, `turn: ${turn.status}`);
+    assert.match(await turn.text(), /event: done/, 'the turn ended with done');
+  }
+  return (await (await apiRequest('/api/me', { cookie })).json()).userId;
 }
 
 // ---------------------------------------------------------------------------------------------------

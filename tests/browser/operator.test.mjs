@@ -6,43 +6,24 @@
 // The weekly insights drawn from a real week: eleven creators ask the real coach, their questions are moved
 // into last week and the weekly run computes it; the charts and tables show what the API returns.
 // The console is axe-clean in French and English, and keyboard-reachable.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { TableClient } from '@azure/data-tables';
-import { BASE_URL, DESKTOP, launch, newContext, signInLinkFor, waitForHealth, waitForMail, watchErrors, journeySteps } from './lib.mjs';
+import { BASE_URL, DESKTOP, STORAGE_PREFIX, apiRequest, axeViolations, creatorAsks, journeySteps, mailsFor as mails, newContext, signInInPage as signIn, signInLinkFor, signUpByApi, useJourney, waitForMail } from './lib.mjs';
 
 /** A context where the test may inject axe (the CSP itself is checked by ui.test.mjs). */
 const axeContext = (b) => b.newContext({ baseURL: BASE_URL, viewport: DESKTOP, bypassCSP: true, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const OWNER = 'owner@example.com';
 const run = `${Date.now()}-${process.pid}`;
 const personEmail = `person-${run}@example.com`;
 const minorEmail = `minor-${run}@example.com`;
+// The owner's page is the journey's: its steps share it, in order.
 let browser;
-let owner;
 let ownerPage;
-const errors = [];
-
-before(async () => {
-  await waitForHealth();
-  browser = await launch();
-  owner = await axeContext(browser);
-  ownerPage = await owner.newPage();
-  watchErrors(ownerPage, errors);
-});
-after(async () => {
-  await browser?.close();
-});
+const { errors } = useJourney({ open: axeContext, ready: (journey) => ({ browser, page: ownerPage } = journey) });
 
 const step = journeySteps(test);
-
-async function mails(address) {
-  const r = await fetch(`${BASE_URL}/dev/mailbox?to=${encodeURIComponent(address)}`);
-  return r.ok ? r.json() : [];
-}
 
 /** Waits for a mail whose text matches the pattern; returns the first capture. */
 async function linkIn(address, pattern, timeoutMs = 20000) {
@@ -57,80 +38,14 @@ async function linkIn(address, pattern, timeoutMs = 20000) {
   throw new Error(`no matching mail for ${address}`);
 }
 
-/** Signs in (or up) through the web app in this page, with the link from the dev mailbox. */
-async function signIn(page, address) {
-  const since = Date.now() - 1000;
-  await page.goto('/#/');
-  await page.getByTestId('email').fill(address);
-  await page.getByTestId('age-confirm').check();
-  await page.getByTestId('terms-accept').check();
-  await page.getByTestId('policy-accept').check();
-  await page.getByTestId('send-link').click();
-  await page.getByTestId('link-sent').waitFor();
-  await page.goto(await signInLinkFor(address, { after: since }));
-  // The verify page never posts on its own (login CSRF): the person confirms with a click.
-  await page.getByTestId('verify-continue').click();
-  await page.waitForURL(/#\/(onboarding|chat)$/, { timeout: 15000 });
-}
-
 async function axe(page, label) {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], label);
+  assert.deepEqual(await axeViolations(page), [], label);
 }
 
-// ---- creators through the real API (no browser), for the insights ----
+// ---- creators through the real API (no browser), for the insights (lib.mjs creatorAsks) ----
 
 /** The DevHost's storage: Azurite's well-known development account (local only, not a secret). */
 const AZURITE = 'UseDevelopmentStorage=true';
-
-async function api(path, { method = 'GET', body, cookie } = {}) {
-  const headers = { Origin: BASE_URL };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (cookie) headers.Cookie = cookie;
-  const r = await fetch(`${BASE_URL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return r;
-}
-
-/** Signs a creator up by the e-mailed link, saves the profile and asks the coach these questions; returns the user id. */
-async function creatorAsks(address, profile, questions) {
-  const policy = (await (await fetch(`${BASE_URL}/api/policy`)).json()).current;
-  const terms = (await (await fetch(`${BASE_URL}/api/terms`)).json()).current;
-  const since = Date.now() - 1000;
-  const asked = await api('/api/auth/link', { method: 'POST', body: { email: address, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: policy, acceptedTermsVersion: terms } });
-  assert.equal(asked.status, 202, `link for ${address}: ${asked.status}`);
-  const token = new URL((await signInLinkFor(address, { after: since })).replace('#/verify', 'verify')).searchParams.get('token');
-  const verified = await api('/api/auth/verify', { method: 'POST', body: { token } });
-  assert.equal(verified.status, 200, `verify: ${verified.status}`);
-  const cookie = verified.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const saved = await api('/api/me/profile', { method: 'PUT', cookie, body: { goals: ['first-sale'], learningStyle: 'examples', country: 'FR', language: 'fr', ...profile } });
-  assert.equal(saved.status, 200, `profile: ${saved.status} ${await saved.text()}`);
-  const conversation = await api('/api/conversations', { method: 'POST', cookie, body: {} });
-  assert.equal(conversation.status, 201, `conversation: ${conversation.status}`);
-  const { id } = await conversation.json();
-  for (const question of questions) {
-    const turn = await api(`/api/conversations/${id}/messages`, { method: 'POST', cookie, body: { text: question } });
-    assert.equal(turn.status, 200, `turn: ${turn.status}`);
-    assert.match(await turn.text(), /event: done/, 'the turn ended with done');
-  }
-  return (await (await api('/api/me', { cookie })).json()).userId;
-}
-
-/** Signs a creator up through the real API (link e-mailed, then verified); returns the session cookie. */
-async function signedUpCookie(address) {
-  const policy = (await (await fetch(`${BASE_URL}/api/policy`)).json()).current;
-  const terms = (await (await fetch(`${BASE_URL}/api/terms`)).json()).current;
-  const since = Date.now() - 1000;
-  const asked = await api('/api/auth/link', { method: 'POST', body: { email: address, locale: 'fr', ageConfirmed: true, acceptedPolicyVersion: policy, acceptedTermsVersion: terms } });
-  assert.equal(asked.status, 202, `link for ${address}: ${asked.status}`);
-  const token = new URL((await signInLinkFor(address, { after: since })).replace('#/verify', 'verify')).searchParams.get('token');
-  const verified = await api('/api/auth/verify', { method: 'POST', body: { token } });
-  assert.equal(verified.status, 200, `verify: ${verified.status}`);
-  return verified.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
 
 /** The ISO week (2026-W48) of a date, as the server writes it. */
 function isoWeek(date) {
@@ -148,8 +63,8 @@ function isoWeek(date) {
  * Last week's stored result is deleted so the run computes it again with them.
  */
 async function moveQuestionsToLastWeek(userIds) {
-  const index = TableClient.fromConnectionString(AZURITE, 'insightsquestions', { allowInsecureConnection: true });
-  const results = TableClient.fromConnectionString(AZURITE, 'insights', { allowInsecureConnection: true });
+  const index = TableClient.fromConnectionString(AZURITE, `${STORAGE_PREFIX}insightsquestions`, { allowInsecureConnection: true });
+  const results = TableClient.fromConnectionString(AZURITE, `${STORAGE_PREFIX}insights`, { allowInsecureConnection: true });
   const thisWeek = isoWeek(new Date());
   const lastWeek = isoWeek(new Date(Date.now() - 7 * 86400000));
   let moved = 0;
@@ -368,9 +283,9 @@ describe("the owner's console (real API)", () => {
   step('a campaign: a count of who consents, bad input in French, sent only to a consenting creator with the one-click unsubscribe', async () => {
     const consenting = `consenting-${run}@example.com`;
     const silent = `silent-${run}@example.com`;
-    const yes = await signedUpCookie(consenting);
-    await signedUpCookie(silent);
-    const granted = await api('/api/me/consents/marketing-emails', { method: 'PUT', cookie: yes, body: { granted: true } });
+    const yes = await signUpByApi(consenting);
+    await signUpByApi(silent);
+    const granted = await apiRequest('/api/me/consents/marketing-emails', { method: 'PUT', cookie: yes, body: { granted: true } });
     assert.equal(granted.status, 200);
 
     await ownerPage.goto('/#/operator');
@@ -424,12 +339,12 @@ describe("the owner's console (real API)", () => {
   step('the insights draw a real week: ten creators in one group are shown, a smaller group only as "< 10"', async () => {
     // Ten beauty beginners (three of them ask twice, so people and questions differ) and one tech expert ask the
     // coach; the weekly run counts last week.
+    // The eleven sign up and ask at the same time (each one's turns in order).
     const question = 'Comment choisir mon premier produit à promouvoir ?';
-    const ids = [];
-    for (let i = 0; i < 11; i++) {
+    const ids = await Promise.all(Array.from({ length: 11 }, (_, i) => {
       const profile = i < 10 ? { niches: ['beauty'], experience: 'beginner' } : { niches: ['electronics'], experience: 'advanced' };
-      ids.push(await creatorAsks(`insights-${run}-${i}@example.com`, profile, i < 3 ? [question, 'Quel produit choisir pour débuter ?'] : [question]));
-    }
+      return creatorAsks(`insights-${run}-${i}@example.com`, profile, i < 3 ? [question, 'Quel produit choisir pour débuter ?'] : [question]);
+    }));
     const { moved, lastWeek } = await moveQuestionsToLastWeek(ids);
     assert.equal(moved, 14, 'each turn wrote one row of the index');
     const ran = await fetch(`${BASE_URL}/admin/functions/ComputeInsights`, { method: 'POST', headers: { 'x-functions-key': 'dev-function-key' } });

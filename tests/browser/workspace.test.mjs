@@ -3,59 +3,24 @@
 // → axe on the workspace page (FR, desktop and 375 px) → the coach, asked "qu'est-ce que je dois changer dans mes
 // vidéos ?", answers from the creator's own numbers and cites them → the export ZIP holds the products and the
 // videos → erasure, after which the same address signs in to an empty workspace.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { BASE_URL, DESKTOP, MOBILE, launch, newContext, screenshot, signInLinkFor, waitForHealth, waitForMail, watchErrors, watchRequests, journeySteps } from './lib.mjs';
+import { BASE_URL, DESKTOP, MOBILE, apiInPage, axeViolations as axeOn, journeySteps, screenshot, signInInPage, useJourney, waitForMail } from './lib.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const email = `workspace-${Date.now()}-${process.pid}@example.com`;
 const PRODUCT = 'Brosse anti-poils';
 const QUESTION = "qu'est-ce que je dois changer dans mes vidéos ?";
 let browser;
 let context;
 let page;
-const external = [];
-const errors = [];
-
-before(async () => {
-  await waitForHealth();
-  browser = await launch();
-  context = await newContext(browser);
-  page = await context.newPage();
-  watchRequests(page, external);
-  watchErrors(page, errors);
-});
-after(async () => {
-  await browser?.close();
-});
+const { external, errors } = useJourney({ ready: (journey) => ({ browser, context, page } = journey) });
 
 const step = journeySteps(test);
 
-async function api(path) {
-  return page.evaluate(async (p) => {
-    const r = await fetch(p, { credentials: 'same-origin', headers: { 'X-Requested-With': 'jimp' } });
-    return { status: r.status, json: r.headers.get('Content-Type')?.includes('json') ? await r.json() : null };
-  }, path);
-}
+const api = (path) => apiInPage(page, path);
 
-async function signIn() {
-  const since = Date.now() - 1000;
-  await page.goto('/#/');
-  await page.getByTestId('email').fill(email);
-  await page.getByTestId('age-confirm').check();
-  await page.getByTestId('terms-accept').check();
-  await page.getByTestId('policy-accept').check();
-  await page.getByTestId('send-link').click();
-  await page.getByTestId('link-sent').waitFor().catch(async (error) => {
-    throw new Error(`no link sent; the page says: ${(await page.locator('main').innerText()).slice(0, 300)}`, { cause: error });
-  });
-  await page.goto(await signInLinkFor(email, { after: since }));
-  await page.getByTestId('verify-continue').click();
-  await page.waitForURL(/#\/onboarding$/, { timeout: 15000 });
-}
+const signIn = () => signInInPage(page, email, { landing: /#\/onboarding$/ });
 
 /**
  * 30 videos of JIMP's template, one a day back from 3 days ago (all settled: the insights skip videos younger
@@ -106,11 +71,7 @@ async function axeViolations(hash, viewport) {
     await p.goto(`/${hash}`);
     await p.getByTestId('chart-retention').waitFor({ timeout: 30000 });
     await p.waitForFunction(() => !document.querySelector('.loading'));
-    await p.addScriptTag({ content: axeSource });
-    return await p.evaluate(async () => {
-      const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    });
+    return await axeOn(p);
   } finally {
     await audit.close();
   }
@@ -159,6 +120,8 @@ describe('workspace of one creator (real API)', () => {
     await page.getByTestId('ws-medians').filter({ hasText: 'Sur 30 vidéos' }).waitFor({ timeout: 30000 });
     for (const chart of ['chart-retention', 'chart-ctr']) {
       const figure = page.getByTestId(chart);
+      // The chart is drawn once its script has loaded: wait for the canvas (a chart that never draws one fails here).
+      await figure.locator('canvas').first().waitFor({ timeout: 30000 }).catch(() => {});
       assert.equal(await figure.locator('canvas').count() > 0, true, `${chart} draws a canvas`);
       // Its text alternative holds the 30 points.
       assert.equal(await figure.locator('table.chart-table tbody tr').count(), 30, `${chart} has a row per video`);
