@@ -89,6 +89,14 @@ param smtpUser string = ''
 @description('Sender address of outgoing e-mail.')
 param smtpSender string = ''
 
+@description('Bulk mail (announcements, inactivity warnings, campaigns): the mail provider\'s rate, messages a minute.')
+@minValue(1)
+param emailBulkPerMinute int = 60
+
+@description('Bulk mail: the provider\'s daily quota minus room for sign-in mails (e.g. 90000 of a 100,000/day plan), messages a UTC day; 0: no daily cap.')
+@minValue(0)
+param emailBulkPerDay int = 0
+
 @description('SMTP password: stored in Key Vault as smtp-password, never in an app setting.')
 @secure()
 param smtpPassword string = ''
@@ -236,6 +244,8 @@ module api 'modules/functionapp.bicep' = {
     smtpPort: smtpPort
     smtpUser: smtpUser
     smtpSender: smtpSender
+    emailBulkPerMinute: emailBulkPerMinute
+    emailBulkPerDay: emailBulkPerDay
     keyVaultUri: keyVault.outputs.uri
     smtpPasswordSecretName: smtpPasswordSecretName
     keyedHashKeySecretName: keyedHashKeySecretName

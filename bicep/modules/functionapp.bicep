@@ -62,6 +62,14 @@ param smtpUser string
 @description('Sender address of outgoing e-mail.')
 param smtpSender string
 
+@description('Bulk mail: the provider\'s rate, messages a minute (Email__BulkPerMinute).')
+@minValue(1)
+param emailBulkPerMinute int
+
+@description('Bulk mail: the provider\'s daily quota left for bulk mail, messages a UTC day; 0: none (Email__BulkPerDay).')
+@minValue(0)
+param emailBulkPerDay int
+
 @description('URI of the Key Vault holding the SMTP password, ending with a slash.')
 param keyVaultUri string
 
@@ -211,6 +219,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Email__TlsMode'
           value: 'StartTls'
+        }
+        {
+          name: 'Email__BulkPerMinute'
+          value: string(emailBulkPerMinute)
+        }
+        {
+          name: 'Email__BulkPerDay'
+          value: string(emailBulkPerDay)
         }
         // Resolved by the platform with keyVaultReferenceIdentity; the value never sits here.
         // Versionless secret URI: a rotated password is picked up without a redeployment.

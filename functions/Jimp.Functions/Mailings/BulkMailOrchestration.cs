@@ -27,7 +27,8 @@ public sealed record MailingBatch(bool Done, TimeSpan Wait, int Sent);
 /// sent mark after SMTP accepts each message, then saves the place and the counts (one write). The throttle is a
 /// one-minute window on the app's clock (<see cref="EmailOptions.BulkPerMinute"/>): a full window ends the batch
 /// and the orchestration sleeps on a durable timer until the window ends — never a sleep inside an HTTP call or an
-/// activity. A crash, a redelivered activity or a restart resumes from the saved place: the marks make the
+/// activity. <see cref="EmailOptions.BulkPerDay"/> caps a UTC day likewise (the batch ends, durable timers until
+/// 00:00 UTC). A crash, a redelivered activity or a restart resumes from the saved place: the marks make the
 /// re-read page skip everyone already mailed, so only the one message in flight at the crash can go twice (SMTP's
 /// own at-least-once window). Every 20 batches the orchestration continues as new, so its history stays small.
 /// </summary>
@@ -115,6 +116,14 @@ public sealed partial class BulkMailOrchestration(
             : (now, 0);
         var allowance = options.Value.BulkPerMinute - inWindow;
         if (allowance <= 0) return new MailingBatch(false, windowStart + Window - now, 0);
+        // The provider's daily quota: a full UTC day sleeps (durable timers, at most BulkMaxWait each) until 00:00 UTC.
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var inDay = mailing.DayStart == today ? mailing.SentInDay : 0;
+        if (options.Value.BulkPerDay > 0)
+        {
+            if (inDay >= options.Value.BulkPerDay) return new MailingBatch(false, today.AddDays(1) - now, 0);
+            allowance = Math.Min(allowance, options.Value.BulkPerDay - inDay);
+        }
 
         var (page, next) = await accounts.ReadPageAsync(mailing.Cursor, Math.Min(allowance, options.Value.BulkBatchSize), kind.NotSignedInSince(mailing), CancellationToken.None);
         // Marks of this page exist only if an earlier run of it was cut short (a crash, a retry): one range query finds them.
@@ -160,6 +169,8 @@ public sealed partial class BulkMailOrchestration(
             Failed = mailing.Failed + failed,
             WindowStart = windowStart,
             SentInWindow = inWindow + sentNow,
+            DayStart = today,
+            SentInDay = inDay + sentNow,
         };
         if (!await mailings.TryUpdateAsync(updated, CancellationToken.None))
         {

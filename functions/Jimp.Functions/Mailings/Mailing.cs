@@ -52,6 +52,10 @@ public sealed record Mailing(string Id, string Kind, DateTimeOffset StartedAt)
     public DateTimeOffset? WindowStart { get; init; }
     public int SentInWindow { get; init; }
 
+    /// <summary>The daily cap: the UTC day (00:00) the mailing last sent in and the mails sent that day.</summary>
+    public DateTimeOffset? DayStart { get; init; }
+    public int SentInDay { get; init; }
+
     public DateTimeOffset? FinishedAt { get; init; }
 
     public ETag ETag { get; init; }
@@ -187,6 +191,8 @@ public sealed class MailingStore(JimpStorage storage)
         [nameof(Mailing.Total)] = m.Total,
         [nameof(Mailing.WindowStart)] = m.WindowStart,
         [nameof(Mailing.SentInWindow)] = m.SentInWindow,
+        [nameof(Mailing.DayStart)] = m.DayStart,
+        [nameof(Mailing.SentInDay)] = m.SentInDay,
         [nameof(Mailing.FinishedAt)] = m.FinishedAt,
     };
 
@@ -206,6 +212,8 @@ public sealed class MailingStore(JimpStorage storage)
         Total = e.GetInt32(nameof(Mailing.Total)),
         WindowStart = e.GetDateTimeOffset(nameof(Mailing.WindowStart)),
         SentInWindow = e.GetInt32(nameof(Mailing.SentInWindow)) ?? 0,
+        DayStart = e.GetDateTimeOffset(nameof(Mailing.DayStart)),
+        SentInDay = e.GetInt32(nameof(Mailing.SentInDay)) ?? 0,
         FinishedAt = e.GetDateTimeOffset(nameof(Mailing.FinishedAt)),
         ETag = e.ETag,
     };

@@ -9,7 +9,7 @@ namespace Jimp.Tests.Mailings;
 public static class MailingTestKit
 {
     /// <summary>A mailing looks at the clock every 50 ms (not every minute) and retries a failed batch after 200 ms.</summary>
-    public static void FastMailings(JimpTestHostOptions options, int perMinute = 60, int batchSize = 100)
+    public static void FastMailings(JimpTestHostOptions options, int perMinute = 60, int batchSize = 100, int perDay = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Settings["Email:BulkMaxWait"] = "00:00:00.050";
@@ -17,6 +17,7 @@ public static class MailingTestKit
         options.Settings["Email:RetryMaxInterval"] = "00:00:01";
         options.Settings["Email:BulkPerMinute"] = perMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
         options.Settings["Email:BulkBatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        options.Settings["Email:BulkPerDay"] = perDay.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Accounts written straight to the store (no sign-up mail), with fresh addresses, in key order.</summary>
@@ -51,7 +52,8 @@ public static class MailingTestKit
     public static async Task<MailingProgress> WaitAsync(JimpTestHost host, string mailingId, TimeSpan? patience = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var perMinute = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Jimp.Functions.Platform.Email.EmailOptions>>().Value.BulkPerMinute;
+        var email = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Jimp.Functions.Platform.Email.EmailOptions>>().Value;
+        var perMinute = email.BulkPerMinute;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         DateTimeOffset? advancedFor = null;
         while (watch.Elapsed < (patience ?? TimeSpan.FromSeconds(60)))
@@ -62,7 +64,12 @@ public static class MailingTestKit
                 await host.WaitForOrchestrationAsync(BulkMailOrchestration.InstanceIdFor(mailingId));
                 return mailing.Progress();
             }
-            if (mailing is { WindowStart: { } start } && mailing.SentInWindow >= perMinute && advancedFor != start)
+            // A full day (the daily cap): the clock moves to the next 00:00 UTC.
+            if (email.BulkPerDay > 0 && mailing is { DayStart: { } day } && mailing.SentInDay >= email.BulkPerDay && host.Clock.GetUtcNow() < day.AddDays(1))
+            {
+                host.Clock.SetUtcNow(day.AddDays(1));
+            }
+            else if (mailing is { WindowStart: { } start } && mailing.SentInWindow >= perMinute && advancedFor != start)
             {
                 advancedFor = start;
                 if (host.Clock.GetUtcNow() < start + BulkMailOrchestration.Window) host.Clock.SetUtcNow(start + BulkMailOrchestration.Window);

@@ -54,6 +54,14 @@ public sealed class EmailOptions
     [Range(1, 100_000)]
     public int BulkPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// Bulk mail: at most this many messages per mailing in one UTC calendar day (a provider's daily quota, e.g.
+    /// 100,000/day); 0: no daily cap beyond <see cref="BulkPerMinute"/>. A full day ends the batch and the mailing
+    /// sleeps on durable timers until 00:00 UTC. Leave room for the sign-in mails, which do not count here.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int BulkPerDay { get; set; }
+
     /// <summary>Bulk mail: the most messages one activity sends before it saves its progress.</summary>
     [Range(1, 1_000)]
     public int BulkBatchSize { get; set; } = 100;
