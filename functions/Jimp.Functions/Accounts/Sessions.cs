@@ -153,6 +153,9 @@ public sealed class SessionStore(JimpStorage storage, IOptions<AccountsOptions> 
     /// Every session row of the user, expired ones not yet deleted included: one range query per day a session can
     /// still expire on, one for the days already over, one past the lifetime, one for the old-shape partition (in parallel).
     /// </summary>
+    /// <summary>The range queries one <see cref="ListAsync"/> sends at most: a day bucket per day of the lifetime and both ends, three more.</summary>
+    public int QueriesPerList => (int)Math.Ceiling(options.Value.SessionLifetime.TotalDays) + 2 + 3;
+
     public async Task<IReadOnlyList<TableEntity>> ListAsync(string userId, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

@@ -54,12 +54,11 @@ public sealed class MailingSentStore(MailingStore mailings) : IPersonalDataStore
 
 public static class MailingsRegistration
 {
-    /// <summary>The bulk mailings (<see cref="BulkMailOrchestration"/>) and the policy announcement's kind.</summary>
+    /// <summary>The bulk mailings (<see cref="BulkMailOrchestration"/>); each kind of mailing is registered by its feature.</summary>
     public static IServiceCollection AddMailings(this IServiceCollection services)
     {
         services.AddSingleton<MailingStore>();
         services.AddSingleton<MailingRecovery>();
-        services.AddSingleton<IMailingKind>(sp => sp.GetRequiredService<PolicyAnnouncements>());
         services.AddPersonalDataStore<MailingSentStore>();
         services.AddNonPersonalStore(MailingStore.Table, "One row per mailing: its kind, the version announced or the owner's campaign texts, progress counts and throttle window; no user id, no address.");
         return services;

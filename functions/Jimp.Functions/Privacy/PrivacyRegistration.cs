@@ -26,6 +26,7 @@ public static class PrivacyRegistration
         services.AddSingleton<MarketingMailer>();
         services.AddSingleton<RightsService>();
         services.AddSingleton<PolicyAnnouncements>();
+        services.AddSingleton<Mailings.IMailingKind>(sp => sp.GetRequiredService<PolicyAnnouncements>());
         services.AddSingleton<OperatorService>();
         return services;
     }

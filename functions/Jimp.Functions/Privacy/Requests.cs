@@ -101,6 +101,9 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
 
     public const string PendingPartition = "pending";
 
+    /// <summary>Ids drawn before a collision (same tick, same random part) is an error.</summary>
+    private const int MaxIdAttempts = 5;
+
     private const string ClosedPrefix = "closed-";
 
     /// <summary>The partition of the requests of people without an account (answered "no data held"): no address, no id.</summary>
@@ -123,12 +126,24 @@ public sealed class RequestTracker(JimpStorage storage, TimeProvider clock)
     public async Task<PrivacyRequest> RecordAsync(string userId, string type, string status, DateTimeOffset receivedAt, string channel, string? outcome, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var request = new PrivacyRequest(userId, ConversationIdLike(now), type, receivedAt, Deadlines.DueAt(receivedAt), status,
-            status == RequestStatuses.Completed ? now : null, null, null, channel, outcome);
         var table = await storage.TableAsync(Table, cancellationToken);
-        await table.AddEntityAsync(ToEntity(request), cancellationToken);
-        await WriteLogAsync(request, cancellationToken);
-        return request;
+        for (var attempt = 1; ; attempt++)
+        {
+            var request = new PrivacyRequest(userId, ConversationIdLike(now), type, receivedAt, Deadlines.DueAt(receivedAt), status,
+                status == RequestStatuses.Completed ? now : null, null, null, channel, outcome);
+            try
+            {
+                await table.AddEntityAsync(ToEntity(request), cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 409 && attempt < MaxIdAttempts)
+            {
+                // Two requests of one partition in the same tick drew the same 24 random bits (the
+                // no-account partition takes many): draw again rather than fail the person's request.
+                continue;
+            }
+            await WriteLogAsync(request, cancellationToken);
+            return request;
+        }
     }
 
     /// <summary>The person confirmed a request received by e-mail: it is open from now on (the deadline still counts from receipt).</summary>

@@ -14,14 +14,17 @@ namespace Jimp.Tests.Platform;
 /// <summary>Each feature registers its own services, in its own folder (#18 item 3).</summary>
 public sealed class RegistrationTests
 {
+    private static readonly Type[] SharedContracts = [typeof(IPersonalDataStore), typeof(NonPersonalStore), typeof(IMailingKind)];
+
     private static List<string> FeatureNamespacesOf(Action<IServiceCollection> register)
     {
         var services = new ServiceCollection();
         register(services);
         return services
-            // The registry's contract (a store declared by a factory, a non-personal declaration) is Privacy's type,
-            // but what it declares is the registering feature's own.
-            .Where(d => d.ImplementationType is not null || (d.ServiceType != typeof(IPersonalDataStore) && d.ServiceType != typeof(NonPersonalStore)))
+            // A shared contract registered by a factory (a store declared to Privacy's registry, a non-personal
+            // declaration, a kind of Mailings' bulk mailing) is another feature's type, but what the factory returns
+            // is the registering feature's own.
+            .Where(d => d.ImplementationType is not null || !SharedContracts.Contains(d.ServiceType))
             // What is registered: the implementation (a shared contract such as IPersonalDataStore may be another
             // feature's interface), else the service type; options by their type argument.
             .Select(d => d.ImplementationType ?? (d.ServiceType.IsGenericType ? d.ServiceType.GetGenericArguments()[0] : d.ServiceType))
@@ -46,6 +49,16 @@ public sealed class RegistrationTests
     public void AddPrivacyRights_registers_only_privacy()
     {
         Assert.Equal(["Jimp.Functions.Privacy"], FeatureNamespacesOf(s => s.AddPrivacyRights()));
+    }
+
+    [Fact]
+    public void AddMailings_registers_only_mailings_and_each_kind_is_its_features()
+    {
+        Assert.Equal(["Jimp.Functions.Mailings"], FeatureNamespacesOf(s => s.AddMailings()));
+        // The policy and CGU announcements are Privacy's kinds of mailing, the inactivity warning Retention's.
+        var services = new ServiceCollection();
+        services.AddPrivacyRights();
+        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(IMailingKind)));
     }
 
     /// <summary>The stores a feature's registration alone declares to the personal-data registry.</summary>
