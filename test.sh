@@ -7,6 +7,13 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 source scripts/lib.sh
+# Wall time per phase, printed before the totals (seconds since the script started).
+phase_times=""; phase_name="install"; phase_start=$SECONDS
+phase() {
+  phase_times+="${phase_name} $((SECONDS - phase_start)) s; "
+  phase_name=$1; phase_start=$SECONDS
+  echo "== $1"
+}
 ensure_npm_packages
 dotnet tool restore >/dev/null
 started_azurite=$(ensure_azurite_for_tests)
@@ -16,21 +23,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== build"
+phase "build"
 dotnet restore JIMP.sln --nologo -v q
 dotnet build JIMP.sln --no-restore --nologo -v q -clp:NoSummary
 
 if [ -x scripts/bicep-check.sh ] || [ -f scripts/bicep-check.sh ]; then
-  echo "== infrastructure (bicep build + lint)"
+  phase "infrastructure (bicep build + lint)"
   BICEP_JSON=$(bash scripts/bicep-check.sh | tail -n 1)
   export BICEP_JSON
 fi
 
-echo "== web (type check, build, unit tests)"
+phase "web (type check, build, unit tests)"
 npm run --silent build:web
 npm run --silent test:web
 
-echo "== tests (benchmarks at smoke size; ./bench.sh runs them at full size)"
+phase "tests (benchmarks at smoke size; ./bench.sh runs them at full size)"
 results="$root/artifacts/test-results"
 rm -rf "$results"
 rm -f "$root"/artifacts/devhost-starts-*.txt
@@ -52,7 +59,7 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 cat "$root"/artifacts/devhost-starts-*.txt 2>/dev/null || true
-echo "== browser tests (Chromium against the DevHost)"
+phase "browser tests (Chromium against the DevHost)"
 set +e
 # The web app and the DevHost were built above: run.sh does not build them again.
 JIMP_BUILT=1 bash tests/browser/run.sh > "$root/artifacts/browser-tests.log" 2>&1
@@ -87,5 +94,7 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test results found" >&2
   status=1
 fi
+phase_times+="${phase_name} $((SECONDS - phase_start)) s"
+echo "wall time per phase: ${phase_times} (${SECONDS} s in all)"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
