@@ -149,18 +149,30 @@ public sealed class SessionStore(JimpStorage storage, IOptions<AccountsOptions> 
         return rows.Count;
     }
 
+    /// <summary>The range queries <see cref="ListAsync"/> sends now: the same filters it builds, counted.</summary>
+    public int QueriesPerList => ListFilters("0", clock.GetUtcNow()).Count;
+
     /// <summary>
     /// Every session row of the user, expired ones not yet deleted included: one range query per day a session can
     /// still expire on, one for the days already over, one past the lifetime, one for the old-shape partition (in parallel).
     /// </summary>
-    /// <summary>The range queries one <see cref="ListAsync"/> sends at most: a day bucket per day of the lifetime and both ends, three more.</summary>
-    public int QueriesPerList => (int)Math.Ceiling(options.Value.SessionLifetime.TotalDays) + 2 + 3;
-
     public async Task<IReadOnlyList<TableEntity>> ListAsync(string userId, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var table = await storage.TableAsync(Table, cancellationToken);
-        var now = clock.GetUtcNow();
+        var filters = ListFilters(userId, clock.GetUtcNow());
+        var columns = select?.ToList();
+        var found = await Task.WhenAll(filters.Select(async filter =>
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken)) rows.Add(e);
+            return rows;
+        }));
+        return [.. found.SelectMany(rows => rows)];
+    }
+
+    private List<string> ListFilters(string userId, DateTimeOffset now)
+    {
         var first = ExpiryBuckets.Day(now);
         var last = now + options.Value.SessionLifetime;
         string rowFirst = userId + "-", rowEnd = userId + ".";
@@ -175,14 +187,7 @@ public sealed class SessionStore(JimpStorage storage, IOptions<AccountsOptions> 
             var partition = ExpiryBuckets.Partition(ExpiryBuckets.Day(day), userId[0]);
             filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowFirst} and RowKey lt {rowEnd}"));
         }
-        var columns = select?.ToList();
-        var found = await Task.WhenAll(filters.Select(async filter =>
-        {
-            var rows = new List<TableEntity>();
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken)) rows.Add(e);
-            return rows;
-        }));
-        return [.. found.SelectMany(rows => rows)];
+        return filters;
     }
 
     private async Task MergeAllAsync(string userId, Func<TableEntity, TableEntity> patch, CancellationToken cancellationToken)

@@ -87,14 +87,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var audited = 0;
         var pending = new List<string>(); // orchestrations the previous route's accepted requests started
         var routes = RouteCatalogue.All.OrderBy(r => IsDestructive(r) ? 1 : 0).ToList();
-        var previousStreamed = false; // the previous route streamed chat turns, whose last writes may follow their stream
         foreach (var route in routes)
         {
             if (IsDestructive(route)) owner = await NewOwnerAsync(host);
             var attempts = Attempts(route, owner, operatorUser, random).ToList();
-            await WaitForBackgroundAsync(host, pending, quietFor: previousStreamed ? ChatTurnQuiet : DefaultQuiet);
+            await WaitForBackgroundAsync(host, pending);
             pending.Clear();
-            previousStreamed = StreamsATurn(route);
             var before = await StorageScan.SnapshotAsync(host.Storage);
             var anyAccepted = false;
             var backgroundWork = false;
@@ -153,7 +151,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
                         // What it started (an export, an erasure) finishes before the next request is counted.
                         started.AddRange(Orchestrations(route, body));
                         if (attempt.OnValidBody) backgroundWork = true;
-                        else await WaitForBackgroundAsync(host, started, quietFor: StreamsATurn(route) ? ChatTurnQuiet : DefaultQuiet);
+                        else await WaitForBackgroundAsync(host, started);
                     }
                 }
             }
@@ -443,7 +441,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The orchestrations an accepted request started (an export, an erasure), named by the ids its answer carries.</summary>
+    /// <summary>The orchestrations an accepted request started (an export, an erasure, a mailing), named by the ids its answer carries.</summary>
     private static IEnumerable<string> Orchestrations(RouteCase route, string body)
     {
         JsonElement json;
@@ -464,31 +462,20 @@ public sealed class FuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits for the orchestrations accepted requests started, then for storage to be quiet for a moment.</summary>
-    private static async Task WaitForBackgroundAsync(JimpTestHost host, List<string> orchestrations, TimeSpan? quietFor = null)
+    private static async Task WaitForBackgroundAsync(JimpTestHost host, List<string> orchestrations)
     {
         foreach (var id in orchestrations.Distinct()) await host.WaitForOrchestrationAsync(id);
         orchestrations.Clear();
-        await WaitQuietAsync(host, quietFor ?? DefaultQuiet);
+        await WaitQuietAsync(host);
     }
 
-    private static readonly TimeSpan DefaultQuiet = TimeSpan.FromMilliseconds(300);
-
-    /// <summary>
-    /// An accepted chat turn still writes after its stream (the answer's batch, the insights index row); on a loaded
-    /// CI machine a pause of more than 300 ms inside that work let those writes land in the next refused request's
-    /// window (seed 56519833: "refused with 400 but wrote to storage (table:upsert=2)", not reproduced when replayed).
-    /// </summary>
-    private static readonly TimeSpan ChatTurnQuiet = TimeSpan.FromMilliseconds(1500);
-
-    private static bool StreamsATurn(RouteCase route) => route.Name is "SendMessage" or "RetryMessage";
-
     /// <summary>Waits until storage has seen no request for a moment: what an accepted request started has finished.</summary>
-    private static async Task WaitQuietAsync(JimpTestHost host, TimeSpan quietFor)
+    private static async Task WaitQuietAsync(JimpTestHost host)
     {
         var last = host.Counter.Snapshot().Total;
         var quietSince = Stopwatch.StartNew();
         var patience = Stopwatch.StartNew();
-        while (quietSince.Elapsed < quietFor && patience.Elapsed < TimeSpan.FromSeconds(30))
+        while (quietSince.ElapsedMilliseconds < 300 && patience.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(100);
             var now = host.Counter.Snapshot().Total;
