@@ -31,6 +31,7 @@ public sealed partial class ChatService(
     IOptions<CoachChatOptions> options,
     ILogger<ChatService> logger,
     ModelTokenBudget modelBudget,
+    UnansweredQuestions unanswered,
     ICreatorDataProvider? creatorData = null)
 {
     public const int MaxTextLength = 4000;
@@ -69,9 +70,10 @@ public sealed partial class ChatService(
         ArgumentNullException.ThrowIfNull(user);
         var message = await conversations.FindMessageAsync(user.UserId, conversationId, messageId, requestAborted);
         if (message is null || message.Role != ChatTurn.User) throw ProblemException.NotFound("message");
-        if (message.Status != MessageStatus.Failed)
+        // Failed: marked so, or its turn ended without an answer and without the mark (storage down, a crash).
+        if (message.Status != MessageStatus.Failed && !await unanswered.EndedUnansweredAsync(user.UserId, conversationId, message, requestAborted))
         {
-            throw new ProblemException(409, "Nothing to retry.", "This message already has an answer.") { Code = "not-failed" };
+            throw new ProblemException(409, "Nothing to retry.", "This message already has an answer, or is being answered.") { Code = "not-failed" };
         }
         await foreach (var e in RunAsync(user, conversationId, message.Text, retryOf: message, requestAborted)) yield return e;
     }
@@ -113,7 +115,8 @@ public sealed partial class ChatService(
         // The deployment's tokens of this minute (shared by every instance): spent → offline with the model-busy notice.
         var modelBusyFor = coach.IsOffline || tokensSpent ? null : await modelBudget.SpentForAsync(requestAborted);
 
-        var recent = state.RecentNewestFirst.ToList();
+        // A question whose turn ended unanswered reads as failed: it stays out of the history, as a marked one does.
+        var recent = await unanswered.SettleAsync(user.UserId, conversationId, state.RecentNewestFirst, newestMayBeAnsweredOnNewerPage: false, requestAborted);
         StoredMessage userMessage;
         var observing = Task.CompletedTask;
         if (retryOf is null)
@@ -129,7 +132,7 @@ public sealed partial class ChatService(
             userMessage = retryOf;
             // The history is what came before the failed message.
             recent = recent.Where(m => string.CompareOrdinal(m.Id, retryOf.Id) > 0).ToList();
-            await conversations.SetStatusAsync(user.UserId, conversationId, retryOf.Id, MessageStatus.Ok, requestAborted);
+            await conversations.SetStatusAsync(user.UserId, conversationId, retryOf.Id, MessageStatus.Ok, requestAborted, attemptedAt: clock.GetUtcNow());
         }
         var history = recent.Where(m => m.Status == MessageStatus.Ok || m.Role == ChatTurn.Assistant)
             .Reverse()
@@ -227,23 +230,17 @@ public sealed partial class ChatService(
         catch (ModelBusyException busy)
         {
             LogTurnFailed(logger, user.UserId, conversationId, nameof(ModelBusyException));
-            await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
+            await unanswered.MarkFailedAsync(user.UserId, conversationId, userMessage.Id);
             await stream.WriteAsync(ChatBudget.ModelBusyEvent(busy.RetryAfterSeconds, userMessage.Id, profile.IsFrench), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !requestAborted.IsCancellationRequested || turnTimeout.IsCancellationRequested)
         {
             var timedOut = turnTimeout.IsCancellationRequested && ex is OperationCanceledException;
             LogTurnFailed(logger, user.UserId, conversationId, timedOut ? "TurnDeadline" : ex.GetType().Name);
-            var storageDown = ex is Platform.Storage.StorageUnavailableException;
-            try
-            {
-                await conversations.SetStatusAsync(user.UserId, conversationId, userMessage.Id, MessageStatus.Failed, CancellationToken.None);
-            }
-            catch (Platform.Storage.StorageUnavailableException)
-            {
-                // Storage is down: the message stays without an answer; the client is told which dependency failed.
-                storageDown = true;
-            }
+            // Storage down: the mark waits in memory (the question still reads as failed, and can be retried); the client
+            // is told which dependency failed.
+            var storageDown = ex is Platform.Storage.StorageUnavailableException
+                | !await unanswered.MarkFailedAsync(user.UserId, conversationId, userMessage.Id);
             var fr = profile.IsFrench;
             if (timedOut && !storageDown)
             {

@@ -39,6 +39,7 @@ public static class CoachingRegistration
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<ICreatorDataCache>(sp => sp.GetRequiredService<ConversationStore>());
         services.TryAddSingleton<ModelTokenBudget>();
+        services.TryAddSingleton<UnansweredQuestions>();
         services.TryAddSingleton<ChatService>();
         services.AddCoachingPersonalData();
         Privacy.PersonalDataDeclarations.AddNonPersonalStore(services, ModelTokenBudget.Table,

@@ -16,7 +16,7 @@ public sealed record ConversationPage(IReadOnlyList<ConversationView> Items, str
 /// <summary>A conversation with its latest messages in chronological order; <c>next</c> pages to older ones.</summary>
 public sealed record ConversationDetail(ConversationView Conversation, IReadOnlyList<MessageView> Messages, string? Next);
 
-public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationStore conversations, TimeProvider clock)
+public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationStore conversations, UnansweredQuestions unanswered, TimeProvider clock)
 {
     private const int ListPage = 20;
     private const int MessagePage = 50;
@@ -55,8 +55,9 @@ public sealed class ConversationFunctions(Platform.UserCaps caps, ConversationSt
         var user = request.SignedInUser();
         var conversation = await conversations.FindAsync(user.UserId, id, cancellationToken) ?? throw ProblemException.NotFound("conversation");
         var cursor = request.Query["cursor"].ToString();
-        var read = await conversations.ReadAsync(user.UserId, id, cursor.Length == 19 && cursor.All(char.IsAsciiDigit) ? cursor : null, MessagePage + 1, cancellationToken);
-        var newestFirst = read?.NewestFirst ?? [];
+        var olderThan = cursor.Length == 19 && cursor.All(char.IsAsciiDigit) ? cursor : null;
+        var read = await conversations.ReadAsync(user.UserId, id, olderThan, MessagePage + 1, cancellationToken);
+        var newestFirst = await unanswered.SettleAsync(user.UserId, id, read?.NewestFirst ?? [], newestMayBeAnsweredOnNewerPage: olderThan is not null, cancellationToken);
         var page = newestFirst.Take(MessagePage).ToList();
         var next = newestFirst.Count > MessagePage ? page[^1].Id : null;
         page.Reverse();

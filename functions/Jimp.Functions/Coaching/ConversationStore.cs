@@ -21,6 +21,11 @@ public sealed record StoredMessage(string Id, string Role, string Text, DateTime
     /// <summary>The sources the answer cites (assistant messages).</summary>
     public IReadOnlyList<SourceRef> Sources { get; init; } = [];
 
+    private readonly DateTimeOffset? attemptedAt;
+
+    /// <summary>When its turn last started: the question's time, or the time it was last retried (see <see cref="UnansweredQuestions"/>).</summary>
+    public DateTimeOffset AttemptedAt { get => attemptedAt ?? CreatedAt; init => attemptedAt = value; }
+
     public MessageView ToView() => new(Id, Role, Text, CreatedAt, Status, Mode, AiGenerated && Mode != ModelOptions.Offline, Sources);
 }
 
@@ -228,10 +233,13 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
     public static string AnswerIdFor(string userMessageId) =>
         (long.Parse(userMessageId, CultureInfo.InvariantCulture) - 1).ToString("D19", CultureInfo.InvariantCulture);
 
-    public async Task SetStatusAsync(string userId, string conversationId, string messageId, string status, CancellationToken cancellationToken)
+    /// <param name="attemptedAt">For a retry: when its new turn starts (a question without an answer counts as failed once a turn's deadline has passed since then).</param>
+    public async Task SetStatusAsync(string userId, string conversationId, string messageId, string status, CancellationToken cancellationToken, DateTimeOffset? attemptedAt = null)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
-        await table.UpdateEntityAsync(new TableEntity(userId, conversationId + "-" + messageId) { ["Status"] = status }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        var row = new TableEntity(userId, conversationId + "-" + messageId) { ["Status"] = status };
+        if (attemptedAt is { } at) row["AttemptedAt"] = at;
+        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
     public async Task<StoredMessage?> FindMessageAsync(string userId, string conversationId, string messageId, CancellationToken cancellationToken)
@@ -390,5 +398,6 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
         e.GetInt32("CompletionTokens") ?? 0)
     {
         Sources = e.GetString("Sources") is { } sources ? JsonSerializer.Deserialize<List<SourceRef>>(sources, RequestJson.Options) ?? [] : [],
+        AttemptedAt = e.GetDateTimeOffset("AttemptedAt") ?? e.GetDateTimeOffset("CreatedAt") ?? default,
     };
 }
