@@ -411,4 +411,42 @@ describe("the owner's console (real API)", () => {
     await axe(ownerPage, 'console en');
     assert.deepEqual(errors, []);
   });
+
+  step('the language switch changes every heading, label and column of the console in place, as it reads when opened in English, and keeps what was typed', async () => {
+    // The console's rows are live data: its structure is compared (headings, labels, table headers, the shell).
+    const structure = () =>
+      ownerPage.evaluate(() => Array.from(document.querySelectorAll('header button, header a, main h1, main h2, main h3, main label, main legend, main thead th, main form button, footer p')).map((e) => e.textContent.trim()));
+    const settled = async () => {
+      await ownerPage.getByTestId('op-emailed-form').waitFor();
+      await ownerPage.waitForFunction(() => !document.querySelector('main .loading'));
+      let last = await structure();
+      for (let same = 0, i = 0; same < 3 && i < 100; i += 1) {
+        await ownerPage.waitForTimeout(100);
+        const now = await structure();
+        same = JSON.stringify(now) === JSON.stringify(last) ? same + 1 : 0;
+        last = now;
+      }
+      return last;
+    };
+    // The previous step left the console in English: opened again in English, it is the reference.
+    await ownerPage.reload();
+    const expected = await settled();
+    await ownerPage.evaluate(() => localStorage.setItem('jimp.lang', 'fr'));
+    await ownerPage.reload();
+    const french = await settled();
+    assert.notDeepEqual(french, expected, 'the console reads differently in French');
+    await ownerPage.getByTestId('op-emailed-email').fill('personne@example.com');
+    await ownerPage.evaluate(() => (window.__sameDocument = true));
+    await ownerPage.getByTestId('lang-switch').click();
+    let seen = [];
+    for (let i = 0; i < 100 && JSON.stringify(seen) !== JSON.stringify(expected); i += 1) {
+      await ownerPage.waitForTimeout(100);
+      seen = await structure();
+    }
+    assert.deepEqual(seen, expected, 'the console after the switch');
+    assert.equal(await ownerPage.evaluate(() => window.__sameDocument), true, 'not reloaded');
+    assert.equal(await ownerPage.getByTestId('op-emailed-email').inputValue(), 'personne@example.com');
+    assert.equal(await ownerPage.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'lang-switch');
+    assert.deepEqual(errors, []);
+  });
 });

@@ -3,6 +3,7 @@
  * `fr`: the compiler checks it and so does i18n.test.ts. The language lives in local storage under
  * LANG_KEY (see storage-keys.ts) and in the `lang` attribute of <html>.
  */
+import { signal } from '@preact/signals-core';
 import type { Option } from './api';
 import { LANG_KEY } from './storage-keys';
 import { operatorEn, operatorFr } from './i18n-operator';
@@ -773,8 +774,11 @@ export const en: Record<Key, string> = {
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { fr, en };
 
-let current: Lang = 'fr';
-const listeners = new Set<() => void>();
+/**
+ * The interface language, a signal: whatever reads it (t, the date and number formats, optionLabel) inside an
+ * `effect` runs again when it changes, which is how the shell and the live views follow a switch in place.
+ */
+export const language = signal<Lang>('fr');
 
 function readStoredLang(): Lang {
   try {
@@ -786,32 +790,39 @@ function readStoredLang(): Lang {
 }
 
 export function initLang(): void {
-  current = readStoredLang();
-  document.documentElement.lang = current;
+  language.value = readStoredLang();
+  document.documentElement.lang = language.peek();
 }
 
 export function lang(): Lang {
-  return current;
+  return language.value;
 }
 
 export function setLang(next: Lang): void {
-  if (next === current) return;
-  current = next;
+  if (next === language.peek()) return;
   try {
     localStorage.setItem(LANG_KEY, next);
   } catch {
     // private mode: the choice lasts for this page only
   }
   document.documentElement.lang = next;
-  for (const listener of listeners) listener();
+  language.value = next;
 }
 
-export function onLangChange(listener: () => void): void {
-  listeners.add(listener);
+/** Calls `listener` after each change of language (not now); returns the function that stops it. */
+export function onLangChange(listener: () => void): () => void {
+  let first = true;
+  return language.subscribe(() => {
+    if (first) {
+      first = false;
+      return;
+    }
+    listener();
+  });
 }
 
 export function t(key: Key, vars?: Record<string, string | number>): string {
-  const text = dictionaries[current][key] ?? fr[key] ?? key;
+  const text = dictionaries[language.value][key] ?? fr[key] ?? key;
   return vars ? text.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match)) : text;
 }
 
@@ -822,10 +833,10 @@ export function tryT(key: string): string | undefined {
 
 /** An option's label from the API ({id, fr, en}) in the interface language. */
 export function optionLabel(option: Option): string {
-  return (current === 'en' ? option.en : option.fr) || option.id;
+  return (language.value === 'en' ? option.en : option.fr) || option.id;
 }
 
-const locale = (): string => (current === 'en' ? 'en-GB' : 'fr-FR');
+const locale = (): string => (language.value === 'en' ? 'en-GB' : 'fr-FR');
 
 export function fmtDate(iso: string): string {
   const date = new Date(iso);

@@ -61,3 +61,78 @@ describe('main.ts', () => {
     expect(app.querySelector('[data-testid="lang-switch"]')?.textContent).toBe('FR');
   });
 });
+
+// A signed-in creator with one conversation (c1: a question and its answer), as the server answers.
+function signedInServer(): void {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL) => {
+      const url = String(input);
+      const json = (status: number, body: unknown, type = 'application/json'): Response => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } });
+      const conversation = { id: 'c1', title: 'Hooks', createdAt: '2026-11-30T10:00:00Z', updatedAt: '2026-11-30T10:01:00Z' };
+      if (url.endsWith('/api/me')) return json(200, { userId: 'u1', email: 'lea@example.com', locale: 'fr', createdAt: '2026-11-01T10:00:00Z', acceptedPolicyVersion: '2.0.0', currentPolicyVersion: '2.0.0', newerPolicyAwaits: false, upcomingPolicy: null, upcomingTerms: null, restricted: false, objectsToInsights: false, operator: false });
+      if (url.endsWith('/api/me/profile')) return json(404, { status: 404, code: 'no-profile' }, 'application/problem+json');
+      if (url.endsWith('/api/health')) return json(200, { status: 'ok', model: 'fake' });
+      if (url.endsWith('/api/conversations')) return json(200, { items: [conversation] });
+      if (url.endsWith('/api/conversations/c1'))
+        return json(200, {
+          conversation,
+          messages: [
+            { id: 'm1', role: 'user', text: 'Un hook ?', createdAt: '2026-11-30T10:00:00Z', status: 'complete' },
+            { id: 'm2', role: 'assistant', text: 'Posez une question.', createdAt: '2026-11-30T10:01:00Z', status: 'complete', mode: 'live', sources: [] },
+          ],
+          next: null,
+        });
+      if (url.includes('/api/policy')) return json(200, { current: '2.0.0', upcoming: null, versions: [], version: '2.0.0', date: '2026-12-01', effective: '2026-12-01', material: true, documents: { fr: '# Politique', en: '# Policy' }, minimumAge: 16 });
+      return json(404, { status: 404, code: 'not-found' }, 'application/problem+json');
+    }),
+  );
+}
+
+describe('main.ts with signals', () => {
+  it('the chat follows a language switch in place: same elements, typed text kept, messages\' meta and shell in English', async () => {
+    signedInServer();
+    // The first test's visit left the app signed out and checked: this one starts from scratch.
+    const { session } = await import('./state');
+    session.checked = false;
+    history.replaceState(null, '', '#/chat/c1');
+    const app = document.createElement('div');
+    document.body.append(app);
+    const { startApp } = await import('./main');
+    await startApp(app);
+    const answer = (): HTMLElement | null => app.querySelector('.msg-assistant');
+    await vi.waitFor(() => expect(answer()).not.toBeNull());
+    const bubble = answer();
+    expect(bubble?.querySelector('.msg-meta')?.textContent).toContain(dictionaries.fr['chat.aiGenerated']);
+    const input = app.querySelector<HTMLTextAreaElement>('[data-testid="chat-input"]')!;
+    input.value = 'Une idée de hook ?';
+    const fetches = vi.mocked(fetch).mock.calls.length;
+    app.querySelector<HTMLButtonElement>('[data-testid="lang-switch"]')!.click();
+
+    expect(app.querySelector('[data-testid="ai-disclosure"]')?.textContent).toContain(dictionaries.en['chat.aiTitle']);
+    expect(answer()).toBe(bubble); // not rebuilt
+    expect(bubble?.querySelector('.msg-meta')?.textContent).toContain(dictionaries.en['chat.aiGenerated']);
+    expect(bubble?.getAttribute('aria-label')).toBe(dictionaries.en['chat.fromCoach']);
+    expect(app.querySelector('[data-testid="chat-input"]')).toBe(input);
+    expect(input.value).toBe('Une idée de hook ?');
+    expect(input.getAttribute('placeholder')).toBe(dictionaries.en['chat.placeholder']);
+    expect(app.querySelector('[data-testid="nav-chat"]')?.textContent).toBe(dictionaries.en['nav.chat']);
+    expect(app.querySelector('footer')?.textContent).toContain(dictionaries.en['footer.tagline']);
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('lang-switch');
+    expect(vi.mocked(fetch).mock.calls.length).toBe(fetches); // nothing fetched again
+
+    // Leaving the chat disposes its effects: going back and forth does not grow the number running.
+    const { liveEffects } = await import('./scope');
+    const settle = async (hash: string, ready: () => boolean): Promise<void> => {
+      location.hash = hash;
+      await vi.waitFor(() => expect(ready()).toBe(true));
+    };
+    await settle('#/policy', () => app.querySelector('main h1') !== null && !app.querySelector('.msg'));
+    const onPolicy = liveEffects();
+    for (let i = 0; i < 3; i += 1) {
+      await settle('#/chat/c1', () => answer() !== null);
+      await settle('#/policy', () => app.querySelector('main h1') !== null && !app.querySelector('.msg'));
+    }
+    expect(liveEffects()).toBe(onPolicy);
+  });
+});

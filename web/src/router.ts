@@ -1,5 +1,7 @@
 // The router: the routes, what a view receives, and how a location hash maps to a route. No side effects, so
 // views and tests import it without booting the app (main.ts's startApp boots it, called by index.ts).
+import { signal } from '@preact/signals-core';
+import type { Scope } from './scope';
 
 export interface Route {
   name: 'signin' | 'verify' | 'onboarding' | 'chat' | 'knowledge' | 'trends' | 'privacy' | 'policy' | 'terms' | 'operator' | 'workspace' | 'confirm-request' | 'unsubscribe' | 'notfound';
@@ -11,11 +13,22 @@ export interface ViewContext {
   route: Route;
   main: HTMLElement;
   navigate: (hash: string, options?: { replace?: boolean }) => void;
-  /** Re-renders the header (after sign-in or sign-out). */
-  refreshChrome: () => void;
   /** True once another route has been rendered: long-running work should stop writing to this view. */
   isStale: () => boolean;
+  /** The view's effects: disposed when another route is rendered. */
+  scope: Scope;
+  /**
+   * Called by a view whose every text follows the language in place (live texts, scope.ts): a language switch
+   * then leaves it as it is, instead of rebuilding it and putting back what was typed.
+   */
+  followsLanguage: () => void;
 }
+
+/** A view: renders the route into context.main (what it awaits is the view's first paint). */
+export type View = (context: ViewContext) => Promise<void> | void;
+
+/** The route on screen (main.ts sets it at each render): the shell's nav follows it. */
+export const currentRoute = signal<Route>({ name: 'signin', params: new URLSearchParams() });
 
 /** Routes that need a session; the others are public. */
 export const PRIVATE = new Set<Route['name']>(['onboarding', 'chat', 'knowledge', 'trends', 'workspace', 'privacy', 'operator']);

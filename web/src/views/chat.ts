@@ -3,7 +3,9 @@ import { h, replace } from '../dom';
 import { fmtDateTime, lang, t } from '../i18n';
 import type { ViewContext } from '../router';
 import { loadProfile, session } from '../state';
+import { liveAttr, liveRegion, liveText, tx } from '../scope';
 import { errorText, notice, waitText } from '../ui';
+import { signal } from '@preact/signals-core';
 import { composer as createComposer } from './chat/composer';
 import { conversationList } from './chat/list';
 import { bubble, failure, renderHistory, setMeta, showTyping, type Bubble, type HistoryTarget } from './chat/message';
@@ -12,9 +14,11 @@ import { answerStream } from './chat/stream';
 /**
  * The coach chat: the conversation list (chat/list), the messages (chat/message), the composer (chat/composer) and
  * the streamed answer (chat/stream), put together here with what they share: the open conversation, whether a turn
- * is under way, the banner and the offline badge.
+ * is under way, the banner and the offline badge. Every text follows the language in place (live texts, scope.ts):
+ * a switch keeps the messages on screen, an answer that is streaming, the older pages loaded and what is typed.
  */
-export async function renderChat({ main, route, navigate, isStale }: ViewContext): Promise<void> {
+export async function renderChat({ main, route, navigate, isStale, followsLanguage }: ViewContext): Promise<void> {
+  followsLanguage();
   let conversationId = route.id ?? null;
   let busy = false;
   const restricted = session.user?.restricted === true;
@@ -23,30 +27,38 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
   const disclosure = h(
     'div',
     { class: 'ai-disclosure', 'data-testid': 'ai-disclosure', role: 'note' },
-    h('span', { class: 'ai-badge', 'aria-hidden': 'true' }, t('chat.aiShort')),
-    h('div', null, h('p', { class: 'ai-disclosure-title' }, t('chat.aiTitle')), h('p', null, t('chat.aiBody'))),
+    h('span', { class: 'ai-badge', 'aria-hidden': 'true' }, tx('chat.aiShort')),
+    h('div', null, h('p', { class: 'ai-disclosure-title' }, tx('chat.aiTitle')), h('p', null, tx('chat.aiBody'))),
   );
-  const badge = h('span', { class: 'badge badge-offline', 'data-testid': 'offline-badge', hidden: true, title: t('chat.offlineHelp') }, t('chat.offlineBadge'));
-  const title = h('h1', { class: 'chat-title', tabindex: '-1' }, t('chat.newTitle'));
-  const banner = h('div', { class: 'chat-banner', 'aria-live': 'polite' });
-  const messages = h('div', { class: 'messages', 'data-testid': 'messages', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': t('chat.messagesLabel') });
-  const empty = h('div', { class: 'chat-empty' }, h('h2', null, t('chat.emptyTitle')), h('p', { class: 'muted' }, t('chat.emptyBody')));
+  const badge = liveAttr(h('span', { class: 'badge badge-offline', 'data-testid': 'offline-badge', hidden: true }, tx('chat.offlineBadge')), 'title', () => t('chat.offlineHelp'));
+  /** The heading: the conversation's title, or a text in the language of the moment. */
+  const heading = signal<() => string>(() => t('chat.newTitle'));
+  const title = h('h1', { class: 'chat-title', tabindex: '-1' }, liveText(() => heading.value()));
+  const named = (text: string): void => {
+    heading.value = () => text;
+  };
+  /** What the banner shows (a notice), built again in the language of the moment. */
+  const bannerShows = signal<(() => Node) | null>(null);
+  const banner = liveRegion(h('div', { class: 'chat-banner', 'aria-live': 'polite' }), () => bannerShows.value?.());
+  const showBanner = (build: (() => Node) | null): void => {
+    bannerShows.value = build;
+  };
+  const messages = liveAttr(h('div', { class: 'messages', 'data-testid': 'messages', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' }), 'aria-label', () => t('chat.messagesLabel'));
+  const empty = h('div', { class: 'chat-empty' }, h('h2', null, tx('chat.emptyTitle')), h('p', { class: 'muted' }, tx('chat.emptyBody')));
   const composer = createComposer(() => void submitText());
   const { input } = composer;
   const list = conversationList({
     current: () => conversationId,
-    currentRenamed: (named) => {
-      title.textContent = named;
-    },
+    currentRenamed: named,
     currentDeleted: () => navigate('#/chat'),
-    failed: (error) => banner.replaceChildren(notice('error', errorText(error))),
+    failed: (error) => showBanner(() => notice('error', errorText(error))),
   });
 
   const root = h(
     'div',
     { class: 'chat-layout' },
     list.sidebar,
-    h('section', { class: 'chat-main', 'aria-labelledby': 'chat-title' }, h('div', { class: 'chat-top' }, h('div', { class: 'chat-heading' }, title, badge), h('div', { class: 'chat-top-actions' }, list.toggle, h('a', { class: 'btn btn-primary btn-small', href: '#/chat', 'data-testid': 'new-conversation-top', 'aria-label': t('chat.newTitle') }, '+'))), banner, disclosure, messages, composer.form),
+    h('section', { class: 'chat-main', 'aria-labelledby': 'chat-title' }, h('div', { class: 'chat-top' }, h('div', { class: 'chat-heading' }, title, badge), h('div', { class: 'chat-top-actions' }, list.toggle, liveAttr(h('a', { class: 'btn btn-primary btn-small', href: '#/chat', 'data-testid': 'new-conversation-top' }, '+'), 'aria-label', () => t('chat.newTitle')))), banner, disclosure, messages, composer.form),
   );
   title.id = 'chat-title';
   replace(main, root);
@@ -80,7 +92,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     busy = true;
     root.dataset.chatLive = 'true';
     setEnabled(false);
-    banner.textContent = '';
+    showBanner(null);
     const answer = turn.into ?? bubble('assistant', '');
     answer.root.dataset.streaming = 'true';
     showTyping(answer);
@@ -89,10 +101,10 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     scrollToEnd(true);
     const stream = answerStream(answer, turn.retryOf ?? null, {
       mode: showOffline,
-      titled: (named) => {
+      titled: (text) => {
         if (!conversationId) return;
-        title.textContent = named;
-        list.retitle(conversationId, named);
+        named(text);
+        list.retitle(conversationId, text);
       },
       scroll: () => scrollToEnd(),
       retry: history.retry,
@@ -109,13 +121,16 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         showRestricted();
       } else if (error instanceof ApiError && error.status === 429 && error.code === 'budget-used') {
         answer.root.remove();
-        banner.replaceChildren(notice('warning', t('chat.budgetUsed', { when: error.problem.resetsAt ? fmtDateTime(error.problem.resetsAt) : waitText(error.retryAfterSeconds) })));
-        banner.firstElementChild?.setAttribute('data-testid', 'budget-used');
+        showBanner(() => {
+          const box = notice('warning', t('chat.budgetUsed', { when: error.problem.resetsAt ? fmtDateTime(error.problem.resetsAt) : waitText(error.retryAfterSeconds) }));
+          box.setAttribute('data-testid', 'budget-used');
+          return box;
+        });
       } else if (error instanceof ApiError && error.status === 429) {
         answer.root.remove();
-        banner.replaceChildren(notice('warning', waitText(error.retryAfterSeconds)));
+        showBanner(() => notice('warning', waitText(error.retryAfterSeconds)));
       } else {
-        failure(answer, stream.userMessageId, errorText(error), history.retry);
+        failure(answer, stream.userMessageId, () => errorText(error), history.retry);
       }
     } finally {
       delete answer.root.dataset.streaming;
@@ -137,10 +152,10 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         const created = await post<Conversation>('/api/conversations');
         conversationId = created.id;
         window.history.replaceState(null, '', `#/chat/${encodeURIComponent(created.id)}`);
-        title.textContent = created.title || t('chat.newTitle');
+        if (created.title) named(created.title);
         list.add(created);
       } catch (error) {
-        banner.replaceChildren(notice('error', errorText(error)));
+        showBanner(() => notice('error', errorText(error)));
         busy = false;
         setEnabled(true);
         return;
@@ -155,13 +170,11 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
 
   /** No profile saved: the coach still answers (general advice; the profile is optional, policy §2), and says a niche makes it tailored. */
   function showNoProfile(): void {
-    banner.replaceChildren(
-      h('div', { class: 'notice notice-info', role: 'status', 'data-testid': 'chat-no-profile' }, h('p', null, t('chat.noProfile')), h('a', { class: 'btn btn-primary btn-small', href: '#/onboarding' }, t('chat.noProfileLink'))),
-    );
+    showBanner(() => h('div', { class: 'notice notice-info', role: 'status', 'data-testid': 'chat-no-profile' }, h('p', null, t('chat.noProfile')), h('a', { class: 'btn btn-primary btn-small', href: '#/onboarding' }, t('chat.noProfileLink'))));
   }
 
   function showRestricted(): void {
-    banner.replaceChildren(notice('warning', t('chat.restricted'), ' ', h('a', { href: '#/privacy' }, t('chat.restrictedLink'))));
+    showBanner(() => notice('warning', t('chat.restricted'), ' ', h('a', { href: '#/privacy' }, t('chat.restrictedLink'))));
     composer.lock();
   }
 
@@ -183,13 +196,14 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
 
   const listLoad = get<{ items: Conversation[] }>('/api/conversations')
     .then((page) => list.set(page.items))
-    .catch((error: unknown) => list.showError(errorText(error)));
+    .catch((error: unknown) => list.showError(() => errorText(error)));
 
   if (conversationId) {
     try {
       const page = await get<{ conversation: Conversation; messages: Message[]; next?: string | null }>(`/api/conversations/${encodeURIComponent(conversationId)}`);
       if (isStale()) return;
-      title.textContent = page.conversation.title || t('chat.untitled');
+      const stored = page.conversation.title;
+      heading.value = stored ? () => stored : () => t('chat.untitled');
       if (page.messages.length === 0) messages.appendChild(empty);
       renderHistory(page.messages, history);
       if (page.next) addOlderButton(page.next);
@@ -198,9 +212,13 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
     } catch (error) {
       if (isStale()) return;
       if (error instanceof ApiError && error.status === 404 && !error.isMissingEndpoint) {
-        banner.replaceChildren(notice('error', t('chat.notFound')), h('a', { class: 'btn btn-secondary btn-small', href: '#/chat' }, t('chat.new')));
+        showBanner(() => {
+          const both = document.createDocumentFragment();
+          both.append(notice('error', t('chat.notFound')), h('a', { class: 'btn btn-secondary btn-small', href: '#/chat' }, t('chat.new')));
+          return both;
+        });
       } else {
-        banner.replaceChildren(notice('error', errorText(error)));
+        showBanner(() => notice('error', errorText(error)));
       }
     }
   }
@@ -208,7 +226,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
 
   /** The API pages backwards: `next` fetches the 50 messages before the ones shown. */
   function addOlderButton(cursor: string): void {
-    const button = h('button', { type: 'button', class: 'btn btn-ghost btn-small older', 'data-testid': 'older-messages' }, t('chat.older'));
+    const button = h('button', { type: 'button', class: 'btn btn-ghost btn-small older', 'data-testid': 'older-messages' }, tx('chat.older'));
     button.addEventListener('click', async () => {
       button.disabled = true;
       try {
@@ -222,7 +240,7 @@ export async function renderChat({ main, route, navigate, isStale }: ViewContext
         if (page.next) addOlderButton(page.next);
       } catch (error) {
         button.disabled = false;
-        banner.replaceChildren(notice('error', errorText(error)));
+        showBanner(() => notice('error', errorText(error)));
       }
     });
     messages.prepend(button);

@@ -37,7 +37,7 @@ function toggle(labelText: string, description: string, checked: boolean, testId
   return h('div', { class: 'toggle' }, h('div', { class: 'toggle-row' }, h('label', { for: id }, labelText), input), h('p', { class: 'muted small', id: `${id}-desc` }, description), status);
 }
 
-export async function renderPrivacy({ main, navigate, refreshChrome, isStale }: ViewContext): Promise<void> {
+export async function renderPrivacy({ main, navigate, isStale }: ViewContext): Promise<void> {
   const user = session.user as UserSummary;
   const top = statusSlot();
   if (session.notice) {
@@ -138,14 +138,12 @@ export async function renderPrivacy({ main, navigate, refreshChrome, isStale }: 
   logout.addEventListener('click', async () => {
     await post('/api/auth/logout').catch(() => undefined);
     signedOut(t('signin.signedOut'));
-    refreshChrome();
     navigate('#/');
   });
   logoutAll.addEventListener('click', async () => {
     try {
       const answer = await post<{ revoked: number }>('/api/auth/logout-all');
       signedOut(t('privacy.signedOutAll', { n: answer?.revoked ?? 0 }));
-      refreshChrome();
       navigate('#/');
     } catch (error) {
       sessionsStatus.replaceChildren(unavailable(error));
@@ -172,7 +170,6 @@ export async function renderPrivacy({ main, navigate, refreshChrome, isStale }: 
       await post('/api/me/erasure', { confirm: confirmInput.value.trim() });
       await post('/api/auth/logout').catch(() => undefined);
       signedOut(t('privacy.deleted'));
-      refreshChrome();
       navigate('#/');
     } catch (error) {
       eraseStatus.replaceChildren(unavailable(error));

@@ -6,15 +6,16 @@
 import type { SourceRef } from '../api';
 import { h } from '../dom';
 import { t } from '../i18n';
+import { liveAttr, tx } from '../scope';
 
 export const CREATOR_DATA = 'creator-data';
 
 function chip(s: SourceRef): HTMLElement {
   if (s.type === CREATOR_DATA) {
-    return h('a', { class: 'chip source-chip', href: '#/workspace', 'data-testid': 'source-creator-data', 'data-source-type': s.type }, t('chat.sourceWorkspace'));
+    return h('a', { class: 'chip source-chip', href: '#/workspace', 'data-testid': 'source-creator-data', 'data-source-type': s.type }, tx('chat.sourceWorkspace'));
   }
   const href = s.type === 'playbook' && s.id ? `#/knowledge/${encodeURIComponent(s.id)}` : '#/trends';
-  const label = s.title || (s.type === 'playbook' ? s.id : t('chat.sourceTrend'));
+  const label = s.title || (s.type === 'playbook' ? s.id : tx('chat.sourceTrend'));
   return h('a', { class: 'chip source-chip', href, 'data-testid': 'source-chip', 'data-source-type': s.type ?? '' }, label);
 }
 
@@ -22,12 +23,12 @@ function chip(s: SourceRef): HTMLElement {
 export function sourceChips(sources: readonly SourceRef[] | null | undefined): HTMLElement | null {
   const cited = (sources ?? []).filter((s) => s && typeof s.type === 'string');
   if (cited.length === 0) return null;
-  return h(
+  return liveAttr(h(
     'nav',
-    { class: 'msg-sources', 'aria-label': t('chat.sources'), 'data-testid': 'sources' },
-    h('span', { class: 'msg-sources-label' }, t('chat.sourcesLabel')),
+    { class: 'msg-sources', 'data-testid': 'sources' },
+    h('span', { class: 'msg-sources-label' }, tx('chat.sourcesLabel')),
     h('ul', { class: 'chips' }, cited.map((s) => h('li', null, chip(s)))),
-  );
+  ), 'aria-label', () => t('chat.sources'));
 }
 
 /** Puts the chips under a bubble's meta line, replacing those of an earlier attempt (a retry). */

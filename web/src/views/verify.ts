@@ -50,7 +50,7 @@ export async function renderVerify(context: ViewContext): Promise<void> {
 }
 
 async function submit(context: ViewContext, token: string, replaceSession: boolean, button: HTMLElement): Promise<void> {
-  const { main, navigate, refreshChrome, isStale } = context;
+  const { main, navigate, isStale } = context;
   button.setAttribute('disabled', '');
   button.replaceChildren(t('verify.checking'));
   let answer: VerifyAnswer;
@@ -70,7 +70,6 @@ async function submit(context: ViewContext, token: string, replaceSession: boole
   session.user = answer.user;
   session.checked = true;
   session.profile = undefined;
-  refreshChrome();
   if (answer.outcome === 'email-changed') {
     session.notice = t('verify.emailChanged');
     navigate('#/privacy', { replace: true });

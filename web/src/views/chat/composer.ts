@@ -1,6 +1,8 @@
 import { h } from '../../dom';
 import { t, type Key } from '../../i18n';
 import { MESSAGE_MAX_LENGTH } from '../../limits';
+import { liveAttr, liveText, tx } from '../../scope';
+import { signal } from '@preact/signals-core';
 
 const MAX_LENGTH = MESSAGE_MAX_LENGTH;
 
@@ -33,21 +35,22 @@ export interface Composer {
 
 /** `submit` is called on Enter (without Shift), on the send button and on a quick action that sends. */
 export function composer(submit: () => void): Composer {
-  const input = h('textarea', { id: 'chat-input', name: 'text', rows: '1', maxlength: String(MAX_LENGTH), disabled: true, 'data-testid': 'chat-input', placeholder: t('chat.placeholder'), 'aria-describedby': 'chat-sensitive chat-counter', enterkeyhint: 'send' });
-  const send = h('button', { type: 'submit', class: 'btn btn-primary btn-send', disabled: true, 'data-testid': 'chat-send' }, h('span', { class: 'send-icon', 'aria-hidden': 'true' }), h('span', { class: 'visually-hidden' }, t('chat.send')));
-  const counter = h('span', { class: 'counter', id: 'chat-counter', hidden: true });
+  const input = liveAttr(h('textarea', { id: 'chat-input', name: 'text', rows: '1', maxlength: String(MAX_LENGTH), disabled: true, 'data-testid': 'chat-input', 'aria-describedby': 'chat-sensitive chat-counter', enterkeyhint: 'send' }), 'placeholder', () => t('chat.placeholder'));
+  const send = h('button', { type: 'submit', class: 'btn btn-primary btn-send', disabled: true, 'data-testid': 'chat-send' }, h('span', { class: 'send-icon', 'aria-hidden': 'true' }), h('span', { class: 'visually-hidden' }, tx('chat.send')));
+  const remaining = signal(MAX_LENGTH);
+  const counter = h('span', { class: 'counter', id: 'chat-counter', hidden: true }, liveText(() => t('chat.counter', { n: remaining.value })));
   const autoSize = (): void => {
     input.style.height = 'auto'; // CSSOM from script is allowed by the CSP; markup style attributes are not.
     input.style.height = `${Math.min(input.scrollHeight, 180)}px`;
     const n = input.value.length;
     counter.hidden = n < MAX_LENGTH - 400;
-    counter.textContent = t('chat.counter', { n: MAX_LENGTH - n });
+    remaining.value = MAX_LENGTH - n;
   };
-  const quick = h(
+  const quick = liveAttr(h(
     'div',
-    { class: 'quick-actions', role: 'group', 'aria-label': t('chat.quickLabel') },
+    { class: 'quick-actions', role: 'group' },
     QUICK_ACTIONS.map((qa) => {
-      const button = h('button', { type: 'button', class: 'chip', 'data-testid': qa.testId, disabled: true }, t(qa.key));
+      const button = h('button', { type: 'button', class: 'chip', 'data-testid': qa.testId, disabled: true }, tx(qa.key));
       button.addEventListener('click', () => {
         input.value = t(qa.prompt);
         autoSize();
@@ -60,14 +63,14 @@ export function composer(submit: () => void): Composer {
       });
       return button;
     }),
-  );
+  ), 'aria-label', () => t('chat.quickLabel'));
   const form = h(
     'form',
     { class: 'composer', 'data-testid': 'composer' },
     quick,
-    h('label', { for: 'chat-input', class: 'visually-hidden' }, t('chat.inputLabel')),
+    h('label', { for: 'chat-input', class: 'visually-hidden' }, tx('chat.inputLabel')),
     h('div', { class: 'composer-row' }, input, send),
-    h('p', { class: 'sensitive', id: 'chat-sensitive' }, h('span', { class: 'lock', 'aria-hidden': 'true' }), t('chat.sensitive'), ' ', counter),
+    h('p', { class: 'sensitive', id: 'chat-sensitive' }, h('span', { class: 'lock', 'aria-hidden': 'true' }), tx('chat.sensitive'), ' ', counter),
   );
   input.addEventListener('input', autoSize);
   input.addEventListener('keydown', (event) => {

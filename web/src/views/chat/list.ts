@@ -1,8 +1,10 @@
 import { del, patch, type Conversation } from '../../api';
-import { h, replace } from '../../dom';
+import { h } from '../../dom';
 import { fmtRelative, t } from '../../i18n';
 import { TITLE_MAX_LENGTH } from '../../limits';
+import { liveAttr, liveRegion, tx } from '../../scope';
 import { confirmDialog } from '../../ui';
+import { signal } from '@preact/signals-core';
 
 /** The conversation list (a sidebar, opened by a toggle on small screens), with rename and delete. */
 export interface ConversationList {
@@ -14,8 +16,8 @@ export interface ConversationList {
   add: (c: Conversation) => void;
   /** The server named a conversation (after its first message). */
   retitle: (id: string, title: string) => void;
-  /** The list could not be loaded. */
-  showError: (text: string) => void;
+  /** The list could not be loaded: why, in the language of the moment. */
+  showError: (text: () => string) => void;
 }
 
 export interface ListEvents {
@@ -30,11 +32,20 @@ export interface ListEvents {
 }
 
 export function conversationList(events: ListEvents): ConversationList {
+  /** The conversations shown (null until loaded), or why they could not be loaded. */
+  const shown = signal<{ items: Conversation[] } | { error: () => string } | null>(null);
   let conversations: Conversation[] = [];
-  const toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-small list-toggle', 'aria-expanded': 'false', 'aria-controls': 'conversation-list', 'data-testid': 'conversations-toggle' }, t('chat.conversations'));
-  const newButton = h('a', { class: 'btn btn-secondary btn-small', href: '#/chat', 'data-testid': 'new-conversation' }, t('chat.new'));
+  const toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-small list-toggle', 'aria-expanded': 'false', 'aria-controls': 'conversation-list', 'data-testid': 'conversations-toggle' }, tx('chat.conversations'));
+  const newButton = h('a', { class: 'btn btn-secondary btn-small', href: '#/chat', 'data-testid': 'new-conversation' }, tx('chat.new'));
   const list = h('ul', { class: 'conv-list', 'data-testid': 'conversation-list' });
-  const sidebar = h('aside', { class: 'chat-sidebar', id: 'conversation-list', 'aria-label': t('chat.conversations') }, h('div', { class: 'sidebar-head' }, h('h2', null, t('chat.conversations')), newButton), list);
+  const sidebar = liveAttr(h('aside', { class: 'chat-sidebar', id: 'conversation-list' }, h('div', { class: 'sidebar-head' }, h('h2', null, tx('chat.conversations')), newButton), list), 'aria-label', () => t('chat.conversations'));
+  // The rows follow the conversations and the language (their titles' labels, their relative dates).
+  liveRegion(list, () => {
+    const state = shown.value;
+    if (state === null) return null;
+    if ('error' in state) return h('li', { class: 'muted small empty-list' }, state.error());
+    return rows();
+  });
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
@@ -42,14 +53,13 @@ export function conversationList(events: ListEvents): ConversationList {
   });
 
   function render(): void {
-    if (conversations.length === 0) {
-      replace(list, h('li', { class: 'muted small empty-list' }, t('chat.noConversations')));
-      return;
-    }
+    shown.value = { items: conversations };
+  }
+
+  function rows(): HTMLElement | HTMLElement[] {
+    if (conversations.length === 0) return h('li', { class: 'muted small empty-list' }, t('chat.noConversations'));
     const current = events.current();
-    replace(
-      list,
-      conversations.map((c) => {
+    return conversations.map((c) => {
         const rename = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.renameLabel', { title: c.title }), 'data-testid': 'rename-conversation' }, h('span', { class: 'icon-edit', 'aria-hidden': 'true' }));
         const remove = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.deleteLabel', { title: c.title }), 'data-testid': 'delete-conversation' }, h('span', { class: 'icon-trash', 'aria-hidden': 'true' }));
         rename.addEventListener('click', () => void renameConversation(c));
@@ -60,8 +70,7 @@ export function conversationList(events: ListEvents): ConversationList {
           h('a', { href: `#/chat/${encodeURIComponent(c.id)}`, 'aria-current': c.id === current ? 'page' : null }, h('span', { class: 'conv-title' }, c.title || t('chat.untitled')), h('span', { class: 'conv-date' }, fmtRelative(c.updatedAt))),
           h('span', { class: 'conv-actions' }, rename, remove),
         );
-      }),
-    );
+      });
   }
 
   async function renameConversation(c: Conversation): Promise<void> {
@@ -106,6 +115,8 @@ export function conversationList(events: ListEvents): ConversationList {
       conversations = conversations.map((c) => (c.id === id ? { ...c, title } : c));
       render();
     },
-    showError: (text) => replace(list, h('li', { class: 'muted small empty-list' }, text)),
+    showError: (text) => {
+      shown.value = { error: text };
+    },
   };
 }

@@ -3,6 +3,7 @@ import { replace } from '../../dom';
 import { t } from '../../i18n';
 import type { SseEvent } from '../../sse';
 import { durationText, notice } from '../../ui';
+import { tx } from '../../scope';
 import { showSources } from '../sources';
 import { answerNotice, failure, setMeta, setText, type Bubble } from './message';
 
@@ -60,7 +61,7 @@ export function answerStream(answer: Bubble, retryOf: string | null, events: Str
       paint();
       setMeta(answer, 'assistant', new Date().toISOString(), mode);
       showSources(answer.root, answer.meta, data.sources);
-      if (data.outcome === 'content-filtered') answer.body.after(notice('warning', t('chat.filtered')));
+      if (data.outcome === 'content-filtered') answer.body.after(notice('warning', tx('chat.filtered')));
       const why = answerNotice(data.notice);
       if (why) answer.body.after(why);
       if (typeof data.title === 'string' && data.title) events.titled(data.title);
@@ -70,7 +71,8 @@ export function answerStream(answer: Bubble, retryOf: string | null, events: Str
       if (frame) cancelAnimationFrame(frame);
       if (text) paint();
       else replace(answer.body);
-      failure(answer, userMessageId, data.code === 'model-busy' ? t('chat.modelBusyFailed', { wait: durationText(typeof data.retryAfter === 'number' ? data.retryAfter : undefined) }) : data.code === 'storage-unavailable' ? t('error.storageUnavailable') : data.code === 'turn-timeout' ? t('chat.timedOut') : t('chat.failed'), events.retry);
+      const wait = typeof data.retryAfter === 'number' ? data.retryAfter : undefined;
+      failure(answer, userMessageId, () => (data.code === 'model-busy' ? t('chat.modelBusyFailed', { wait: durationText(wait) }) : data.code === 'storage-unavailable' ? t('error.storageUnavailable') : data.code === 'turn-timeout' ? t('chat.timedOut') : t('chat.failed')), events.retry);
     }
   };
   return {
@@ -81,7 +83,7 @@ export function answerStream(answer: Bubble, retryOf: string | null, events: Str
       await postStream(path, body, onEvent);
       if (!finished) {
         if (text) paint();
-        failure(answer, userMessageId, t('chat.interrupted'), events.retry);
+        failure(answer, userMessageId, () => t('chat.interrupted'), events.retry);
       }
     },
   };

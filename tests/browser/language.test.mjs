@@ -1,0 +1,137 @@
+// The language switch, live everywhere: on each main view (sign-in, onboarding, chat, trends, privacy center,
+// owner's console) switching FR → EN changes every visible text of the page, shell included (nav, footer,
+// banners), so that it reads exactly as the same page opened in English, without a reload, keeping what was typed
+// or chosen. The chat follows the switch in place: its messages stay the same elements (their meta line changes),
+// and a turn under way is not cut. These views run on the fake API; the owner's console is checked the same way at
+// the end of operator.test.mjs (its journey has the owner signed in: only one address is an operator, and two files
+// signing it in at once would take each other's e-mailed links).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fakeState, mockApi, newContext, useBrowser, watchErrors } from './lib.mjs';
+
+const run = useBrowser();
+const errors = [];
+/**
+ * A page on the fake API answering from `state`, with its clock fixed at `now` (Date only; timers run): the English
+ * reference and the switched page then say the same "50 minutes ago", whenever each was opened.
+ */
+async function open(hash, { state = fakeState(), lang = 'fr', now } = {}) {
+  const context = await newContext(run.browser, { lang });
+  if (now !== undefined) await context.clock.setFixedTime(now);
+  const page = await context.newPage();
+  watchErrors(page, errors);
+  await mockApi(page, state);
+  await page.goto(`/${hash}`);
+  return { context, page, state };
+}
+
+/** Everything the page shows as text (header, banners, main, footer), once it stops changing. */
+async function settledText(page) {
+  await page.waitForFunction(() => document.querySelector('main h1') && !document.querySelector('main .loading'), null, { timeout: 15000 });
+  const read = () => page.evaluate(() => document.body.innerText);
+  let last = await read();
+  for (let same = 0, i = 0; same < 3 && i < 100; i += 1) {
+    await page.waitForTimeout(100);
+    const now = await read();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+/** Switches to English and waits until the page reads `expected` (or fails saying what differs). */
+async function switchAndExpect(page, expected, label) {
+  await page.evaluate(() => (window.__sameDocument = true));
+  await page.getByTestId('lang-switch').click();
+  let seen = '';
+  for (let i = 0; i < 100 && seen !== expected; i += 1) {
+    await page.waitForTimeout(100);
+    seen = await page.evaluate(() => document.body.innerText);
+  }
+  assert.equal(seen, expected, `${label}: after the switch the page reads as when opened in English`);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, `${label} was not reloaded`);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'lang-switch', `${label}: the focus stays on the switch`);
+}
+
+describe('the language switch, view by view', () => {
+  const views = [
+    // [label, hash, state overrides, field test id, what is typed (or the option chosen in a select)]
+    ['sign-in', '#/', { signedIn: false }, 'email', 'lea@example.com'],
+    ['onboarding', '#/onboarding', { profile: null }, 'niche-details', 'peaux sensibles'],
+    ['chat', '#/chat/c1', {}, 'chat-input', 'Une idée de hook ?'],
+    ['trends', '#/trends', {}, 'trend-niche', null],
+    ['privacy center', '#/privacy', {}, 'new-email', 'lea.nouvelle@example.com'],
+  ];
+  for (const [label, hash, overrides, field, typed] of views) {
+    test(`${label}: every text changes, shell included, and what was entered stays`, async () => {
+      // One state for both pages (its dates are relative to when it was made).
+      const now = Date.now();
+      const base = fakeState(overrides);
+      /** Enters the value in the field as a person would: typed, or the select's second option chosen. */
+      const enter = async (page) => {
+        const input = page.getByTestId(field);
+        const value = typed ?? (await input.evaluate((s) => s.options[1].value));
+        if (typed === null) await input.selectOption(value);
+        else await input.fill(typed);
+        return value;
+      };
+      // The reference: the same page opened in English, with the same value entered.
+      const english = await open(hash, { state: structuredClone(base), lang: 'en', now });
+      await settledText(english.page);
+      await enter(english.page);
+      const expected = await settledText(english.page);
+      await english.context.close();
+
+      const { context, page } = await open(hash, { state: structuredClone(base), now });
+      await settledText(page);
+      const value = await enter(page);
+      const french = await settledText(page);
+      assert.notEqual(french, expected, `${label} reads differently in French`);
+      await switchAndExpect(page, expected, label);
+      assert.equal(await page.getByTestId(field).inputValue(), value, `${label} keeps what was entered`);
+      // The shell changed too (already in the page text above; said here by name): the footer and, once signed in, the nav.
+      assert.match(await page.locator('footer').innerText(), /the AI coach for TikTok Shop affiliates/);
+      if (overrides.signedIn !== false) assert.equal(await page.getByTestId('sign-out').innerText(), 'Sign out');
+      await context.close();
+    });
+  }
+
+  test('chat: the switch changes the texts in place (the messages stay the same elements) and does not cut a turn under way', async () => {
+    const { context, page, state } = await open('#/chat/c1');
+    await page.getByTestId('chat-input').waitFor();
+    await page.locator('.msg-assistant .msg-meta').first().waitFor();
+    const metaFr = await page.locator('.msg-assistant .msg-meta').first().innerText();
+    await page.evaluate(() => (window.__answer = document.querySelector('.msg-assistant')));
+
+    // The next answer is held for a while: the switch happens while the turn is under way.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route(/\/api\/conversations\/c1\/messages$/, async (route) => {
+      await held;
+      await route.fallback();
+    });
+    state.nextAnswer = 'Trois hooks pour ton sérum : montre la texture, pose une question, compare avant/après.';
+    await page.getByTestId('chat-input').fill('Encore des idées ?');
+    await page.getByTestId('chat-send').click();
+    await page.waitForFunction(() => document.querySelector('.chat-layout')?.dataset.chatLive === 'true');
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('You are talking to an AI.').waitFor({ timeout: 5000 });
+    assert.equal(await page.evaluate(() => window.__answer.isConnected), true, 'the stored answer is the same element');
+    const metaEn = await page.locator('.msg-assistant .msg-meta').first().innerText();
+    assert.notEqual(metaEn, metaFr, 'its meta line is in English');
+    assert.match(metaEn, /answer|AI/i);
+    assert.equal(await page.evaluate(() => document.querySelector('.chat-layout')?.dataset.chatLive), 'true', 'the turn is still under way');
+
+    release();
+    await page.getByText('compare avant/après').waitFor({ timeout: 10000 });
+    await page.waitForFunction(() => !document.querySelector('.chat-layout')?.dataset.chatLive);
+    // The answer that arrived after the switch is labelled in English, like the older ones.
+    const metas = await page.locator('.msg-assistant .msg-meta').allInnerTexts();
+    assert.equal(metas.length, 2);
+    for (const meta of metas) assert.doesNotMatch(meta, /Réponse|IA/, meta);
+    assert.equal(await page.evaluate(() => window.__answer.isConnected), true);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
