@@ -16,11 +16,12 @@ public sealed record ChatMessageRequest(
     string? Text);
 
 /// <summary>
-/// One chat turn, streamed as server-sent events: the user's message is stored first, the coach's answer is
-/// streamed as it comes and stored when complete, even if the client went away. Storage cost: one query (the
-/// conversation's state and newest messages), one insert (the user's message), one batch (the answer, the
-/// state, the list entry); one upsert per question observer (the insights index); plus the session check's point
-/// read: five in all. With a model and <c>Chat:ModelTokensPerMinute</c>, the deployment's shared token count adds
+/// One chat turn, streamed as server-sent events: the user's message is inserted beside the answer (its insert is
+/// done before the answer is stored), the coach's answer is streamed as it comes and stored when complete, even if
+/// the client went away. Before the first delta: the session check and the state query, in series. Storage cost:
+/// one query (the conversation's state and newest messages), one insert (the user's message), one batch (the
+/// answer, the state, the list entry); one upsert per question observer (the insights index); plus the session
+/// check's point read: five in all. With a model and <c>Chat:ModelTokensPerMinute</c>, the deployment's shared token count adds
 /// a read and a write at most once per sync interval per instance (<see cref="ModelTokenBudget"/>).
 /// </summary>
 public sealed partial class ChatService(
@@ -117,19 +118,27 @@ public sealed partial class ChatService(
 
         // A question whose turn ended unanswered reads as failed: it stays out of the history, as a marked one does.
         var recent = await unanswered.SettleAsync(user.UserId, conversationId, state.RecentNewestFirst, newestMayBeAnsweredOnNewerPage: false, requestAborted);
-        StoredMessage userMessage;
+        string userMessageId;
+        Task<StoredMessage> asking;
         var observing = Task.CompletedTask;
         if (retryOf is null)
         {
-            userMessage = await conversations.AddUserMessageAsync(user.UserId, conversationId, text, recent.FirstOrDefault()?.Id, clock.GetUtcNow(), requestAborted);
+            // The question's insert runs beside the answer, off the first delta's path (#17's load profile: at 20
+            // concurrent streams it was the longest wait before it). Its id is announced now; the answer is stored only
+            // after it (AnswerCoreAsync awaits it first), and when it fails the turn ends with the storage error, no
+            // done. The request's token does not cancel it: once started, the turn is stored whoever still listens.
+            var askedAt = clock.GetUtcNow();
+            var newestId = recent.FirstOrDefault()?.Id;
+            userMessageId = ConversationStore.UserMessageIdFor(askedAt, newestId);
+            asking = conversations.AddUserMessageAsync(user.UserId, conversationId, text, newestId, askedAt, CancellationToken.None);
             // Objection (Art. 21) keeps the person out of aggregate insights: their questions are not even indexed.
-            // The index write runs beside the answer, off the first delta's path (one storage round trip less before
-            // it: #17's load profile), and the turn ends only once it is done.
-            if (!user.ObjectsToInsights) observing = ObserveAsync(user.UserId, conversationId, userMessage, profile);
+            // The index write runs beside the answer, once the question is stored, and the turn ends only once it is done.
+            if (!user.ObjectsToInsights) observing = ObserveWhenStoredAsync(user.UserId, conversationId, asking, profile);
         }
         else
         {
-            userMessage = retryOf;
+            userMessageId = retryOf.Id;
+            asking = Task.FromResult(retryOf);
             // The history is what came before the failed message.
             recent = recent.Where(m => string.CompareOrdinal(m.Id, retryOf.Id) > 0).ToList();
             await conversations.SetStatusAsync(user.UserId, conversationId, retryOf.Id, MessageStatus.Ok, requestAborted, attemptedAt: clock.GetUtcNow());
@@ -141,12 +150,12 @@ public sealed partial class ChatService(
 
         try
         {
-            yield return new ChatStartEvent(userMessage.Id, coach.Mode);
+            yield return new ChatStartEvent(userMessageId, coach.Mode);
 
             // C# yields no event from a try with a catch: the answer runs as its own task and hands its events over a
             // channel, which also keeps it going (and stored) if the caller stops listening.
             var events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, modelBusyFor, today, userMessage, history, turnClock), events.Writer, requestAborted);
+            var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, modelBusyFor, today, userMessageId, asking, history, turnClock), events.Writer, requestAborted);
             await foreach (var e in events.Reader.ReadAllAsync(CancellationToken.None)) yield return e;
             await answering;
         }
@@ -158,7 +167,7 @@ public sealed partial class ChatService(
 
     /// <summary>What the checks of a turn settled, for the answer.</summary>
     private sealed record Turn(SignedInUser User, string ConversationId, string Text, StoredMessage? RetryOf, ConversationState State,
-        CoachProfile Profile, bool TokensSpent, int? ModelBusyFor, DateOnly Today, StoredMessage UserMessage, List<ChatTurn> History,
+        CoachProfile Profile, bool TokensSpent, int? ModelBusyFor, DateOnly Today, string AnnouncedId, Task<StoredMessage> Asking, List<ChatTurn> History,
         System.Diagnostics.Stopwatch TurnClock);
 
     private async Task AnswerAsync(Turn turn, ChannelWriter<ChatEvent> stream, CancellationToken requestAborted)
@@ -175,7 +184,8 @@ public sealed partial class ChatService(
 
     private async Task AnswerCoreAsync(Turn turn, ChannelWriter<ChatEvent> stream, CancellationToken requestAborted)
     {
-        var (user, conversationId, text, retryOf, state, profile, tokensSpent, modelBusyFor, today, userMessage, history, turnClock) = turn;
+        var (user, conversationId, text, retryOf, state, profile, tokensSpent, modelBusyFor, today, announcedId, asking, history, turnClock) = turn;
+        StoredMessage? userMessage = null; // the stored question, once its insert is done
         var o = options.Value;
         // The answer is produced and stored even when the client goes away: not the request's token.
         // So is the deadline: whatever the retry budget and the model's timeouts, the coach stops at AnswerDeadline
@@ -211,6 +221,8 @@ public sealed partial class ChatService(
                 }
             }
             if (final is null) throw new InvalidOperationException("The coach ended without a final update.");
+            // Every stored answer has its question stored before it (its id: the announced one, or older after a key collision).
+            userMessage = await asking;
             var now = clock.GetUtcNow();
             var answer = new StoredMessage(ConversationStore.AnswerIdFor(userMessage.Id), ChatTurn.Assistant, final.Text, now,
                 final.Outcome == CoachOutcomes.ContentFiltered ? MessageStatus.ContentFiltered : MessageStatus.Ok,
@@ -230,6 +242,12 @@ public sealed partial class ChatService(
         catch (ModelBusyException busy)
         {
             LogTurnFailed(logger, user.UserId, conversationId, nameof(ModelBusyException));
+            userMessage = await StoredOrNullAsync(asking);
+            if (userMessage is null)
+            {
+                await stream.WriteAsync(StorageDownEvent(announcedId, profile.IsFrench), CancellationToken.None);
+                return;
+            }
             await unanswered.MarkFailedAsync(user.UserId, conversationId, userMessage.Id);
             await stream.WriteAsync(ChatBudget.ModelBusyEvent(busy.RetryAfterSeconds, userMessage.Id, profile.IsFrench), CancellationToken.None);
         }
@@ -237,6 +255,13 @@ public sealed partial class ChatService(
         {
             var timedOut = turnTimeout.IsCancellationRequested && ex is OperationCanceledException;
             LogTurnFailed(logger, user.UserId, conversationId, timedOut ? "TurnDeadline" : ex.GetType().Name);
+            // The question not stored (its insert failed): nothing to mark, the client is told storage failed.
+            userMessage ??= await StoredOrNullAsync(asking);
+            if (userMessage is null)
+            {
+                await stream.WriteAsync(StorageDownEvent(announcedId, profile.IsFrench), CancellationToken.None);
+                return;
+            }
             // Storage down: the mark waits in memory (the question still reads as failed, and can be retried); the client
             // is told which dependency failed.
             var storageDown = ex is Platform.Storage.StorageUnavailableException
@@ -252,15 +277,52 @@ public sealed partial class ChatService(
                     userMessage.Id), CancellationToken.None);
                 return;
             }
-            await stream.WriteAsync(new ChatErrorEvent(
+            await stream.WriteAsync(storageDown ? StorageDownEvent(userMessage.Id, fr) : new ChatErrorEvent(
                 503,
                 fr ? "Le coach n'a pas pu répondre." : "The coach could not answer.",
-                storageDown
-                    ? (fr ? "Le stockage de JIMP ne répond pas pour le moment. Réessaie dans une minute." : "JIMP's storage is not answering right now. Try again in a minute.")
-                    : (fr ? "Ton message est enregistré. Réessaie dans un instant." : "Your message is saved. Try again in a moment."),
-                storageDown ? "storage-unavailable" : "turn-failed",
+                fr ? "Ton message est enregistré. Réessaie dans un instant." : "Your message is saved. Try again in a moment.",
+                "turn-failed",
                 userMessage.Id), CancellationToken.None);
         }
+    }
+
+    private static ChatErrorEvent StorageDownEvent(string userMessageId, bool fr) => new(
+        503,
+        fr ? "Le coach n'a pas pu répondre." : "The coach could not answer.",
+        fr ? "Le stockage de JIMP ne répond pas pour le moment. Réessaie dans une minute." : "JIMP's storage is not answering right now. Try again in a minute.",
+        "storage-unavailable",
+        userMessageId);
+
+    /// <summary>The stored question, or null when its insert failed (storage down or refusing it: the turn then stores nothing).</summary>
+    private async Task<StoredMessage?> StoredOrNullAsync(Task<StoredMessage> asking)
+    {
+        try
+        {
+            return await asking;
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or Platform.Storage.StorageUnavailableException or IOException or TimeoutException or HttpRequestException or OperationCanceledException)
+        {
+            LogQuestionNotStored(logger, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A chat question could not be stored ({ExceptionType}); its turn ends with the storage error")]
+    private static partial void LogQuestionNotStored(ILogger logger, string exceptionType);
+
+    /// <summary>Indexes the question once it is stored (a question whose insert failed is not indexed: its turn failed).</summary>
+    private async Task ObserveWhenStoredAsync(string userId, string conversationId, Task<StoredMessage> asking, CoachProfile profile)
+    {
+        StoredMessage question;
+        try
+        {
+            question = await asking;
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or Platform.Storage.StorageUnavailableException or IOException or TimeoutException or HttpRequestException or OperationCanceledException)
+        {
+            return; // the answer's side logs it and ends the turn with the storage error
+        }
+        await ObserveAsync(userId, conversationId, question, profile);
     }
 
     internal static bool IsFrench(string? locale) => !(locale ?? "fr").StartsWith("en", StringComparison.OrdinalIgnoreCase);

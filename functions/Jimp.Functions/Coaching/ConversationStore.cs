@@ -202,12 +202,7 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
     public async Task<StoredMessage> AddUserMessageAsync(string userId, string conversationId, string text, string? newestId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
-        // Newest-first time; the answer takes the key just before it (see AnswerIdFor), so keys step by two.
-        var key = long.Parse(NewestFirst(now), CultureInfo.InvariantCulture);
-        if (newestId is not null)
-        {
-            key = Math.Min(key, long.Parse(newestId, CultureInfo.InvariantCulture) - 2);
-        }
+        var key = long.Parse(UserMessageIdFor(now, newestId), CultureInfo.InvariantCulture);
         for (var attempt = 0; ; attempt++, key -= 2)
         {
             var messageId = key.ToString("D19", CultureInfo.InvariantCulture);
@@ -227,6 +222,21 @@ public sealed class ConversationStore(JimpStorage storage, IEnumerable<IQuestion
                 // Another turn of the same conversation took this key at the same moment: take the next one.
             }
         }
+    }
+
+    /// <summary>
+    /// The id <see cref="AddUserMessageAsync"/> tries first: newest-first time, after the conversation's newest message;
+    /// the answer takes the key just before it (see <see cref="AnswerIdFor"/>), so keys step by two. Only a key
+    /// collision (another turn of the same conversation at the same moment) makes the stored id an older one.
+    /// </summary>
+    public static string UserMessageIdFor(DateTimeOffset now, string? newestId)
+    {
+        var key = long.Parse(NewestFirst(now), CultureInfo.InvariantCulture);
+        if (newestId is not null)
+        {
+            key = Math.Min(key, long.Parse(newestId, CultureInfo.InvariantCulture) - 2);
+        }
+        return key.ToString("D19", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The answer's id: right before its question in newest-first order, so it always sorts just after it.</summary>
