@@ -97,6 +97,22 @@ describe('the language switch, view by view', () => {
     });
   }
 
+  test('a message for the next page (signed out) is said again in the new language, not lost, after a switch', async () => {
+    const { context, page } = await open('#/privacy');
+    await page.getByTestId('logout').click();
+    await page.getByText('Vous êtes déconnecté·e.').waitFor();
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('You are signed out.').waitFor({ timeout: 5000 });
+    assert.equal(await page.getByText('Vous êtes déconnecté·e.').count(), 0);
+    // Shown once: another page does not show it again.
+    await page.goto('/#/policy');
+    await page.locator('main h1').waitFor();
+    await page.goto('/#/');
+    await page.getByTestId('email').waitFor();
+    assert.equal(await page.getByText('You are signed out.').count(), 0);
+    await context.close();
+  });
+
   test('chat: the switch changes the texts in place (the messages stay the same elements) and does not cut a turn under way', async () => {
     const { context, page, state } = await open('#/chat/c1');
     await page.getByTestId('chat-input').waitFor();

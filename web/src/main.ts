@@ -8,7 +8,7 @@ import { captureFields, restoreFields } from './fields';
 import { PRIVATE, currentRoute, parseRoute, type ViewContext } from './router';
 import { createScope, setActiveScope, type Scope } from './scope';
 import { createShell, startShell, type Shell } from './shell';
-import { loadUser, session } from './state';
+import { loadUser, pageChanged, session } from './state';
 import { errorText, notice, spinner } from './ui';
 import { views } from './views';
 
@@ -45,6 +45,7 @@ async function render(reason: RenderReason = 'navigation'): Promise<void> {
   viewScope = createScope();
   setActiveScope(viewScope);
   viewFollowsLanguage = false;
+  pageChanged(reason);
   const scope = viewScope;
   document.documentElement.dataset.route = route.name;
   if (!session.checked && route.name !== 'verify' && route.name !== 'confirm-request' && route.name !== 'unsubscribe') {

@@ -147,7 +147,7 @@ async function signOutNow(navigate: (hash: string) => void): Promise<void> {
   } catch {
     // signed out locally either way
   }
-  signedOut(t('signin.signedOut'));
+  signedOut(() => t('signin.signedOut'));
   navigate('#/');
 }
 

@@ -9,8 +9,13 @@ export const checked = signal(false);
 /** The creator's profile: undefined until loaded, null before onboarding. */
 export const profile = signal<Profile | null | undefined>(undefined);
 export const options = signal<ProfileOptions | null>(null);
-/** A message for the next page (signed out, e-mail changed). */
-export const notice = signal<string | null>(null);
+/**
+ * A message for the next page (signed out, e-mail changed), as a function so that it is said in the language of the
+ * moment. The page that shows it takes it (takeNotice); a language switch shows it again (main.ts).
+ */
+export const notice = signal<(() => string) | null>(null);
+/** The message the page on screen took: given back when the page is rebuilt in another language. */
+let shownNotice: (() => string) | null = null;
 
 /**
  * The same state as plain properties (views read and write `session.user` as before); each property is its
@@ -21,7 +26,7 @@ export const session: {
   checked: boolean;
   profile: Profile | null | undefined;
   options: ProfileOptions | null;
-  notice: string | null;
+  notice: (() => string) | null;
 } = {
   get user() {
     return user.value;
@@ -90,10 +95,24 @@ export async function loadOptions(): Promise<ProfileOptions> {
   return session.options;
 }
 
-export function signedOut(message: string | null = null): void {
+export function signedOut(message: (() => string) | null = null): void {
   batch(() => {
     session.user = null;
     session.profile = undefined;
     session.notice = message;
   });
+}
+
+/** The message for this page, if any (shown once: the next page will not show it again). */
+export function takeNotice(): (() => string) | null {
+  const message = notice.peek();
+  notice.value = null;
+  if (message) shownNotice = message;
+  return message;
+}
+
+/** A navigation: the message the last page showed is done. A language switch: it is shown again, in the new language. */
+export function pageChanged(reason: 'navigation' | 'language'): void {
+  if (reason === 'navigation') shownNotice = null;
+  else if (shownNotice && !notice.peek()) notice.value = shownNotice;
 }

@@ -2,7 +2,7 @@ import { ApiError, put, type Option, type Profile, type ProfileInput } from '../
 import { h, replace } from '../dom';
 import { lang, optionLabel, t } from '../i18n';
 import type { ViewContext } from '../router';
-import { loadOptions, loadProfile, session } from '../state';
+import { loadOptions, loadProfile, session, takeNotice } from '../state';
 import { choice, choiceGroup, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot, unmatchedErrors } from '../ui';
 
 const COMMISSION_GOAL = 'monthly-commission';
@@ -31,9 +31,9 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
     language: lang(),
   };
   const status = statusSlot();
-  if (session.notice) {
-    status.show('success', session.notice);
-    session.notice = null;
+  const message = takeNotice();
+  if (message) {
+    status.show('success', message());
   }
 
   const checks = (name: string, list: Option[], selected: string[]): HTMLElement[] =>

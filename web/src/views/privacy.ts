@@ -2,7 +2,7 @@ import { ApiError, del, get, post, put, type ActivityEvent, type ConsentItem, ty
 import { h, replace, uid } from '../dom';
 import { fmtDate, fmtDateTime, lang, t, tryT } from '../i18n';
 import type { ViewContext } from '../router';
-import { loadUser, session, signedOut } from '../state';
+import { loadUser, session, signedOut, takeNotice } from '../state';
 import { confirmDialog, errorText, notice, pageHeader, spinner, statusSlot } from '../ui';
 
 /** A friendly line when a privacy endpoint is not deployed yet, the error text otherwise. */
@@ -40,9 +40,9 @@ function toggle(labelText: string, description: string, checked: boolean, testId
 export async function renderPrivacy({ main, navigate, isStale }: ViewContext): Promise<void> {
   const user = session.user as UserSummary;
   const top = statusSlot();
-  if (session.notice) {
-    top.show('success', session.notice);
-    session.notice = null;
+  const message = takeNotice();
+  if (message) {
+    top.show('success', message());
   }
 
   // ---- export ----
@@ -137,13 +137,13 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
   const logoutAll = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'logout-all' }, t('privacy.signOutAll'));
   logout.addEventListener('click', async () => {
     await post('/api/auth/logout').catch(() => undefined);
-    signedOut(t('signin.signedOut'));
+    signedOut(() => t('signin.signedOut'));
     navigate('#/');
   });
   logoutAll.addEventListener('click', async () => {
     try {
       const answer = await post<{ revoked: number }>('/api/auth/logout-all');
-      signedOut(t('privacy.signedOutAll', { n: answer?.revoked ?? 0 }));
+      signedOut(() => t('privacy.signedOutAll', { n: answer?.revoked ?? 0 }));
       navigate('#/');
     } catch (error) {
       sessionsStatus.replaceChildren(unavailable(error));
@@ -169,7 +169,7 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
     try {
       await post('/api/me/erasure', { confirm: confirmInput.value.trim() });
       await post('/api/auth/logout').catch(() => undefined);
-      signedOut(t('privacy.deleted'));
+      signedOut(() => t('privacy.deleted'));
       navigate('#/');
     } catch (error) {
       eraseStatus.replaceChildren(unavailable(error));

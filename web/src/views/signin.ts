@@ -2,7 +2,7 @@ import { ApiError, get, post, type PolicyDocument, type TermsDocument } from '..
 import { h, replace } from '../dom';
 import { lang, t } from '../i18n';
 import type { ViewContext } from '../router';
-import { session } from '../state';
+import { takeNotice } from '../state';
 import { errorText, field, focusFirstInvalid, notice, showFieldErrors, statusSlot, unmatchedErrors, waitText } from '../ui';
 
 /** The minimum age, as the server is configured (Accounts:MinimumAge), read from /api/policy. */
@@ -21,9 +21,9 @@ export async function renderSignIn({ main, isStale }: ViewContext): Promise<void
   let policyVersion: string | null = null;
   let termsVersion: string | null = null;
   const status = statusSlot();
-  if (session.notice) {
-    status.show('info', session.notice);
-    session.notice = null;
+  const message = takeNotice();
+  if (message) {
+    status.show('info', message());
   }
 
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', inputmode: 'email', required: true, maxlength: '254', 'data-testid': 'email', placeholder: t('signin.emailPlaceholder') });

@@ -71,7 +71,7 @@ async function submit(context: ViewContext, token: string, replaceSession: boole
   session.checked = true;
   session.profile = undefined;
   if (answer.outcome === 'email-changed') {
-    session.notice = t('verify.emailChanged');
+    session.notice = () => t('verify.emailChanged');
     navigate('#/privacy', { replace: true });
     return;
   }
