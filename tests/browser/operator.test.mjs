@@ -437,7 +437,16 @@ describe("the owner's console (real API)", () => {
     assert.notDeepEqual(french, expected, 'the console reads differently in French');
     await ownerPage.getByTestId('op-emailed-email').fill('personne@example.com');
     await ownerPage.evaluate(() => (window.__sameDocument = true));
+    // A slow list (as under load): what was typed is back as soon as the console is in English, not after its lists.
+    const slow = async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await route.fallback();
+    };
+    await ownerPage.route(/\/api\/console\/insights$/, slow);
     await ownerPage.getByTestId('lang-switch').click();
+    // The form is there (the old one went at the click) with what was typed, while the insights are still loading.
+    assert.equal(await ownerPage.getByTestId('op-emailed-email').inputValue(), 'personne@example.com', 'back as soon as the form is');
+    assert.equal(await ownerPage.locator('[data-testid="op-insights"] .loading').count(), 1, 'the insights are still loading');
     let seen = [];
     for (let i = 0; i < 100 && JSON.stringify(seen) !== JSON.stringify(expected); i += 1) {
       await ownerPage.waitForTimeout(100);
@@ -447,6 +456,7 @@ describe("the owner's console (real API)", () => {
     assert.equal(await ownerPage.evaluate(() => window.__sameDocument), true, 'not reloaded');
     assert.equal(await ownerPage.getByTestId('op-emailed-email').inputValue(), 'personne@example.com');
     assert.equal(await ownerPage.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'lang-switch');
+    await ownerPage.unroute(/\/api\/console\/insights$/, slow);
     assert.deepEqual(errors, []);
   });
 });

@@ -96,5 +96,7 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
     ),
   );
   void navigate; // the console stays on one page; links inside scroll to their section
-  await Promise.all([requests.load(), loadPolicy(), campaigns.load(), insights.load(), breaches.load()]);
+  // The lists load after the view is in place (each shows its spinner, then its rows or its error): the view's
+  // render is done now, so a language switch puts back what was typed at once, not after the slowest list.
+  void Promise.all([requests.load(), loadPolicy(), campaigns.load(), insights.load(), breaches.load()]);
 }
