@@ -29,7 +29,7 @@ describe('main.ts', () => {
     await import('./main');
     expect(app.children.length).toBe(0);
     expect(document.querySelector('header, main')).toBeNull();
-  });
+  }, 20000); // the first import compiles the whole app: over vitest's 5 s default on a loaded 2-core machine
 
   it('switches the language live: the view is rebuilt in English, what was typed stays, no reload', async () => {
     fakeServer();
