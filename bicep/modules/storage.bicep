@@ -29,6 +29,7 @@ param backupRetentionDays int = 7
 var tableNames = [
   'users'
   'emailindex'
+  'signinmonths'
   'signintokens'
   'sessions'
   'profiles'

@@ -34,6 +34,14 @@ public sealed record Account(
 
     /// <summary>An inactivity erasure was started in the current period of inactivity.</summary>
     public bool InactivityErasureStartedSinceLastSignIn => InactivityErasureStartedAt > LastSignInAt;
+
+    /// <summary>
+    /// The last sign-in as stored when this record was read (null: a record not read from storage). An update writes
+    /// <see cref="LastSignInAt"/> only when it differs from this, so a record read before a concurrent sign-in never
+    /// moves the sign-in back, and moves the sign-in-month row (<see cref="SignInMonths"/>) only when the month changed.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? StoredLastSignInAt { get; init; }
 }
 
 /// <summary>The outcome of <see cref="AccountStore.ChangeEmailAsync"/>.</summary>
@@ -47,9 +55,10 @@ public enum EmailChange
 /// <summary>
 /// The <c>users</c> table (one entity per user, partition = user id) and the <c>emailindex</c> table (one
 /// entity per address, keyed by the keyed hash (HMAC-SHA256, <see cref="KeyedHash"/>) of the normalised address,
-/// pointing at the user id).
+/// pointing at the user id), and the <c>signinmonths</c> index of the month of each last sign-in
+/// (<see cref="SignInMonths"/>), which Retention's inactivity job reads instead of every account.
 /// </summary>
-public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
+public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash, TimeProvider clock)
 {
     public const string UsersTable = "users";
     public const string EmailIndexTable = "emailindex";
@@ -64,6 +73,16 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         ArgumentNullException.ThrowIfNull(row);
         return tableName == UsersTable && row.RowKey == AccountRow ? row.GetString("Email") : null;
     }
+    /// <summary>
+    /// The user a row of one of the accounts feature's tables read raw (a backup's row) belongs to, when its partition
+    /// key is not the user id (the sign-in-month index: the row key), or null: a restore skips it for an erased person.
+    /// </summary>
+    public static string? UserIdOfRawRow(string tableName, TableEntity row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return tableName == SignInMonths.Table ? row.RowKey : null;
+    }
+
     public const string IndexRow = "user";
 
     public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
@@ -137,12 +156,14 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
                 return await CreateAsync(account, cancellationToken);
             }
         }
+        // The month row first: an account always has one (a crash in between leaves a row without an account, which
+        // the inactivity job deletes when its month comes due).
+        await SignInMonths.AddAsync(storage, account.UserId, account.LastSignInAt, clock.GetUtcNow(), cancellationToken);
         var users = await storage.TableAsync(UsersTable, cancellationToken);
         await users.AddEntityAsync(ToEntity(account), cancellationToken);
         return account.UserId;
     }
 
-    /// <summary>Sets the account's fields (a merge: other features' columns and a mark written after the record was read stay); false if the account no longer exists.</summary>
     /// <summary>
     /// Records that the account accepted a version of the terms of use (CGU): the version and when it was first
     /// accepted (a merge of those two columns only; the same version accepted again keeps its first time).
@@ -162,20 +183,41 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         }
     }
 
+    /// <summary>
+    /// Sets the account's fields (a merge: other features' columns and a mark written after the record was read stay);
+    /// false if the account no longer exists. The last sign-in is written only if the record changed it; when its month
+    /// changed (the first sign-in of a month), the sign-in-month row moves: the new row before the account, the old
+    /// one after (2 writes and a read, once a month per person; every other update touches no index).
+    /// </summary>
     public async Task<bool> UpdateAsync(Account account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         var users = await storage.TableAsync(UsersTable, cancellationToken);
+        var entity = ToEntity(account);
+        var stored = account.StoredLastSignInAt;
+        if (stored == account.LastSignInAt) entity.Remove("LastSignInAt");
+        var moved = stored is null || SignInMonths.MonthOf(stored.Value) != SignInMonths.MonthOf(account.LastSignInAt);
+        if (moved) await SignInMonths.AddAsync(storage, account.UserId, account.LastSignInAt, clock.GetUtcNow(), cancellationToken);
         try
         {
             // Never an upsert: an account erased meanwhile must not come back.
-            await users.UpdateEntityAsync(ToEntity(account), ETag.All, TableUpdateMode.Merge, cancellationToken);
-            return true;
+            await users.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
+            if (moved) await SignInMonths.DeleteAsync(storage, SignInMonths.MonthOf(account.LastSignInAt), account.UserId, cancellationToken);
             return false;
         }
+        if (!moved) return true;
+        if (stored is { } before) await SignInMonths.DeleteAsync(storage, SignInMonths.MonthOf(before), account.UserId, cancellationToken);
+        // An erasure that marked the account before this read may have emptied the index before the new row was
+        // written: the row goes again (one that marks it later erases the row itself, the row being written by then).
+        var now = await users.GetEntityIfExistsAsync<TableEntity>(account.UserId, AccountRow, ["ErasingSince"], cancellationToken);
+        if (!now.HasValue || now.Value!.GetDateTimeOffset("ErasingSince") is not null)
+        {
+            await SignInMonths.DeleteAsync(storage, SignInMonths.MonthOf(account.LastSignInAt), account.UserId, cancellationToken);
+        }
+        return true;
     }
 
     /// <summary>
@@ -200,6 +242,19 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
     /// </summary>
     public async Task<(IReadOnlyList<Account> Accounts, string? ContinuationToken)> ReadPageAsync(string? continuationToken, int pageSize, DateTimeOffset? notSignedInSince, CancellationToken cancellationToken)
     {
+        // Not signed in since a date: the due months of the sign-in-month index once it is built (the cursor says
+        // which source a mailing started on, so a backfill finishing mid-mailing does not mix the two).
+        if (notSignedInSince is { } cutoff && (SignInMonths.IsIndexCursor(continuationToken) || (continuationToken is null && await SignInMonthsReadyAsync(cancellationToken))))
+        {
+            var months = await storage.TableAsync(SignInMonths.Table, cancellationToken);
+            await foreach (var page in months.QueryAsync<TableEntity>(SignInMonths.DueFilter(cutoff), maxPerPage: pageSize, select: ["PartitionKey", "RowKey", "WrittenAt"], cancellationToken: cancellationToken)
+                .AsPages(SignInMonths.TokenOfCursor(continuationToken), pageSize))
+            {
+                var accounts = await CheckDueAsync(page.Values, cutoff, cancellationToken);
+                return (accounts, SignInMonths.CursorOfToken(page.ContinuationToken));
+            }
+            return ([], null);
+        }
         var users = await storage.TableAsync(UsersTable, cancellationToken);
         await foreach (var page in users.QueryAsync<TableEntity>(AccountFilter(notSignedInSince), maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {
@@ -211,8 +266,15 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
     /// <summary>How many accounts (optionally: not signed in since then) there are: one query per 1,000, keys only.</summary>
     public async Task<int> CountAsync(DateTimeOffset? notSignedInSince, CancellationToken cancellationToken)
     {
-        var users = await storage.TableAsync(UsersTable, cancellationToken);
         var count = 0;
+        if (notSignedInSince is { } cutoff && await SignInMonthsReadyAsync(cancellationToken))
+        {
+            // The rows of the due months (the cut-off's month whole: an upper bound of what the mailing looks at).
+            var months = await storage.TableAsync(SignInMonths.Table, cancellationToken);
+            await foreach (var _ in months.QueryAsync<TableEntity>(SignInMonths.DueFilter(cutoff), maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken)) count++;
+            return count;
+        }
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
         await foreach (var _ in users.QueryAsync<TableEntity>(AccountFilter(notSignedInSince), maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken)) count++;
         return count;
     }
@@ -221,9 +283,23 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         ? TableClient.CreateQueryFilter($"RowKey eq {AccountRow} and LastSignInAt le {before}")
         : TableClient.CreateQueryFilter($"RowKey eq {AccountRow}");
 
-    /// <summary>The accounts whose last sign-in is at or before <paramref name="before"/> (for Retention's inactivity job).</summary>
+    /// <summary>
+    /// The accounts whose last sign-in is at or before <paramref name="before"/> (for Retention's inactivity job). Once
+    /// the sign-in-month index is built: the rows of the due months only (one query per 1,000 rows), each checked
+    /// against its account by a point read (a stale row, left by a crash or a sign-in under way, is deleted or skipped),
+    /// so the cost follows the accounts due, not the accounts there are. Before: a filter over the <c>users</c> table.
+    /// </summary>
     public async IAsyncEnumerable<Account> ListNotSignedInSinceAsync(DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (await SignInMonthsReadyAsync(cancellationToken))
+        {
+            var months = await storage.TableAsync(SignInMonths.Table, cancellationToken);
+            await foreach (var page in months.QueryAsync<TableEntity>(SignInMonths.DueFilter(before), maxPerPage: 1000, select: ["PartitionKey", "RowKey", "WrittenAt"], cancellationToken: cancellationToken).AsPages())
+            {
+                foreach (var account in await CheckDueAsync(page.Values, before, cancellationToken)) yield return account;
+            }
+            yield break;
+        }
         var users = await storage.TableAsync(UsersTable, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"RowKey eq {AccountRow} and LastSignInAt le {before}");
         await foreach (var e in users.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -293,7 +369,75 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         return EmailChange.Changed;
     }
 
-    /// <summary>The table that remembers under which key the e-mail index was last rebuilt (no personal data).</summary>
+    /// <summary>How many point reads of accounts a page of the index runs at once.</summary>
+    private const int CheckParallelism = 16;
+
+    /// <summary>
+    /// The accounts of index rows that are due: each row's account read (a point read); a row whose account is gone,
+    /// or whose account's last sign-in is in another month (a crash between the two writes of a move), is deleted.
+    /// </summary>
+    private async Task<IReadOnlyList<Account>> CheckDueAsync(IReadOnlyList<TableEntity> rows, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var found = new Account?[rows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = CheckParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var row = rows[i];
+            var account = await GetAsync(row.RowKey, ct);
+            if (account is null || SignInMonths.MonthOf(account.LastSignInAt) != row.PartitionKey)
+            {
+                // Stale: the account is gone, or its row is in its current month (written before this one was deleted).
+                // A row younger than OrphanAge may be a sign-up or a sign-in still under way: left to it.
+                if (clock.GetUtcNow() - SignInMonths.WrittenAt(row) > OrphanAge)
+                {
+                    await SignInMonths.DeleteAsync(storage, row.PartitionKey, row.RowKey, ct);
+                }
+                return;
+            }
+            if (account.LastSignInAt <= before) found[i] = account;
+        });
+        return [.. found.OfType<Account>()];
+    }
+
+    /// <summary>The marker of the one-time backfill of the sign-in-month index, in <see cref="KeyStateTable"/>.</summary>
+    private const string SignInMonthsMarker = "signinmonths";
+
+    /// <summary>True once the sign-in-month index holds every account (its backfill finished): one point read.</summary>
+    public async Task<bool> SignInMonthsReadyAsync(CancellationToken cancellationToken)
+    {
+        var state = await storage.TableAsync(KeyStateTable, cancellationToken);
+        return (await state.GetEntityIfExistsAsync<TableEntity>("state", SignInMonthsMarker, ["RowKey"], cancellationToken)).HasValue;
+    }
+
+    /// <summary>
+    /// The one-time backfill of the sign-in-month index (run by housekeeping): every account's row, written by month
+    /// in transactions of 100, then the marker; one read when it is done. Accounts created or signed in meanwhile
+    /// write their own rows; a row the backfill writes for a month a sign-in just left is stale, and the inactivity
+    /// job deletes it when it reaches it. Until the marker exists the job uses the filter over <c>users</c>. Idempotent.
+    /// </summary>
+    public async Task<int> BackfillSignInMonthsIfNeededAsync(CancellationToken cancellationToken)
+    {
+        if (await SignInMonthsReadyAsync(cancellationToken)) return 0;
+        var users = await storage.TableAsync(UsersTable, cancellationToken);
+        var months = await storage.TableAsync(SignInMonths.Table, cancellationToken);
+        var written = 0;
+        var now = clock.GetUtcNow();
+        await foreach (var page in users.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {AccountRow}"), maxPerPage: 1000, select: ["PartitionKey", "LastSignInAt"], cancellationToken: cancellationToken).AsPages())
+        {
+            foreach (var month in page.Values.GroupBy(e => SignInMonths.MonthOf(e.GetDateTimeOffset("LastSignInAt") ?? default)))
+            {
+                foreach (var chunk in month.Chunk(100))
+                {
+                    await months.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, SignInMonths.Row(month.Key, e.PartitionKey, now))), cancellationToken);
+                    written += chunk.Length;
+                }
+            }
+        }
+        var state = await storage.TableAsync(KeyStateTable, cancellationToken);
+        await state.UpsertEntityAsync(new TableEntity("state", SignInMonthsMarker) { ["BackfilledAt"] = now, ["Rows"] = written }, TableUpdateMode.Replace, cancellationToken);
+        return Math.Max(written, 1);
+    }
+
+    /// <summary>The table that remembers under which key the e-mail index was last rebuilt, and that the sign-in-month index was backfilled (no personal data).</summary>
     public const string KeyStateTable = "keyedhashstate";
 
     private TableEntity IndexEntry(string email, string userId, DateTimeOffset createdAt) =>
@@ -372,5 +516,6 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash)
         InactivityWarnedAt = e.GetDateTimeOffset(nameof(Account.InactivityWarnedAt)),
         InactivityErasureStartedAt = e.GetDateTimeOffset(nameof(Account.InactivityErasureStartedAt)),
         InactivityErasureRequestId = e.GetString(nameof(Account.InactivityErasureRequestId)),
+        StoredLastSignInAt = e.GetDateTimeOffset("LastSignInAt") ?? default,
     };
 }

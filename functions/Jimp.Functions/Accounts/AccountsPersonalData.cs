@@ -24,9 +24,10 @@ public static class AccountsPersonalData
         services.AddPersonalDataStore<SecurityLogStore>();
         services.AddPersonalDataStore<SignInTokenStore>();
         services.AddPersonalDataStore<EmailIndexStore>();
+        services.AddPersonalDataStore<SignInMonthStore>();
         services.AddPersonalDataStore<RateLimitStore>();
         services.AddPersonalDataStore<MinorBlocklistStore>();
-        services.AddNonPersonalStore(AccountStore.KeyStateTable, "The fingerprint of the keyed-hash key the e-mail index was last rebuilt under; no user data.");
+        services.AddNonPersonalStore(AccountStore.KeyStateTable, "The fingerprint of the keyed-hash key the e-mail index was last rebuilt under, and the marker of the sign-in-month index's backfill; no user data.");
         return services;
     }
 }

@@ -144,6 +144,8 @@ public sealed partial class RestoreService(
             var skip = byPartition.Contains(table.Name);
             restored.Add(await RestoreTableAsync(table, clients[table.Name], e =>
             {
+                // A row keyed by user id though not partitioned by it (the sign-in-month index) is skipped for an erased person.
+                if (AccountStore.UserIdOfRawRow(table.Name, e) is { } owner) return IsErased(owner);
                 if (!IsErased(e.PartitionKey)) return false;
                 if (AccountStore.AddressOfRawAccountRow(table.Name, e) is { } address) erased[e.PartitionKey] = address;
                 return skip;

@@ -22,7 +22,8 @@ public sealed record MailingBatch(bool Done, TimeSpan Wait, int Sent);
 
 /// <summary>
 /// Bulk e-mail (policy and CGU announcements, inactivity warnings, campaigns), one Durable orchestration per mailing.
-/// Each activity run reads one page of accounts from the mailing's saved place in the <c>users</c> table (one query),
+/// Each activity run reads one page of accounts from the mailing's saved place in the <c>users</c> table (one query;
+/// the inactivity warnings: a page of the due months of the sign-in-month index, each account a point read),
 /// checks the page against the mailing's sent marks (one range query), sends through the mailing's kind, writes a
 /// sent mark after SMTP accepts each message, then saves the place and the counts (one write). The throttle is a
 /// one-minute window on the app's clock (<see cref="EmailOptions.BulkPerMinute"/>): a full window ends the batch
@@ -127,7 +128,8 @@ public sealed partial class BulkMailOrchestration(
 
         var (page, next) = await accounts.ReadPageAsync(mailing.Cursor, Math.Min(allowance, options.Value.BulkBatchSize), kind.NotSignedInSince(mailing), CancellationToken.None);
         // Marks of this page exist only if an earlier run of it was cut short (a crash, a retry): one range query finds them.
-        var marked = page.Count == 0 ? [] : await mailings.SentAmongAsync(mailingId, page[0].UserId, page[^1].UserId, CancellationToken.None);
+        // The page's lowest and highest ids: a page of the sign-in-month index is in (month, id) order, not id order.
+        var marked = page.Count == 0 ? [] : await mailings.SentAmongAsync(mailingId, page.Select(a => a.UserId).Min(StringComparer.Ordinal)!, page.Select(a => a.UserId).Max(StringComparer.Ordinal)!, CancellationToken.None);
         int sent = 0, skipped = 0, failed = 0, sentNow = 0;
         foreach (var account in page)
         {

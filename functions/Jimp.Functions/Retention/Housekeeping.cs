@@ -34,6 +34,8 @@ public sealed partial class Housekeeping(JimpStorage storage, AccountStore accou
         var now = clock.GetUtcNow();
         // Once per keyed-hash key: the index rows of before it (plain SHA-256) are rebuilt under it.
         await accounts.RekeyEmailIndexIfNeededAsync(cancellationToken);
+        // Once: the sign-in-month index of the accounts of before it (#20); until then inactivity filters all accounts.
+        await accounts.BackfillSignInMonthsIfNeededAsync(cancellationToken);
         // Links go as soon as they expire (the policy: 15 minutes), used or not; a late click gets "unknown", which the
         // app words like "expired".
         // Links and rate-limit windows are in hourly expiry buckets: only the due hours are read, and deleted in batches.

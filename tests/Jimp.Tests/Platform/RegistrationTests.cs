@@ -89,7 +89,7 @@ public sealed class RegistrationTests
         Assert.Equal([ErasureOrchestration.TombstoneTable, ErasureOrchestration.PurgeQueueTable, PolicyAnnouncements.Table], privacy.NonPersonal);
 
         var accounts = DeclaredBy(s => s.AddAccounts());
-        Assert.Equal([AccountStore.UsersTable, SessionStore.Table, SecurityLog.Family + "log{yyyyMM}", SignInTokens.Table, AccountStore.EmailIndexTable, RateLimits.Table, MinorBlocklist.Table], accounts.Personal);
+        Assert.Equal([AccountStore.UsersTable, SessionStore.Table, SecurityLog.Family + "log{yyyyMM}", SignInTokens.Table, AccountStore.EmailIndexTable, SignInMonths.Table, RateLimits.Table, MinorBlocklist.Table], accounts.Personal);
         Assert.Equal([AccountStore.KeyStateTable], accounts.NonPersonal);
 
         Assert.Equal([ProfileStore.Table, ConversationStore.Table], DeclaredBy(s => s.AddCoaching()).Personal);

@@ -161,6 +161,8 @@ public sealed partial class ComplianceMapTests
         ["sessions"] = "session",
         ["signintokens"] = "lien de connexion",
         ["emailindex"] = "e-mail",
+        // The month of the last sign-in: part of the account's data (its last sign-in).
+        ["signinmonths"] = "données de compte",
         ["consents"] = "registre des consentements",
         ["requests"] = "demandes d'exercice de droits",
         ["requestlog"] = "demandes d'exercice de droits",

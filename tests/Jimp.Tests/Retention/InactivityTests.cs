@@ -12,10 +12,20 @@ namespace Jimp.Tests.Retention;
 [Collection(SharedHostCollection.Name)]
 public sealed class InactivityTests(SharedHost shared)
 {
-    [Fact]
-    public async Task A_warning_at_23_months_an_erasure_at_24_and_a_restricted_user_untouched()
+    /// <summary>A test's host; <paramref name="indexed"/>: after the sign-in-month index's backfill (the due months are read), else before it (the filter over users).</summary>
+    private async Task<JimpTestHost> HostAsync(bool indexed)
     {
-        await using var host = shared.ForTest();
+        var host = shared.ForTest();
+        if (indexed) await host.Services.GetRequiredService<AccountStore>().BackfillSignInMonthsIfNeededAsync(CancellationToken.None);
+        return host;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_warning_at_23_months_an_erasure_at_24_and_a_restricted_user_untouched(bool indexed)
+    {
+        await using var host = await HostAsync(indexed);
         var idle = await PrivacyFixture.UserWithDataEverywhereAsync(host);
         using var restricted = await Users.SignUpAsync(host);
         using (var r = await restricted.SendAsync(HttpMethod.Put, "/api/me/restriction")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
@@ -39,10 +49,12 @@ public sealed class InactivityTests(SharedHost shared)
         Assert.Contains(restricted.UserId, everything, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Signing_in_again_resets_the_count()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Signing_in_again_resets_the_count(bool indexed)
     {
-        await using var host = shared.ForTest();
+        await using var host = await HostAsync(indexed);
         using var user = await Users.SignUpAsync(host);
         host.Clock.Advance(TimeSpan.FromDays(30 * 23 + 10));
         using (await Users.RequestLinkAsync(host, Users.LinkBody(user.Email))) { }
@@ -54,10 +66,12 @@ public sealed class InactivityTests(SharedHost shared)
 
     private const string Warning = "Votre compte JIMP va être supprimé";
 
-    [Fact]
-    public async Task Warned_then_signed_in_then_inactive_again_is_warned_again()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Warned_then_signed_in_then_inactive_again_is_warned_again(bool indexed)
     {
-        await using var host = shared.ForTest();
+        await using var host = await HostAsync(indexed);
         using var user = await Users.SignUpAsync(host);
         host.Clock.Advance(TimeSpan.FromDays(30 * 23 + 10));
         await host.RunTimerAsync("CheckInactiveAccounts");
@@ -112,7 +126,7 @@ public sealed class InactivityTests(SharedHost shared)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Accounts{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !declaresOnly.Contains(Path.GetFileName(f)))
-            .Where(f => File.ReadAllText(f) is var code && (code.Contains("AccountStore.UsersTable", StringComparison.Ordinal) || code.Contains("AccountStore.EmailIndexTable", StringComparison.Ordinal)))
+            .Where(f => File.ReadAllText(f) is var code && (code.Contains("AccountStore.UsersTable", StringComparison.Ordinal) || code.Contains("AccountStore.EmailIndexTable", StringComparison.Ordinal) || code.Contains("SignInMonths.Table", StringComparison.Ordinal)))
             .Select(f => Path.GetRelativePath(root, f)).ToList();
         Assert.True(offenders.Count == 0, "reads or writes the accounts tables directly: " + string.Join(", ", offenders));
     }
