@@ -16,7 +16,7 @@ public sealed class ChatFunctions(ChatService chat)
     {
         var user = request.SignedInUser();
         var body = await request.ReadJsonAsync<ChatMessageRequest>(cancellationToken);
-        await EventStream.WriteAsync(request.HttpContext.Response, chat.TurnAsync(user, id, body.Text!, cancellationToken), cancellationToken);
+        await EventStream.WriteAsync(request.HttpContext.Response, chat.TurnAsync(user, id, body.Text!, cancellationToken, ConversationStatePrefetch.For(request.HttpContext.Items.TryGetValue(typeof(ConversationStatePrefetch), out var started) ? started : null, user.UserId, id)), cancellationToken);
         return TypedResults.Empty;
     }
 

@@ -18,7 +18,8 @@ public sealed record ChatMessageRequest(
 /// <summary>
 /// One chat turn, streamed as server-sent events: the user's message is inserted beside the answer (its insert is
 /// done before the answer is stored), the coach's answer is streamed as it comes and stored when complete, even if
-/// the client went away. Before the first delta: the session check and the state query, in series. Storage cost:
+/// the client went away. Before the first delta: the session check and the state query, at once (the query starts
+/// beside the session's read, <see cref="ConversationStatePrefetch"/>). Storage cost:
 /// one query (the conversation's state and newest messages), one insert (the user's message), one batch (the
 /// answer, the state, the list entry); one upsert per question observer (the insights index); plus the session
 /// check's point read: five in all. With a model and <c>Chat:ModelTokensPerMinute</c>, the deployment's shared token count adds
@@ -62,8 +63,9 @@ public sealed partial class ChatService(
     /// <c>MoveNextAsync</c>, before any event, so the caller answers a problem instead of a stream.
     /// Enumerate to the end: the answer is stored when the last event is produced, whoever still listens.
     /// </summary>
-    public IAsyncEnumerable<ChatEvent> TurnAsync(SignedInUser user, string conversationId, string text, CancellationToken requestAborted) =>
-        RunAsync(user, conversationId, text, retryOf: null, requestAborted);
+    /// <param name="state">The conversation's state query, already started for this user (<see cref="ConversationStatePrefetch"/>).</param>
+    public IAsyncEnumerable<ChatEvent> TurnAsync(SignedInUser user, string conversationId, string text, CancellationToken requestAborted, Task<ConversationState?>? state = null) =>
+        RunAsync(user, conversationId, text, retryOf: null, requestAborted, state);
 
     /// <summary>The same events for a failed message answered again; 404 for an unknown message, 409 when it has an answer.</summary>
     public async IAsyncEnumerable<ChatEvent> RetryAsync(SignedInUser user, string conversationId, string messageId, [EnumeratorCancellation] CancellationToken requestAborted)
@@ -76,10 +78,10 @@ public sealed partial class ChatService(
         {
             throw new ProblemException(409, "Nothing to retry.", "This message already has an answer, or is being answered.") { Code = "not-failed" };
         }
-        await foreach (var e in RunAsync(user, conversationId, message.Text, retryOf: message, requestAborted)) yield return e;
+        await foreach (var e in RunAsync(user, conversationId, message.Text, retryOf: message, requestAborted, prefetched: null)) yield return e;
     }
 
-    private async IAsyncEnumerable<ChatEvent> RunAsync(SignedInUser user, string conversationId, string text, StoredMessage? retryOf, [EnumeratorCancellation] CancellationToken requestAborted)
+    private async IAsyncEnumerable<ChatEvent> RunAsync(SignedInUser user, string conversationId, string text, StoredMessage? retryOf, [EnumeratorCancellation] CancellationToken requestAborted, Task<ConversationState?>? prefetched)
     {
         ArgumentNullException.ThrowIfNull(user);
         if (user.Restricted)
@@ -99,7 +101,7 @@ public sealed partial class ChatService(
         }
         // Another user's conversation is a 404. The profile (it rides on the session) is optional: without one the coach
         // gives general advice in the account's language (policy §2 "facultatif"; the web app hints at adding a niche).
-        var state = await conversations.ReadStateAsync(user.UserId, conversationId, HistoryMessages, requestAborted)
+        var state = await (prefetched ?? conversations.ReadStateAsync(user.UserId, conversationId, HistoryMessages, requestAborted))
             ?? throw ProblemException.NotFound("conversation");
         var profile = ProfileStore.Deserialize(user.ProfileJson) ?? CoachProfile.General(user.Locale);
         var o = options.Value;

@@ -40,6 +40,7 @@ public static class CoachingRegistration
         services.TryAddSingleton<ICreatorDataCache>(sp => sp.GetRequiredService<ConversationStore>());
         services.TryAddSingleton<ModelTokenBudget>();
         services.TryAddSingleton<UnansweredQuestions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Accounts.ISessionPrefetch, ConversationStatePrefetch>());
         services.TryAddSingleton<ChatService>();
         services.AddCoachingPersonalData();
         Privacy.PersonalDataDeclarations.AddNonPersonalStore(services, ModelTokenBudget.Table,
