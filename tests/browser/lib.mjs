@@ -279,7 +279,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
  * test: the page's context must bypass the CSP for that (the CSP itself is checked by ui.test.mjs).
  */
 export async function axeViolations(page) {
-  await page.addScriptTag({ content: axeSource });
+  // Once per document: a page scanned again (e.g. after a resize) keeps the axe it was given.
+  if (!(await page.evaluate(() => typeof window.axe?.run === 'function'))) await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
