@@ -8,39 +8,97 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 source scripts/lib.sh
 # Wall time per phase, printed before the totals (seconds since the script started).
-phase_times=""; phase_name="install"; phase_start=$SECONDS
+# phase_note: what ran next to the phase (background jobs), printed after its time.
+phase_times=""; phase_name="install"; phase_start=$SECONDS; phase_note=""
 phase() {
-  phase_times+="${phase_name} $((SECONDS - phase_start)) s; "
-  phase_name=$1; phase_start=$SECONDS
+  phase_times+="${phase_name} $((SECONDS - phase_start)) s${phase_note}; "
+  phase_name=$1; phase_start=$SECONDS; phase_note=""
   echo "== $1"
 }
 ensure_npm_packages
 dotnet tool restore >/dev/null
 started_azurite=$(ensure_azurite_for_tests)
 started_smtp=$(ensure_smtp4dev)
+# Background jobs of this script (bicep, web, browser tests): stopped on any exit, before the services they use.
+jobs_started=""
 cleanup() {
+  for pid in $jobs_started; do kill "$pid" 2>/dev/null || true; done
+  for pid in $jobs_started; do wait "$pid" 2>/dev/null || true; done
   for pid in $started_azurite $started_smtp; do kill "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+mkdir -p "$root/artifacts"
+# A background job: runs "$@" with its output in artifacts/<name>.log and its wall time in artifacts/<name>.time.
+# Its status is read by `wait`, under `set +e` (set -e does not apply to a background job's status).
+background() {
+  local name=$1; shift
+  (
+    start=$(date +%s)
+    set +e
+    "$@" >"$root/artifacts/$name.log" 2>&1 &
+    child=$!
+    # Stopped (cleanup): stop the command too, and let it stop what it started.
+    trap 'kill "$child" 2>/dev/null; wait "$child"; exit 143' TERM
+    wait "$child"
+    rc=$?
+    echo "$(( $(date +%s) - start ))" >"$root/artifacts/$name.time"
+    exit $rc
+  ) &
+  last_job=$!
+  jobs_started+=" $last_job"
+}
+# A background job's wall time in seconds ("?" when it did not write one).
+took() { cat "$root/artifacts/$1.time" 2>/dev/null || echo '?'; }
+# Waits for a background job; prints its log (all of it, or its last $3 lines); returns its status.
+finish() {
+  local pid=$1 name=$2 lines=${3:-}
+  local rc=0
+  wait "$pid" || rc=$?
+  local rest="" job
+  for job in $jobs_started; do [ "$job" = "$pid" ] || rest+=" $job"; done
+  jobs_started=$rest
+  echo "== $name ($(took "$name") s, exit $rc)"
+  if [ -n "$lines" ]; then tail -n "$lines" "$root/artifacts/$name.log"; else cat "$root/artifacts/$name.log"; fi
+  return $rc
+}
 
-phase "build"
+phase "build (.NET; bicep check and web build next to it)"
 dotnet restore JIMP.sln --nologo -v q
+# Neither needs the .NET build (the Functions project only publishes web/dist), so they run while it compiles.
+background bicep bash scripts/bicep-check.sh
+bicep_job=$last_job
+# The web unit tests run after it: vitest's 5 s test timeout failed next to dotnet build on a loaded machine.
+background web npm run --silent build:web
+web_job=$last_job
+set +e
 dotnet build JIMP.sln --no-restore --nologo -v q -clp:NoSummary
-
-if [ -x scripts/bicep-check.sh ] || [ -f scripts/bicep-check.sh ]; then
-  phase "infrastructure (bicep build + lint)"
-  BICEP_JSON=$(bash scripts/bicep-check.sh | tail -n 1)
-  export BICEP_JSON
+build_status=$?
+finish "$bicep_job" bicep
+bicep_status=$?
+finish "$web_job" web
+web_status=$?
+set -e
+phase_note=" (bicep $(took bicep) s and web $(took web) s next to it)"
+if [ "$build_status" -ne 0 ] || [ "$bicep_status" -ne 0 ] || [ "$web_status" -ne 0 ]; then
+  echo "build failed: dotnet build exit $build_status, bicep-check exit $bicep_status, web build exit $web_status" >&2
+  exit 1
 fi
+# bicep-check.sh prints the compiled template's path last.
+BICEP_JSON=$(tail -n 1 artifacts/bicep.log)
+export BICEP_JSON
 
-phase "web (type check, build, unit tests)"
-npm run --silent build:web
+phase "web unit tests"
 npm run --silent test:web
 
-phase "tests (benchmarks at smoke size; ./bench.sh runs them at full size)"
+phase "tests: .NET (benchmarks at smoke size; ./bench.sh runs them at full size) and browser, at the same time"
 results="$root/artifacts/test-results"
 rm -rf "$results"
 rm -f "$root"/artifacts/devhost-starts-*.txt
+# The browser suite (Chromium against a DevHost of its own: a free port, a storage prefix of its own, mails read per
+# address) runs next to the .NET tests, which start their DevHosts on ports the OS gives and read mails per address too.
+# The web app and the DevHost were built above: run.sh does not build them again.
+background browser-tests env JIMP_BUILT=1 bash tests/browser/run.sh
+browser_job=$last_job
 set +e
 dotnet test JIMP.sln --no-build --nologo -v q \
   --logger "trx;LogFileName=jimp.trx" --logger "console;verbosity=normal" \
@@ -59,13 +117,12 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 cat "$root"/artifacts/devhost-starts-*.txt 2>/dev/null || true
-phase "browser tests (Chromium against the DevHost)"
+dotnet_time=$((SECONDS - phase_start))
 set +e
-# The web app and the DevHost were built above: run.sh does not build them again.
-JIMP_BUILT=1 bash tests/browser/run.sh > "$root/artifacts/browser-tests.log" 2>&1
+finish "$browser_job" browser-tests 40
 browser_status=$?
 set -e
-tail -n 40 "$root/artifacts/browser-tests.log"
+phase_note=" (.NET $dotnet_time s, browser $(took browser-tests) s, at the same time)"
 # node's test runner closes with "# pass N" and "# fail M".
 bp=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$root/artifacts/browser-tests.log" | tail -n 1)
 bf=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$root/artifacts/browser-tests.log" | tail -n 1)
@@ -94,7 +151,7 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test results found" >&2
   status=1
 fi
-phase_times+="${phase_name} $((SECONDS - phase_start)) s"
+phase_times+="${phase_name} $((SECONDS - phase_start)) s${phase_note}"
 echo "wall time per phase: ${phase_times} (${SECONDS} s in all)"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -29,11 +29,8 @@ else
   dotnet build functions/Jimp.DevHost --nologo -v q -clp:NoSummary
 fi
 
-port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-base="http://127.0.0.1:$port"
 mkdir -p artifacts
 log=artifacts/browser-devhost.log
-echo "== DevHost on $base (log: $log)"
 # The owner's console: one operator address, and drafts of the next policy versions to announce.
 # Every test signs people up from 127.0.0.1, so the per-IP link limit (30 an hour; its own .NET tests) is raised.
 drafts=$(node tests/browser/policy-drafts.mjs artifacts/policy-drafts)
@@ -41,26 +38,47 @@ drafts=$(node tests/browser/policy-drafts.mjs artifacts/policy-drafts)
 # Azurite do not meet (the policy announcement mails this run's accounts only). The tests get it as JIMP_STORAGE_PREFIX.
 JIMP_STORAGE_PREFIX=$(printf 'b%x%05x' "$(date +%s)" "$$" | cut -c1-16)
 export JIMP_STORAGE_PREFIX
-JIMP_PORT=$port Storage__Prefix=$JIMP_STORAGE_PREFIX Accounts__LinksPerIpPerHour=300 Operators__Addresses=owner@example.com DevHost__PolicyDraftsDirectory=$drafts \
-  dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
-devhost=$!
+# The DevHost on a port the OS says is free. Until it listens, another process (./test.sh runs the .NET tests at the
+# same time, and they start DevHosts on ports the OS gives) can take that port: then it stops, and starts again on another.
+start_devhost() {
+  port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  base="http://127.0.0.1:$port"
+  echo "== DevHost on $base (log: $log)"
+  JIMP_PORT=$port Storage__Prefix=$JIMP_STORAGE_PREFIX Accounts__LinksPerIpPerHour=300 Operators__Addresses=owner@example.com DevHost__PolicyDraftsDirectory=$drafts \
+    dotnet run --project functions/Jimp.DevHost --no-build --no-launch-profile >"$log" 2>&1 &
+  devhost=$!
+}
+start_devhost
 # One Chromium for the whole run; each test file connects to it (lib.mjs launch()) and opens its own contexts.
 endpoint=artifacts/browser-ws.txt
 rm -f "$endpoint"
 node tests/browser/browser-server.mjs "$endpoint" >artifacts/browser-server.log 2>&1 &
 chromium_server=$!
+tests=""
 cleanup() {
-  for pid in $devhost $chromium_server; do kill "$pid" 2>/dev/null || true; done
-  for pid in $devhost $chromium_server; do wait "$pid" 2>/dev/null || true; done
+  for pid in $tests $devhost $chromium_server; do kill "$pid" 2>/dev/null || true; done
+  for pid in $tests $devhost $chromium_server; do wait "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
+attempts=1
 for _ in $(seq 1 240); do
-  if curl -fsS "$base/api/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$devhost" 2>/dev/null; then echo "the DevHost stopped:"; tail -n 40 "$log"; exit 1; fi
+  # A health answer counts only while this run's DevHost is alive (not a process that took the port first).
+  if curl -fsS "$base/api/health" >/dev/null 2>&1 && kill -0 "$devhost" 2>/dev/null && ! grep -q 'address already in use' "$log"; then break; fi
+  if ! kill -0 "$devhost" 2>/dev/null || grep -q 'address already in use' "$log"; then
+    if grep -q 'address already in use' "$log" && [ "$attempts" -lt 3 ]; then
+      kill "$devhost" 2>/dev/null || true; wait "$devhost" 2>/dev/null || true
+      attempts=$((attempts + 1))
+      echo "the DevHost's port was taken before it listened: attempt $attempts"
+      start_devhost
+      continue
+    fi
+    echo "the DevHost stopped:"; tail -n 40 "$log"; exit 1
+  fi
   sleep 0.5
 done
 curl -fsS "$base/api/health" >/dev/null
+kill -0 "$devhost"
 for _ in $(seq 1 120); do
   [ -s "$endpoint" ] && break
   if ! kill -0 "$chromium_server" 2>/dev/null; then echo "Chromium did not start:"; tail -n 40 artifacts/browser-server.log; exit 1; fi
@@ -76,7 +94,11 @@ set +e
 JIMP_BASE_URL=$base JIMP_BROWSER_WS=$(cat "$endpoint") node --test --test-concurrency=2 \
   --test-reporter=tap --test-reporter-destination=stdout \
   --test-reporter=./tests/browser/file-times.mjs --test-reporter-destination=stdout \
-  ${BROWSER_TESTS:-tests/browser/}
+  ${BROWSER_TESTS:-tests/browser/} &
+# In the background and waited for, so that a stop (./test.sh's cleanup) stops the test runner too.
+tests=$!
+wait "$tests"
 status=$?
+tests=""
 set -e
 exit $status
