@@ -39,13 +39,16 @@ public sealed class ReturnedRowsRecorder : HttpPipelinePolicy, IStorageWirePolic
         {
             if (json.RootElement.TryGetProperty("value", out var values))
             {
-                foreach (var e in values.EnumerateArray()) rows.Add((e.GetProperty("PartitionKey").GetString()!, e.GetProperty("RowKey").GetString()!));
+                // A projected query (e.g. the sign-in-month backfill's select over users) may leave a key out.
+                foreach (var e in values.EnumerateArray()) rows.Add((Key(e, "PartitionKey"), Key(e, "RowKey")));
             }
         }
         var path = Uri.UnescapeDataString(message.Request.Uri.Path).Trim('/');
         var query = System.Web.HttpUtility.ParseQueryString(message.Request.Uri.Query);
         Queries.Enqueue((path.Split('/')[^1].Split('(')[0], query["$filter"] ?? "", rows));
     }
+
+    private static string Key(JsonElement row, string name) => row.TryGetProperty(name, out var key) ? key.GetString() ?? "" : "";
 
     public List<(string Filter, IReadOnlyList<(string PartitionKey, string RowKey)> Rows)> Of(string table) =>
         [.. Queries.Where(q => q.Table.EndsWith(table, StringComparison.Ordinal)).Select(q => (q.Filter, q.Rows))];
