@@ -55,7 +55,8 @@ public sealed record ChatDoneEvent(
 /// <summary>
 /// <c>error</c>: the turn failed after the stream began; the user's message is kept (status failed) and can be retried.
 /// Codes: <c>model-busy</c> (with <see cref="RetryAfter"/> seconds), <c>turn-timeout</c>, <c>turn-failed</c>,
-/// <c>storage-unavailable</c>. Title and detail are in the user's language.
+/// <c>storage-unavailable</c>; and <c>question-not-saved</c> (503, storage down at the question's insert): nothing of
+/// the turn is stored, nothing can be retried, the message is to be sent again. Title and detail are in the user's language.
 /// </summary>
 public sealed record ChatErrorEvent(int Status, string Title, string Detail, string Code, string UserMessageId) : ChatEvent(EventName)
 {

@@ -247,7 +247,7 @@ public sealed partial class ChatService(
             userMessage = await StoredOrNullAsync(asking);
             if (userMessage is null)
             {
-                await stream.WriteAsync(StorageDownEvent(announcedId, profile.IsFrench), CancellationToken.None);
+                await stream.WriteAsync(QuestionNotSavedEvent(announcedId, profile.IsFrench), CancellationToken.None);
                 return;
             }
             await unanswered.MarkFailedAsync(user.UserId, conversationId, userMessage.Id);
@@ -261,7 +261,7 @@ public sealed partial class ChatService(
             userMessage ??= await StoredOrNullAsync(asking);
             if (userMessage is null)
             {
-                await stream.WriteAsync(StorageDownEvent(announcedId, profile.IsFrench), CancellationToken.None);
+                await stream.WriteAsync(QuestionNotSavedEvent(announcedId, profile.IsFrench), CancellationToken.None);
                 return;
             }
             // Storage down: the mark waits in memory (the question still reads as failed, and can be retried); the client
@@ -294,6 +294,17 @@ public sealed partial class ChatService(
         fr ? "Le stockage de JIMP ne répond pas pour le moment. Réessaie dans une minute." : "JIMP's storage is not answering right now. Try again in a minute.",
         "storage-unavailable",
         userMessageId);
+
+    /// <summary>
+    /// The question itself could not be stored (storage down): nothing of the turn is kept, so there is nothing to
+    /// retry; the web app says so and keeps the text to send again. The id is the one <c>start</c> announced.
+    /// </summary>
+    private static ChatErrorEvent QuestionNotSavedEvent(string announcedId, bool fr) => new(
+        503,
+        fr ? "Ton message n'a pas été enregistré." : "Your message was not saved.",
+        fr ? "Le stockage de JIMP ne répond pas pour le moment. Renvoie ton message dans une minute." : "JIMP's storage is not answering right now. Send your message again in a minute.",
+        "question-not-saved",
+        announcedId);
 
     /// <summary>The stored question, or null when its insert failed (storage down or refusing it: the turn then stores nothing).</summary>
     private async Task<StoredMessage?> StoredOrNullAsync(Task<StoredMessage> asking)

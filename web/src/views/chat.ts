@@ -108,6 +108,13 @@ export async function renderChat({ main, route, navigate, isStale, followsLangua
       },
       scroll: () => scrollToEnd(),
       retry: history.retry,
+      notSaved: () => {
+        // The question was not stored: its text goes back into an empty composer, to send again.
+        if (turn.text && !input.value) {
+          input.value = turn.text;
+          input.dispatchEvent(new Event('input'));
+        }
+      },
     });
     try {
       const path = turn.retryOf

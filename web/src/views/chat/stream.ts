@@ -16,6 +16,8 @@ export interface StreamEvents {
   scroll: () => void;
   /** The retry button of a failed answer. */
   retry: (userMessageId: string, into: Bubble) => void;
+  /** The question was not stored (storage down at its insert): put its text back to send again. */
+  notSaved?: () => void;
 }
 
 /** One answer streamed into a bubble: the server-sent events of a turn (start, delta, reset, done, error). */
@@ -72,6 +74,13 @@ export function answerStream(answer: Bubble, retryOf: string | null, events: Str
       if (text) paint();
       else replace(answer.body);
       const wait = typeof data.retryAfter === 'number' ? data.retryAfter : undefined;
+      if (data.code === 'question-not-saved') {
+        // The question itself was not stored: no retry (its id does not exist); the text is to be sent again.
+        userMessageId = null;
+        failure(answer, null, () => t('chat.questionNotSaved'), events.retry);
+        events.notSaved?.();
+        return;
+      }
       failure(answer, userMessageId, () => (data.code === 'model-busy' ? t('chat.modelBusyFailed', { wait: durationText(wait) }) : data.code === 'storage-unavailable' ? t('error.storageUnavailable') : data.code === 'turn-timeout' ? t('chat.timedOut') : t('chat.failed')), events.retry);
     }
   };
