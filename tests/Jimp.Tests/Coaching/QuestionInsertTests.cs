@@ -1,8 +1,7 @@
 using System.Net;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Jimp.Functions.Coaching;
 using Jimp.Functions.Platform.Storage;
+using Jimp.Tests.Accounts;
 using Jimp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +14,7 @@ namespace Jimp.Tests.Coaching;
 /// </summary>
 public sealed class QuestionInsertTests : IAsyncLifetime
 {
-    private readonly WritesDown faults = new();
+    private readonly TargetedStorageFaults faults = new();
     private JimpTestHost host = null!;
 
     public async Task InitializeAsync() =>
@@ -34,7 +33,7 @@ public sealed class QuestionInsertTests : IAsyncLifetime
         using var user = await CoachingApiTests.OnboardedAsync(host);
         var conversation = await CoachingApiTests.NewConversationAsync(user);
 
-        faults.Down(ConversationStore.Table);
+        faults.Fail(ConversationStore.Table, writesOnly: true);
         using (var response = await user.SendAsync(HttpMethod.Post, $"/api/conversations/{conversation}/messages", new { text = "Comment choisir mon premier produit ?" }))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -46,7 +45,7 @@ public sealed class QuestionInsertTests : IAsyncLifetime
             Assert.Equal("question-not-saved", error.Data.GetProperty("code").GetString());
             Assert.DoesNotContain(events, e => e.Name == "done");
         }
-        Assert.True(faults.Refused >= 1, "the question's insert was refused");
+        Assert.True(faults.Injected >= 1, "the question's insert was refused");
         faults.Heal();
 
         // No question without its answer, no answer: the conversation is as before, and the next turn answers.
@@ -84,37 +83,6 @@ public sealed class QuestionInsertTests : IAsyncLifetime
             Assert.Equal("user", stored[question]);
             Assert.Equal("assistant", stored[answer]);
             Assert.Equal(ConversationStore.AnswerIdFor(question), answer);
-        }
-    }
-
-    /// <summary>Refuses every write to one table (503 on each attempt) until healed; reads still work.</summary>
-    private sealed class WritesDown : HttpPipelinePolicy, IStorageWirePolicy
-    {
-        private volatile string? table;
-        private int refused;
-
-        public HttpPipelinePolicy Policy => this;
-
-        public int Refused => Volatile.Read(ref refused);
-
-        public void Down(string name) => table = name;
-
-        public void Heal() => table = null;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ArgumentNullException.ThrowIfNull(message);
-            if (message.Request.Method != RequestMethod.Get && table is { } name
-                && Uri.UnescapeDataString(message.Request.Uri.Path).TrimEnd('/').Split('/')[^1].Split('(')[0].EndsWith(name, StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref refused);
-                message.Response = new StorageFaults.FaultResponse(503, "Server Busy");
-                return;
-            }
-            await ProcessNextAsync(message, pipeline);
         }
     }
 }
