@@ -50,6 +50,8 @@ export const fr = {
   'error.noProfile': "Vous n'avez pas encore de profil : il est facultatif et améliore les conseils.",
   'error.modelBusy': "Le modèle d'IA est saturé. Réessayez dans {wait}.",
   'error.storageUnavailable': "Le stockage de JIMP ne répond pas pour le moment. Réessayez dans une minute.",
+  'error.accountErasing': 'Ce compte JIMP est en cours de suppression. Une fois la suppression terminée, vous pourrez vous réinscrire avec la même adresse.',
+  'error.signupInProgress': 'Un autre lien de connexion pour cette adresse est en train de créer son compte JIMP. Réessayez ce lien dans une minute.',
 
   'notFound.title': 'Cette page n’existe pas',
   'notFound.home': "Revenir à l'accueil",
@@ -433,6 +435,8 @@ export const en: Record<Key, string> = {
   'error.noProfile': 'You have no profile yet: it is optional and improves the advice.',
   'error.modelBusy': 'The AI model is busy. Try again in {wait}.',
   'error.storageUnavailable': "JIMP's storage is not answering right now. Try again in a minute.",
+  'error.accountErasing': 'This JIMP account is being deleted. Once it is done, you can sign up again with the same address.',
+  'error.signupInProgress': 'Another sign-in link for this address is creating its JIMP account right now. Try this link again in a minute.',
 
   'notFound.title': 'This page does not exist',
   'notFound.home': 'Back to the home page',

@@ -125,6 +125,8 @@ export function errorText(error: unknown): string {
     if (error.isMissingEndpoint) return t('error.notYet');
     if (error.code === 'email-unavailable') return t('error.emailUnavailable');
     if (error.code === 'storage-unavailable') return t('error.storageUnavailable');
+    if (error.code === 'account-erasing') return t('error.accountErasing');
+    if (error.code === 'signup-in-progress') return t('error.signupInProgress');
     if (error.status >= 500) return error.problem.traceId ? t('error.serverTrace', { id: error.problem.traceId }) : t('error.server');
     return error.problem.detail ?? error.problem.title ?? t('error.server');
   }

@@ -177,8 +177,9 @@ public sealed class AccountService(
         if (account is null)
         {
             // A new address, or a link or index entry whose account no longer exists (erased, or orphaned by a crash).
-            userId = await accounts.CreateAsync(new Account(Secrets.NewId(), link.Email, link.Locale, now, now, link.PolicyVersion, now, now, false, false, false), cancellationToken);
-            account = await accounts.GetAsync(userId, cancellationToken) ?? throw AccountBeingErased();
+            // Its id comes from the link: a retry of this link finishes the account an earlier attempt began.
+            userId = await accounts.CreateAsync(new Account(AccountStore.NewUserIdFor(link), link.Email, link.Locale, now, now, link.PolicyVersion, now, now, false, false, false), cancellationToken);
+            account = await accounts.GetAsync(userId, cancellationToken) ?? throw SignUpUnderWay();
         }
         if (account.ErasingSince is not null) throw AccountBeingErased();
         // Signing in with a newer accepted version records that explicit acceptance; nothing is accepted by use alone.
@@ -364,6 +365,11 @@ public sealed class AccountService(
 
     private static ProblemException AccountBeingErased() =>
         new(409, "Account being deleted.", "This JIMP account is being deleted. Once it is done, you can sign up again with the same address.") { Code = "account-erasing" };
+
+    /// <summary>Another link for this new address is creating its account at this moment (or did so less than
+    /// <see cref="AccountStore.OrphanAge"/> ago and stopped half-way): this link works once it is done.</summary>
+    private static ProblemException SignUpUnderWay() =>
+        new(409, "Account being created.", "Another sign-in link for this address is creating its JIMP account right now. Try this link again in a minute.") { Code = "signup-in-progress", RetryAfterSeconds = 60 };
 
     private Uri Link(string page, string token) => new($"{app.Value.PublicBaseUrl.TrimEnd('/')}/#/{page}?token={token}");
 

@@ -127,9 +127,23 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash, TimeP
     public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Creates the account and its index entry; if the address was taken meanwhile, returns that user's id. An index
-    /// entry left by a crash between the two writes (it points at no account) is taken over, so it cannot lock the
-    /// address out; a young one may be a sign-up still under way and is left to it.
+    /// The id of the account a sign-in link creates for a new address: derived from the link, so that every attempt
+    /// with that link (a retry after storage failed half-way, or a request whose first try landed although its answer
+    /// was lost) creates the same account and finishes what an earlier attempt began, instead of leaving the earlier
+    /// attempt's index entry behind as an account under way that locks the address out.
+    /// </summary>
+    public static string NewUserIdFor(SignInToken link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return Secrets.Hash("new-account:" + link.TokenHash)[..32];
+    }
+
+    /// <summary>
+    /// Creates the account and its index entry; if the address was taken meanwhile, returns that user's id. Safe to
+    /// call again with the same account (its id comes from the link: <see cref="NewUserIdFor"/>): an index entry or an
+    /// account row already written by an earlier attempt is taken as done. An index entry left by a crash between the
+    /// two writes for another id (it points at no account) is taken over, so it cannot lock the address out; a young
+    /// one may be a sign-up still under way and is left to it.
     /// </summary>
     public async Task<string> CreateAsync(Account account, CancellationToken cancellationToken)
     {
@@ -145,22 +159,33 @@ public sealed class AccountStore(JimpStorage storage, KeyedHash keyedHash, TimeP
             var existing = await index.GetEntityIfExistsAsync<TableEntity>(entry.PartitionKey, IndexRow, cancellationToken: cancellationToken);
             if (!existing.HasValue) return await CreateAsync(account, cancellationToken);
             var owner = existing.Value!.GetString("UserId");
-            var writtenAt = existing.Value!.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
-            if (await GetAsync(owner, cancellationToken) is not null || account.CreatedAt - writtenAt < OrphanAge) return owner;
-            try
+            if (owner != account.UserId)
             {
-                await index.UpdateEntityAsync(entry, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                var writtenAt = existing.Value!.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
+                if (await GetAsync(owner, cancellationToken) is not null || account.CreatedAt - writtenAt < OrphanAge) return owner;
+                try
+                {
+                    await index.UpdateEntityAsync(entry, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                catch (RequestFailedException race) when (race.Status is 404 or 412)
+                {
+                    return await CreateAsync(account, cancellationToken);
+                }
             }
-            catch (RequestFailedException race) when (race.Status is 404 or 412)
-            {
-                return await CreateAsync(account, cancellationToken);
-            }
+            // else: this account's own entry, written by an earlier attempt (or by this one, its answer lost): go on.
         }
         // The month row first: an account always has one (a crash in between leaves a row without an account, which
         // the inactivity job deletes when its month comes due).
         await SignInMonths.AddAsync(storage, account.UserId, account.LastSignInAt, clock.GetUtcNow(), cancellationToken);
         var users = await storage.TableAsync(UsersTable, cancellationToken);
-        await users.AddEntityAsync(ToEntity(account), cancellationToken);
+        try
+        {
+            await users.AddEntityAsync(ToEntity(account), cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Written by an earlier attempt with the same id (ids are never reused): the account exists, as asked.
+        }
         return account.UserId;
     }
 

@@ -88,6 +88,47 @@ public sealed class SignInFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sign_up_whose_address_index_answer_is_lost_and_retried_still_creates_the_account()
+    {
+        var token = await LinkAsync("index-lost");
+
+        // The new address's index entry reaches storage, its answer does not: the SDK sends it again and meets the entry
+        // it wrote itself (found by the fault suite, seed 77159748: this answered 409 account-erasing, and so did every
+        // attempt of the link for two minutes).
+        faults.LoseAnswerOnce(AccountStore.EmailIndexTable);
+        var userId = await SignsInOnceAsync(token);
+
+        Assert.Equal(1, faults.Injected);
+        Assert.NotNull(await host.Services.GetRequiredService<AccountStore>().GetAsync(userId, default));
+    }
+
+    [Fact]
+    public async Task A_sign_up_whose_account_write_fails_creates_the_account_with_the_same_link_once_storage_is_back()
+    {
+        var token = await LinkAsync("account-down");
+
+        // The index entry is written, the account row is refused: the retry with the same link finishes that account.
+        faults.Fail(AccountStore.UsersTable, writesOnly: true);
+        using (var down = await Users.VerifyAsync(host, token))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("storage-unavailable", (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+            Assert.Null(Users.SessionCookie(down));
+        }
+        Assert.True(faults.Injected > 0);
+        faults.Heal();
+
+        var userId = await SignsInOnceAsync(token);
+        var index = await host.Storage.TableAsync(AccountStore.EmailIndexTable);
+        var entries = 0;
+        await foreach (var e in index.QueryAsync<TableEntity>(x => x.RowKey == AccountStore.IndexRow))
+        {
+            if (e.GetString("UserId") == userId) entries++;
+        }
+        Assert.Equal(1, entries);
+    }
+
+    [Fact]
     public async Task One_link_followed_by_several_browsers_at_once_makes_one_session()
     {
         using var account = await Users.SignUpAsync(host);
