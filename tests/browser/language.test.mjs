@@ -97,6 +97,34 @@ describe('the language switch, view by view', () => {
     });
   }
 
+  test('sign-in: the field errors of a failed submit stay and are said in English; the typed address stays', async () => {
+    const now = Date.now();
+    const base = fakeState({ signedIn: false });
+    const failSubmit = async (page) => {
+      await page.getByTestId('email').fill('lea@');
+      await page.getByTestId('send-link').click();
+      await page.locator('.field-error:not([hidden])').first().waitFor();
+    };
+    const english = await open('#/', { state: structuredClone(base), lang: 'en', now });
+    await settledText(english.page);
+    await failSubmit(english.page);
+    const expected = await settledText(english.page);
+    await english.context.close();
+
+    const { context, page } = await open('#/', { state: structuredClone(base), now });
+    await settledText(page);
+    await failSubmit(page);
+    const french = await settledText(page);
+    assert.notEqual(french, expected);
+    await page.evaluate(() => (window.__form = document.querySelector('[data-testid="signin-form"]')));
+    await switchAndExpect(page, expected, 'sign-in with field errors');
+    assert.equal(await page.locator('.field-error:not([hidden])').count(), 4, 'the four field errors are still shown');
+    assert.equal(await page.evaluate(() => window.__form.isConnected), true, 'the form is the same element (changed in place)');
+    assert.equal(await page.getByTestId('email').inputValue(), 'lea@');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a message for the next page (signed out) is said again in the new language, not lost, after a switch', async () => {
     const { context, page } = await open('#/privacy');
     await page.getByTestId('logout').click();

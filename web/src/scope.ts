@@ -107,3 +107,37 @@ export function liveRegion<E extends Element>(el: E, render: () => Child | Child
   scope.onDispose(() => build?.dispose());
   return el;
 }
+
+/** A text a view gives a helper: a string (said once) or a function (`() => t(...)`: said again in each language). */
+export type Said = string | (() => string);
+
+/** `text` as a child of h(): a function becomes a live text of the active scope. */
+export function said(text: Said): Text | string {
+  return typeof text === 'function' ? liveText(text) : text;
+}
+
+const filled = new WeakMap<Element, Scope>();
+
+/**
+ * Fills a slot of a view again (a field's error, a status line): `render()`'s live texts follow the language until
+ * the slot is filled again or emptied (`render` null), or the view's scope ends. A slot filled many times keeps
+ * only its last filling's effects (scope.test.ts).
+ */
+export function fill(el: Element, render: (() => Child | Child[]) | null, scope: Scope = active): void {
+  filled.get(el)?.dispose();
+  filled.delete(el);
+  if (!render) {
+    replace(el);
+    return;
+  }
+  const own = createScope();
+  filled.set(el, own);
+  scope.onDispose(() => own.dispose());
+  const outer = active;
+  active = own;
+  try {
+    replace(el, render());
+  } finally {
+    active = outer;
+  }
+}

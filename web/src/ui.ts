@@ -1,10 +1,11 @@
 /** Small building blocks shared by the views: fields with their errors, notices, dialogs, error texts. */
 import { ApiError } from './api';
-import { h, replace, uid } from './dom';
+import { h, uid } from './dom';
 import { fmtDateTime, t, type Key } from './i18n';
+import { fill, liveText, said, type Said } from './scope';
 
 /** A labelled control with an error slot wired through aria-describedby. */
-export function field(labelText: string, control: HTMLElement, options: { hint?: string; name?: string } = {}): HTMLElement {
+export function field(labelText: string | Node, control: HTMLElement, options: { hint?: string | Node; name?: string } = {}): HTMLElement {
   const id = control.id || uid('f');
   control.id = id;
   const errorId = `${id}-error`;
@@ -55,13 +56,14 @@ export function showFieldErrors(form: HTMLElement, errors: Record<string, string
     const messages = errors[name];
     const control = container.querySelector<HTMLElement>('input, select, textarea');
     if (messages && messages.length > 0) {
-      slot.textContent = translate ? translate(name, messages) : messages.join(' ');
+      // Live: a translate reading t() says the error again in the new language after a switch.
+      fill(slot, () => liveText(() => (translate ? translate(name, messages) : messages.join(' '))));
       slot.hidden = false;
       container.classList.add('invalid');
       if (control && container.tagName !== 'FIELDSET') control.setAttribute('aria-invalid', 'true');
       first ??= container;
     } else {
-      slot.textContent = '';
+      fill(slot, null);
       slot.hidden = true;
       container.classList.remove('invalid');
       control?.removeAttribute('aria-invalid');
@@ -88,11 +90,13 @@ export function notice(kind: NoticeKind, ...content: (Node | string)[]): HTMLEle
   return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, content);
 }
 
-/** A live region that a view fills with a notice after an action. */
-export function statusSlot(): HTMLElement & { show: (kind: NoticeKind, text: string) => void; hide: () => void } {
-  const slot = h('div', { class: 'status-slot', 'aria-live': 'polite' }) as unknown as HTMLElement & { show: (kind: NoticeKind, text: string) => void; hide: () => void };
-  slot.show = (kind, text) => replace(slot, notice(kind, text));
-  slot.hide = () => replace(slot);
+export type StatusSlot = HTMLElement & { show: (kind: NoticeKind, text: Said) => void; hide: () => void };
+
+/** A live region that a view fills with a notice after an action (a function text follows the language). */
+export function statusSlot(): StatusSlot {
+  const slot = h('div', { class: 'status-slot', 'aria-live': 'polite' }) as unknown as StatusSlot;
+  slot.show = (kind, text) => fill(slot, () => notice(kind, said(text)));
+  slot.hide = () => fill(slot, null);
   return slot;
 }
 
