@@ -33,12 +33,12 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
         var concurrency = Bench.Size(3, 20);
         var rounds = Bench.Size(2, 5);
         var creators = await CoachingApiTests.CreatorsWithConversationsAsync(host, concurrency);
-        await TurnAsync(host, creators[0]); // warm the path once
+        await NewConnectionTurnAsync(host, creators[0]); // warm the path once
 
         // One stream at a time.
         var alone = new List<Turn>();
         var before = host.Counter.Snapshot();
-        for (var i = 0; i < concurrency * rounds / 2; i++) alone.Add(await TurnAsync(host, creators[i % concurrency]));
+        for (var i = 0; i < concurrency * rounds / 2; i++) alone.Add(await NewConnectionTurnAsync(host, creators[i % concurrency]));
         var aloneStorage = host.Counter.Snapshot().Since(before);
 
         // All creators at once, round after round.
@@ -47,7 +47,7 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         for (var round = 0; round < rounds; round++)
         {
-            together.AddRange(await Task.WhenAll(creators.Select(c => TurnAsync(host, c))));
+            together.AddRange(await Task.WhenAll(creators.Select(c => NewConnectionTurnAsync(host, c))));
         }
         watch.Stop();
         var togetherStorage = host.Counter.Snapshot().Since(before);
@@ -71,6 +71,9 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
     /// one stream at a time, then N concurrent streams, then the same N streams while other creators sign in (link,
     /// e-mail, verify) and ask for exports. Prints p50/p95/p99 of each phase; requires 0 errors and 0 lost answers,
     /// every sign-in signed in and every export ready. Latency is printed, not asserted (benchmarks print figures).
+    /// Each creator's turns go over one kept-alive connection, as a browser keeps its connection to the app open
+    /// between turns (HTTP/1.1 keep-alive, one pooled handler per creator); the concurrent phase is run once more with
+    /// a new connection (TCP connect, new handler) for every turn, printed beside it for comparison.
     /// </summary>
     [Fact]
     public async Task With_the_offline_coach_streams_sign_ins_and_exports_at_once_lose_nothing_and_print_their_latency_profile()
@@ -79,20 +82,30 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
         var concurrency = Bench.Size(3, 20);
         var rounds = Bench.Size(2, 5);
         var creators = await CoachingApiTests.CreatorsWithConversationsAsync(host, concurrency);
+        // One kept-alive connection per creator, as each creator's browser keeps one.
+        var browsers = creators.Select(_ => host.NewClient()).ToArray();
         // The first turn of a conversation reads what it pins for the day (trends, the creator's numbers): warm each.
-        foreach (var c in creators) await TurnAsync(host, c);
+        for (var i = 0; i < concurrency; i++) await TurnAsync(browsers[i], creators[i]);
 
         var alone = new List<Turn>();
         var before = host.Counter.Snapshot();
-        for (var i = 0; i < concurrency * rounds / 2; i++) alone.Add(await TurnAsync(host, creators[i % concurrency]));
+        for (var i = 0; i < concurrency * rounds / 2; i++) alone.Add(await TurnAsync(browsers[i % concurrency], creators[i % concurrency]));
         var aloneStorage = host.Counter.Snapshot().Since(before);
 
         var together = new List<Turn>();
         before = host.Counter.Snapshot();
         var watch = Stopwatch.StartNew();
-        for (var round = 0; round < rounds; round++) together.AddRange(await Task.WhenAll(creators.Select(c => TurnAsync(host, c))));
+        for (var round = 0; round < rounds; round++) together.AddRange(await Task.WhenAll(creators.Select((c, i) => TurnAsync(browsers[i], c))));
         watch.Stop();
         var togetherStorage = host.Counter.Snapshot().Since(before);
+
+        // The same, with a new connection for every turn (what the figures were taken with before session 10).
+        var reconnecting = new List<Turn>();
+        before = host.Counter.Snapshot();
+        var reconnectingWatch = Stopwatch.StartNew();
+        for (var round = 0; round < rounds; round++) reconnecting.AddRange(await Task.WhenAll(creators.Select(c => NewConnectionTurnAsync(host, c))));
+        reconnectingWatch.Stop();
+        var reconnectingStorage = host.Counter.Snapshot().Since(before);
 
         // The same streams while creators sign in and ask for exports.
         var exporters = new List<UserClient>();
@@ -114,20 +127,21 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
             await Jimp.Tests.Privacy.PrivacyFixture.ExportAndWaitAsync(host, user);
             lock (exportTimes) exportTimes.Add(w.Elapsed.TotalMilliseconds);
         }));
-        for (var round = 0; round < rounds; round++) mixed.AddRange(await Task.WhenAll(creators.Select(c => TurnAsync(host, c))));
+        for (var round = 0; round < rounds; round++) mixed.AddRange(await Task.WhenAll(creators.Select((c, i) => TurnAsync(browsers[i], c))));
         await Task.WhenAll(signingIn, exporting);
         mixedWatch.Stop();
 
         output.WriteLine($"load profile, offline coach ({Bench.Name}): {Environment.ProcessorCount} cores");
         Print("1 stream at a time", alone, aloneStorage);
         Print($"{concurrency} concurrent streams × {rounds} rounds ({together.Count / watch.Elapsed.TotalSeconds:0.0} turns/s)", together, togetherStorage);
+        Print($"{concurrency} concurrent streams × {rounds} rounds, a new connection every turn ({reconnecting.Count / reconnectingWatch.Elapsed.TotalSeconds:0.0} turns/s)", reconnecting, reconnectingStorage);
         var signInSorted = signInTimes.Order().ToArray();
         var exportSorted = exportTimes.Order().ToArray();
         Print($"{concurrency} concurrent streams × {rounds} rounds with {signIns} sign-ins and {exporters.Count} exports at the same time ({mixedWatch.Elapsed.TotalSeconds:0.0} s)", mixed, null);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  meanwhile: sign-in (link, mail, verify) p50 {P(signInSorted, 0.5):0} ms, max {signInSorted[^1]:0} ms; export to ready p50 {P(exportSorted, 0.5):0} ms, max {exportSorted[^1]:0} ms"));
 
-        var all = alone.Concat(together).Concat(mixed).ToList();
+        var all = alone.Concat(together).Concat(reconnecting).Concat(mixed).ToList();
         var lost = await LostAsync(creators, all);
         var answered = all.Count(t => t.Done);
         output.WriteLine($"turns {all.Count}: {answered} answered, {all.Count - answered} errors, {lost} lost; sign-ins {signInTimes.Count}/{signIns}; exports ready {exportTimes.Count}/{exporters.Count}");
@@ -137,6 +151,7 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
         Assert.Equal(exporters.Count, exportTimes.Count);
         foreach (var (user, _) in creators) user.Dispose();
         foreach (var user in exporters) user.Dispose();
+        foreach (var browser in browsers) browser.Dispose();
     }
 
     /// <summary>Answers a stream announced that are not stored in their conversation (all pages read).</summary>
@@ -168,9 +183,16 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
     /// <summary>The nearest-rank percentile of sorted values.</summary>
     private static double P(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    private static async Task<Turn> TurnAsync(JimpTestHost host, (UserClient User, string Conversation) creator)
+    /// <summary>A turn over a connection of its own, opened for it and closed after it.</summary>
+    private static async Task<Turn> NewConnectionTurnAsync(JimpTestHost host, (UserClient User, string Conversation) creator)
     {
         using var http = host.NewClient();
+        return await TurnAsync(http, creator);
+    }
+
+    /// <summary>A turn sent with <paramref name="http"/> (its pooled connection, kept alive between turns).</summary>
+    private static async Task<Turn> TurnAsync(HttpClient http, (UserClient User, string Conversation) creator)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{creator.Conversation}/messages") { Content = JsonContent.Create(new { text = "Donne-moi des hooks pour ma crème" }) };
         request.Headers.Add("Cookie", $"jimp_session={creator.User.Cookie}");
         request.Headers.Add("Origin", JimpTestHost.PublicBaseUrl);
