@@ -9,18 +9,22 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 source scripts/lib.sh
 # Wall time per phase, printed before the totals (seconds since the script started).
 # phase_note: what ran next to the phase (background jobs), printed after its time.
-phase_times=""; phase_name="install"; phase_start=$SECONDS; phase_note=""
+phase_times=""; phase_name="install (npm ci; dotnet restore beside it)"; phase_start=$SECONDS; phase_note=""
 phase() {
   phase_times+="${phase_name} $((SECONDS - phase_start)) s${phase_note}; "
   phase_name=$1; phase_start=$SECONDS; phase_note=""
   echo "== $1"
 }
+mkdir -p "$root/artifacts"
+# NuGet's restore waits on the network and the disk as npm ci does: it runs beside it (the build phase waits for it).
+dotnet restore JIMP.sln --nologo -v q >"$root/artifacts/restore.log" 2>&1 &
+restore_job=$!
 ensure_npm_packages
 dotnet tool restore >/dev/null
 started_azurite=$(ensure_azurite_for_tests)
 started_smtp=$(ensure_smtp4dev)
 # Background jobs of this script (bicep, web, browser tests): stopped on any exit, before the services they use.
-jobs_started=""
+jobs_started="$restore_job"
 cleanup() {
   for pid in $jobs_started; do kill "$pid" 2>/dev/null || true; done
   for pid in $jobs_started; do wait "$pid" 2>/dev/null || true; done
@@ -63,7 +67,14 @@ finish() {
 }
 
 phase "build (.NET; bicep check and web build next to it)"
-dotnet restore JIMP.sln --nologo -v q
+restore_status=0
+wait "$restore_job" || restore_status=$?
+jobs_started=""
+if [ "$restore_status" -ne 0 ]; then
+  cat "$root/artifacts/restore.log" >&2
+  echo "dotnet restore failed (exit $restore_status)" >&2
+  exit 1
+fi
 # Neither needs the .NET build (the Functions project only publishes web/dist), so they run while it compiles.
 background bicep bash scripts/bicep-check.sh
 bicep_job=$last_job
