@@ -125,6 +125,42 @@ describe('the language switch, view by view', () => {
     await context.close();
   });
 
+  test('onboarding: a field error stays and is said in English; what was ticked, typed and chosen stays', async () => {
+    const now = Date.now();
+    const base = fakeState({ profile: null });
+    const failSubmit = async (page) => {
+      await page.getByTestId('niches-beauty').check();
+      await page.getByTestId('goals-monthly-commission').check();
+      await page.getByTestId('commission-target').fill('-5');
+      await page.getByTestId('niche-details').fill('peaux sensibles');
+      await page.getByTestId('country').selectOption('BE');
+      await page.getByTestId('profile-save').click();
+      await page.locator('.field-error:not([hidden])').first().waitFor();
+    };
+    const english = await open('#/onboarding', { state: structuredClone(base), lang: 'en', now });
+    await settledText(english.page);
+    await failSubmit(english.page);
+    const expected = await settledText(english.page);
+    await english.context.close();
+
+    const { context, page } = await open('#/onboarding', { state: structuredClone(base), now });
+    await settledText(page);
+    await failSubmit(page);
+    const french = await settledText(page);
+    assert.notEqual(french, expected);
+    await page.evaluate(() => (window.__form = document.querySelector('[data-testid="profile-form"]')));
+    await switchAndExpect(page, expected, 'onboarding with a field error');
+    assert.equal(await page.locator('.field-error:not([hidden])').count(), 1, 'the target\'s error is still shown');
+    assert.equal(await page.evaluate(() => window.__form.isConnected), true, 'the form is the same element (changed in place)');
+    assert.equal(await page.getByTestId('niches-beauty').isChecked(), true);
+    assert.equal(await page.getByTestId('goals-monthly-commission').isChecked(), true);
+    assert.equal(await page.getByTestId('commission-target').inputValue(), '-5');
+    assert.equal(await page.getByTestId('niche-details').inputValue(), 'peaux sensibles');
+    assert.equal(await page.getByTestId('country').inputValue(), 'BE');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a message for the next page (signed out) is said again in the new language, not lost, after a switch', async () => {
     const { context, page } = await open('#/privacy');
     await page.getByTestId('logout').click();

@@ -23,7 +23,7 @@ export function field(labelText: string | Node, control: HTMLElement, options: {
 }
 
 /** A fieldset of choices (checkboxes or radios) with a legend and an error slot. */
-export function choiceGroup(legend: string, name: string, inputs: HTMLElement[], options: { hint?: string; className?: string; hideLegend?: boolean } = {}): HTMLElement {
+export function choiceGroup(legend: string | Node, name: string, inputs: HTMLElement[], options: { hint?: string | Node; className?: string; hideLegend?: boolean } = {}): HTMLElement {
   const errorId = uid('err');
   const hintId = uid('hint');
   return h(
@@ -36,7 +36,7 @@ export function choiceGroup(legend: string, name: string, inputs: HTMLElement[],
   );
 }
 
-export function choice(type: 'checkbox' | 'radio', name: string, value: string, text: string, checked: boolean, extra: Record<string, string> = {}): HTMLElement {
+export function choice(type: 'checkbox' | 'radio', name: string, value: string, text: string | Node, checked: boolean, extra: Record<string, string> = {}): HTMLElement {
   const id = uid(name);
   return h(
     'div',
@@ -100,7 +100,7 @@ export function statusSlot(): StatusSlot {
   return slot;
 }
 
-export function spinner(text: string): HTMLElement {
+export function spinner(text: string | Node): HTMLElement {
   return h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', null, text));
 }
 
@@ -176,7 +176,7 @@ export function confirmDialog(options: {
   });
 }
 
-export function pageHeader(title: string, lead?: string | Node): HTMLElement {
+export function pageHeader(title: string | Node, lead?: string | Node): HTMLElement {
   return h('header', { class: 'page-header' }, h('h1', { tabindex: '-1' }, title), lead ? h('p', { class: 'lead' }, lead) : null);
 }
 

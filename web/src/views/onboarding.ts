@@ -2,6 +2,7 @@ import { ApiError, put, type Option, type Profile, type ProfileInput } from '../
 import { h, replace } from '../dom';
 import { lang, optionLabel, t } from '../i18n';
 import type { ViewContext } from '../router';
+import { liveAttr, liveText, tx } from '../scope';
 import { loadOptions, loadProfile, session, takeNotice } from '../state';
 import { choice, choiceGroup, errorText, field, notice, pageHeader, showFieldErrors, spinner, statusSlot, unmatchedErrors } from '../ui';
 
@@ -13,8 +14,11 @@ type ProfileDraft = Omit<Profile, 'updatedAt'> & ProfileInput;
 /** The server's ProfileOptions.MaxMonthlyCommissionTargetEur (it validates the field; this only sets the input's max). */
 const MAX_COMMISSION_TARGET_EUR = 100_000;
 
-export async function renderOnboarding({ main, navigate, isStale }: ViewContext): Promise<void> {
-  replace(main, spinner(t('common.loading')));
+export async function renderOnboarding({ main, navigate, isStale, followsLanguage }: ViewContext): Promise<void> {
+  // Every text below is live (tx, liveText, liveAttr, status/field errors given as functions): a language switch
+  // changes them in place and leaves what was typed, ticked and chosen, and the errors shown.
+  followsLanguage();
+  replace(main, spinner(tx('common.loading')));
   const [options, existing] = await Promise.all([loadOptions(), loadProfile()]);
   if (isStale()) return;
   const first = existing === null;
@@ -30,19 +34,26 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
     country: 'FR',
     language: lang(),
   };
+  /** The errors this page words itself, in the language of the moment (the server's own words for the others). */
+  const FIELD_TEXT: Record<string, () => string> = {
+    niches: () => t('profile.errorNiches', { n: maxNiches }),
+    monthlyCommissionTargetEur: () => t('profile.errorTarget'),
+  };
+  const fieldText = (name: string, messages: string[]): string => FIELD_TEXT[name]?.() ?? messages.join(' ');
   const status = statusSlot();
   const message = takeNotice();
   if (message) {
-    status.show('success', message());
+    status.show('success', message);
   }
 
   const checks = (name: string, list: Option[], selected: string[]): HTMLElement[] =>
-    list.map((o) => choice('checkbox', name, o.id, optionLabel(o), selected.includes(o.id), { 'data-testid': `${name}-${o.id}` }));
+    list.map((o) => choice('checkbox', name, o.id, liveText(() => optionLabel(o)), selected.includes(o.id), { 'data-testid': `${name}-${o.id}` }));
   const radios = (name: string, list: Option[], selected: string): HTMLElement[] =>
-    list.map((o) => choice('radio', name, o.id, optionLabel(o), o.id === selected, { 'data-testid': `${name}-${o.id}` }));
+    list.map((o) => choice('radio', name, o.id, liveText(() => optionLabel(o)), o.id === selected, { 'data-testid': `${name}-${o.id}` }));
 
-  const nicheGroup = choiceGroup(t('profile.niches'), 'niches', checks('niches', options.niches, profile.niches), { hint: t('profile.nichesHint', { n: maxNiches }), className: 'chips', hideLegend: true });
-  const details = h('textarea', { name: 'nicheDetails', rows: '2', maxlength: String(detailsMax), 'data-testid': 'niche-details', placeholder: t('profile.nicheDetailsPlaceholder') });
+  const nicheGroup = choiceGroup(tx('profile.niches'), 'niches', checks('niches', options.niches, profile.niches), { hint: tx('profile.nichesHint', { n: maxNiches }), className: 'chips', hideLegend: true });
+  const details = h('textarea', { name: 'nicheDetails', rows: '2', maxlength: String(detailsMax), 'data-testid': 'niche-details' });
+  liveAttr(details, 'placeholder', () => t('profile.nicheDetailsPlaceholder'));
   details.value = profile.nicheDetails ?? '';
   const counter = h('p', { class: 'counter', 'aria-live': 'polite' });
   const updateCounter = (): void => {
@@ -50,28 +61,28 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
   };
   details.addEventListener('input', updateCounter);
   updateCounter();
-  const detailsField = field(t('profile.nicheDetails'), details, { name: 'nicheDetails', hint: t('profile.nicheDetailsHint') });
+  const detailsField = field(tx('profile.nicheDetails'), details, { name: 'nicheDetails', hint: tx('profile.nicheDetailsHint') });
   detailsField.appendChild(counter);
 
-  const goalGroup = choiceGroup(t('profile.goals'), 'goals', checks('goals', options.goals, profile.goals), { hint: t('profile.goalsHint'), className: 'chips', hideLegend: true });
+  const goalGroup = choiceGroup(tx('profile.goals'), 'goals', checks('goals', options.goals, profile.goals), { hint: tx('profile.goalsHint'), className: 'chips', hideLegend: true });
   const target = h('input', { type: 'number', name: 'monthlyCommissionTargetEur', inputmode: 'numeric', min: '0', max: String(MAX_COMMISSION_TARGET_EUR), step: '50', 'data-testid': 'commission-target' });
   if (profile.monthlyCommissionTargetEur != null) target.value = String(profile.monthlyCommissionTargetEur);
-  const targetField = field(t('profile.target'), target, { name: 'monthlyCommissionTargetEur', hint: t('profile.targetHint') });
+  const targetField = field(tx('profile.target'), target, { name: 'monthlyCommissionTargetEur', hint: tx('profile.targetHint') });
   targetField.classList.add('target-field');
 
-  const experience = choiceGroup(t('profile.experience'), 'experience', radios('experience', options.experience, profile.experience), { className: 'chips' });
-  const learning = choiceGroup(t('profile.learningStyle'), 'learningStyle', radios('learningStyle', options.learningStyles, profile.learningStyle), { className: 'chips' });
-  const country = h('select', { name: 'country', 'data-testid': 'country', autocomplete: 'country' }, options.countries.map((o) => h('option', { value: o.id, selected: o.id === profile.country }, optionLabel(o))));
-  const language = h('select', { name: 'language', 'data-testid': 'language' }, options.languages.map((o) => h('option', { value: o.id, selected: o.id === profile.language }, optionLabel(o))));
+  const experience = choiceGroup(tx('profile.experience'), 'experience', radios('experience', options.experience, profile.experience), { className: 'chips' });
+  const learning = choiceGroup(tx('profile.learningStyle'), 'learningStyle', radios('learningStyle', options.learningStyles, profile.learningStyle), { className: 'chips' });
+  const country = h('select', { name: 'country', 'data-testid': 'country', autocomplete: 'country' }, options.countries.map((o) => h('option', { value: o.id, selected: o.id === profile.country }, liveText(() => optionLabel(o)))));
+  const language = h('select', { name: 'language', 'data-testid': 'language' }, options.languages.map((o) => h('option', { value: o.id, selected: o.id === profile.language }, liveText(() => optionLabel(o)))));
 
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'profile-save' }, first ? t('profile.saveFirst') : t('profile.save'));
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'profile-save' }, first ? tx('profile.saveFirst') : tx('profile.save'));
   const form = h(
     'form',
     { class: 'stack profile-form', novalidate: true, 'data-testid': 'profile-form' },
-    h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionNiche')), nicheGroup, detailsField),
-    h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionGoals')), goalGroup, targetField),
-    h('div', { class: 'card stack' }, h('h2', null, t('profile.sectionStyle')), experience, learning, h('div', { class: 'grid-2' }, field(t('profile.country'), country, { name: 'country' }), field(t('profile.language'), language, { name: 'language' }))),
-    h('div', { class: 'form-actions' }, submit, first ? h('a', { class: 'btn btn-secondary', href: '#/chat', 'data-testid': 'profile-skip' }, t('profile.skip')) : null),
+    h('div', { class: 'card stack' }, h('h2', null, tx('profile.sectionNiche')), nicheGroup, detailsField),
+    h('div', { class: 'card stack' }, h('h2', null, tx('profile.sectionGoals')), goalGroup, targetField),
+    h('div', { class: 'card stack' }, h('h2', null, tx('profile.sectionStyle')), experience, learning, h('div', { class: 'grid-2' }, field(tx('profile.country'), country, { name: 'country' }), field(tx('profile.language'), language, { name: 'language' }))),
+    h('div', { class: 'form-actions' }, submit, first ? h('a', { class: 'btn btn-secondary', href: '#/chat', 'data-testid': 'profile-skip' }, tx('profile.skip')) : null),
   );
 
   const syncNiches = (): void => {
@@ -93,8 +104,8 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
     h(
       'div',
       { class: 'narrow' },
-      pageHeader(first ? t('profile.titleFirst') : t('profile.title'), first ? t('profile.leadFirst') : t('profile.lead')),
-      first ? notice('info', t('profile.welcome')) : null,
+      pageHeader(first ? tx('profile.titleFirst') : tx('profile.title'), first ? tx('profile.leadFirst') : tx('profile.lead')),
+      first ? notice('info', tx('profile.welcome')) : null,
       status,
       form,
     ),
@@ -116,9 +127,9 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
       language: language.value,
     };
     const errors: Record<string, string[]> = {};
-    if (body.niches.length > maxNiches) errors.niches = [t('profile.errorNiches', { n: maxNiches })];
-    if (body.monthlyCommissionTargetEur != null && (!Number.isInteger(body.monthlyCommissionTargetEur) || body.monthlyCommissionTargetEur < 0)) errors.monthlyCommissionTargetEur = [t('profile.errorTarget')];
-    const invalid = showFieldErrors(form, errors);
+    if (body.niches.length > maxNiches) errors.niches = [FIELD_TEXT.niches!()];
+    if (body.monthlyCommissionTargetEur != null && (!Number.isInteger(body.monthlyCommissionTargetEur) || body.monthlyCommissionTargetEur < 0)) errors.monthlyCommissionTargetEur = [FIELD_TEXT.monthlyCommissionTargetEur!()];
+    const invalid = showFieldErrors(form, errors, fieldText);
     if (invalid) {
       invalid.querySelector<HTMLElement>('input, select, textarea')?.focus();
       return;
@@ -130,16 +141,18 @@ export async function renderOnboarding({ main, navigate, isStale }: ViewContext)
       if (first) {
         navigate('#/chat');
       } else {
-        status.show('success', t('profile.saved'));
+        status.show('success', () => t('profile.saved'));
         status.scrollIntoView({ block: 'nearest' });
       }
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && Object.keys(error.fieldErrors).length > 0) {
+        // The server's own words (already in the language of the request).
         const firstInvalid = showFieldErrors(form, error.fieldErrors);
-        status.show('error', [t('profile.errorSummary'), ...unmatchedErrors(form, error.fieldErrors)].join(' '));
+        const other = unmatchedErrors(form, error.fieldErrors);
+        status.show('error', () => [t('profile.errorSummary'), ...other].join(' '));
         firstInvalid?.querySelector<HTMLElement>('input, select, textarea')?.focus();
       } else {
-        status.show('error', errorText(error));
+        status.show('error', () => errorText(error));
       }
     } finally {
       submit.disabled = false;
