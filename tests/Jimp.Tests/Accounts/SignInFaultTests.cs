@@ -36,13 +36,7 @@ public sealed class SignInFaultTests : IAsyncLifetime
         var token = await LinkAsync("session-down");
 
         faults.Fail(SessionStore.Table);
-        using (var down = await Users.VerifyAsync(host, token))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-            Assert.Equal("storage-unavailable", (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-            Assert.Null(Users.SessionCookie(down));
-        }
-        Assert.True(faults.Injected > 0);
+        await RefusedUnderTheFaultAsync(token);
         faults.Heal();
 
         await SignsInOnceAsync(token);
@@ -54,12 +48,7 @@ public sealed class SignInFaultTests : IAsyncLifetime
         var token = await LinkAsync("spend-down");
 
         faults.Fail(SignInTokens.Table, writesOnly: true);
-        using (var down = await Users.VerifyAsync(host, token))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-            Assert.Null(Users.SessionCookie(down));
-        }
-        Assert.True(faults.Injected > 0);
+        await RefusedUnderTheFaultAsync(token);
         faults.Heal();
 
         var userId = await SignsInOnceAsync(token);
@@ -109,13 +98,7 @@ public sealed class SignInFaultTests : IAsyncLifetime
 
         // The index entry is written, the account row is refused: the retry with the same link finishes that account.
         faults.Fail(AccountStore.UsersTable, writesOnly: true);
-        using (var down = await Users.VerifyAsync(host, token))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-            Assert.Equal("storage-unavailable", (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-            Assert.Null(Users.SessionCookie(down));
-        }
-        Assert.True(faults.Injected > 0);
+        await RefusedUnderTheFaultAsync(token);
         faults.Heal();
 
         var userId = await SignsInOnceAsync(token);
@@ -162,6 +145,18 @@ public sealed class SignInFaultTests : IAsyncLifetime
         var email = Users.NewEmail(hint);
         using (var link = await Users.RequestLinkAsync(host, Users.LinkBody(email))) Assert.Equal(HttpStatusCode.Accepted, link.StatusCode);
         return await Users.ReadTokenFromMailAsync(host, email);
+    }
+
+    /// <summary>Under the fault the link is refused as storage being unavailable (503), with no session, and it was the fault.</summary>
+    private async Task RefusedUnderTheFaultAsync(string token)
+    {
+        using (var down = await Users.VerifyAsync(host, token))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("storage-unavailable", (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+            Assert.Null(Users.SessionCookie(down));
+        }
+        Assert.True(faults.Injected > 0);
     }
 
     /// <summary>The link signs in (a working session), then answers "already used"; returns the user id.</summary>
