@@ -96,13 +96,7 @@ export function liveRegion<E extends Element>(el: E, render: () => Child | Child
     build?.dispose();
     const current = createScope();
     build = current;
-    const outer = active;
-    active = current;
-    try {
-      replace(el, render());
-    } finally {
-      active = outer;
-    }
+    within(current, () => replace(el, render()));
   });
   scope.onDispose(() => build?.dispose());
   return el;
@@ -133,10 +127,15 @@ export function fill(el: Element, render: (() => Child | Child[]) | null, scope:
   const own = createScope();
   filled.set(el, own);
   scope.onDispose(() => own.dispose());
+  within(own, () => replace(el, render()));
+}
+
+/** Runs `work` with `scope` as the active scope (the live texts it makes belong to it), then the outer one again. */
+function within(scope: Scope, work: () => void): void {
   const outer = active;
-  active = own;
+  active = scope;
   try {
-    replace(el, render());
+    work();
   } finally {
     active = outer;
   }
