@@ -39,8 +39,8 @@ async function settledText(page) {
   return last;
 }
 
-/** Switches to English and waits until the page reads `expected` (or fails saying what differs). */
-async function switchAndExpect(page, expected, label) {
+/** Switches the language (to English by default) and waits until the page reads `expected` (or fails saying what differs). */
+async function switchAndExpect(page, expected, label, lang = 'en') {
   await page.evaluate(() => (window.__sameDocument = true));
   await page.getByTestId('lang-switch').click();
   let seen = '';
@@ -48,10 +48,43 @@ async function switchAndExpect(page, expected, label) {
     await page.waitForTimeout(100);
     seen = await page.evaluate(() => document.body.innerText);
   }
-  assert.equal(seen, expected, `${label}: after the switch the page reads as when opened in English`);
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(seen, expected, `${label}: after the switch the page reads as when opened in ${lang === 'en' ? 'English' : 'French'}`);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
   assert.equal(await page.evaluate(() => window.__sameDocument), true, `${label} was not reloaded`);
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'lang-switch', `${label}: the focus stays on the switch`);
+}
+
+/**
+ * A view that follows the language in place: after the same `steps` (a filter chosen, an item opened, text typed),
+ * the page switched FR → EN reads as the page opened in English, and switched back as it read in French; the
+ * elements named by `same` (selectors) are still the ones on screen (nothing was rebuilt), `kept(page)` checks what a
+ * rebuild would lose, and neither switch sent a request (the view's data was loaded already).
+ */
+async function followsInPlace(label, hash, { overrides = {}, steps = async () => {}, same = [], kept = async () => {} }) {
+  const now = Date.now();
+  const base = fakeState(overrides);
+  const english = await open(hash, { state: structuredClone(base), lang: 'en', now });
+  await settledText(english.page);
+  await steps(english.page);
+  const expected = await settledText(english.page);
+  await english.context.close();
+
+  const { context, page, state } = await open(hash, { state: structuredClone(base), now });
+  await settledText(page);
+  await steps(page);
+  const french = await settledText(page);
+  assert.notEqual(french, expected, `${label} reads differently in French`);
+  await page.evaluate((selectors) => (window.__same = selectors.map((s) => document.querySelector(s))), same);
+  assert.equal(await page.evaluate(() => window.__same.every(Boolean)), true, `${label}: ${same.join(', ')} on screen`);
+  const requests = state.requestsSeen.length;
+  await switchAndExpect(page, expected, label);
+  await kept(page);
+  await switchAndExpect(page, french, `${label} (back to French)`, 'fr');
+  await kept(page);
+  assert.deepEqual(await page.evaluate(() => window.__same.map((el) => el.isConnected)), same.map(() => true), `${label}: ${same.join(', ')} are the same elements (changed in place)`);
+  assert.deepEqual(state.requestsSeen.slice(requests).map((r) => `${r.method} ${r.path}`), [], `${label}: no request for the switches`);
+  assert.deepEqual(errors, []);
+  await context.close();
 }
 
 describe('the language switch, view by view', () => {
@@ -213,5 +246,16 @@ describe('the language switch, view by view', () => {
     assert.equal(await page.evaluate(() => window.__answer.isConnected), true);
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  test('trends: the texts and dates change in place; the filters chosen and the trends loaded stay, without a request', async () => {
+    await followsInPlace('trends', '#/trends', {
+      steps: async (page) => {
+        await page.getByTestId('trend-kind').selectOption('hashtags');
+        await page.waitForFunction(() => document.querySelectorAll('.trend-card').length === 1);
+      },
+      same: ['[data-testid="trend-results"] .trend-card', '[data-testid="trend-kind"]'],
+      kept: async (page) => assert.equal(await page.getByTestId('trend-kind').inputValue(), 'hashtags'),
+    });
   });
 });

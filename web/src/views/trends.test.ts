@@ -50,6 +50,18 @@ describe('the trends page', () => {
     expect(results.querySelector('[data-testid="trends-unconfigured"]')).not.toBeNull();
   });
 
+  it('says the trends again in the new language after a switch, in the same elements', () => {
+    setLang('fr');
+    const results = document.createElement('div');
+    showTrends(results, { configured: true, items: [item('2026-11-20')] }, now);
+    const card = results.querySelector('.trend-card');
+    expect(results.textContent).toContain('20 novembre 2026');
+    setLang('en');
+    expect(results.textContent).toContain('20 November 2026');
+    expect(results.textContent).toContain('more than a week');
+    expect(results.querySelector('.trend-card')).toBe(card);
+  });
+
   it('filters with the kinds the API accepts (it answered 400 to kind=hashtag)', () => {
     const kind = contract.paths['/api/trends'].get.parameters.find((p) => p.name === 'kind');
     expect([...KINDS].sort()).toEqual([...(kind?.schema.enum ?? [])].sort());

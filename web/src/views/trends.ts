@@ -1,7 +1,8 @@
-import { get, type TrendItem, type TrendQuery, type Trends } from '../api';
+import { get, type Option, type TrendItem, type TrendQuery, type Trends } from '../api';
 import { h, replace } from '../dom';
 import { fmtDate, fmtNumber, optionLabel, t, type Key } from '../i18n';
 import type { ViewContext } from '../router';
+import { fill, liveText, tx, type Scope } from '../scope';
 import { loadOptions, loadProfile } from '../state';
 import { errorText, notice, pageHeader, spinner } from '../ui';
 
@@ -17,37 +18,41 @@ const KIND_KEYS: Record<Kind, Key> = {
 export const KINDS = Object.keys(KIND_KEYS) as Kind[];
 const isKind = (value: string): value is Kind => (KINDS as string[]).includes(value);
 
-export async function renderTrends({ main, isStale }: ViewContext): Promise<void> {
-  replace(main, spinner(t('common.loading')));
+export async function renderTrends({ main, isStale, scope, followsLanguage }: ViewContext): Promise<void> {
+  // Every text is live (tx, liveText, the results filled through scope.fill): a language switch changes them in
+  // place and keeps the filters chosen and the trends loaded (no new request).
+  followsLanguage();
+  replace(main, spinner(tx('common.loading')));
   const [profile, options] = await Promise.all([loadProfile().catch(() => null), loadOptions().catch(() => null)]);
   if (isStale()) return;
   const niches = profile?.niches ?? [];
   const country = profile?.country ?? 'FR';
-  const nicheLabel = (id: string): string => {
-    const o = options?.niches.find((n) => n.id === id);
-    return o ? optionLabel(o) : id;
+  /** An option's label in the language of the moment (its id when the options did not load). */
+  const label = (list: Option[] | undefined, id: string): (() => string) => {
+    const o = list?.find((n) => n.id === id);
+    return () => (o ? optionLabel(o) : id);
   };
-  const countryLabel = options?.countries.find((c) => c.id === country);
 
-  const nicheSelect = h('select', { id: 'trend-niche', 'data-testid': 'trend-niche' }, niches.map((id) => h('option', { value: id }, nicheLabel(id))));
+  const nicheSelect = h('select', { id: 'trend-niche', 'data-testid': 'trend-niche' }, niches.map((id) => h('option', { value: id }, liveText(label(options?.niches, id)))));
   const kindSelect = h(
     'select',
     { id: 'trend-kind', 'data-testid': 'trend-kind' },
-    h('option', { value: '' }, t('trends.kindAll')),
-    KINDS.map((kind) => h('option', { value: kind }, t(KIND_KEYS[kind]))),
+    h('option', { value: '' }, tx('trends.kindAll')),
+    KINDS.map((kind) => h('option', { value: kind }, tx(KIND_KEYS[kind]))),
   );
   const results = h('div', { class: 'trend-results', 'aria-live': 'polite', 'data-testid': 'trend-results' });
+  const countryName = label(options?.countries, country);
   const filters = h(
     'div',
     { class: 'card filters' },
-    h('div', { class: 'field' }, h('label', { for: 'trend-niche' }, t('trends.niche')), nicheSelect),
-    h('div', { class: 'field' }, h('label', { for: 'trend-kind' }, t('trends.kind')), kindSelect),
-    h('p', { class: 'muted small filter-country' }, t('trends.country', { country: countryLabel ? optionLabel(countryLabel) : country })),
+    h('div', { class: 'field' }, h('label', { for: 'trend-niche' }, tx('trends.niche')), nicheSelect),
+    h('div', { class: 'field' }, h('label', { for: 'trend-kind' }, tx('trends.kind')), kindSelect),
+    h('p', { class: 'muted small filter-country' }, liveText(() => t('trends.country', { country: countryName() }))),
   );
-  replace(main, h('div', { class: 'wide' }, pageHeader(t('trends.title'), t('trends.lead')), niches.length > 0 ? filters : notice('info', t('trends.noProfile'), ' ', h('a', { href: '#/onboarding' }, t('chat.noProfileLink'))), results));
+  replace(main, h('div', { class: 'wide' }, pageHeader(tx('trends.title'), tx('trends.lead')), niches.length > 0 ? filters : notice('info', tx('trends.noProfile'), ' ', h('a', { href: '#/onboarding' }, tx('chat.noProfileLink'))), results));
 
   const load = async (): Promise<void> => {
-    replace(results, spinner(t('common.loading')));
+    fill(results, () => spinner(tx('common.loading')), scope);
     const wanted: TrendQuery = { country };
     if (nicheSelect.value) wanted.niche = nicheSelect.value;
     if (isKind(kindSelect.value)) wanted.kind = kindSelect.value;
@@ -55,9 +60,9 @@ export async function renderTrends({ main, isStale }: ViewContext): Promise<void
     try {
       const trends = await get<Trends>(`/api/trends?${query.toString()}`);
       if (isStale()) return;
-      showTrends(results, trends);
+      showTrends(results, trends, new Date(), scope);
     } catch (error) {
-      replace(results, notice('error', errorText(error)));
+      if (!isStale()) fill(results, () => notice('error', liveText(() => errorText(error))), scope);
     }
   };
   nicheSelect.addEventListener('change', () => void load());
@@ -72,14 +77,17 @@ const STALE_AFTER_DAYS = 7;
  * The stored trends, with their source and date, whatever the server's configuration: trends imported with
  * scripts/import-trends.sh show although no Creative Center endpoint is configured (the coach uses them too).
  */
-export function showTrends(results: HTMLElement, trends: Trends, now: Date = new Date()): void {
+export function showTrends(results: HTMLElement, trends: Trends, now: Date = new Date(), scope?: Scope): void {
+  fill(results, () => trendsShown(trends, now), scope);
+}
+
+/** What showTrends shows: every text live (its dates and numbers too, formatted in the language of the moment). */
+function trendsShown(trends: Trends, now: Date): Node | Node[] {
   if (trends.items.length === 0 && !trends.configured) {
-    replace(results, h('div', { class: 'card empty-state', 'data-testid': 'trends-unconfigured' }, h('h2', null, t('trends.unconfiguredTitle')), h('p', null, t('trends.unconfiguredBody'))));
-    return;
+    return h('div', { class: 'card empty-state', 'data-testid': 'trends-unconfigured' }, h('h2', null, tx('trends.unconfiguredTitle')), h('p', null, tx('trends.unconfiguredBody')));
   }
   if (trends.items.length === 0) {
-    replace(results, h('div', { class: 'card empty-state' }, h('h2', null, t('trends.emptyTitle')), h('p', null, t('trends.emptyBody'))));
-    return;
+    return h('div', { class: 'card empty-state' }, h('h2', null, tx('trends.emptyTitle')), h('p', null, tx('trends.emptyBody')));
   }
   const groups = new Map<string, TrendItem[]>();
   for (const item of trends.items) groups.set(item.kind, [...(groups.get(item.kind) ?? []), item]);
@@ -87,12 +95,12 @@ export function showTrends(results: HTMLElement, trends: Trends, now: Date = new
   const latest = latestItem?.fetchedAt;
   const newestDate = trends.items.map((i) => i.date).sort().at(-1) ?? '';
   const ageDays = (now.getTime() - Date.parse(newestDate)) / 86_400_000;
-  const stale = ageDays > STALE_AFTER_DAYS ? notice('warning', t('trends.stale', { date: fmtDate(newestDate) })) : null;
+  const stale = ageDays > STALE_AFTER_DAYS ? notice('warning', liveText(() => t('trends.stale', { date: fmtDate(newestDate) }))) : null;
   stale?.setAttribute('data-testid', 'trends-stale');
-  replace(
-    results,
-    stale,
-    h('p', { class: 'source muted small', 'data-testid': 'trend-source' }, t('trends.source', { source: latestItem?.source || 'TikTok Creative Center' }), latest ? ` · ${t('trends.updated', { date: fmtDate(latest) })}` : ''),
+  const source = latestItem?.source || 'TikTok Creative Center';
+  return [
+    ...(stale ? [stale] : []),
+    h('p', { class: 'source muted small', 'data-testid': 'trend-source' }, tx('trends.source', { source }), latest ? liveText(() => ` · ${t('trends.updated', { date: fmtDate(latest) })}`) : ''),
     h(
       'div',
       { class: 'trend-grid' },
@@ -100,8 +108,8 @@ export function showTrends(results: HTMLElement, trends: Trends, now: Date = new
         h(
           'section',
           { class: 'card trend-card' },
-          h('h2', null, isKind(kind) ? t(KIND_KEYS[kind]) : kind),
-          h('p', { class: 'muted small card-sub' }, t('trends.period', { n: items[0]?.periodDays ?? 7 }), ' · ', t('trends.asOf', { date: fmtDate(items[0]?.date ?? '') })),
+          h('h2', null, isKind(kind) ? tx(KIND_KEYS[kind]) : kind),
+          h('p', { class: 'muted small card-sub' }, tx('trends.period', { n: items[0]?.periodDays ?? 7 }), ' · ', liveText(() => t('trends.asOf', { date: fmtDate(items[0]?.date ?? '') }))),
           h(
             'ol',
             { class: 'trend-list' },
@@ -113,12 +121,12 @@ export function showTrends(results: HTMLElement, trends: Trends, now: Date = new
                   null,
                   h('span', { class: 'rank', 'aria-hidden': 'true' }, String(item.rank)),
                   h('span', { class: 'trend-name' }, item.name),
-                  item.metric != null ? h('span', { class: 'trend-meta' }, t('trends.metric', { n: fmtNumber(item.metric) })) : null,
+                  item.metric != null ? h('span', { class: 'trend-meta' }, liveText(() => t('trends.metric', { n: fmtNumber(item.metric ?? 0) }))) : null,
                 ),
               ),
           ),
         ),
       ),
     ),
-  );
+  ];
 }
