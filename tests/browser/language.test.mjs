@@ -15,8 +15,8 @@ const errors = [];
  * A page on the fake API answering from `state`, with its clock fixed at `now` (Date only; timers run): the English
  * reference and the switched page then say the same "50 minutes ago", whenever each was opened.
  */
-async function open(hash, { state = fakeState(), lang = 'fr', now } = {}) {
-  const context = await newContext(run.browser, { lang });
+async function open(hash, { state = fakeState(), lang = 'fr', now, viewport } = {}) {
+  const context = await newContext(run.browser, { lang, viewport });
   if (now !== undefined) await context.clock.setFixedTime(now);
   const page = await context.newPage();
   watchErrors(page, errors);
@@ -60,16 +60,16 @@ async function switchAndExpect(page, expected, label, lang = 'en') {
  * elements named by `same` (selectors) are still the ones on screen (nothing was rebuilt), `kept(page)` checks what a
  * rebuild would lose, and neither switch sent a request (the view's data was loaded already).
  */
-async function followsInPlace(label, hash, { overrides = {}, steps = async () => {}, same = [], kept = async () => {} }) {
+async function followsInPlace(label, hash, { overrides = {}, viewport, steps = async () => {}, same = [], kept = async () => {} }) {
   const now = Date.now();
   const base = fakeState(overrides);
-  const english = await open(hash, { state: structuredClone(base), lang: 'en', now });
+  const english = await open(hash, { state: structuredClone(base), lang: 'en', now, viewport });
   await settledText(english.page);
   await steps(english.page);
   const expected = await settledText(english.page);
   await english.context.close();
 
-  const { context, page, state } = await open(hash, { state: structuredClone(base), now });
+  const { context, page, state } = await open(hash, { state: structuredClone(base), now, viewport });
   await settledText(page);
   await steps(page);
   const french = await settledText(page);
@@ -256,6 +256,23 @@ describe('the language switch, view by view', () => {
       },
       same: ['[data-testid="trend-results"] .trend-card', '[data-testid="trend-kind"]'],
       kept: async (page) => assert.equal(await page.getByTestId('trend-kind').inputValue(), 'hashtags'),
+    });
+  });
+
+  test('knowledge: a playbook\'s texts change in place; the page stays where it was scrolled to, without a request', async () => {
+    await followsInPlace('playbook', '#/knowledge/hooks-first-seconds', {
+      // A short window: the playbook scrolls, and it is read from its end.
+      viewport: { width: 1280, height: 420 },
+      steps: async (page) => {
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        await page.waitForFunction(() => window.scrollY > 0);
+        await page.evaluate(() => (window.__scrolledTo = window.scrollY));
+      },
+      same: ['[data-testid="playbook"]', 'main h1', '.playbook-part'],
+      kept: async (page) => {
+        const { y, at, end } = await page.evaluate(() => ({ y: window.scrollY, at: window.__scrolledTo, end: document.documentElement.scrollHeight - window.innerHeight }));
+        assert.equal(y, Math.min(at, end), 'the page is still scrolled to where it was read');
+      },
     });
   });
 });
