@@ -194,6 +194,50 @@ describe('the language switch, view by view', () => {
     await context.close();
   });
 
+  test('privacy center: the switch changes every text and date in place and back; the status lines, the toggle, the typed address, the scroll stay; no request', async () => {
+    const now = Date.now();
+    const base = fakeState();
+    /** A consent granted (its "saved" line), a wrong address submitted (its error) then another typed, scrolled down. */
+    const act = async (page) => {
+      await page.getByTestId('consent-marketing-emails').check();
+      await page.getByTestId('consents').locator('.notice-success').waitFor();
+      await page.getByTestId('new-email').fill('lea@');
+      await page.getByTestId('change-email').click();
+      await page.getByTestId('account-section').locator('.notice-error').waitFor();
+      await page.getByTestId('new-email').fill('lea.nouvelle@example');
+      await page.getByTestId('erase-section').scrollIntoViewIfNeeded();
+    };
+    const reference = async (lang) => {
+      const { context, page } = await open('#/privacy', { state: structuredClone(base), lang, now });
+      await settledText(page);
+      await act(page);
+      const text = await settledText(page);
+      await context.close();
+      return text;
+    };
+    const english = await reference('en');
+    const french = await reference('fr');
+    assert.notEqual(french, english);
+
+    const { context, page, state } = await open('#/privacy', { state: structuredClone(base), now });
+    await settledText(page);
+    await act(page);
+    assert.equal(await settledText(page), french);
+    const requests = state.requestsSeen.length;
+    const scrollY = await page.evaluate(() => window.scrollY);
+    assert.ok(scrollY > 0, 'the page is scrolled down');
+    await page.evaluate(() => (window.__lists = ['export-list', 'requests', 'activity', 'consents'].map((id) => document.querySelector(`[data-testid="${id}"] > *`))));
+    await switchAndExpect(page, english, 'privacy center');
+    await switchAndExpect(page, french, 'privacy center, back in French', 'fr');
+    assert.equal(state.requestsSeen.length, requests, 'no request for the switch: the lists loaded stay');
+    assert.deepEqual(await page.evaluate(() => window.__lists.map((el) => el.isConnected)), [true, true, true, true], 'the lists are the same elements (changed in place)');
+    assert.equal(await page.getByTestId('consent-marketing-emails').isChecked(), true);
+    assert.equal(await page.getByTestId('new-email').inputValue(), 'lea.nouvelle@example');
+    assert.equal(await page.evaluate(() => window.scrollY), scrollY, 'the scroll position stays');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a message for the next page (signed out) is said again in the new language, not lost, after a switch', async () => {
     const { context, page } = await open('#/privacy');
     await page.getByTestId('logout').click();

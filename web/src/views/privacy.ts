@@ -1,22 +1,33 @@
 import { ApiError, del, get, post, put, type ActivityEvent, type ConsentItem, type ExportItem, type RequestItem, type UserSummary } from '../api';
 import { h, replace, uid } from '../dom';
-import { fmtDate, fmtDateTime, lang, t, tryT } from '../i18n';
+import { fmtDate, fmtDateTime, lang, t, tryT, type Key } from '../i18n';
 import type { ViewContext } from '../router';
+import { fill, liveText, said, tx, type Said } from '../scope';
 import { loadUser, session, signedOut, takeNotice } from '../state';
 import { confirmDialog, errorText, notice, pageHeader, spinner, statusSlot } from '../ui';
 
-/** A friendly line when a privacy endpoint is not deployed yet, the error text otherwise. */
+/** A friendly line when a privacy endpoint is not deployed yet, the error text otherwise (both follow the language). */
 function unavailable(error: unknown): HTMLElement {
-  if (error instanceof ApiError && error.isMissingEndpoint) return notice('info', t('privacy.comingSoon'));
-  return notice('error', errorText(error));
+  if (error instanceof ApiError && error.isMissingEndpoint) return notice('info', tx('privacy.comingSoon'));
+  return notice('error', liveText(() => errorText(error)));
 }
 
-function card(title: string, testId: string, ...children: (Node | null)[]): HTMLElement {
+/** Fills `slot` with `unavailable(error)`, said again in each language until the slot is filled again. */
+function showUnavailable(slot: Element, error: unknown): void {
+  fill(slot, () => unavailable(error));
+}
+
+/** A muted line of text that follows the language. */
+function muted(text: () => string): HTMLElement {
+  return h('p', { class: 'muted small' }, liveText(text));
+}
+
+function card(title: Key, testId: string, ...children: (Node | null)[]): HTMLElement {
   const id = uid('sec');
-  return h('section', { class: 'card stack', 'aria-labelledby': id, 'data-testid': testId }, h('h2', { id }, title), children);
+  return h('section', { class: 'card stack', 'aria-labelledby': id, 'data-testid': testId }, h('h2', { id }, tx(title)), children);
 }
 
-function toggle(labelText: string, description: string, checked: boolean, testId: string, onChange: (on: boolean) => Promise<void>): HTMLElement {
+function toggle(labelText: Said, description: Said, checked: boolean, testId: string, onChange: (on: boolean) => Promise<void>): HTMLElement {
   const id = uid('sw');
   const input = h('input', { type: 'checkbox', role: 'switch', id, checked, 'data-testid': testId, 'aria-describedby': `${id}-desc` });
   const status = statusSlot();
@@ -26,48 +37,57 @@ function toggle(labelText: string, description: string, checked: boolean, testId
     status.hide();
     try {
       await onChange(wanted);
-      status.show('success', t('privacy.saved'));
+      status.show('success', () => t('privacy.saved'));
     } catch (error) {
       input.checked = !wanted;
-      status.replaceChildren(unavailable(error));
+      showUnavailable(status, error);
     } finally {
       input.disabled = false;
     }
   });
-  return h('div', { class: 'toggle' }, h('div', { class: 'toggle-row' }, h('label', { for: id }, labelText), input), h('p', { class: 'muted small', id: `${id}-desc` }, description), status);
+  return h('div', { class: 'toggle' }, h('div', { class: 'toggle-row' }, h('label', { for: id }, said(labelText)), input), h('p', { class: 'muted small', id: `${id}-desc` }, said(description)), status);
 }
 
-export async function renderPrivacy({ main, navigate, isStale }: ViewContext): Promise<void> {
+export async function renderPrivacy({ main, navigate, isStale, followsLanguage }: ViewContext): Promise<void> {
+  // Every text below is live (tx, liveText, status lines given as functions; dates format in the language of the
+  // moment): a language switch changes them in place and leaves the lists loaded, the toggles and what was typed.
+  followsLanguage();
   const user = session.user as UserSummary;
   const top = statusSlot();
   const message = takeNotice();
   if (message) {
-    top.show('success', message());
+    top.show('success', message);
   }
 
   // ---- export ----
   const exportList = h('ul', { class: 'item-list', 'data-testid': 'export-list' });
   const exportStatus = statusSlot();
-  const exportButton = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'export-request' }, t('privacy.exportButton'));
+  const exportButton = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'export-request' }, tx('privacy.exportButton'));
   let pollTimer = 0;
   const showExports = (items: ExportItem[]): void => {
     if (items.length === 0) {
-      replace(exportList, h('li', { class: 'muted small' }, t('privacy.exportNone')));
+      fill(exportList, () => h('li', { class: 'muted small' }, tx('privacy.exportNone')));
       return;
     }
-    replace(
+    fill(
       exportList,
-      items.map((item) =>
-        h(
-          'li',
-          { class: 'item', 'data-status': item.status },
-          h('div', null, h('p', { class: 'item-title' }, t('privacy.exportOf', { date: fmtDateTime(item.createdAt) })), h('p', { class: 'muted small' }, item.status === 'ready' && item.expiresAt ? t('privacy.exportExpires', { date: fmtDate(item.expiresAt) }) : '')),
-          h('span', { class: `pill pill-${item.status}` }, tryT(`privacy.exportStatus.${item.status}`) ?? item.status),
-          item.status === 'ready'
-            ? h('a', { class: 'btn btn-secondary btn-small', href: `/api/me/exports/${encodeURIComponent(item.id)}/download`, download: `jimp-export-${item.id}.zip`, 'data-testid': 'export-download' }, t('privacy.exportDownload'))
-            : null,
+      () =>
+        items.map((item) =>
+          h(
+            'li',
+            { class: 'item', 'data-status': item.status },
+            h(
+              'div',
+              null,
+              h('p', { class: 'item-title' }, liveText(() => t('privacy.exportOf', { date: fmtDateTime(item.createdAt) }))),
+              muted(() => (item.status === 'ready' && item.expiresAt ? t('privacy.exportExpires', { date: fmtDate(item.expiresAt) }) : '')),
+            ),
+            h('span', { class: `pill pill-${item.status}` }, liveText(() => tryT(`privacy.exportStatus.${item.status}`) ?? item.status)),
+            item.status === 'ready'
+              ? h('a', { class: 'btn btn-secondary btn-small', href: `/api/me/exports/${encodeURIComponent(item.id)}/download`, download: `jimp-export-${item.id}.zip`, 'data-testid': 'export-download' }, tx('privacy.exportDownload'))
+              : null,
+          ),
         ),
-      ),
     );
   };
   const loadExports = async (): Promise<void> => {
@@ -78,7 +98,7 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
       window.clearTimeout(pollTimer);
       if (page.items.some((i) => i.status === 'pending')) pollTimer = window.setTimeout(() => void loadExports(), 2500);
     } catch (error) {
-      if (!isStale()) replace(exportList, h('li', null, unavailable(error)));
+      if (!isStale()) fill(exportList, () => h('li', null, unavailable(error)));
     }
   };
   exportButton.addEventListener('click', async () => {
@@ -86,55 +106,55 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
     exportStatus.hide();
     try {
       await post('/api/me/exports');
-      exportStatus.show('success', t('privacy.exportStarted'));
+      exportStatus.show('success', () => t('privacy.exportStarted'));
       await loadExports();
     } catch (error) {
-      exportStatus.replaceChildren(unavailable(error));
+      showUnavailable(exportStatus, error);
     } finally {
       exportButton.disabled = false;
     }
   });
 
   // ---- consents, objection, restriction ----
-  const consents = h('div', { class: 'stack', 'data-testid': 'consents' }, spinner(t('common.loading')));
-  const objection = toggle(t('privacy.objectionLabel'), t('privacy.objectionBody'), user.objectsToInsights, 'objection-toggle', async (on) => {
+  const consents = h('div', { class: 'stack', 'data-testid': 'consents' }, spinner(tx('common.loading')));
+  const objection = toggle(() => t('privacy.objectionLabel'), () => t('privacy.objectionBody'), user.objectsToInsights, 'objection-toggle', async (on) => {
     const answer = await put<{ objectsToInsights: boolean }>('/api/me/objection', { insights: on });
     user.objectsToInsights = answer.objectsToInsights;
   });
-  const restriction = toggle(t('privacy.restrictionLabel'), t('privacy.restrictionBody'), user.restricted, 'restriction-toggle', async (on) => {
+  const restriction = toggle(() => t('privacy.restrictionLabel'), () => t('privacy.restrictionBody'), user.restricted, 'restriction-toggle', async (on) => {
     const answer = on ? await put<{ restricted: boolean }>('/api/me/restriction') : await del<{ restricted: boolean }>('/api/me/restriction');
     user.restricted = answer.restricted;
   });
 
   // ---- requests, activity ----
-  const requests = h('div', { 'data-testid': 'requests' }, spinner(t('common.loading')));
-  const activity = h('div', { 'data-testid': 'activity' }, spinner(t('common.loading')));
+  const requests = h('div', { 'data-testid': 'requests' }, spinner(tx('common.loading')));
+  const activity = h('div', { 'data-testid': 'activity' }, spinner(tx('common.loading')));
 
   // ---- account ----
   const emailInput = h('input', { type: 'email', id: 'new-email', autocomplete: 'email', required: true, 'data-testid': 'new-email' });
   const emailStatus = statusSlot();
-  const emailForm = h('form', { class: 'inline-form', novalidate: true }, h('div', { class: 'field' }, h('label', { for: 'new-email' }, t('privacy.emailNew')), h('div', { class: 'input-row' }, emailInput, h('button', { type: 'submit', class: 'btn btn-secondary', 'data-testid': 'change-email' }, t('privacy.emailButton')))), emailStatus);
+  const emailForm = h('form', { class: 'inline-form', novalidate: true }, h('div', { class: 'field' }, h('label', { for: 'new-email' }, tx('privacy.emailNew')), h('div', { class: 'input-row' }, emailInput, h('button', { type: 'submit', class: 'btn btn-secondary', 'data-testid': 'change-email' }, tx('privacy.emailButton')))), emailStatus);
   emailForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = emailInput.value.trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
-      emailStatus.show('error', t('signin.errorEmail'));
+      emailStatus.show('error', () => t('signin.errorEmail'));
       emailInput.focus();
       return;
     }
     try {
       await post('/api/me/email', { newEmail: value });
-      emailStatus.show('success', t('privacy.emailSent', { email: value }));
+      emailStatus.show('success', () => t('privacy.emailSent', { email: value }));
       emailInput.value = '';
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400) emailStatus.show('error', Object.values(error.fieldErrors).flat().join(' ') || errorText(error));
-      else emailStatus.replaceChildren(unavailable(error));
+      if (error instanceof ApiError && error.status === 400) emailStatus.show('error', () => Object.values(error.fieldErrors).flat().join(' ') || errorText(error));
+      else showUnavailable(emailStatus, error);
     }
   });
 
   const sessionsStatus = statusSlot();
-  const logout = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'logout' }, t('nav.signOut'));
-  const logoutAll = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'logout-all' }, t('privacy.signOutAll'));
+  const logout = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'logout' }, tx('nav.signOut'));
+  const logoutAll = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'logout-all' }, tx('privacy.signOutAll'));
   logout.addEventListener('click', async () => {
     await post('/api/auth/logout').catch(() => undefined);
     signedOut(() => t('signin.signedOut'));
@@ -146,13 +166,13 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
       signedOut(() => t('privacy.signedOutAll', { n: answer?.revoked ?? 0 }));
       navigate('#/');
     } catch (error) {
-      sessionsStatus.replaceChildren(unavailable(error));
+      showUnavailable(sessionsStatus, error);
     }
   });
 
   // ---- erasure ----
   const eraseStatus = statusSlot();
-  const eraseButton = h('button', { type: 'button', class: 'btn btn-danger', 'data-testid': 'delete-account' }, t('privacy.deleteButton'));
+  const eraseButton = h('button', { type: 'button', class: 'btn btn-danger', 'data-testid': 'delete-account' }, tx('privacy.deleteButton'));
   eraseButton.addEventListener('click', async () => {
     const confirmInput = h('input', { type: 'email', id: 'delete-confirm', autocomplete: 'off', spellcheck: 'false', 'data-testid': 'delete-confirm' });
     const matches = (): boolean => confirmInput.value.trim().toLowerCase() === user.email.toLowerCase();
@@ -172,7 +192,7 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
       signedOut(() => t('privacy.deleted'));
       navigate('#/');
     } catch (error) {
-      eraseStatus.replaceChildren(unavailable(error));
+      showUnavailable(eraseStatus, error);
       eraseButton.disabled = false;
     }
   });
@@ -182,16 +202,16 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
     h(
       'div',
       { class: 'narrow privacy' },
-      pageHeader(t('privacy.title'), t('privacy.lead')),
+      pageHeader(tx('privacy.title'), tx('privacy.lead')),
       top,
-      h('p', { class: 'muted small signed-in-as' }, t('privacy.signedInAs'), h('strong', { class: 'break' }, user.email)),
-      card(t('privacy.exportTitle'), 'export-section', h('p', null, t('privacy.exportBody')), h('div', null, exportButton), exportStatus, exportList),
-      card(t('privacy.choicesTitle'), 'choices-section', consents, objection, restriction),
-      card(t('privacy.requestsTitle'), 'requests-section', h('p', { class: 'muted small' }, t('privacy.requestsBody')), requests),
-      card(t('privacy.activityTitle'), 'activity-section', h('p', { class: 'muted small' }, t('privacy.activityBody')), activity),
-      card(t('privacy.accountTitle'), 'account-section', emailForm, h('div', { class: 'button-row' }, logout, logoutAll), sessionsStatus),
-      h('section', { class: 'card stack danger-zone', 'aria-labelledby': 'erase-title', 'data-testid': 'erase-section' }, h('h2', { id: 'erase-title' }, t('privacy.deleteTitle')), h('p', null, t('privacy.deleteIntro')), h('div', null, eraseButton), eraseStatus),
-      h('p', { class: 'muted small' }, t('privacy.policyLink'), ' ', h('a', { href: '#/policy' }, t('footer.policy')), '.'),
+      h('p', { class: 'muted small signed-in-as' }, tx('privacy.signedInAs'), h('strong', { class: 'break' }, user.email)),
+      card('privacy.exportTitle', 'export-section', h('p', null, tx('privacy.exportBody')), h('div', null, exportButton), exportStatus, exportList),
+      card('privacy.choicesTitle', 'choices-section', consents, objection, restriction),
+      card('privacy.requestsTitle', 'requests-section', muted(() => t('privacy.requestsBody')), requests),
+      card('privacy.activityTitle', 'activity-section', muted(() => t('privacy.activityBody')), activity),
+      card('privacy.accountTitle', 'account-section', emailForm, h('div', { class: 'button-row' }, logout, logoutAll), sessionsStatus),
+      h('section', { class: 'card stack danger-zone', 'aria-labelledby': 'erase-title', 'data-testid': 'erase-section' }, h('h2', { id: 'erase-title' }, tx('privacy.deleteTitle')), h('p', null, tx('privacy.deleteIntro')), h('div', null, eraseButton), eraseStatus),
+      h('p', { class: 'muted small' }, tx('privacy.policyLink'), ' ', h('a', { href: '#/policy' }, tx('footer.policy')), '.'),
     ),
   );
 
@@ -200,74 +220,77 @@ export async function renderPrivacy({ main, navigate, isStale }: ViewContext): P
     .then((page) => {
       if (isStale()) return;
       if (page.items.length === 0) {
-        replace(consents, h('p', { class: 'muted small' }, t('privacy.consentsNone')));
+        fill(consents, () => muted(() => t('privacy.consentsNone')));
         return;
       }
-      replace(
+      fill(
         consents,
-        page.items.map((item) =>
-          toggle(lang() === 'en' ? item.en : item.fr, (lang() === 'en' ? item.descriptionEn : item.descriptionFr) ?? '', item.granted, `consent-${item.purpose}`, async (on) => {
-            await put(`/api/me/consents/${encodeURIComponent(item.purpose)}`, { granted: on });
-          }),
-        ),
+        () =>
+          page.items.map((item) =>
+            toggle(() => (lang() === 'en' ? item.en : item.fr), () => (lang() === 'en' ? item.descriptionEn : item.descriptionFr) ?? '', item.granted, `consent-${item.purpose}`, async (on) => {
+              await put(`/api/me/consents/${encodeURIComponent(item.purpose)}`, { granted: on });
+            }),
+          ),
       );
     })
-    .catch((error: unknown) => replace(consents, unavailable(error)));
+    .catch((error: unknown) => fill(consents, () => unavailable(error)));
 
   void get<{ items: RequestItem[] }>('/api/me/requests')
     .then((page) => {
       if (isStale()) return;
       if (page.items.length === 0) {
-        replace(requests, h('p', { class: 'muted small' }, t('privacy.requestsNone')));
+        fill(requests, () => muted(() => t('privacy.requestsNone')));
         return;
       }
-      replace(
+      fill(
         requests,
-        h(
-          'ul',
-          { class: 'item-list' },
-          page.items.map((r) =>
-            h(
-              'li',
-              { class: 'item' },
+        () =>
+          h(
+            'ul',
+            { class: 'item-list' },
+            page.items.map((r) =>
               h(
-                'div',
-                null,
-                h('p', { class: 'item-title' }, tryT(`privacy.requestType.${r.type}`) ?? r.type),
-                h('p', { class: 'muted small' }, t('privacy.requestReceived', { date: fmtDate(r.receivedAt) }), ' · ', r.completedAt ? t('privacy.requestCompleted', { date: fmtDate(r.completedAt) }) : t('privacy.requestDue', { date: fmtDate(r.extension?.until ?? r.dueAt) })),
-                r.extension ? h('p', { class: 'muted small' }, t('privacy.requestExtended', { date: fmtDate(r.extension.until), reason: r.extension.reason })) : null,
+                'li',
+                { class: 'item' },
+                h(
+                  'div',
+                  null,
+                  h('p', { class: 'item-title' }, liveText(() => tryT(`privacy.requestType.${r.type}`) ?? r.type)),
+                  muted(() => `${t('privacy.requestReceived', { date: fmtDate(r.receivedAt) })} · ${r.completedAt ? t('privacy.requestCompleted', { date: fmtDate(r.completedAt) }) : t('privacy.requestDue', { date: fmtDate(r.extension?.until ?? r.dueAt) })}`),
+                  r.extension ? muted(() => t('privacy.requestExtended', { date: fmtDate(r.extension!.until), reason: r.extension!.reason })) : null,
+                ),
+                h('span', { class: `pill pill-${r.status}` }, liveText(() => tryT(`privacy.requestStatus.${r.status}`) ?? r.status)),
               ),
-              h('span', { class: `pill pill-${r.status}` }, tryT(`privacy.requestStatus.${r.status}`) ?? r.status),
             ),
           ),
-        ),
       );
     })
-    .catch((error: unknown) => replace(requests, unavailable(error)));
+    .catch((error: unknown) => fill(requests, () => unavailable(error)));
 
   void get<{ events: ActivityEvent[] }>('/api/me/activity')
     .then((page) => {
       if (isStale()) return;
       if (page.events.length === 0) {
-        replace(activity, h('p', { class: 'muted small' }, t('privacy.activityNone')));
+        fill(activity, () => muted(() => t('privacy.activityNone')));
         return;
       }
-      replace(
+      fill(
         activity,
-        h(
-          'ul',
-          { class: 'item-list compact' },
-          page.events.slice(0, 20).map((e) =>
-            h(
-              'li',
-              { class: 'item' },
-              h('div', null, h('p', { class: 'item-title' }, tryT(`privacy.event.${e.event}`) ?? e.event.replace(/[-_.]/g, ' ')), h('p', { class: 'muted small' }, [fmtDateTime(e.at), e.userAgentFamily, e.ipPrefix].filter(Boolean).join(' · '))),
+        () =>
+          h(
+            'ul',
+            { class: 'item-list compact' },
+            page.events.slice(0, 20).map((e) =>
+              h(
+                'li',
+                { class: 'item' },
+                h('div', null, h('p', { class: 'item-title' }, liveText(() => tryT(`privacy.event.${e.event}`) ?? e.event.replace(/[-_.]/g, ' '))), muted(() => [fmtDateTime(e.at), e.userAgentFamily, e.ipPrefix].filter(Boolean).join(' · '))),
+              ),
             ),
           ),
-        ),
       );
     })
-    .catch((error: unknown) => replace(activity, unavailable(error)));
+    .catch((error: unknown) => fill(activity, () => unavailable(error)));
 
   // Refresh the summary so the toggles show the server's state (e.g. after an e-mail change).
   void loadUser()
