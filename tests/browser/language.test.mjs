@@ -7,7 +7,7 @@
 // signing it in at once would take each other's e-mailed links).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeState, mockApi, newContext, useBrowser, watchErrors } from './lib.mjs';
+import { contractViolations, fakeState, mockApi, newContext, useBrowser, watchErrors } from './lib.mjs';
 
 const run = useBrowser();
 const errors = [];
@@ -84,6 +84,7 @@ async function followsInPlace(label, hash, { overrides = {}, viewport, steps = a
   assert.deepEqual(await page.evaluate(() => window.__same.map((el) => el.isConnected)), same.map(() => true), `${label}: ${same.join(', ')} are the same elements (changed in place)`);
   assert.deepEqual(state.requestsSeen.slice(requests).map((r) => `${r.method} ${r.path}`), [], `${label}: no request for the switches`);
   assert.deepEqual(errors, []);
+  assert.deepEqual(contractViolations, [], 'the fake API kept to docs/openapi.json');
   await context.close();
 }
 
@@ -316,6 +317,23 @@ describe('the language switch, view by view', () => {
       kept: async (page) => {
         const { y, at, end } = await page.evaluate(() => ({ y: window.scrollY, at: window.__scrolledTo, end: document.documentElement.scrollHeight - window.innerHeight }));
         assert.equal(y, Math.min(at, end), 'the page is still scrolled to where it was read');
+      },
+    });
+  });
+
+  test('workspace: every text changes in place, the charts\' too; the product typed, the file chosen and the plan ticked stay, without a request', async () => {
+    await followsInPlace('workspace', '#/workspace', {
+      steps: async (page) => {
+        await page.getByTestId('chart-retention').waitFor();
+        await page.getByTestId('product-name').fill('Rouleau anti-poussière');
+        await page.getByTestId('csv-file').setInputFiles({ name: 'videos.csv', mimeType: 'text/csv', buffer: Buffer.from('posted_on,views\n2026-11-20,1000\n') });
+        await page.getByTestId('plan-tick').first().check();
+      },
+      same: ['[data-testid="product-form"]', '[data-testid="csv-form"]', '[data-testid="plan-items"]', '[data-testid="ws-products"] table'],
+      kept: async (page) => {
+        assert.equal(await page.getByTestId('product-name').inputValue(), 'Rouleau anti-poussière');
+        assert.equal(await page.getByTestId('csv-file').evaluate((input) => input.files[0]?.name), 'videos.csv', 'the file chosen stays');
+        assert.deepEqual(await page.getByTestId('plan-tick').evaluateAll((boxes) => boxes.map((b) => b.checked)), [true, false]);
       },
     });
   });

@@ -391,6 +391,37 @@ export const PLAYBOOKS = [
   { id: 'products-choose-first-product', topic: 'products', niches: [], levels: ['beginner'], fr: playbookText('Choisir un bon produit à promouvoir', 'Un bon produit se comprend en trois secondes.'), en: playbookText('Choose a good product to promote', 'A good product is understood in three seconds.') },
 ];
 
+/** A creator's workspace for the fake API: one product, three analysed videos, next week's plan of two videos. */
+function fakeWorkspace(now) {
+  const day = (n) => new Date(now + n * 864e5).toISOString().slice(0, 10);
+  const category = (id, playbookId, fr, en) => ({ id, playbookId, fr, en });
+  const point = (n, hookStyle, retentionPercent, clickThroughPercent) => ({ id: `v${n}`, postedOn: day(-3 - n), hookStyle, productId: 'p1', views: 1000 * n, retentionPercent, completionPercent: 30, clickThroughPercent, conversionPercent: 2, commissionEur: 4 });
+  const item = (index, date, idea, trend) => ({ index, date, productId: 'p1', productName: 'Brosse anti-poils', hookStyle: 'question', format: 'demo', idea, trend, done: false });
+  return {
+    options: {
+      hookStyles: [category('question', 'hooks-question-curiosity', 'Question', 'Question'), category('result-first', 'hooks-first-3-seconds', "Résultat d'abord", 'Result first')],
+      formats: [category('demo', 'formats-demo', 'Démo', 'Demo')],
+      statuses: ['idea', 'testing', 'promoting', 'dropped'],
+      maxProducts: 50,
+      maxVideos: 500,
+      maxImportBytes: 1048576,
+      csvColumns: ['posted_on', 'views'],
+    },
+    products: [{ id: 'p1', name: 'Brosse anti-poils', niche: 'home', priceEur: 19.9, commissionPercent: 15, shopUrl: null, notes: null, status: 'testing', earningPerSaleEur: 2.99, trendingInNiche: [], trending: false, createdAt: new Date(now - 864e5 * 5).toISOString(), updatedAt: new Date(now - 864e5 * 5).toISOString() }],
+    results: {
+      videos: 3,
+      analysed: 3,
+      settleDays: 2,
+      medians: { retentionPercent: 42, completionPercent: 30, clickThroughPercent: 3.1, conversionPercent: 2, commissionPer1000Views: 1.2 },
+      points: [point(1, 'question', 35, 2.5), point(2, 'result-first', 48, 3.4), point(3, 'result-first', 44, 3.1)],
+      hookStyles: [{ hookStyle: 'result-first', label: "Résultat d'abord", playbookId: 'hooks-first-3-seconds', videos: 2, retentionPercent: 46, clickThroughPercent: 3.25, conversionPercent: 2, retentionVsMedian: 4, clickThroughVsMedian: 0.15, conversionVsMedian: 0 }],
+      products: [],
+      findings: [{ kind: 'best-hook', tone: 'good', playbookId: 'hooks-first-3-seconds', text: 'Tes hooks « résultat d’abord » retiennent le mieux.' }],
+    },
+    plan: { week: '2026-W50', language: 'fr', createdAt: new Date(now - 3600e3).toISOString(), items: [item(0, day(5), 'Montre la brosse sur un canapé', '#cleantok'), item(1, day(7), 'Avant/après sur un pull', null)] },
+  };
+}
+
 export function fakeState(overrides = {}) {
   const now = Date.now();
   const iso = (msAgo) => new Date(now - msAgo).toISOString();
@@ -426,6 +457,7 @@ export function fakeState(overrides = {}) {
       { at: iso(700000), event: 'link-requested', ipPrefix: '203.0.113.0/24', userAgentFamily: 'Chrome', detail: null },
     ],
     requestsSeen: [],
+    workspace: fakeWorkspace(now),
     ...overrides,
   };
 }
@@ -587,6 +619,15 @@ export async function mockApi(target, state = fakeState()) {
       return json(200, { restricted: state.restricted });
     }
     if (p === 'me/email') return json(202, {});
+    if (p === 'workspace/options') return json(200, state.workspace.options);
+    if (p === 'me/products' && method === 'GET') return json(200, { items: state.workspace.products, max: state.workspace.options.maxProducts });
+    if (p === 'me/results') return json(200, state.workspace.results);
+    if (p === 'me/plan' && method === 'GET') return state.workspace.plan ? json(200, state.workspace.plan) : problem(404, 'no-plan');
+    m = /^me\/plan\/([^/]+)\/items\/(\d+)$/.exec(p);
+    if (m && method === 'PUT') {
+      state.workspace.plan.items[Number(m[2])].done = body.done;
+      return json(200, state.workspace.plan);
+    }
     return problem(404, 'not-found');
   });
   return state;

@@ -39,7 +39,7 @@ describe('every page (fake API)', () => {
       ['#/chat', {}, 'chat-input', 'Une idée de hook ?'],
       ['#/chat/c1', {}],
       ['#/trends', {}],
-      // #/workspace is not in the fake API: its switch is covered by the same render path (main.ts), not here.
+      // #/workspace: its switch in place is checked in language.test.mjs (the fake API's workspace).
       ['#/privacy', {}],
       ['#/policy', {}],
       ['#/nowhere', {}],

@@ -2,7 +2,7 @@
 import { ApiError } from './api';
 import { h, uid } from './dom';
 import { fmtDateTime, t, type Key } from './i18n';
-import { fill, liveText, said, type Said } from './scope';
+import { fill, liveText, said, tx, type Said } from './scope';
 
 /** A labelled control with an error slot wired through aria-describedby. */
 export function field(labelText: string | Node, control: HTMLElement, options: { hint?: string | Node; name?: string } = {}): HTMLElement {
@@ -182,5 +182,5 @@ export function pageHeader(title: string | Node, lead?: string | Node): HTMLElem
 
 export function section(titleKey: Key, ...children: (Node | null | false)[]): HTMLElement {
   const id = uid('sec');
-  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, t(titleKey)), children);
+  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, tx(titleKey)), children);
 }
