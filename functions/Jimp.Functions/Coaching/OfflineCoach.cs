@@ -41,7 +41,16 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
 
     public const string HeaderFr = "*Réponse automatique* — tirée des fiches conseils de JIMP, sans IA générative.";
     public const string HeaderEn = "*Automatic answer* — from JIMP's playbooks, without generative AI.";
-    private const int ChunkLength = 48;
+    /// <summary>
+    /// The first chunk is short, so the first words show at once; the rest of the answer, which is all there already
+    /// (no model writes it), goes in long chunks: each chunk is one SSE event written and flushed, and at 20
+    /// concurrent streams 48-character chunks (about 40 a turn) made the server's CPU the queue the first deltas
+    /// waited in.
+    /// </summary>
+    public const int FirstChunkLength = 48;
+
+    /// <summary>The length of the chunks after the first (see <see cref="FirstChunkLength"/>).</summary>
+    public const int ChunkLength = 1024;
 
     public KnowledgeBase Knowledge { get; } = knowledge;
 
@@ -154,7 +163,10 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
     public IAsyncEnumerable<string> StreamAsync(CoachProfile profile, string question, IReadOnlyList<TrendItem> trends, CancellationToken cancellationToken = default) =>
         Chunk(Answer(profile, question, trends).Text, cancellationToken);
 
-    /// <summary>Splits a text into short chunks at spaces (the concatenation is the text, byte for byte).</summary>
+    /// <summary>
+    /// Splits a text into chunks at spaces, a short first one and then long ones (the concatenation is the text,
+    /// byte for byte).
+    /// </summary>
     public static async IAsyncEnumerable<string> Chunk(string text, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -162,7 +174,7 @@ public sealed class OfflineCoach(KnowledgeBase knowledge)
         while (start < text.Length)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var end = Math.Min(text.Length, start + ChunkLength);
+            var end = Math.Min(text.Length, start + (start == 0 ? FirstChunkLength : ChunkLength));
             if (end < text.Length)
             {
                 var space = text.IndexOf(' ', end);

@@ -141,8 +141,17 @@ public sealed class OfflineCoachTests
         {
             chunks.Add(chunk);
         }
-        Assert.True(chunks.Count > 5);
+        Assert.True(answer.Length > OfflineCoach.FirstChunkLength + OfflineCoach.ChunkLength, "the answer spans three chunks at least");
         Assert.Equal(answer, string.Concat(chunks));
+        // A short first chunk (the first words at once), then long ones: each ends at a space, past its length.
+        Assert.InRange(chunks[0].Length, OfflineCoach.FirstChunkLength, OfflineCoach.FirstChunkLength + 40);
+        Assert.EndsWith(" ", chunks[0], StringComparison.Ordinal);
+        foreach (var chunk in chunks.Skip(1).SkipLast(1))
+        {
+            Assert.InRange(chunk.Length, OfflineCoach.ChunkLength, OfflineCoach.ChunkLength + 40);
+            Assert.EndsWith(" ", chunk, StringComparison.Ordinal);
+        }
+        Assert.InRange(chunks.Count, 2, 2 + answer.Length / OfflineCoach.ChunkLength);
     }
 
     [Fact]
