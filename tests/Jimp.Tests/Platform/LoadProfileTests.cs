@@ -87,17 +87,43 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
         // The first turn of a conversation reads what it pins for the day (trends, the creator's numbers): warm each.
         for (var i = 0; i < concurrency; i++) await TurnAsync(browsers[i], creators[i]);
 
+        // A server that has run a while: the measured phases start once the JIT has compiled the chat path's hot
+        // methods again at their optimised tier. A fresh process spends its first seconds there (perf: the tiered
+        // JIT's background thread was ~40% of the test process's CPU at 20 streams), which is the figure of a
+        // server's first minute, not of its day. Warmers are creators of their own, so the measured conversations
+        // keep their own history; their turns are checked for loss too.
+        var warmers = await CoachingApiTests.CreatorsWithConversationsAsync(host, concurrency);
+        var warmerBrowsers = warmers.Select(_ => host.NewClient()).ToArray();
+        var warming = new List<Turn>();
+        var warmUp = Stopwatch.StartNew();
+        for (var round = 0; round < Bench.Size(2, 12); round++) warming.AddRange(await Task.WhenAll(warmers.Select((c, i) => TurnAsync(warmerBrowsers[i], c))));
+        for (var i = 0; i < Bench.Size(2, 20); i++) warming.Add(await TurnAsync(warmerBrowsers[i % concurrency], warmers[i % concurrency]));
+        // Until the JIT stops compiling (no new method in a second), at most Bench.Size(0, 30) s.
+        var previous = JitSnapshot.Now();
+        while (warmUp.Elapsed < TimeSpan.FromSeconds(Bench.Size(0, 30)))
+        {
+            await Task.Delay(1000);
+            var now = JitSnapshot.Now();
+            if (now.Since(previous).Methods == 0) break;
+            previous = now;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up: {warming.Count} turns of {warmers.Count} other creators, {warmUp.Elapsed.TotalSeconds:0.0} s"));
+
         var alone = new List<Turn>();
         var before = host.Counter.Snapshot();
+        var aloneJit = JitSnapshot.Now();
         for (var i = 0; i < concurrency * rounds / 2; i++) alone.Add(await TurnAsync(browsers[i % concurrency], creators[i % concurrency]));
         var aloneStorage = host.Counter.Snapshot().Since(before);
+        var aloneCost = JitSnapshot.Now().Since(aloneJit);
 
         var together = new List<Turn>();
         before = host.Counter.Snapshot();
+        var togetherJit = JitSnapshot.Now();
         var watch = Stopwatch.StartNew();
         for (var round = 0; round < rounds; round++) together.AddRange(await Task.WhenAll(creators.Select((c, i) => TurnAsync(browsers[i], c))));
         watch.Stop();
         var togetherStorage = host.Counter.Snapshot().Since(before);
+        var togetherCost = JitSnapshot.Now().Since(togetherJit);
 
         // The same, with a new connection for every turn (what the figures were taken with before session 10).
         var reconnecting = new List<Turn>();
@@ -133,7 +159,9 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
 
         output.WriteLine($"load profile, offline coach ({Bench.Name}): {Environment.ProcessorCount} cores");
         Print("1 stream at a time", alone, aloneStorage);
+        PrintCost(aloneCost, alone.Count);
         Print($"{concurrency} concurrent streams × {rounds} rounds ({together.Count / watch.Elapsed.TotalSeconds:0.0} turns/s)", together, togetherStorage);
+        PrintCost(togetherCost, together.Count);
         Print($"{concurrency} concurrent streams × {rounds} rounds, a new connection every turn ({reconnecting.Count / reconnectingWatch.Elapsed.TotalSeconds:0.0} turns/s)", reconnecting, reconnectingStorage);
         var signInSorted = signInTimes.Order().ToArray();
         var exportSorted = exportTimes.Order().ToArray();
@@ -142,7 +170,8 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
             $"  meanwhile: sign-in (link, mail, verify) p50 {P(signInSorted, 0.5):0} ms, max {signInSorted[^1]:0} ms; export to ready p50 {P(exportSorted, 0.5):0} ms, max {exportSorted[^1]:0} ms"));
 
         var all = alone.Concat(together).Concat(reconnecting).Concat(mixed).ToList();
-        var lost = await LostAsync(creators, all);
+        var lost = await LostAsync(creators, all) + await LostAsync(warmers, warming);
+        Assert.All(warming, t => Assert.True(t.Done, "a warm-up turn ended without done"));
         var answered = all.Count(t => t.Done);
         output.WriteLine($"turns {all.Count}: {answered} answered, {all.Count - answered} errors, {lost} lost; sign-ins {signInTimes.Count}/{signIns}; exports ready {exportTimes.Count}/{exporters.Count}");
         Assert.Equal(all.Count, answered);
@@ -151,8 +180,25 @@ public sealed class LoadProfileTests(ITestOutputHelper output)
         Assert.Equal(exporters.Count, exportTimes.Count);
         foreach (var (user, _) in creators) user.Dispose();
         foreach (var user in exporters) user.Dispose();
-        foreach (var browser in browsers) browser.Dispose();
+        foreach (var browser in browsers.Concat(warmerBrowsers)) browser.Dispose();
+        foreach (var (user, _) in warmers) user.Dispose();
     }
+
+    /// <summary>
+    /// The test process's CPU and JIT work so far (the DevHost runs in it, with the client): what a phase cost per turn,
+    /// and whether the JIT was still compiling in it.
+    /// </summary>
+    private readonly record struct JitSnapshot(TimeSpan Cpu, long Methods, TimeSpan JitTime)
+    {
+        public static JitSnapshot Now() =>
+            new(Process.GetCurrentProcess().TotalProcessorTime, System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+
+        public JitSnapshot Since(JitSnapshot earlier) => new(Cpu - earlier.Cpu, Methods - earlier.Methods, JitTime - earlier.JitTime);
+    }
+
+    private void PrintCost(JitSnapshot cost, int turns) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  process CPU {cost.Cpu.TotalMilliseconds / turns:0.0} ms a turn; JIT {cost.Methods} methods, {cost.JitTime.TotalMilliseconds:0} ms"));
 
     /// <summary>Answers a stream announced that are not stored in their conversation (all pages read).</summary>
     private static async Task<int> LostAsync(List<(UserClient User, string Conversation)> creators, List<Turn> turns)
