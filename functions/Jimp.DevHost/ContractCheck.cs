@@ -18,8 +18,8 @@ internal static class ContractCheck
 
     public static void RequestRead(FunctionDescriptor function, HttpContext context)
     {
-        if (function.Type.Assembly != App || !EndpointAccessRules.IsApi(function.Method) || !context.Items.TryGetValue(ApiContract.RequestTypeKey, out var read) || read is not Type type) return;
-        var declared = function.Method.GetCustomAttribute<ApiRequestAttribute>()?.Type;
+        if (function.Type.Assembly != App || !function.IsApi || !context.Items.TryGetValue(ApiContract.RequestTypeKey, out var read) || read is not Type type) return;
+        var declared = function.ApiRequest;
         if (declared != type)
         {
             throw new InvalidOperationException($"{function.Name} read a {type.Name} body but declares {(declared?.Name ?? "no body")} ([ApiRequest]); regenerate docs/openapi.json after fixing it.");
@@ -28,8 +28,8 @@ internal static class ContractCheck
 
     public static void Response(FunctionDescriptor function, HttpContext context, object? result)
     {
-        if (function.Type.Assembly != App || !EndpointAccessRules.IsApi(function.Method)) return;
-        var declared = function.Method.GetCustomAttributes<ApiResponseAttribute>().ToList();
+        if (function.Type.Assembly != App || !function.IsApi) return;
+        var declared = function.ApiResponses;
         var (status, value, contentType) = result switch
         {
             IFileHttpResult file => (200, null, file.ContentType),

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Jimp.Functions.Platform;
+using Jimp.Functions.Platform.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Jimp.DevHost;
@@ -12,12 +13,16 @@ public enum TriggerKind
     Activity,
 }
 
-/// <summary>One <c>[Function]</c> of the app, read from its attributes exactly as the Functions host reads them.</summary>
+/// <summary>
+/// One <c>[Function]</c> of the app, read from its attributes exactly as the Functions host reads them. The attributes
+/// are read once, when the catalogue is built: every request used to read them again (reflection instantiates an
+/// attribute on each read).
+/// </summary>
 public sealed record FunctionDescriptor(string Name, Type Type, MethodInfo Method, TriggerKind Kind, ParameterInfo Trigger)
 {
-    public HttpTriggerAttribute? Http => Trigger.GetCustomAttribute<HttpTriggerAttribute>();
+    public HttpTriggerAttribute? Http { get; } = Trigger.GetCustomAttribute<HttpTriggerAttribute>();
 
-    public TimerTriggerAttribute? Timer => Trigger.GetCustomAttribute<TimerTriggerAttribute>();
+    public TimerTriggerAttribute? Timer { get; } = Trigger.GetCustomAttribute<TimerTriggerAttribute>();
 
     /// <summary>The route from the site's root (host.json's routePrefix is empty); the function name when the attribute gives none (as the host does).</summary>
     public string Route => Http?.Route ?? Name;
@@ -28,7 +33,16 @@ public sealed record FunctionDescriptor(string Name, Type Type, MethodInfo Metho
             ? methods.Select(m => m.ToUpperInvariant()).ToArray()
             : ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-    public bool IsPublic => Method.GetCustomAttribute<PublicEndpointAttribute>() is not null;
+    public bool IsPublic { get; } = Method.GetCustomAttribute<PublicEndpointAttribute>() is not null;
+
+    /// <summary>Whether the function is part of the API (its route under <c>api/</c>: docs/openapi.json).</summary>
+    public bool IsApi { get; } = Kind == TriggerKind.Http && EndpointAccessRules.IsApi(Method);
+
+    /// <summary>The request body the function declares (<see cref="ApiRequestAttribute"/>), if any.</summary>
+    public Type? ApiRequest { get; } = Method.GetCustomAttribute<ApiRequestAttribute>()?.Type;
+
+    /// <summary>The answers the function declares (<see cref="ApiResponseAttribute"/>).</summary>
+    public IReadOnlyList<ApiResponseAttribute> ApiResponses { get; } = [.. Method.GetCustomAttributes<ApiResponseAttribute>()];
 }
 
 public static class FunctionCatalog
