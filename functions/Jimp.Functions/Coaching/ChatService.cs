@@ -158,7 +158,8 @@ public sealed partial class ChatService(
             // channel, which also keeps it going (and stored) if the caller stops listening.
             var events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             var answering = AnswerAsync(new Turn(user, conversationId, text, retryOf, state, profile, tokensSpent, modelBusyFor, today, userMessageId, asking, history, turnClock), events.Writer, requestAborted);
-            await foreach (var e in events.Reader.ReadAllAsync(CancellationToken.None)) yield return e;
+            // Deltas that arrived while the last event was being written go out as one (ChatEventQueue).
+            await foreach (var e in ChatEventQueue.ReadMergedAsync(events.Reader, CancellationToken.None)) yield return e;
             await answering;
         }
         finally
