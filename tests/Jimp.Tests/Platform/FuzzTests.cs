@@ -21,8 +21,6 @@ namespace Jimp.Tests.Platform;
 [Trait("Category", Bench.Category)]
 public sealed class FuzzTests(ITestOutputHelper output)
 {
-    private static readonly string OperatorEmail = Users.NewEmail("fuzz-operator");
-
     /// <summary>Storage request kinds that change what is stored (creating an empty table or container does not).</summary>
     private static readonly string[] WriteKinds =
         ["table:insert", "table:upsert", "table:merge", "table:delete", "table:batch", "table:delete-table", "blob:upload", "blob:put-block", "blob:delete", "blob:delete-container"];
@@ -59,34 +57,84 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
     private static bool IsAttemptCounter(string line) => line.Contains("ratelimits:", StringComparison.Ordinal) || line.Contains("securitylog", StringComparison.Ordinal);
 
+    /// <summary>What one part of the routes gave (the parts run at the same time, each against a host of its own).</summary>
+    private sealed class FuzzRun
+    {
+        public List<string> Failures { get; } = [];
+        public SortedDictionary<int, int> Statuses { get; } = [];
+        public List<string> PerRoute { get; } = [];
+        public int Routes { get; set; }
+        public int Sent { get; set; }
+        public int RefusedWithoutWrites { get; set; }
+        public int RefusedUnchecked { get; set; }
+        public int RefusedByServer { get; set; }
+        public int Audited { get; set; }
+    }
+
+    /// <summary>
+    /// The routes are fuzzed in <see cref="Parts"/> parts at once, each against a host of its own (its own storage prefix,
+    /// request counter, owners and operator): the checks of a refused request count one host's writes, so parts never see
+    /// each other's. One part after another, the test spent most of its 160 s waiting (for quiet storage after each
+    /// accepted request, for the orchestrations it started), 5 requests a second, the longest test of the run.
+    /// </summary>
+    private const int Parts = 4;
+
     [Fact]
     public async Task Every_route_refuses_hostile_input_with_a_4xx_problem_below_500_and_stores_nothing()
     {
         var seed = Environment.GetEnvironmentVariable("JIMP_FUZZ_SEED") is { Length: > 0 } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Environment.TickCount;
-        var random = new Random(seed);
-        output.WriteLine($"fuzz ({Bench.Name}), seed {seed} (JIMP_FUZZ_SEED={seed} replays it)");
+        output.WriteLine($"fuzz ({Bench.Name}), seed {seed} (JIMP_FUZZ_SEED={seed} replays it), {Parts} parts of the routes at once");
+        var routes = RouteCatalogue.All.OrderBy(r => IsDestructive(r) ? 1 : 0).ToList();
+        var watch = Stopwatch.StartNew();
+        // Destructive routes stay last within each part (the order is kept; every part takes every Parts-th route).
+        var runs = await Task.WhenAll(Enumerable.Range(0, Parts).Select(part =>
+            FuzzAsync(routes.Where((_, i) => i % Parts == part).ToList(), part, new Random(seed + part))));
+        watch.Stop();
+
+        var failures = runs.SelectMany(r => r.Failures).ToList();
+        var statuses = new SortedDictionary<int, int>();
+        foreach (var (status, count) in runs.SelectMany(r => r.Statuses)) statuses[status] = statuses.GetValueOrDefault(status) + count;
+        var perRoute = runs.SelectMany(r => r.PerRoute).ToList();
+        var sent = runs.Sum(r => r.Sent);
+        Assert.Equal(routes.Count, runs.Sum(r => r.Routes));
+        output.WriteLine($"{sent} requests to {routes.Count} routes in {watch.Elapsed.TotalSeconds:0.0} s ({sent / watch.Elapsed.TotalSeconds:0} per second)");
+        output.WriteLine("statuses: " + string.Join(", ", statuses.Select(kv => $"{kv.Value}×{kv.Key}")));
+        output.WriteLine($"refused by Kestrel before the app (NUL in the path, bare 400): {runs.Sum(r => r.RefusedByServer)}; operator attempts audited in the security log: {runs.Sum(r => r.Audited)}");
+        output.WriteLine($"refused requests checked to have written nothing: {runs.Sum(r => r.RefusedWithoutWrites)}; refused after an accepted one of the same route (not checked, its work may still be writing): {runs.Sum(r => r.RefusedUnchecked)}; failures: {failures.Count}");
+        foreach (var line in perRoute) output.WriteLine(line);
+        // Failures by route and kind of failure (the attempt's name taken out), with one example each.
+        static string Key(string f)
+        {
+            var key = System.Text.RegularExpressions.Regex.Replace(f, @" \[[^\]]*\]", "").Split(" but ")[0].Split(" is not")[0];
+            return key[..Math.Min(90, key.Length)];
+        }
+        foreach (var group in failures.GroupBy(Key))
+        {
+            output.WriteLine($"FAIL ×{group.Count()}: {Cut(group.First())}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} failures (seed {seed}), first ones:\n" + string.Join("\n", failures.Take(15)));
+        Assert.True(sent >= routes.Count * 5, $"only {sent} requests were sent");
+    }
+
+    /// <summary>Fuzzes <paramref name="routes"/> against a host of its own, one route after another.</summary>
+    private static async Task<FuzzRun> FuzzAsync(List<RouteCase> routes, int part, Random random)
+    {
+        var operatorEmail = Users.NewEmail($"fuzz-operator-{part}");
         await using var host = await JimpTestHost.StartAsync(o =>
         {
-            o.Settings["Operators:Addresses"] = OperatorEmail;
+            o.Settings["Operators:Addresses"] = operatorEmail;
             // Enough for the valid requests among the hostile ones; the caps themselves are tested in UserCapsTests.
             o.Settings["Caps:ExportsPerDay"] = "1000";
             o.Settings["Caps:ConversationsPerDay"] = "10000";
             o.Settings["Caps:ConsentChangesPerHour"] = "10000";
         });
-        using var operatorUser = await Users.SignUpAsync(host, OperatorEmail);
+        using var operatorUser = await Users.SignUpAsync(host, operatorEmail);
         var owner = await NewOwnerAsync(host);
-
-        var watch = Stopwatch.StartNew();
-        var failures = new List<string>();
-        var statuses = new SortedDictionary<int, int>();
-        var perRoute = new List<string>();
-        var sent = 0;
-        var refusedWithoutWrites = 0;
-        var refusedUnchecked = 0;
-        var refusedByServer = 0;
-        var audited = 0;
+        var run = new FuzzRun { Routes = routes.Count };
+        var failures = run.Failures;
+        var statuses = run.Statuses;
+        var perRoute = run.PerRoute;
         var pending = new List<string>(); // orchestrations the previous route's accepted requests started
-        var routes = RouteCatalogue.All.OrderBy(r => IsDestructive(r) ? 1 : 0).ToList();
         foreach (var route in routes)
         {
             if (IsDestructive(route)) owner = await NewOwnerAsync(host);
@@ -119,7 +167,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 }
                 using (response)
                 {
-                    sent++;
+                    run.Sent++;
                     var status = (int)response.StatusCode;
                     var body = await response.Content.ReadAsStringAsync();
                     statuses[status] = statuses.GetValueOrDefault(status) + 1;
@@ -130,7 +178,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
                     }
                     else if (status == 400 && attempt.ServerMayRefuse && response.Content.Headers.ContentType is null && body.Length == 0)
                     {
-                        refusedByServer++;
+                        run.RefusedByServer++;
                     }
                     else if (status >= 400)
                     {
@@ -141,9 +189,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
                         if (ClearsCopiesWhenRefused(route, status)) counter += (int)(writes["table:delete"] + writes["table:batch"]);
                         var written = WriteKinds.Where(k => writes[k] - (k == "table:insert" ? audit : 0) - (k is "table:insert" or "table:upsert" or "table:merge" or "table:delete" or "table:batch" ? counter : 0) > 0)
                             .Select(k => $"{k}={writes[k]}").ToList();
-                        if (backgroundWork) refusedUnchecked++;
+                        if (backgroundWork) run.RefusedUnchecked++;
                         else if (written.Count > 0) failures.Add($"{route} [{attempt.Kind}]: refused with {status} but wrote to storage ({string.Join(", ", written)})");
-                        else refusedWithoutWrites++;
+                        else run.RefusedWithoutWrites++;
                     }
                     else
                     {
@@ -166,7 +214,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 var afterCleared = clears ? after.Select(WithoutPinnedCopy).ToHashSet(StringComparer.Ordinal) : [];
                 var added = after.Except(before).Where(line => !(clears && beforeCleared.Contains(WithoutPinnedCopy(line)))).Where(line => !(IsAuditedOperatorRoute(route) && line.Contains("securitylog", StringComparison.Ordinal) && line.Contains("Event=operator-action", StringComparison.Ordinal))
                     && !(CountsRefusedAttempts(route) && IsAttemptCounter(line))).ToList();
-                audited += after.Except(before).Count() - added.Count;
+                run.Audited += after.Except(before).Count() - added.Count;
                 var malformed = after.Except(before).Where(line => line.Contains("securitylog", StringComparison.Ordinal) && line.Contains("Detail=", StringComparison.Ordinal)
                     && System.Text.RegularExpressions.Regex.Match(line, @"Detail=([^;]*)").Groups[1].Value.Length > 120).ToList();
                 if (malformed.Count > 0) failures.Add($"{route}: a security-log detail carries a long raw value: {Cut(malformed[0])}");
@@ -178,25 +226,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             }
             perRoute.Add($"{attempts.Count,4} requests  {route}: {string.Join(", ", routeStatuses.Select(kv => $"{kv.Value}×{kv.Key}"))}{(anyAccepted ? "" : "  (all refused, storage scanned unchanged)")}");
         }
-        watch.Stop();
-
-        output.WriteLine($"{sent} requests to {routes.Count} routes in {watch.Elapsed.TotalSeconds:0.0} s ({sent / watch.Elapsed.TotalSeconds:0} per second)");
-        output.WriteLine("statuses: " + string.Join(", ", statuses.Select(kv => $"{kv.Value}×{kv.Key}")));
-        output.WriteLine($"refused by Kestrel before the app (NUL in the path, bare 400): {refusedByServer}; operator attempts audited in the security log: {audited}");
-        output.WriteLine($"refused requests checked to have written nothing: {refusedWithoutWrites}; refused after an accepted one of the same route (not checked, its work may still be writing): {refusedUnchecked}; failures: {failures.Count}");
-        foreach (var line in perRoute) output.WriteLine(line);
-        // Failures by route and kind of failure (the attempt's name taken out), with one example each.
-        static string Key(string f)
-        {
-            var key = System.Text.RegularExpressions.Regex.Replace(f, @" \[[^\]]*\]", "").Split(" but ")[0].Split(" is not")[0];
-            return key[..Math.Min(90, key.Length)];
-        }
-        foreach (var group in failures.GroupBy(Key))
-        {
-            output.WriteLine($"FAIL ×{group.Count()}: {Cut(group.First())}");
-        }
-        Assert.True(failures.Count == 0, $"{failures.Count} failures (seed {seed}), first ones:\n" + string.Join("\n", failures.Take(15)));
-        Assert.True(sent >= routes.Count * 5, $"only {sent} requests were sent");
+        return run;
     }
 
     private static async Task<Owner> NewOwnerAsync(JimpTestHost host)
