@@ -7,6 +7,9 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 source scripts/lib.sh
+# The machine's busy CPU seconds so far (every process, every core: /proc/stat), for the figure printed last.
+busy_cpu_seconds() { awk '/^cpu / { print int(($2 + $3 + $4 + $7 + $8 + $9) / 100) }' /proc/stat; }
+busy_start=$(busy_cpu_seconds)
 # Wall time per phase, printed before the totals (seconds since the script started).
 # phase_note: what ran next to the phase (background jobs), printed after its time.
 phase_times=""; phase_name="install (npm ci; dotnet restore beside it)"; phase_start=$SECONDS; phase_note=""
@@ -163,5 +166,16 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
 fi
 phase_times+="${phase_name} $((SECONDS - phase_start)) s${phase_note}"
 echo "wall time per phase: ${phase_times} (${SECONDS} s in all)"
+# Where the 2 cores went: the services this script started (each with its child processes), and everything else it ran.
+cpu_of_tree() { # CPU seconds of a process and its descendants so far
+  ps -eo pid=,ppid=,times= | awk -v root="$1" '{ parent[$1] = $2; cpu[$1] = $3 } END {
+    for (p in cpu) { q = p; while (q != "" && q != root && q in parent && q != 1) q = parent[q]; if (q == root) sum += cpu[p] }
+    print sum + 0 }'
+}
+cpu_line=""
+[ -n "$started_azurite" ] && cpu_line+="Azurite $(cpu_of_tree "$started_azurite") s, "
+[ -n "$started_smtp" ] && cpu_line+="smtp4dev $(cpu_of_tree "$started_smtp") s, "
+busy_end=$(busy_cpu_seconds)
+echo "CPU seconds: the machine busy $((busy_end - busy_start)) s of $((SECONDS * $(nproc))) (all cores, the whole run)${cpu_line:+; of it: ${cpu_line%, }}"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
