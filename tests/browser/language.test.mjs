@@ -7,7 +7,7 @@
 // signing it in at once would take each other's e-mailed links).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contractViolations, fakeState, mockApi, newContext, useBrowser, watchErrors } from './lib.mjs';
+import { TOKENS, contractViolations, fakeState, mockApi, newContext, useBrowser, watchErrors } from './lib.mjs';
 
 const run = useBrowser();
 const errors = [];
@@ -320,6 +320,34 @@ describe('the language switch, view by view', () => {
       },
     });
   });
+
+  test('policy: the texts, dates and the document change in place (the document follows the interface language); the version list stays, without a request', async () => {
+    await followsInPlace('policy', '#/policy', {
+      same: ['[data-testid="policy-document"]', '[data-testid="policy-version"]', '.policy-meta'],
+      kept: async (page) => assert.equal(await page.getByTestId('policy-version').inputValue(), '2.0.0'),
+    });
+  });
+
+  // The link pages: what they said stays said (the token is spent once, by the click or the page's one POST).
+  const click = (button, shown) => async (page) => {
+    await page.getByTestId(button).click();
+    await page.getByTestId(shown).waitFor();
+  };
+  const shows = (shown) => async (page) => page.getByTestId(shown).waitFor();
+  const signedOut = { signedIn: false };
+  for (const [label, hash, overrides, steps, same] of [
+    ['sign-in link, before the click', `#/verify?token=${TOKENS.good}`, signedOut, shows('verify-continue'), ['[data-testid="verify-continue"]']],
+    ['sign-in link, expired', '#/verify?token=old', signedOut, click('verify-continue', 'verify-error'), ['[data-testid="verify-error"]']],
+    ['sign-in link of another account', `#/verify?token=${TOKENS.other}`, {}, click('verify-continue', 'verify-switch'), ['[data-testid="verify-switch"]', '[data-testid="verify-stay"]']],
+    ['e-mailed request confirmed', `#/confirm-request?token=${TOKENS.good}`, signedOut, shows('confirm-request-done'), ['[data-testid="confirm-request-done"]']],
+    ['e-mailed request, link used', '#/confirm-request?token=used', signedOut, shows('confirm-request-error'), ['[data-testid="confirm-request-error"]']],
+    ['unsubscribed', `#/unsubscribe?t=${TOKENS.good}`, signedOut, shows('unsubscribe-done'), ['[data-testid="unsubscribe-done"]']],
+    ['unsubscribe link invalid', '#/unsubscribe?t=bad', signedOut, shows('unsubscribe-error'), ['[data-testid="unsubscribe-error"]']],
+  ]) {
+    test(`${label}: every text changes in place, without a request`, async () => {
+      await followsInPlace(label, hash, { overrides, steps, same });
+    });
+  }
 
   test('workspace: every text changes in place, the charts\' too; the product typed, the file chosen and the plan ticked stay, without a request', async () => {
     await followsInPlace('workspace', '#/workspace', {

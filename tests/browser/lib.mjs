@@ -507,6 +507,15 @@ export async function mockApi(target, state = fakeState()) {
       }
       return problem(400, body?.token === 'old' ? 'token-expired' : body?.token === 'used' ? 'token-used' : 'token-invalid');
     }
+    // Public, like the server: an e-mailed request's confirmation link, a one-click unsubscribe link (one answer per token).
+    if (p === 'requests/confirm') {
+      if (body?.token === TOKENS.good) return json(200, { type: 'export', status: 'confirmed' });
+      return problem(400, body?.token === 'old' ? 'token-expired' : body?.token === 'used' ? 'token-used' : 'token-invalid');
+    }
+    if (p === 'unsubscribe' && method === 'POST') {
+      if (url.searchParams.get('t') === TOKENS.good) return json(200, { purpose: 'marketing-emails', fr: 'E-mails de conseils et nouveautés', en: 'Tips and news e-mails', granted: false });
+      return problem(400, 'unsubscribe-invalid');
+    }
     if (!state.signedIn) return problem(401, 'unauthenticated');
     if (p === 'auth/logout') {
       state.signedIn = false;

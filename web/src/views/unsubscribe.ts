@@ -1,6 +1,7 @@
 import { ApiError, post, type UnsubscribeResult } from '../api';
 import { h, replace } from '../dom';
 import { lang, t } from '../i18n';
+import { liveText, tx } from '../scope';
 import type { ViewContext } from '../router';
 import { errorText, notice, spinner } from '../ui';
 
@@ -11,13 +12,15 @@ const attempts = new Map<string, Promise<UnsubscribeResult>>();
  * The link in a non-essential e-mail: this page withdraws the consent with the signed token, without a session,
  * and says so. The script's POST does it, never the GET that opens the page (mail scanners fetch links).
  */
-export async function renderUnsubscribe({ main, route, isStale }: ViewContext): Promise<void> {
+export async function renderUnsubscribe({ main, route, isStale, followsLanguage }: ViewContext): Promise<void> {
+  // Every text is live (tx, liveText): a language switch changes them in place, the answer already given.
+  followsLanguage();
   const token = route.params.get('t') ?? '';
   const frame = (...children: (Node | string)[]): HTMLElement =>
-    h('div', { class: 'narrow center' }, h('div', { class: 'card', 'data-testid': 'unsubscribe' }, h('h1', { tabindex: '-1' }, t('unsubscribe.title')), children));
-  replace(main, frame(spinner(t('unsubscribe.working'))));
+    h('div', { class: 'narrow center' }, h('div', { class: 'card', 'data-testid': 'unsubscribe' }, h('h1', { tabindex: '-1' }, tx('unsubscribe.title')), children));
+  replace(main, frame(spinner(tx('unsubscribe.working'))));
   if (!token) {
-    replace(main, frame(h('div', { 'data-testid': 'unsubscribe-error', 'data-code': 'unsubscribe-invalid' }, notice('error', t('unsubscribe.invalid')))));
+    replace(main, frame(h('div', { 'data-testid': 'unsubscribe-error', 'data-code': 'unsubscribe-invalid' }, notice('error', tx('unsubscribe.invalid')))));
     return;
   }
   let attempt = attempts.get(token);
@@ -28,18 +31,18 @@ export async function renderUnsubscribe({ main, route, isStale }: ViewContext): 
   try {
     const answer = await attempt;
     if (isStale()) return;
-    const label = lang() === 'en' ? answer.en : answer.fr;
+    const done = (): string => t('unsubscribe.done', { purpose: lang() === 'en' ? answer.en : answer.fr });
     replace(
       main,
       frame(
-        h('div', { 'data-testid': 'unsubscribe-done', 'data-purpose': answer.purpose }, notice('success', t('unsubscribe.done', { purpose: label }))),
-        h('p', null, t('unsubscribe.more'), ' ', h('a', { href: '#/privacy' }, t('unsubscribe.privacyLink'))),
+        h('div', { 'data-testid': 'unsubscribe-done', 'data-purpose': answer.purpose }, notice('success', liveText(done))),
+        h('p', null, tx('unsubscribe.more'), ' ', h('a', { href: '#/privacy' }, tx('unsubscribe.privacyLink'))),
       ),
     );
   } catch (error) {
     if (isStale()) return;
     const code = error instanceof ApiError ? error.code : undefined;
-    const text = code === 'unsubscribe-invalid' ? t('unsubscribe.invalid') : errorText(error);
-    replace(main, frame(h('div', { 'data-testid': 'unsubscribe-error', 'data-code': code ?? 'error' }, notice('error', text))));
+    const text = (): string => (code === 'unsubscribe-invalid' ? t('unsubscribe.invalid') : errorText(error));
+    replace(main, frame(h('div', { 'data-testid': 'unsubscribe-error', 'data-code': code ?? 'error' }, notice('error', liveText(text)))));
   }
 }

@@ -1,6 +1,7 @@
 import { ApiError, post, type UserSummary } from '../api';
 import { h, replace } from '../dom';
 import { t } from '../i18n';
+import { liveText, tx } from '../scope';
 import type { ViewContext } from '../router';
 import { loadProfile, loadUser, session } from '../state';
 import { errorText, notice, spinner } from '../ui';
@@ -20,9 +21,11 @@ type FailureCode = 'token-expired' | 'token-used' | 'token-invalid';
  * account, and the server refuses (409 session-conflict) a link of another account until the person confirms.
  */
 export async function renderVerify(context: ViewContext): Promise<void> {
-  const { main, route, isStale } = context;
+  const { main, route, isStale, followsLanguage } = context;
+  // Every text is live (tx, liveText): a language switch changes them in place, the link not spent by it.
+  followsLanguage();
   const token = route.params.get('token') ?? '';
-  replace(main, card(h('h1', { tabindex: '-1' }, t('verify.title')), spinner(t('common.loading'))));
+  replace(main, card(h('h1', { tabindex: '-1' }, tx('verify.title')), spinner(tx('common.loading'))));
   if (!token) {
     showFailure(main, 'token-invalid');
     return;
@@ -36,14 +39,14 @@ export async function renderVerify(context: ViewContext): Promise<void> {
     if (isStale()) return;
   }
   const signedInAs = session.user?.email ?? null;
-  const button = h('button', { class: 'btn btn-primary', type: 'button', 'data-testid': 'verify-continue' }, t('verify.continue'));
+  const button = h('button', { class: 'btn btn-primary', type: 'button', 'data-testid': 'verify-continue' }, tx('verify.continue'));
   button.addEventListener('click', () => void submit(context, token, false, button));
   replace(
     main,
     card(
-      h('h1', { tabindex: '-1' }, t('verify.title')),
-      signedInAs ? h('p', { 'data-testid': 'verify-signed-in-as' }, t('verify.signedInAs', { email: signedInAs })) : null,
-      h('p', null, t('verify.lead')),
+      h('h1', { tabindex: '-1' }, tx('verify.title')),
+      signedInAs ? h('p', { 'data-testid': 'verify-signed-in-as' }, tx('verify.signedInAs', { email: signedInAs })) : null,
+      h('p', null, tx('verify.lead')),
       h('p', null, button),
     ),
   );
@@ -52,7 +55,7 @@ export async function renderVerify(context: ViewContext): Promise<void> {
 async function submit(context: ViewContext, token: string, replaceSession: boolean, button: HTMLElement): Promise<void> {
   const { main, navigate, isStale } = context;
   button.setAttribute('disabled', '');
-  button.replaceChildren(t('verify.checking'));
+  button.replaceChildren(tx('verify.checking'));
   let answer: VerifyAnswer;
   try {
     answer = await post<VerifyAnswer>('/api/auth/verify', replaceSession ? { token, replaceSession: true } : { token });
@@ -61,7 +64,7 @@ async function submit(context: ViewContext, token: string, replaceSession: boole
     const code = error instanceof ApiError ? error.code : undefined;
     if (code === 'session-conflict') showConflict(context, token);
     else if (code === 'token-expired' || code === 'token-used' || code === 'token-invalid') showFailure(main, code);
-    else showFailure(main, null, errorText(error));
+    else showFailure(main, null, () => errorText(error));
     return;
   }
   if (isStale()) return;
@@ -88,14 +91,14 @@ async function submit(context: ViewContext, token: string, replaceSession: boole
 /** The link is for another account than the one signed in: say who is signed in and ask. */
 function showConflict(context: ViewContext, token: string): void {
   const email = session.user?.email ?? '';
-  const proceed = h('button', { class: 'btn btn-primary', type: 'button', 'data-testid': 'verify-switch' }, t('verify.switch'));
+  const proceed = h('button', { class: 'btn btn-primary', type: 'button', 'data-testid': 'verify-switch' }, tx('verify.switch'));
   proceed.addEventListener('click', () => void submit(context, token, true, proceed));
   replace(
     context.main,
     card(
-      h('h1', { tabindex: '-1' }, t('verify.conflictTitle')),
-      notice('warning', email ? t('verify.conflict', { email }) : t('verify.conflictUnknown')),
-      h('p', { class: 'actions' }, proceed, ' ', h('a', { class: 'btn', href: '#/chat', 'data-testid': 'verify-stay' }, email ? t('verify.stay', { email }) : t('verify.stayUnknown'))),
+      h('h1', { tabindex: '-1' }, tx('verify.conflictTitle')),
+      notice('warning', email ? tx('verify.conflict', { email }) : tx('verify.conflictUnknown')),
+      h('p', { class: 'actions' }, proceed, ' ', h('a', { class: 'btn', href: '#/chat', 'data-testid': 'verify-stay' }, email ? tx('verify.stay', { email }) : tx('verify.stayUnknown'))),
     ),
   );
   context.main.querySelector('h1')?.focus();
@@ -105,8 +108,9 @@ function card(...children: (Node | null)[]): HTMLElement {
   return h('div', { class: 'narrow center' }, h('div', { class: 'card' }, ...children));
 }
 
-function showFailure(main: HTMLElement, code: FailureCode | null, text?: string): void {
-  const message = code === 'token-expired' ? t('verify.expired') : code === 'token-used' ? t('verify.used') : code === 'token-invalid' ? t('verify.invalid') : (text ?? t('error.unexpected'));
+function showFailure(main: HTMLElement, code: FailureCode | null, text?: () => string): void {
+  const message = (): string =>
+    code === 'token-expired' ? t('verify.expired') : code === 'token-used' ? t('verify.used') : code === 'token-invalid' ? t('verify.invalid') : (text?.() ?? t('error.unexpected'));
   replace(
     main,
     h(
@@ -115,9 +119,9 @@ function showFailure(main: HTMLElement, code: FailureCode | null, text?: string)
       h(
         'div',
         { class: 'card', 'data-testid': 'verify-error', 'data-code': code ?? 'error' },
-        h('h1', { tabindex: '-1' }, t('verify.failedTitle')),
-        notice('error', message),
-        h('p', null, h('a', { class: 'btn btn-primary', href: '#/' }, t('verify.newLink'))),
+        h('h1', { tabindex: '-1' }, tx('verify.failedTitle')),
+        notice('error', liveText(message)),
+        h('p', null, h('a', { class: 'btn btn-primary', href: '#/' }, tx('verify.newLink'))),
       ),
     ),
   );
