@@ -17,7 +17,8 @@ namespace Jimp.Functions.Coaching;
 /// Storage: table <see cref="Table"/>, partition <see cref="Partition"/>, a fixed number of counter rows
 /// (<c>Chat:ModelBudgetShards</c>), each holding one fixed window: the minute (UTC, <c>yyyyMMddHHmm</c>) and the
 /// tokens counted in it. An instance writes one shard (picked at random when it starts) with the row's ETag, so two
-/// instances on the same shard never lose each other's tokens (a 412 costs one point read and the write again);
+/// instances on the same shard never lose each other's tokens (a 412 costs one point read and the write again), and
+/// an instance writes its shard once at a time, so it never counts its own tokens twice;
 /// a row of an earlier minute is overwritten, so rows never pile up. The check sums the partition's rows of the
 /// current minute (one query over at most <c>Shards</c> rows).
 /// </para>
@@ -143,6 +144,22 @@ public sealed partial class ModelTokenBudget(JimpStorage storage, TimeProvider c
     private async Task FlushAsync(Window window, string minute, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
+        // One write of the shard at a time in this instance: a second write refused (412) while the first was on
+        // the wire would read the row holding the first's tokens while they were still pending here, and add them
+        // again (ChatBudgetGlobalTests: 190-330 counted for 120). The one waiting writes what is pending after it.
+        await window.Writing.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteAsync(table, window, minute, now, cancellationToken);
+        }
+        finally
+        {
+            window.Writing.Release();
+        }
+    }
+
+    private async Task WriteAsync(TableClient table, Window window, string minute, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 4; attempt++)
         {
             TableEntity? own;
@@ -199,6 +216,7 @@ public sealed partial class ModelTokenBudget(JimpStorage storage, TimeProvider c
         public long Pending;
         public string? FlushedMinute;
         public DateTimeOffset FlushedAt = DateTimeOffset.MinValue;
+        public readonly SemaphoreSlim Writing = new(1, 1);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model token budget {Operation} failed with {Reason}; turns go on")]

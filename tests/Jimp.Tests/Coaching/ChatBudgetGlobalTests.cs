@@ -177,4 +177,44 @@ public sealed class ChatBudgetGlobalTests(ITestOutputHelper output) : IAsyncLife
         row = await storage.Table(ModelTokenBudget.Table).GetEntityAsync<TableEntity>(ModelTokenBudget.Partition, ModelTokenBudget.ShardKey(0));
         Assert.Equal(30, row.Value.GetInt64("Tokens"));
     }
+
+    /// <summary>Holds back the answer of every write that storage accepted, as a busy instance's thread pool does.</summary>
+    private sealed class SlowAcceptedWrites : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method != Azure.Core.RequestMethod.Get && message.Response.Status is 200 or 201 or 204) await Task.Delay(40);
+        }
+    }
+
+    [Fact]
+    public async Task Answers_ending_at_once_on_each_of_two_instances_count_every_token_once_when_storage_answers_writes_late()
+    {
+        // Two flushes of one instance at once: the second, refused (412), read the row the first had just written
+        // while the first's tokens were still pending (its write had not returned yet) and added them again.
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(new SlowAcceptedWrites(), Azure.Core.HttpPipelinePosition.PerCall);
+        var storage = new JimpStorage(new TableServiceClient(JimpTestHost.StorageConnectionString, tableOptions),
+            new Azure.Storage.Blobs.BlobServiceClient(JimpTestHost.StorageConnectionString), Options.Create(new StorageOptions { Prefix = "tb" + Guid.NewGuid().ToString("N")[..10] }));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 10, TimeSpan.Zero));
+        var options = Options.Create(new CoachChatOptions { ModelTokensPerMinute = 100, ModelBudgetShards = 1 });
+        var first = new ModelTokenBudget(storage, clock, options, NullLogger<ModelTokenBudget>.Instance);
+        var second = new ModelTokenBudget(storage, clock, options, NullLogger<ModelTokenBudget>.Instance);
+        var counted = new List<long>();
+        for (var round = 0; round < 4; round++)
+        {
+            // Each round in a minute of its own: the row starts again from the round's first write.
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.WhenAll(Enumerable.Range(0, 12).Select(i => (i % 2 == 0 ? first : second).RecordAsync(10, default)));
+            var row = await storage.Table(ModelTokenBudget.Table).GetEntityAsync<TableEntity>(ModelTokenBudget.Partition, ModelTokenBudget.ShardKey(0));
+            Assert.Equal(ModelTokenBudget.MinuteKey(clock.GetUtcNow()), row.Value.GetString("Minute"));
+            counted.Add(row.Value.GetInt64("Tokens") ?? 0);
+        }
+        output.WriteLine($"tokens counted per round (120 recorded in each): {string.Join(", ", counted)}");
+        Assert.All(counted, n => Assert.Equal(120, n));
+    }
 }
