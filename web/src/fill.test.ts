@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { h } from './dom';
 import { dictionaries, setLang, t } from './i18n';
-import { createScope, fill, liveEffects, liveText, setActiveScope } from './scope';
+import { createScope, fill, fillLive, liveEffects, liveText, setActiveScope } from './scope';
 import { showFieldErrors, statusSlot } from './ui';
 
 afterEach(() => setLang('fr'));
@@ -36,5 +36,29 @@ describe('a slot filled with live texts (status lines, field errors)', () => {
     expect(slot.textContent).toBe(dictionaries.en['signin.errorEmail']);
     showFieldErrors(form, {});
     expect(slot.textContent).toBe('');
+  });
+
+  it('a list filled live is built again in the new language, and filled again (reloaded) only its last list follows', () => {
+    setLang('fr');
+    const scope = createScope();
+    const before = liveEffects();
+    const list = h('div');
+    let builds = 0;
+    const rows = (n: number) => () => {
+      builds += 1;
+      return h('p', null, `${n} `, t('op.yes'));
+    };
+    fillLive(list, rows(1), scope);
+    fillLive(list, rows(2), scope); // the list reloaded: the first filling stops
+    expect(list.textContent).toBe(`2 ${dictionaries.fr['op.yes']}`);
+    expect(liveEffects()).toBe(before + 1);
+    builds = 0;
+    setLang('en');
+    expect(list.textContent).toBe(`2 ${dictionaries.en['op.yes']}`);
+    expect(builds).toBe(1);
+    scope.dispose();
+    expect(liveEffects()).toBe(before);
+    setLang('fr');
+    expect(list.textContent).toBe(`2 ${dictionaries.en['op.yes']}`);
   });
 });

@@ -31,7 +31,7 @@ describe('main.ts', () => {
     expect(document.querySelector('header, main')).toBeNull();
   }, 20000); // the first import compiles the whole app: over vitest's 5 s default on a loaded 2-core machine
 
-  it('switches the language live: the view is rebuilt in English, what was typed stays, no reload', async () => {
+  it('switches the language in place: the same elements in English, what was typed stays, nothing fetched, no render', async () => {
     fakeServer();
     const app = document.createElement('div');
     document.body.append(app);
@@ -43,22 +43,46 @@ describe('main.ts', () => {
 
     const email = app.querySelector<HTMLInputElement>('[data-testid="email"]')!;
     email.value = 'lea@example.com';
-    app.querySelector<HTMLInputElement>('[data-testid="age-confirm"]')!.checked = true;
-    const before = app.querySelector('main');
+    const age = app.querySelector<HTMLInputElement>('[data-testid="age-confirm"]')!;
+    age.checked = true;
+    const heading = app.querySelector('main h1');
+    const fetches = vi.mocked(fetch).mock.calls.length;
     app.querySelector<HTMLButtonElement>('[data-testid="lang-switch"]')!.click();
 
-    // The view is rebuilt (its policy version is fetched again), then the typed values are put back.
-    await vi.waitFor(() => {
-      expect(h1()).toBe(dictionaries.en['signin.title']);
-      expect(document.activeElement?.getAttribute('data-testid')).toBe('lang-switch');
-    });
+    // At once (no render to wait for): the texts changed where they are.
+    expect(h1()).toBe(dictionaries.en['signin.title']);
+    await vi.waitFor(() => expect(document.title).toBe(`${dictionaries.en['signin.title']} · JIMP`));
     expect(document.documentElement.lang).toBe('en');
-    expect(app.querySelector('main')).toBe(before); // the same page, not a reload
+    expect(app.querySelector('main h1')).toBe(heading);
+    expect(app.querySelector('[data-testid="email"]')).toBe(email);
+    expect(app.querySelector('[data-testid="age-confirm"]')).toBe(age);
     expect(app.querySelector('[data-testid="send-link"]')?.textContent).toBe(dictionaries.en['signin.send']);
-    expect(app.querySelector<HTMLInputElement>('[data-testid="email"]')?.value).toBe('lea@example.com');
-    expect(app.querySelector<HTMLInputElement>('[data-testid="age-confirm"]')?.checked).toBe(true);
+    expect(email.value).toBe('lea@example.com');
+    expect(age.checked).toBe(true);
     expect(document.activeElement?.getAttribute('data-testid')).toBe('lang-switch');
     expect(app.querySelector('[data-testid="lang-switch"]')?.textContent).toBe('FR');
+    expect(vi.mocked(fetch).mock.calls.length).toBe(fetches); // the policy version is not fetched again
+  });
+
+  it('renders no route again on a language switch: a page not found changes its words in place', async () => {
+    fakeServer();
+    history.replaceState(null, '', '#/nowhere');
+    const app = document.createElement('div');
+    document.body.append(app);
+    const { startApp } = await import('./main');
+    await startApp(app);
+    const { lang } = await import('./i18n');
+    const from = lang();
+    const to = from === 'fr' ? 'en' : 'fr';
+    const heading = app.querySelector('main h1')!;
+    expect(heading.textContent).toBe(dictionaries[from]['notFound.title']);
+    const link = app.querySelector('main a')!;
+    app.querySelector<HTMLButtonElement>('[data-testid="lang-switch"]')!.click();
+    expect(app.querySelector('main h1')).toBe(heading);
+    expect(heading.textContent).toBe(dictionaries[to]['notFound.title']);
+    expect(app.querySelector('main a')).toBe(link);
+    expect(link.textContent).toBe(dictionaries[to]['notFound.home']);
+    history.replaceState(null, '', '#/');
   });
 });
 

@@ -15,13 +15,11 @@ export interface ViewContext {
   navigate: (hash: string, options?: { replace?: boolean }) => void;
   /** True once another route has been rendered: long-running work should stop writing to this view. */
   isStale: () => boolean;
-  /** The view's effects: disposed when another route is rendered. */
-  scope: Scope;
   /**
-   * Called by a view whose every text follows the language in place (live texts, scope.ts): a language switch
-   * then leaves it as it is, instead of rebuilding it and putting back what was typed.
+   * The view's effects: disposed when another route is rendered. Every view's texts follow the language in place
+   * through them (tx, liveText, liveAttr, fill): a language switch renders nothing again.
    */
-  followsLanguage: () => void;
+  scope: Scope;
 }
 
 /** A view: renders the route into context.main (what it awaits is the view's first paint). */

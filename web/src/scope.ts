@@ -130,6 +130,18 @@ export function fill(el: Element, render: (() => Child | Child[]) | null, scope:
   within(own, () => replace(el, render()));
 }
 
+/**
+ * Fills a slot with what `render()` returns and keeps it so: rebuilt when a signal it read changes (the language),
+ * like liveRegion; filled again (a list reloaded), the previous filling stops, as with fill.
+ */
+export function fillLive(el: Element, render: () => Child | Child[], scope: Scope = active): void {
+  filled.get(el)?.dispose();
+  const own = createScope();
+  filled.set(el, own);
+  scope.onDispose(() => own.dispose());
+  liveRegion(el, render, own);
+}
+
 /** Runs `work` with `scope` as the active scope (the live texts it makes belong to it), then the outer one again. */
 function within(scope: Scope, work: () => void): void {
   const outer = active;

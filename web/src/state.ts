@@ -11,11 +11,9 @@ export const profile = signal<Profile | null | undefined>(undefined);
 export const options = signal<ProfileOptions | null>(null);
 /**
  * A message for the next page (signed out, e-mail changed), as a function so that it is said in the language of the
- * moment. The page that shows it takes it (takeNotice); a language switch shows it again (main.ts).
+ * moment (the page shows it as a live text). The page that shows it takes it (takeNotice).
  */
 export const notice = signal<(() => string) | null>(null);
-/** The message the page on screen took: given back when the page is rebuilt in another language. */
-let shownNotice: (() => string) | null = null;
 
 /**
  * The same state as plain properties (views read and write `session.user` as before); each property is its
@@ -107,12 +105,5 @@ export function signedOut(message: (() => string) | null = null): void {
 export function takeNotice(): (() => string) | null {
   const message = notice.peek();
   notice.value = null;
-  if (message) shownNotice = message;
   return message;
-}
-
-/** A navigation: the message the last page showed is done. A language switch: it is shown again, in the new language. */
-export function pageChanged(reason: 'navigation' | 'language'): void {
-  if (reason === 'navigation') shownNotice = null;
-  else if (shownNotice && !notice.peek()) notice.value = shownNotice;
 }

@@ -1,7 +1,7 @@
 // Which view renders which route. Importing this (or any view) renders nothing: main.ts's startApp does.
 import { h, replace } from './dom';
-import { t } from './i18n';
 import type { Route, View, ViewContext } from './router';
+import { tx } from './scope';
 import { renderChat } from './views/chat';
 import { renderConfirmRequest } from './views/confirm-request';
 import { renderKnowledge } from './views/knowledge';
@@ -15,8 +15,8 @@ import { renderUnsubscribe } from './views/unsubscribe';
 import { renderVerify } from './views/verify';
 import { renderWorkspace } from './views/workspace';
 
-function renderNotFound(context: ViewContext): void {
-  replace(context.main, h('div', { class: 'narrow' }, h('h1', { tabindex: '-1' }, t('notFound.title')), h('p', null, h('a', { href: '#/' }, t('notFound.home')))));
+function renderNotFound({ main }: ViewContext): void {
+  replace(main, h('div', { class: 'narrow' }, h('h1', { tabindex: '-1' }, tx('notFound.title')), h('p', null, h('a', { href: '#/' }, tx('notFound.home')))));
 }
 
 export const views: Record<Route['name'], View> = {

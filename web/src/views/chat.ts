@@ -17,8 +17,7 @@ import { answerStream } from './chat/stream';
  * is under way, the banner and the offline badge. Every text follows the language in place (live texts, scope.ts):
  * a switch keeps the messages on screen, an answer that is streaming, the older pages loaded and what is typed.
  */
-export async function renderChat({ main, route, navigate, isStale, followsLanguage }: ViewContext): Promise<void> {
-  followsLanguage();
+export async function renderChat({ main, route, navigate, isStale }: ViewContext): Promise<void> {
   let conversationId = route.id ?? null;
   let busy = false;
   const restricted = session.user?.restricted === true;

@@ -12,9 +12,8 @@ const attempts = new Map<string, Promise<{ type: string; status: string }>>();
  * The link of a request received by e-mail: the person confirms it here. The token is spent by this script's
  * POST, never by the GET that opens the page (mail scanners fetch links without running the app).
  */
-export async function renderConfirmRequest({ main, route, isStale, followsLanguage }: ViewContext): Promise<void> {
+export async function renderConfirmRequest({ main, route, isStale }: ViewContext): Promise<void> {
   // Every text is live (tx, liveText): a language switch changes them in place, the token spent once.
-  followsLanguage();
   const token = route.params.get('token') ?? '';
   const frame = (...children: (Node | string)[]): HTMLElement =>
     h('div', { class: 'narrow center' }, h('div', { class: 'card', 'data-testid': 'confirm-request' }, h('h1', { tabindex: '-1' }, tx('confirmRequest.title')), children));

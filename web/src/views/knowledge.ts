@@ -13,10 +13,9 @@ export function topicLabel(topic: string): string {
 const inLanguage = <T>(p: { fr: T; en: T }): T => (lang() === 'en' ? p.en : p.fr);
 
 /** The knowledge base: JIMP's playbooks by topic (#/knowledge), or one playbook (#/knowledge/{id}), the chat's citations open here. */
-export async function renderKnowledge({ main, route, isStale, followsLanguage }: ViewContext): Promise<void> {
+export async function renderKnowledge({ main, route, isStale }: ViewContext): Promise<void> {
   // Every text is live (tx, liveText, liveAttr; a playbook's parts are live regions, each language has its own
   // lists): a language switch changes them in place, keeping the scroll position and the playbook loaded.
-  followsLanguage();
   replace(main, spinner(tx('common.loading')));
   try {
     if (route.id) {

@@ -14,10 +14,9 @@ type ProfileDraft = Omit<Profile, 'updatedAt'> & ProfileInput;
 /** The server's ProfileOptions.MaxMonthlyCommissionTargetEur (it validates the field; this only sets the input's max). */
 const MAX_COMMISSION_TARGET_EUR = 100_000;
 
-export async function renderOnboarding({ main, navigate, isStale, followsLanguage }: ViewContext): Promise<void> {
+export async function renderOnboarding({ main, navigate, isStale }: ViewContext): Promise<void> {
   // Every text below is live (tx, liveText, liveAttr, status/field errors given as functions): a language switch
   // changes them in place and leaves what was typed, ticked and chosen, and the errors shown.
-  followsLanguage();
   replace(main, spinner(tx('common.loading')));
   const [options, existing] = await Promise.all([loadOptions(), loadProfile()]);
   if (isStale()) return;

@@ -5,6 +5,7 @@
 import { ApiError, get } from '../api';
 import { h, replace } from '../dom';
 import { lang, t, type Key } from '../i18n';
+import { liveAttr, liveText, tx } from '../scope';
 import type { ViewContext } from '../router';
 import { errorText, notice, pageHeader, spinner } from '../ui';
 import { breachesCard } from './operator/breaches';
@@ -19,14 +20,15 @@ import { card } from './operator/shared';
 
 /** The console: one card per task (views/operator/*.ts), a table of contents, and a refresh of the live lists. */
 export async function renderOperator({ main, navigate, isStale }: ViewContext): Promise<void> {
-  replace(main, h('div', { class: 'wide' }, pageHeader(t('op.title')), spinner(t('common.loading'))));
+  // Every text of the console follows the language in place: a switch keeps what was typed and where one was.
+  replace(main, h('div', { class: 'wide' }, pageHeader(tx('op.title')), spinner(tx('common.loading'))));
   let sessionHours = 8;
   try {
     sessionHours = (await get<{ operatorId: string; sessionHours: number }>('/api/console/session')).sessionHours;
   } catch (error) {
     if (isStale()) return;
-    const text = error instanceof ApiError && error.status === 403 ? t('op.forbidden') : error instanceof ApiError && error.status === 401 ? t('op.expired') : errorText(error);
-    replace(main, h('div', { class: 'narrow' }, pageHeader(t('op.title')), notice('error', text), h('p', null, h('a', { href: '#/' }, t('notFound.home')))));
+    const text = (): string => (error instanceof ApiError && error.status === 403 ? t('op.forbidden') : error instanceof ApiError && error.status === 401 ? t('op.expired') : errorText(error));
+    replace(main, h('div', { class: 'narrow' }, pageHeader(tx('op.title')), notice('error', liveText(text)), h('p', null, h('a', { href: '#/' }, tx('notFound.home')))));
     return;
   }
   if (isStale()) return;
@@ -57,11 +59,11 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
     ['op-breaches-section', 'op.breachesTitle'],
     ['op-evidence', 'op.evidenceTitle'],
   ];
-  const toc = h(
+  const toc = liveAttr(h(
     'nav',
-    { 'aria-label': t('op.sections'), class: 'console-toc' },
+    { class: 'console-toc' },
     h('ul', { class: 'button-row' }, sections.map(([id, key]) => {
-      const a = h('a', { href: `#/operator`, 'data-target': id }, t(key));
+      const a = h('a', { href: `#/operator`, 'data-target': id }, tx(key));
       a.addEventListener('click', (event) => {
         event.preventDefault();
         const target = document.getElementById(id);
@@ -70,18 +72,18 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
       });
       return h('li', null, a);
     })),
-  );
-  const refresh = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'op-refresh' }, t('op.refresh'));
+  ), 'aria-label', () => t('op.sections'));
+  const refresh = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'op-refresh' }, tx('op.refresh'));
   refresh.addEventListener('click', () => void Promise.all([loadRequests(), loadPolicy(), loadCampaigns(), loadBreaches()]));
 
 
   replace(
     main,
-    h(
+    liveAttr(h(
       'div',
-      { class: 'wide console', lang: lang() },
-      pageHeader(t('op.title'), t('op.lead')),
-      h('p', { class: 'muted small' }, t('op.sessionHours', { n: sessionHours }), ' ', refresh),
+      { class: 'wide console' },
+      pageHeader(tx('op.title'), tx('op.lead')),
+      h('p', { class: 'muted small' }, tx('op.sessionHours', { n: sessionHours }), ' ', refresh),
       toc,
       requests.card,
       emailed,
@@ -92,11 +94,10 @@ export async function renderOperator({ main, navigate, isStale }: ViewContext): 
       campaigns.card,
       insights.card,
       breaches.card,
-      card(t('op.evidenceTitle'), 'op-evidence', h('p', null, t('op.evidenceBody')), h('p', null, h('a', { class: 'btn btn-primary', href: '/api/console/evidence-pack', download: 'jimp-evidence.zip', 'data-testid': 'op-evidence-download' }, t('op.evidenceButton')))),
-    ),
+      card(() => t('op.evidenceTitle'), 'op-evidence', h('p', null, tx('op.evidenceBody')), h('p', null, h('a', { class: 'btn btn-primary', href: '/api/console/evidence-pack', download: 'jimp-evidence.zip', 'data-testid': 'op-evidence-download' }, tx('op.evidenceButton')))),
+    ), 'lang', lang),
   );
   void navigate; // the console stays on one page; links inside scroll to their section
-  // The lists load after the view is in place (each shows its spinner, then its rows or its error): the view's
-  // render is done now, so a language switch puts back what was typed at once, not after the slowest list.
+  // The lists load after the view is in place: each shows its spinner, then its rows or its error.
   void Promise.all([requests.load(), loadPolicy(), campaigns.load(), insights.load(), breaches.load()]);
 }

@@ -24,10 +24,9 @@ export const renderPolicy = (context: ViewContext): Promise<void> => renderDocum
 
 export const renderTerms = (context: ViewContext): Promise<void> => renderDocument(context, 'terms');
 
-async function renderDocument({ main, route, navigate, isStale, scope, followsLanguage }: ViewContext, kind: keyof typeof KINDS): Promise<void> {
+async function renderDocument({ main, route, navigate, isStale, scope }: ViewContext, kind: keyof typeof KINDS): Promise<void> {
   // Every text is live (tx, liveText, liveAttr). The document itself is shown in the interface language when it
   // has one (a switch shows the other text in place), or in the language picked with its own buttons.
-  followsLanguage();
   const { endpoint, route: home, title } = KINDS[kind];
   replace(main, spinner(tx('common.loading')));
   const requested = route.params.get('version');

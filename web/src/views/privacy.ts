@@ -48,10 +48,9 @@ function toggle(labelText: Said, description: Said, checked: boolean, testId: st
   return h('div', { class: 'toggle' }, h('div', { class: 'toggle-row' }, h('label', { for: id }, said(labelText)), input), h('p', { class: 'muted small', id: `${id}-desc` }, said(description)), status);
 }
 
-export async function renderPrivacy({ main, navigate, isStale, followsLanguage }: ViewContext): Promise<void> {
+export async function renderPrivacy({ main, navigate, isStale }: ViewContext): Promise<void> {
   // Every text below is live (tx, liveText, status lines given as functions; dates format in the language of the
   // moment): a language switch changes them in place and leaves the lists loaded, the toggles and what was typed.
-  followsLanguage();
   const user = session.user as UserSummary;
   const top = statusSlot();
   const message = takeNotice();

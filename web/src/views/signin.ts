@@ -22,10 +22,9 @@ const FIELD_TEXT: Record<string, () => string> = {
 /** A field's error in the language of the moment (the server's own words for a field not listed above). */
 const fieldText = (name: string, messages: string[]): string => FIELD_TEXT[name]?.() ?? messages.join(' ');
 
-export async function renderSignIn({ main, isStale, followsLanguage }: ViewContext): Promise<void> {
+export async function renderSignIn({ main, isStale }: ViewContext): Promise<void> {
   // Every text below is live (tx, liveText, liveAttr, status/field errors given as functions): a language switch
   // changes them in place and leaves what was typed, ticked and the errors shown.
-  followsLanguage();
   const policyVersion = signal<string | null>(null);
   const termsVersion = signal<string | null>(null);
   const sending = signal(false);

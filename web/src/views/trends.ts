@@ -18,10 +18,9 @@ const KIND_KEYS: Record<Kind, Key> = {
 export const KINDS = Object.keys(KIND_KEYS) as Kind[];
 const isKind = (value: string): value is Kind => (KINDS as string[]).includes(value);
 
-export async function renderTrends({ main, isStale, scope, followsLanguage }: ViewContext): Promise<void> {
+export async function renderTrends({ main, isStale, scope }: ViewContext): Promise<void> {
   // Every text is live (tx, liveText, the results filled through scope.fill): a language switch changes them in
   // place and keeps the filters chosen and the trends loaded (no new request).
-  followsLanguage();
   replace(main, spinner(tx('common.loading')));
   const [profile, options] = await Promise.all([loadProfile().catch(() => null), loadOptions().catch(() => null)]);
   if (isStale()) return;

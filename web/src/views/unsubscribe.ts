@@ -12,9 +12,8 @@ const attempts = new Map<string, Promise<UnsubscribeResult>>();
  * The link in a non-essential e-mail: this page withdraws the consent with the signed token, without a session,
  * and says so. The script's POST does it, never the GET that opens the page (mail scanners fetch links).
  */
-export async function renderUnsubscribe({ main, route, isStale, followsLanguage }: ViewContext): Promise<void> {
+export async function renderUnsubscribe({ main, route, isStale }: ViewContext): Promise<void> {
   // Every text is live (tx, liveText): a language switch changes them in place, the answer already given.
-  followsLanguage();
   const token = route.params.get('t') ?? '';
   const frame = (...children: (Node | string)[]): HTMLElement =>
     h('div', { class: 'narrow center' }, h('div', { class: 'card', 'data-testid': 'unsubscribe' }, h('h1', { tabindex: '-1' }, tx('unsubscribe.title')), children));

@@ -21,9 +21,8 @@ type FailureCode = 'token-expired' | 'token-used' | 'token-invalid';
  * account, and the server refuses (409 session-conflict) a link of another account until the person confirms.
  */
 export async function renderVerify(context: ViewContext): Promise<void> {
-  const { main, route, isStale, followsLanguage } = context;
+  const { main, route, isStale } = context;
   // Every text is live (tx, liveText): a language switch changes them in place, the link not spent by it.
-  followsLanguage();
   const token = route.params.get('token') ?? '';
   replace(main, card(h('h1', { tabindex: '-1' }, tx('verify.title')), spinner(tx('common.loading'))));
   if (!token) {

@@ -26,11 +26,10 @@ const pct = (n: number | null | undefined): string => (n === null || n === undef
 /** Says `error` in `slot`, in the language of the moment. */
 const showError = (slot: HTMLElement, error: unknown): void => fill(slot, () => notice('error', liveText(() => errorText(error))));
 
-export async function renderWorkspace({ main, isStale, followsLanguage }: ViewContext): Promise<void> {
+export async function renderWorkspace({ main, isStale }: ViewContext): Promise<void> {
   // Every text is live (tx, liveText, liveAttr, slots filled through scope.fill); the results (their charts draw
   // their labels) are a live region built again from the numbers loaded. A language switch keeps what was typed in
   // the product form, the file chosen, the ticks of the plan and the scroll position, and asks the server nothing.
-  followsLanguage();
   replace(main, spinner(tx('common.loading')));
   let options: WorkspaceOptions;
   try {

@@ -1,12 +1,13 @@
 // The breach register: record a breach, follow its 72-hour CNIL clock, update it, export the register.
 import { get, post, put } from '../../api';
-import { h, replace, uid } from '../../dom';
+import { h, uid } from '../../dom';
 import { fmtDateTime, t } from '../../i18n';
+import { fill, liveText, tx } from '../../scope';
 import { errorText, field, notice, showFieldErrors, spinner, statusSlot } from '../../ui';
 import { card, input, showError, type BreachView, type Schemas, type Console } from './shared';
 
 export function breachesCard({ isStale }: Console): { card: HTMLElement; load: () => Promise<void> } {
-  const breachList = h('div', { class: 'stack', 'data-testid': 'op-breaches' }, spinner(t('common.loading')));
+  const breachList = h('div', { class: 'stack', 'data-testid': 'op-breaches' }, spinner(tx('common.loading')));
   const breachStatus = statusSlot();
   const bDetected = input('detectedAt', 'datetime-local', 'op-breach-detected', { required: true });
   const bNature = h('textarea', { name: 'nature', id: uid('nature'), rows: 3, 'data-testid': 'op-breach-nature' });
@@ -17,12 +18,12 @@ export function breachesCard({ isStale }: Console): { card: HTMLElement; load: (
   const breachForm = h(
     'form',
     { class: 'stack', novalidate: true, 'data-testid': 'op-breach-form' },
-    h('div', { class: 'grid-2' }, field(t('op.breachDetected'), bDetected), field(t('op.breachPeople'), bPeople)),
-    field(t('op.breachNature'), bNature),
-    field(t('op.breachData'), bData),
-    field(t('op.breachConsequences'), bConsequences),
-    field(t('op.breachMeasures'), bMeasures),
-    h('div', null, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'op-breach-submit' }, t('op.breachRecord'))),
+    h('div', { class: 'grid-2' }, field(tx('op.breachDetected'), bDetected), field(tx('op.breachPeople'), bPeople)),
+    field(tx('op.breachNature'), bNature),
+    field(tx('op.breachData'), bData),
+    field(tx('op.breachConsequences'), bConsequences),
+    field(tx('op.breachMeasures'), bMeasures),
+    h('div', null, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'op-breach-submit' }, tx('op.breachRecord'))),
     breachStatus,
   );
   breachForm.addEventListener('submit', async (event) => {
@@ -37,7 +38,7 @@ export function breachesCard({ isStale }: Console): { card: HTMLElement; load: (
         consequences: bConsequences.value.trim() || null,
         measures: bMeasures.value.trim() || null,
       });
-      breachStatus.show('success', t('op.breachRecorded'));
+      breachStatus.show('success', () => t('op.breachRecorded'));
       breachForm.reset();
       await loadBreaches();
     } catch (error) {
@@ -57,18 +58,18 @@ export function breachesCard({ isStale }: Console): { card: HTMLElement; load: (
     const form = h(
       'form',
       { class: 'stack', novalidate: true },
-      h('div', { class: 'grid-2' }, field(t('op.breachCnilAt'), notifiedAt), field(t('op.breachRef'), reference)),
-      field(t('op.breachDelay'), delay),
+      h('div', { class: 'grid-2' }, field(tx('op.breachCnilAt'), notifiedAt), field(tx('op.breachRef'), reference)),
+      field(tx('op.breachDelay'), delay),
       h(
         'fieldset',
         { class: 'field choices', 'data-field': 'highRisk' },
-        h('legend', null, t('op.breachHighRisk')),
-        h('div', { class: 'choice-list' }, h('div', { class: 'choice' }, riskYes, h('label', { for: `${riskName}-y` }, t('op.yes'))), h('div', { class: 'choice' }, riskNo, h('label', { for: `${riskName}-n` }, t('op.no')))),
+        h('legend', null, tx('op.breachHighRisk')),
+        h('div', { class: 'choice-list' }, h('div', { class: 'choice' }, riskYes, h('label', { for: `${riskName}-y` }, tx('op.yes'))), h('div', { class: 'choice' }, riskNo, h('label', { for: `${riskName}-n` }, tx('op.no')))),
         h('p', { class: 'field-error', role: 'alert', hidden: true }),
       ),
-      field(t('op.breachArt34'), art34),
-      field(t('op.breachInformedAt'), informed),
-      h('div', null, h('button', { type: 'submit', class: 'btn btn-secondary' }, t('op.breachSave'))),
+      field(tx('op.breachArt34'), art34),
+      field(tx('op.breachInformedAt'), informed),
+      h('div', null, h('button', { type: 'submit', class: 'btn btn-secondary' }, tx('op.breachSave'))),
       status,
     );
     form.addEventListener('submit', async (event) => {
@@ -83,40 +84,42 @@ export function breachesCard({ isStale }: Console): { card: HTMLElement; load: (
           art34Reason: art34.value.trim() || null,
           peopleInformedAt: informed.value ? new Date(informed.value).toISOString() : null,
         });
-        status.show('success', t('op.breachSaved'));
+        status.show('success', () => t('op.breachSaved'));
         await loadBreaches();
       } catch (error) {
         showError(form, status, error);
       }
     });
-    const clock = b.breach.cnilNotifiedAt
-      ? notice('success', t('op.breachNotified', { date: fmtDateTime(b.breach.cnilNotifiedAt) }))
+    const notified = b.breach.cnilNotifiedAt;
+    const clock = notified
+      ? notice('success', liveText(() => t('op.breachNotified', { date: fmtDateTime(notified) })))
       : b.cnilLate
-        ? notice('error', t('op.breachLate'))
-        : notice('warning', t('op.breachClock', { date: fmtDateTime(b.cnilDeadline), hours: Math.max(0, Math.round(b.hoursLeft)) }));
+        ? notice('error', tx('op.breachLate'))
+        : notice('warning', liveText(() => t('op.breachClock', { date: fmtDateTime(b.cnilDeadline), hours: Math.max(0, Math.round(b.hoursLeft)) })));
     return h(
       'article',
       { class: 'card stack breach', 'data-testid': 'op-breach', 'data-breach-id': b.breach.id },
-      h('h3', null, fmtDateTime(b.breach.detectedAt), ' — ', b.breach.dataCategories),
+      h('h3', null, liveText(() => fmtDateTime(b.breach.detectedAt)), ' — ', b.breach.dataCategories),
       h('p', null, b.breach.nature),
       clock,
-      b.peopleMustBeTold ? notice('warning', t('op.breachMustTell')) : null,
-      h('details', null, h('summary', null, t('op.breachDraft')), h('pre', { class: 'draft', 'data-testid': 'op-breach-draft', lang: 'fr' }, b.draft)),
-      h('details', null, h('summary', null, t('op.breachUpdate')), form),
+      b.peopleMustBeTold ? notice('warning', tx('op.breachMustTell')) : null,
+      h('details', null, h('summary', null, tx('op.breachDraft')), h('pre', { class: 'draft', 'data-testid': 'op-breach-draft', lang: 'fr' }, b.draft)),
+      h('details', null, h('summary', null, tx('op.breachUpdate')), form),
     );
   };
   const loadBreaches = async (): Promise<void> => {
     try {
       const list = await get<Schemas['BreachList']>('/api/console/breaches');
       if (isStale()) return;
-      replace(breachList, list.items.length === 0 ? h('p', { class: 'muted' }, t('op.breachesNone')) : list.items.map(breachItem));
+      // Not built again on a switch (each breach has a form that may hold what the owner typed): its texts follow.
+      fill(breachList, () => (list.items.length === 0 ? h('p', { class: 'muted' }, tx('op.breachesNone')) : list.items.map(breachItem)));
     } catch (error) {
-      if (!isStale()) replace(breachList, notice('error', errorText(error)));
+      if (!isStale()) fill(breachList, () => notice('error', liveText(() => errorText(error))));
     }
   };
 
   return {
-    card: card(t('op.breachesTitle'), 'op-breaches-section', h('p', null, t('op.breachesBody')), breachForm, h('p', null, h('a', { class: 'btn btn-secondary btn-small', href: '/api/console/breaches.csv', download: 'jimp-breach-register.csv', 'data-testid': 'op-breach-export' }, t('op.breachExport'))), breachList),
+    card: card(() => t('op.breachesTitle'), 'op-breaches-section', h('p', null, tx('op.breachesBody')), breachForm, h('p', null, h('a', { class: 'btn btn-secondary btn-small', href: '/api/console/breaches.csv', download: 'jimp-breach-register.csv', 'data-testid': 'op-breach-export' }, tx('op.breachExport'))), breachList),
     load: loadBreaches,
   };
 }

@@ -1,7 +1,8 @@
 // Campaigns: written here, sent by the consent-checking mailer to those who consent when their mail goes out.
 import { get, post } from '../../api';
-import { h, replace, uid } from '../../dom';
+import { h, uid } from '../../dom';
 import { fmtDateTime, lang, t } from '../../i18n';
+import { fillLive, tx } from '../../scope';
 import { confirmDialog, errorText, field, notice, showFieldErrors, spinner, statusSlot } from '../../ui';
 import { mailingProgress } from './mailing';
 import { card, input, showError, table, type MailingStarted, type Schemas, type Console } from './shared';
@@ -9,20 +10,20 @@ import { card, input, showError, table, type MailingStarted, type Schemas, type 
 export function campaignsCard(ctx: Console): { card: HTMLElement; load: () => Promise<void> } {
   const { isStale } = ctx;
   const campaignStatus = statusSlot();
-  const recipients = h('p', { 'data-testid': 'op-campaign-recipients', 'aria-live': 'polite' }, spinner(t('common.loading')));
+  const recipients = h('p', { 'data-testid': 'op-campaign-recipients', 'aria-live': 'polite' }, spinner(tx('common.loading')));
   const campaignList = h('div', { 'data-testid': 'op-campaigns-list' });
   let recipientCount = 0;
   const cSubjectFr = input('subjectFr', 'text', 'op-campaign-subject-fr', { maxlength: '150', lang: 'fr', required: true });
   const cTextFr = h('textarea', { name: 'textFr', id: uid('textFr'), rows: 5, maxlength: 8000, lang: 'fr', 'data-testid': 'op-campaign-text-fr' });
   const cSubjectEn = input('subjectEn', 'text', 'op-campaign-subject-en', { maxlength: '150', lang: 'en', required: true });
   const cTextEn = h('textarea', { name: 'textEn', id: uid('textEn'), rows: 5, maxlength: 8000, lang: 'en', 'data-testid': 'op-campaign-text-en' });
-  const cSend = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'op-campaign-send' }, t('op.campaignSend'));
+  const cSend = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'op-campaign-send' }, tx('op.campaignSend'));
   const campaignForm = h(
     'form',
     { class: 'stack', novalidate: true, 'data-testid': 'op-campaign-form' },
-    h('div', { class: 'grid-2' }, field(t('op.campaignSubjectFr'), cSubjectFr), field(t('op.campaignSubjectEn'), cSubjectEn)),
-    field(t('op.campaignTextFr'), cTextFr),
-    field(t('op.campaignTextEn'), cTextEn),
+    h('div', { class: 'grid-2' }, field(tx('op.campaignSubjectFr'), cSubjectFr), field(tx('op.campaignSubjectEn'), cSubjectEn)),
+    field(tx('op.campaignTextFr'), cTextFr),
+    field(tx('op.campaignTextEn'), cTextEn),
     h('div', null, cSend),
     campaignStatus,
   );
@@ -31,9 +32,11 @@ export function campaignsCard(ctx: Console): { card: HTMLElement; load: () => Pr
       const view = await get<Schemas['CampaignConsoleView']>('/api/console/campaigns');
       if (isStale()) return;
       recipientCount = view.recipients;
-      replace(recipients, t('op.campaignRecipients', { n: view.recipients }));
-      replace(
-        campaignList,
+      fillLive(recipients, () => t('op.campaignRecipients', { n: view.recipients }));
+      // Built again in the other language on a switch (nothing typed there); the progress slots, made once, move
+      // into the new table as they are, without asking the server again.
+      const progress = new Map(view.campaigns.map((c) => [c.progress.id, mailingProgress(ctx, c.progress.id, () => void loadCampaigns())]));
+      fillLive(campaignList, () =>
         view.campaigns.length === 0
           ? h('p', { class: 'muted' }, t('op.campaignsNone'))
           : table(
@@ -45,14 +48,14 @@ export function campaignsCard(ctx: Console): { card: HTMLElement; load: () => Pr
                   { 'data-mailing-id': c.progress.id },
                   h('th', { scope: 'row' }, lang() === 'en' ? c.subjectEn : c.subjectFr),
                   h('td', null, fmtDateTime(c.progress.startedAt)),
-                  h('td', null, mailingProgress(ctx, c.progress.id, () => void loadCampaigns())),
+                  h('td', null, progress.get(c.progress.id)!),
                 ),
               ),
               'op-campaigns-table',
             ),
       );
     } catch (error) {
-      if (!isStale()) replace(recipients, notice('error', errorText(error)));
+      if (!isStale()) fillLive(recipients, () => notice('error', errorText(error)));
     }
   };
   campaignForm.addEventListener('submit', async (event) => {
@@ -68,7 +71,7 @@ export function campaignsCard(ctx: Console): { card: HTMLElement; load: () => Pr
     cSend.setAttribute('disabled', '');
     try {
       await post<MailingStarted>('/api/console/campaigns', { subjectFr: cSubjectFr.value, textFr: cTextFr.value, subjectEn: cSubjectEn.value, textEn: cTextEn.value });
-      campaignStatus.show('success', t('op.campaignStarted'));
+      campaignStatus.show('success', () => t('op.campaignStarted'));
       campaignForm.reset();
       await loadCampaigns();
     } catch (error) {
@@ -79,7 +82,7 @@ export function campaignsCard(ctx: Console): { card: HTMLElement; load: () => Pr
   });
 
   return {
-    card: card(t('op.campaignsTitle'), 'op-campaigns', h('p', null, t('op.campaignsBody')), recipients, campaignForm, h('h3', null, t('op.campaignsSent')), campaignList),
+    card: card(() => t('op.campaignsTitle'), 'op-campaigns', h('p', null, tx('op.campaignsBody')), recipients, campaignForm, h('h3', null, tx('op.campaignsSent')), campaignList),
     load: loadCampaigns,
   };
 }

@@ -2,13 +2,14 @@
 import { post } from '../../api';
 import { h } from '../../dom';
 import { fmtDate, t } from '../../i18n';
+import { tx } from '../../scope';
 import { confirmDialog, field, showFieldErrors, statusSlot } from '../../ui';
 import { card, input, showError } from './shared';
 
 export function minorsCard(loadRequests: () => Promise<void>): HTMLElement {
   const minorStatus = statusSlot();
   const mEmail = input('email', 'email', 'op-minor-email', { autocomplete: 'off' });
-  const minorForm = h('form', { class: 'stack', novalidate: true, 'data-testid': 'op-minor-form' }, h('p', null, t('op.minorsBody', { days: 1095 })), field(t('op.email'), mEmail), h('div', null, h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': 'op-minor-submit' }, t('op.minorButton'))), minorStatus);
+  const minorForm = h('form', { class: 'stack', novalidate: true, 'data-testid': 'op-minor-form' }, h('p', null, tx('op.minorsBody', { days: 1095 })), field(tx('op.email'), mEmail), h('div', null, h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': 'op-minor-submit' }, tx('op.minorButton'))), minorStatus);
   minorForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     showFieldErrors(minorForm, {});
@@ -25,7 +26,7 @@ export function minorsCard(loadRequests: () => Promise<void>): HTMLElement {
     if (!ok) return;
     try {
       const answer = await post<{ blockedUntil: string; accountFound: boolean }>('/api/console/minors', { email: address, confirm: again.value.trim() });
-      minorStatus.show('success', t('op.minorDone', { date: fmtDate(answer.blockedUntil), erasure: answer.accountFound ? t('op.minorErasing') : t('op.minorNoAccount') }));
+      minorStatus.show('success', () => t('op.minorDone', { date: fmtDate(answer.blockedUntil), erasure: answer.accountFound ? t('op.minorErasing') : t('op.minorNoAccount') }));
       mEmail.value = '';
       await loadRequests();
     } catch (error) {
@@ -33,5 +34,5 @@ export function minorsCard(loadRequests: () => Promise<void>): HTMLElement {
     }
   });
 
-  return card(t('op.minorsTitle'), 'op-minors', minorForm);
+  return card(() => t('op.minorsTitle'), 'op-minors', minorForm);
 }

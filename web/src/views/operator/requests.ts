@@ -1,20 +1,21 @@
 // The requests card: open requests (extend, close) and those closed since the start of the period.
 import { ApiError, get, post } from '../../api';
-import { h, replace, uid } from '../../dom';
+import { h, uid } from '../../dom';
 import { fmtDate, fmtDateTime, t, tryT } from '../../i18n';
+import { fillLive, tx } from '../../scope';
 import { confirmDialog, errorText, field, notice, spinner, statusSlot } from '../../ui';
 import { card, input, kindLabel, statusLabel, table, type RequestRow, type Schemas, type Console } from './shared';
 
 export function requestsCard({ isStale }: Console): { card: HTMLElement; load: () => Promise<void> } {
-  const pending = h('div', { 'data-testid': 'op-pending' }, spinner(t('common.loading')));
+  const pending = h('div', { 'data-testid': 'op-pending' }, spinner(tx('common.loading')));
   const closed = h('div', { 'data-testid': 'op-closed' });
   const requestsStatus = statusSlot();
   const loadRequests = async (): Promise<void> => {
     try {
       const log = await get<Schemas['ConsoleRequestLog']>('/api/console/requests');
       if (isStale()) return;
-      replace(
-        pending,
+      // The lists are built again in the other language on a switch (their rows hold buttons, nothing typed).
+      fillLive(pending, () =>
         log.pending.length === 0
           ? h('p', { class: 'muted' }, t('op.requestsNone'))
           : table(
@@ -24,8 +25,7 @@ export function requestsCard({ isStale }: Console): { card: HTMLElement; load: (
               'op-pending-table',
             ),
       );
-      replace(
-        closed,
+      fillLive(closed, () => [
         h('p', { class: 'muted small', 'data-testid': 'op-closed-since' }, t('op.closedSince', { date: fmtDate(log.closedSince) })),
         log.closed.length === 0
           ? h('p', { class: 'muted' }, t('op.closedNone'))
@@ -47,9 +47,9 @@ export function requestsCard({ isStale }: Console): { card: HTMLElement; load: (
               ),
               'op-closed-table',
             ),
-      );
+      ]);
     } catch (error) {
-      if (!isStale()) replace(pending, notice('error', errorText(error)));
+      if (!isStale()) fillLive(pending, () => notice('error', errorText(error)));
     }
   };
 
@@ -95,10 +95,10 @@ export function requestsCard({ isStale }: Console): { card: HTMLElement; load: (
     if (!ok) return;
     try {
       const answer = await post<{ notified: boolean }>(`/api/console/requests/${userId}/${encodeURIComponent(r.id)}/extend`, { until: `${until.value}T23:59:59Z`, reason: reason.value.trim() });
-      requestsStatus.show(answer.notified ? 'success' : 'warning', answer.notified ? t('op.extendDone') : t('op.extendNotNotified'));
+      requestsStatus.show(answer.notified ? 'success' : 'warning', () => (answer.notified ? t('op.extendDone') : t('op.extendNotNotified')));
       await loadRequests();
     } catch (error) {
-      requestsStatus.show('error', error instanceof ApiError && error.status === 400 ? (error.problem.detail ?? errorText(error)) : errorText(error));
+      requestsStatus.show('error', () => (error instanceof ApiError && error.status === 400 ? (error.problem.detail ?? errorText(error)) : errorText(error)));
     }
   };
 
@@ -116,15 +116,15 @@ export function requestsCard({ isStale }: Console): { card: HTMLElement; load: (
     if (!ok) return;
     try {
       await post(`/api/console/requests/${userId}/${encodeURIComponent(r.id)}/close`, { outcome: outcome.value.trim(), status: refused.checked ? 'refused' : 'completed' });
-      requestsStatus.show('success', t('op.closeDone'));
+      requestsStatus.show('success', () => t('op.closeDone'));
       await loadRequests();
     } catch (error) {
-      requestsStatus.show('error', errorText(error));
+      requestsStatus.show('error', () => errorText(error));
     }
   };
 
   return {
-    card: card(t('op.requestsTitle'), 'op-requests', h('p', { class: 'muted small' }, t('op.requestsBody')), requestsStatus, pending, h('h3', null, t('op.closedTitle')), closed),
+    card: card(() => t('op.requestsTitle'), 'op-requests', h('p', { class: 'muted small' }, tx('op.requestsBody')), requestsStatus, pending, h('h3', null, tx('op.closedTitle')), closed),
     load: loadRequests,
   };
 }

@@ -5,6 +5,7 @@ import type { components } from '../../api-types';
 import { h, uid } from '../../dom';
 import { t, tryT, type Key } from '../../i18n';
 import type { ViewContext } from '../../router';
+import { said, type Said } from '../../scope';
 import { errorText, showFieldErrors, statusSlot } from '../../ui';
 
 // The console's records, generated from docs/openapi.json (web/src/api-types.ts): never redeclared here.
@@ -43,16 +44,18 @@ export const kindLabel = (type: string): string => tryT(`op.kind.${type}`) ?? ty
 export const statusLabel = (status: string): string => tryT(`op.status.${status}`) ?? status;
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
-export function card(title: string, id: string, ...children: (Node | null | false)[]): HTMLElement {
+/** A card of the console; a title given as a function (`() => t(...)`) follows the language. */
+export function card(title: Said, id: string, ...children: (Node | null | false)[]): HTMLElement {
   const titleId = uid('sec');
-  return h('section', { class: 'card stack', id, 'aria-labelledby': titleId, 'data-testid': id }, h('h2', { id: titleId, tabindex: '-1' }, title), children);
+  return h('section', { class: 'card stack', id, 'aria-labelledby': titleId, 'data-testid': id }, h('h2', { id: titleId, tabindex: '-1' }, said(title)), children);
 }
 
-export function table(caption: string, headers: string[], rows: HTMLElement[], testId: string): HTMLElement {
+/** A table of the console; a caption or header given as a function follows the language. */
+export function table(caption: Said, headers: Said[], rows: HTMLElement[], testId: string): HTMLElement {
   return h(
     'div',
     { class: 'md-table' },
-    h('table', { class: 'console-table', 'data-testid': testId }, h('caption', { class: 'visually-hidden' }, caption), h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, rows)),
+    h('table', { class: 'console-table', 'data-testid': testId }, h('caption', { class: 'visually-hidden' }, said(caption)), h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, said(x))))), h('tbody', null, rows)),
   );
 }
 
@@ -61,12 +64,12 @@ export function showError(form: HTMLElement, status: ReturnType<typeof statusSlo
   if (error instanceof ApiError && error.status === 400 && Object.keys(error.fieldErrors).length > 0) {
     const first = showFieldErrors(form, error.fieldErrors, translateField);
     const unmatched = Object.keys(error.fieldErrors).filter((name) => !form.querySelector(`[data-field="${name}"]`));
-    if (unmatched.length > 0) status.show('error', unmatched.map((name) => translateField(name, error.fieldErrors[name] ?? [])).join(' '));
+    if (unmatched.length > 0) status.show('error', () => unmatched.map((name) => translateField(name, error.fieldErrors[name] ?? [])).join(' '));
     else status.hide();
     first?.querySelector<HTMLElement>('input, select, textarea')?.focus();
     return;
   }
-  status.show('error', errorText(error));
+  status.show('error', () => errorText(error));
 }
 
 export function input(name: string, type: string, testId: string, extra: Record<string, string | boolean> = {}): HTMLInputElement {

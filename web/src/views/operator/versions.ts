@@ -1,7 +1,8 @@
 // Policy and CGU versions: the same table, the same announcement (a material version waits 30 days after it).
 import { ApiError, get, post } from '../../api';
-import { h, replace } from '../../dom';
+import { h } from '../../dom';
 import { fmtDate, fmtDateTime, t } from '../../i18n';
+import { fillLive, tx } from '../../scope';
 import { confirmDialog, errorText, field, notice, spinner, statusSlot } from '../../ui';
 import { mailingProgress } from './mailing';
 import { card, input, table, type MailingStarted, type PolicyRow, type Console } from './shared';
@@ -10,22 +11,24 @@ export function versionsCard(ctx: Console, document: 'policy' | 'terms'): { card
   const { isStale } = ctx;
   const base = document === 'policy' ? '/api/console/policy' : '/api/console/terms';
   const testId = document === 'policy' ? 'op-policy' : 'op-terms';
-  const slot = h('div', { 'data-testid': testId }, spinner(t('common.loading')));
+  const slot = h('div', { 'data-testid': testId }, spinner(tx('common.loading')));
   const status = statusSlot();
   const announceId = (v: string): string => (document === 'policy' ? `op-announce-${v}` : `op-announce-terms-${v}`);
   const load = async (): Promise<void> => {
     try {
       const view = await get<{ versions: PolicyRow[]; accounts: number }>(base);
       if (isStale()) return;
-      replace(
-        slot,
+      // Built again in the other language on a switch (its rows hold buttons, nothing typed); the progress slots,
+      // made once, move into the new table as they are, without asking the server again.
+      const progress = new Map(view.versions.flatMap((v) => (v.announcement?.mailingId ? [[v.version, mailingProgress(ctx, v.announcement.mailingId, () => void load())] as const] : [])));
+      fillLive(slot, () =>
         table(
           t(document === 'policy' ? 'op.policyTitle' : 'op.termsTitle'),
           [t('op.col.version'), t('op.col.date'), t('op.col.effective'), t('op.col.material'), t('op.col.inForce'), t('op.col.announcement')],
           view.versions.map((v) => {
             const a = v.announcement;
-            const progress = a?.mailingId
-              ? mailingProgress(ctx, a.mailingId, () => void load())
+            const shown = a?.mailingId
+              ? progress.get(v.version)!
               : a
                 ? h('span', { 'data-testid': 'op-mailing' }, t('op.mailing', { sent: a.sent, total: view.accounts }), ' · ', a.completedAt ? t('op.mailingDone', { date: fmtDateTime(a.completedAt) }) : t('op.mailingRunning', { date: fmtDateTime(a.startedAt ?? '') }))
                 : h('span', { class: 'muted' }, t('op.notAnnounced'));
@@ -42,14 +45,14 @@ export function versionsCard(ctx: Console, document: 'policy' | 'terms'): { card
               h('td', null, fmtDate(v.effective)),
               h('td', null, v.material ? t('op.yes') : t('op.no')),
               h('td', { 'data-testid': 'op-in-force' }, v.inForceFrom ? fmtDate(v.inForceFrom) : t('op.neverWithoutAnnouncement')),
-              h('td', null, progress, button ? ' ' : null, button),
+              h('td', null, shown, button ? ' ' : null, button),
             );
           }),
           `${testId}-table`,
         ),
       );
     } catch (error) {
-      if (!isStale()) replace(slot, notice('error', errorText(error)));
+      if (!isStale()) fillLive(slot, () => notice('error', errorText(error)));
     }
   };
   const announce = async (v: PolicyRow): Promise<void> => {
@@ -64,13 +67,13 @@ export function versionsCard(ctx: Console, document: 'policy' | 'terms'): { card
     if (!ok) return;
     try {
       const answer = await post<MailingStarted>(`${base}/${encodeURIComponent(v.version)}/announce`, { confirm: again.value.trim() });
-      status.show('success', answer.alreadyStarted ? t('op.alreadyAnnounced') : t('op.announcementStarted'));
+      status.show('success', () => (answer.alreadyStarted ? t('op.alreadyAnnounced') : t('op.announcementStarted')));
     } catch (error) {
       const tooLate = error instanceof ApiError && (error.code === 'notice-period' || (error.status === 400 && 'effective' in error.fieldErrors));
-      status.show('error', tooLate ? t('op.tooLate', { v: v.version, date: fmtDate(v.effective), earliest: fmtDate(v.earliestAnnounceableEffective) }) : errorText(error));
+      status.show('error', () => (tooLate ? t('op.tooLate', { v: v.version, date: fmtDate(v.effective), earliest: fmtDate(v.earliestAnnounceableEffective) }) : errorText(error)));
     }
     await load();
   };
-  const body = document === 'policy' ? h('p', null, t('op.policyBody')) : h('p', { 'data-testid': 'op-terms-rule' }, t('op.termsBody'));
-  return { card: card(t(document === 'policy' ? 'op.policyTitle' : 'op.termsTitle'), document === 'policy' ? 'op-policy-section' : 'op-terms-section', body, status, slot), load };
+  const body = document === 'policy' ? h('p', null, tx('op.policyBody')) : h('p', { 'data-testid': 'op-terms-rule' }, tx('op.termsBody'));
+  return { card: card(() => t(document === 'policy' ? 'op.policyTitle' : 'op.termsTitle'), document === 'policy' ? 'op-policy-section' : 'op-terms-section', body, status, slot), load };
 }
