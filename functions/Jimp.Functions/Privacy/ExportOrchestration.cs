@@ -41,11 +41,11 @@ public sealed partial class ExportOrchestration(
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger(nameof(ExportPersonalData));
         var stores = await context.CallActivityAsync<string[]>(nameof(ListExportStores), input.UserId, Retry);
-        var total = 0;
-        foreach (var store in stores)
-        {
-            total += await context.CallActivityAsync<int>(nameof(ExportStorePart), new ExportPartInput(input.UserId, input.ExportId, store), Retry);
-        }
+        // Every store's part at once (fan-out, fan-in): each writes its own part blob, so their order does not matter,
+        // and a part that fails waits out its own retry, not the others' (one after another, an export of 20 stores
+        // took 20 activity round trips, and 20 retry intervals when each failed once).
+        var parts = await Task.WhenAll(stores.Select(store => context.CallActivityAsync<int>(nameof(ExportStorePart), new ExportPartInput(input.UserId, input.ExportId, store), Retry)));
+        var total = parts.Sum();
         await context.CallActivityAsync(nameof(AssembleExport), input, Retry);
         // The export is ready (the privacy center lists it) before the e-mail; an SMTP outage delays the e-mail
         // under the mail retry policy, and one that outlasts it leaves the export ready, unmailed (logged).

@@ -15,9 +15,14 @@ public sealed class FailFirstAttempt : IActivityFaults
 
     public int Injected => seen.Count;
 
+    /// <summary>Every attempt in the order they ran: the activity, its key, and whether it was the first (failed).</summary>
+    public ConcurrentQueue<(string Activity, string Key, bool First)> Attempts { get; } = new();
+
     public void BeforeRun(string activity, string key)
     {
-        if (seen.TryAdd(activity + "/" + key, 0))
+        var first = seen.TryAdd(activity + "/" + key, 0);
+        Attempts.Enqueue((activity, key, first));
+        if (first)
         {
             throw new InvalidOperationException($"Injected failure in {activity}");
         }
@@ -91,12 +96,22 @@ public sealed class OrchestrationRetryTests
     public async Task An_export_whose_activities_each_fail_once_still_completes_with_one_email()
     {
         var faults = new FailFirstAttempt();
-        await using var host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton<IActivityFaults>(faults));
+        await using var host = await JimpTestHost.StartAsync(o =>
+        {
+            o.Services = s => s.AddSingleton<IActivityFaults>(faults);
+            // The e-mail's activity fails once too: its retry waits this, not the 5 s an SMTP outage is given.
+            o.Settings["Email:RetryFirstInterval"] = "00:00:00.500";
+        });
         var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
 
         var exportId = await PrivacyFixture.ExportAndWaitAsync(host, user.Client);
 
         Assert.True(faults.Injected >= 10, $"only {faults.Injected} failures were injected");
+        // The stores' parts ran at once: every part's first attempt came before any part's retry (one after another,
+        // each part waited for the one before it to be retried).
+        var parts = faults.Attempts.Where(a => a.Activity == nameof(ExportOrchestration.ExportStorePart)).ToList();
+        Assert.True(parts.Count(a => a.First) >= 10, $"{parts.Count(a => a.First)} parts");
+        Assert.Equal(parts.Count(a => a.First), parts.TakeWhile(a => a.First).Count());
         using (var zip = await PrivacyFixture.DownloadAsync(user.Client, exportId))
         {
             using var data = JsonDocument.Parse(zip.GetEntry("data.json")!.Open());
@@ -110,7 +125,12 @@ public sealed class OrchestrationRetryTests
     public async Task An_erasure_whose_activities_each_fail_once_still_completes_with_one_confirmation()
     {
         var faults = new FailFirstAttempt();
-        await using var host = await JimpTestHost.StartAsync(o => o.Services = s => s.AddSingleton<IActivityFaults>(faults));
+        await using var host = await JimpTestHost.StartAsync(o =>
+        {
+            o.Services = s => s.AddSingleton<IActivityFaults>(faults);
+            // The e-mail's activity fails once too: its retry waits this, not the 5 s an SMTP outage is given.
+            o.Settings["Email:RetryFirstInterval"] = "00:00:00.500";
+        });
         var user = await PrivacyFixture.UserWithDataEverywhereAsync(host);
 
         using var response = await user.Client.SendAsync(HttpMethod.Post, "/api/me/erasure", new { confirm = user.Email });
