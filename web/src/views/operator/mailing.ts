@@ -2,20 +2,18 @@
 import { get } from '../../api';
 import { h } from '../../dom';
 import { fmtDateTime, t } from '../../i18n';
-import { activeScope, fillLive, tx } from '../../scope';
+import { fillLive, tx } from '../../scope';
 import { errorText, notice } from '../../ui';
 import { type MailingProgress, type Console } from './shared';
 
 export function mailingProgress({ isStale }: Console, mailingId: string, onFinished: () => void): HTMLElement {
   const slot = h('span', { 'data-testid': 'op-mailing', 'data-mailing': mailingId, 'aria-live': 'polite' }, tx('common.loading'));
-  // The scope it was made in: a table built again (a language switch) stops the old slot's texts with it.
-  const scope = activeScope();
   const show = (m: MailingProgress): void => {
     fillLive(slot, () => [
       t('op.mailingCounts', { sent: m.sent, total: m.total ?? '…', skipped: m.skipped, failed: m.failed }),
       ' · ',
       m.finishedAt ? t('op.mailingDone', { date: fmtDateTime(m.finishedAt) }) : t('op.mailingRunning', { date: fmtDateTime(m.startedAt) }),
-    ], scope);
+    ]);
   };
   const poll = async (): Promise<void> => {
     if (isStale() || !slot.isConnected && slot.dataset.started) return;
@@ -31,7 +29,7 @@ export function mailingProgress({ isStale }: Console, mailingId: string, onFinis
       }
       slot.dataset.running = 'yes';
     } catch (error) {
-      fillLive(slot, () => notice('error', errorText(error)), scope);
+      fillLive(slot, () => notice('error', errorText(error)));
     }
     window.setTimeout(() => void poll(), 1000);
   };
